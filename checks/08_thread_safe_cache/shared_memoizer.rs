@@ -1,0 +1,93 @@
+use super::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::Duration;
+
+#[test]
+fn each_key_is_computed_once() {
+    let memo = Memoizer::new(|n: u64| n * 3);
+    assert_eq!(memo.get(4), 12, "get(4) should return func(4) = 12");
+    assert_eq!(memo.get(4), 12, "asking for 4 again should return the cached 12");
+    assert_eq!(memo.get(7), 21, "get(7) should return func(7) = 21");
+    assert_eq!(memo.misses(), 2, "two different keys were asked for, so func should have run exactly twice");
+}
+
+#[test]
+fn cached_keys_are_not_recomputed_by_other_threads() {
+    let memo = Arc::new(Memoizer::new(|n: u64| n * n));
+    for n in 1..=5 {
+        memo.get(n);
+    }
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let memo = Arc::clone(&memo);
+            thread::spawn(move || (1..=5).map(|n| memo.get(n)).collect::<Vec<u64>>())
+        })
+        .collect();
+    for worker in workers {
+        assert_eq!(worker.join().unwrap(), vec![1, 4, 9, 16, 25], "every thread should get the squares of 1..=5");
+    }
+    assert_eq!(
+        memo.misses(),
+        5,
+        "keys 1..=5 were cached before the threads started, so the threads must not compute anything again"
+    );
+}
+
+#[test]
+fn threads_share_results_through_a_plain_reference() {
+    let memo = Memoizer::new(|n: u64| n + 100);
+    let results: Vec<u64> = thread::scope(|s| {
+        let handles: Vec<_> = (0..4u64)
+            .map(|i| {
+                let memo = &memo;
+                s.spawn(move || memo.get(i))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(results, vec![100, 101, 102, 103], "each thread should get func(i) = i + 100");
+    assert_eq!(memo.misses(), 4, "four different keys should mean four computations");
+    assert_eq!(memo.get(2), 102, "a key computed by another thread should now come from the cache");
+    assert_eq!(memo.misses(), 4, "reading a cached key must not count as a computation");
+}
+
+#[test]
+fn no_lock_is_held_while_the_function_runs() {
+    // Keys 10 and 20 are asked for on two threads. Each computation announces itself and then
+    // waits (at most 2 s) for the other one to start too. That only works if `get` leaves the
+    // cache unlocked while the function runs; otherwise the second thread is stuck in `get`.
+    let arrivals = Arc::new((Mutex::new(0u32), Condvar::new()));
+    let lonely = Arc::new(AtomicBool::new(false));
+    let func = {
+        let arrivals = Arc::clone(&arrivals);
+        let lonely = Arc::clone(&lonely);
+        move |key: u64| {
+            let (count, started) = &*arrivals;
+            let mut count = count.lock().unwrap();
+            *count += 1;
+            started.notify_all();
+            let (_count, wait) = started.wait_timeout_while(count, Duration::from_secs(2), |n| *n < 2).unwrap();
+            if wait.timed_out() {
+                lonely.store(true, Ordering::SeqCst);
+            }
+            key * 2
+        }
+    };
+    let memo = Arc::new(Memoizer::new(func));
+    let workers: Vec<_> = [10u64, 20]
+        .into_iter()
+        .map(|key| {
+            let memo = Arc::clone(&memo);
+            thread::spawn(move || memo.get(key))
+        })
+        .collect();
+    let results: Vec<u64> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    assert!(
+        !lonely.load(Ordering::SeqCst),
+        "two computations for different keys should be able to run at the same time; one of them \
+         waited 2 s for the other to start, so `get` probably holds a lock while calling the function"
+    );
+    assert_eq!(results, vec![20, 40], "the results should be func(10) = 20 and func(20) = 40");
+}

@@ -1,0 +1,84 @@
+//! The command line, as clap derive definitions; the doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::ui::style::ColorChoice;
+
+/// learn: exercises with hidden tests, graded on every save.
+///
+/// Start with `learn watch` (or just `learn`): it creates a workspace if there is none, then grades
+/// the current exercise every time you save it.
+#[derive(Debug, Parser)]
+#[command(name = "learn", version, propagate_version = true)]
+pub struct Cli {
+    /// When to use colours: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a workspace with the exercise files and your progress.
+    Init {
+        /// The folder to create (default: ./<course name>).
+        dir: Option<PathBuf>,
+        /// Use the course in this folder instead of the one built into learn.
+        #[arg(long, value_name = "COURSE_DIR")]
+        course: Option<PathBuf>,
+    },
+    /// Grade one exercise once (default: the current one).
+    Run {
+        /// The exercise's name, as `learn list` shows it.
+        name: Option<String>,
+    },
+    /// List every exercise with its state.
+    List,
+    /// Show the next hint for an exercise (default: the current one).
+    Hint {
+        /// The exercise's name.
+        name: Option<String>,
+        /// Show every hint level up to the next one.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Give an exercise back its original text (your version is kept as a backup first).
+    Reset {
+        /// The exercise's name.
+        name: String,
+    },
+    /// Grade every unlocked exercise and report which pass.
+    Verify,
+    /// Rebuild a damaged progress file by grading your exercises (a copy of the damaged file is kept).
+    Repair,
+    /// Tools for course authors.
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Check a course folder: every solution passes its hidden tests, every starting file fails them,
+    /// every exercise has its three files, and no file is orphaned.
+    Check {
+        /// The course folder (default: the current folder).
+        dir: Option<PathBuf>,
+        /// How many exercises to grade at once (default: the number of CPUs).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

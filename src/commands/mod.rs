@@ -1,0 +1,141 @@
+//! One module per command; this one dispatches and holds what they share: the opened workspace
+//! (workspace + course + progress), naming exercises, and grading one exercise of a workspace.
+
+mod dev;
+mod info;
+mod init;
+mod reset;
+mod run;
+mod verify;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Cli, Command, DevCommand};
+use crate::course::Exercise;
+use crate::course_files::LoadedCourse;
+use crate::error::{Error, Result};
+use crate::grader::{self, Graded, Job};
+use crate::progress::{Progress, Status};
+use crate::runner::Cancel;
+use crate::ui::style::Styles;
+use crate::workspace::Workspace;
+
+/// What every command gets: where it runs and how to draw.
+pub struct Ctx {
+    pub cwd: PathBuf,
+    pub styles: Styles,
+}
+
+impl Ctx {
+    /// How to name `path` to the learner: relative to the current folder when inside it.
+    pub fn display(&self, path: &Path) -> String {
+        path.strip_prefix(&self.cwd).unwrap_or(path).display().to_string()
+    }
+}
+
+/// Runs the command and returns the exit code.
+pub fn dispatch(cli: Cli, styles: Styles) -> Result<i32> {
+    let cwd = std::env::current_dir().map_err(|source| Error::Io { action: "read", path: ".".into(), source })?;
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    let ctx = Ctx { cwd, styles };
+    let out = &mut std::io::stdout().lock();
+    match cli.command {
+        Some(Command::Init { dir, course }) => init::init(&ctx, out, dir, course),
+        Some(Command::Run { name }) => run::run(&ctx, out, name.as_deref()),
+        Some(Command::List) => info::list(&ctx, out),
+        Some(Command::Hint { name, all }) => info::hint(&ctx, out, name.as_deref(), all),
+        Some(Command::Reset { name }) => reset::reset(&ctx, out, &name),
+        Some(Command::Verify) => verify::verify(&ctx, out),
+        Some(Command::Repair) => verify::repair(&ctx, out),
+        Some(Command::Dev(DevCommand::Check { dir, jobs })) => dev::check(&ctx, out, dir, jobs),
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            Ok(crate::error::EXIT_OK)
+        }
+    }
+}
+
+/// An opened workspace: where it is, its course, and the learner's progress.
+pub struct Opened {
+    pub ws: Workspace,
+    pub loaded: LoadedCourse,
+    pub progress: Progress,
+}
+
+impl Opened {
+    /// Finds the workspace around the current folder and loads it.
+    pub fn open(ctx: &Ctx) -> Result<Opened> {
+        let ws = Workspace::find(&ctx.cwd).ok_or_else(|| Error::NoWorkspace {
+            start: ctx.cwd.clone(),
+            default_dir: crate::course_files::CourseFiles::Embedded
+                .load()
+                .map(|c| c.course.name)
+                .unwrap_or_else(|_| "course".into()),
+        })?;
+        let progress = ws.load_progress()?;
+        let loaded = ws.load_course(&progress)?;
+        Ok(Opened { ws, loaded, progress })
+    }
+
+    /// The exercise called `name`, or the current one when `name` is `None` (`None` back when
+    /// every exercise is done).
+    pub fn exercise(&self, name: Option<&str>) -> Result<Option<(usize, &Exercise)>> {
+        let course = &self.loaded.course;
+        match name {
+            Some(name) => course.find(name).map(Some).ok_or_else(|| Error::UnknownExercise {
+                name: name.to_string(),
+                suggestion: course.suggest(name).map(str::to_string),
+            }),
+            None => Ok(self.progress.current(course).map(|i| (i, &course.exercises[i]))),
+        }
+    }
+
+    /// Refuses a locked exercise, naming the one to finish first.
+    pub fn ensure_unlocked(&self, index: usize) -> Result<()> {
+        let course = &self.loaded.course;
+        if self.progress.status(course, index) == Status::Locked {
+            let current = self.progress.current(course).map(|i| course.exercises[i].name.clone()).unwrap_or_default();
+            return Err(Error::Locked { name: course.exercises[index].name.clone(), current });
+        }
+        Ok(())
+    }
+
+    /// Grades the learner's file of `ex` once.
+    pub fn grade(&self, ctx: &Ctx, ex: &Exercise, cancel: &Cancel) -> Result<Graded> {
+        let course = &self.loaded.course;
+        let learner_file = self.ws.exercise_file(course, ex);
+        let source = grader::read_learner_file(&learner_file, &ex.name)?;
+        let hidden = self.loaded.files.read(&course.hidden_tests_path(ex))?;
+        let display_path = ctx.display(&learner_file);
+        let build_dir = self.ws.build_dir(ex);
+        let job = Job {
+            name: &ex.name,
+            edition: &course.edition,
+            learner_file: &learner_file,
+            display_path: &display_path,
+            hidden: &hidden,
+            build_dir: &build_dir,
+            time_limit: ex.time_limit,
+            color: ctx.styles.is_colored(),
+        };
+        grader::grade(&job, &source, cancel)
+    }
+}
+
+impl Opened {
+    /// Records that `ex` passed with content `hash`: marks it done (under the workspace lock, so a
+    /// concurrent `learn` keeps its own update) and writes its solution into the workspace. Returns
+    /// where the solution went.
+    pub fn record_pass(&mut self, ex: &Exercise, hash: &str) -> Result<PathBuf> {
+        let ((), progress) = self.ws.update_progress(|p| p.mark_done(&ex.name, hash))?;
+        self.progress = progress;
+        self.ws.write_solution(&self.loaded, ex)
+    }
+}
+
+/// Writes a line to the learner's output; a closed stdout (a pipe to `head`) is not an error.
+pub fn say(out: &mut dyn Write, text: impl std::fmt::Display) {
+    let _ = writeln!(out, "{text}");
+}

@@ -1,0 +1,118 @@
+//! `learn verify` (grade every unlocked exercise again) and `learn repair` (rebuild a damaged
+//! progress file by grading the exercises in order).
+
+use std::fs;
+use std::io::Write;
+
+use crate::commands::{Ctx, Opened, say};
+use crate::course_files::CourseFiles;
+use crate::error::{EXIT_FAILED, EXIT_OK, Error, Result};
+use crate::grader::Graded;
+use crate::progress::{Progress, Status};
+use crate::runner::Cancel;
+use crate::ui::render;
+use crate::ui::style::paint;
+use crate::workspace::Workspace;
+
+pub fn verify(ctx: &Ctx, out: &mut dyn Write) -> Result<i32> {
+    let opened = Opened::open(ctx)?;
+    let course = &opened.loaded.course;
+    let s = &ctx.styles;
+    let (mut graded, mut passing) = (0, 0);
+    for (i, ex) in course.exercises.iter().enumerate() {
+        let status = opened.progress.status(course, i);
+        if status == Status::Locked {
+            continue;
+        }
+        graded += 1;
+        let verdict = match opened.grade(ctx, ex, &Cancel::new()) {
+            Ok(Graded::Report(r)) => r.verdict,
+            Ok(Graded::Cancelled) => return Err(Error::Interrupted),
+            Err(Error::ExerciseFile { path, problem, .. }) => {
+                say(out, format!("{} {}: {} {problem}", paint(s.fail, "✗"), ex.name, ctx.display(&path)));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        if verdict.passed() {
+            passing += 1;
+            say(out, format!("{} {}", paint(s.pass, "✓"), ex.name));
+        } else {
+            let note = if status == Status::Done { " (done before, fails now)" } else { " (current)" };
+            say(
+                out,
+                format!("{} {}{}: {}", paint(s.fail, "✗"), ex.name, paint(s.warn, note), render::headline(&verdict)),
+            );
+        }
+    }
+    say(out, format!("\n{passing} of {graded} unlocked exercises pass."));
+    Ok(if passing == graded { EXIT_OK } else { EXIT_FAILED })
+}
+
+pub fn repair(ctx: &Ctx, out: &mut dyn Write) -> Result<i32> {
+    let default_dir = CourseFiles::Embedded.load().map(|c| c.course.name).unwrap_or_default();
+    let ws = Workspace::find(&ctx.cwd).ok_or_else(|| Error::NoWorkspace { start: ctx.cwd.clone(), default_dir })?;
+    let s = &ctx.styles;
+    let path = ws.progress_path();
+    match ws.load_progress() {
+        Ok(_) => {
+            say(out, format!("{} is fine: nothing to repair.", ctx.display(&path)));
+            return Ok(EXIT_OK);
+        }
+        Err(Error::ProgressDamaged { .. }) => {}
+        Err(e) => return Err(e),
+    }
+    let _lock = ws.lock()?;
+    let damaged = fs::read(&path).map_err(|source| Error::Io { action: "read", path: path.clone(), source })?;
+    let copy = (1..)
+        .map(|n| ws.root.join(format!("{}.damaged-{n}", crate::workspace::PROGRESS_FILE)))
+        .find(|p| !p.exists())
+        .expect("an unused name");
+    fs::write(&copy, &damaged).map_err(|source| Error::Io { action: "write", path: copy.clone(), source })?;
+    say(out, format!("Kept a copy of the damaged file in {}", paint(s.path, ctx.display(&copy))));
+
+    let course_dir = salvage_course_dir(&String::from_utf8_lossy(&damaged));
+    let loaded = course_dir.clone().map_or(CourseFiles::Embedded, CourseFiles::Dir).load()?;
+    let mut opened = Opened { progress: Progress::new(&loaded.course.name, course_dir), loaded, ws };
+    say(out, "Grading your exercises in order to rebuild your progress:");
+    let exercises = opened.loaded.course.exercises.clone();
+    for ex in &exercises {
+        let report = match opened.grade(ctx, ex, &Cancel::new()) {
+            Ok(Graded::Report(r)) => r,
+            Ok(Graded::Cancelled) => return Err(Error::Interrupted),
+            Err(Error::ExerciseFile { .. }) => break,
+            Err(e) => return Err(e),
+        };
+        if !report.verdict.passed() {
+            say(
+                out,
+                format!(
+                    "  {} {}: {} (this is your current exercise)",
+                    paint(s.warn, "→"),
+                    ex.name,
+                    render::headline(&report.verdict)
+                ),
+            );
+            break;
+        }
+        say(out, format!("  {} {}", paint(s.pass, "✓"), ex.name));
+        opened.progress.mark_done(&ex.name, &report.hash);
+    }
+    opened.ws.save_progress(&opened.progress)?;
+    let done = opened.progress.done_count(&opened.loaded.course);
+    say(out, format!("Rebuilt {} with {done} exercises done.", ctx.display(&path)));
+    Ok(EXIT_OK)
+}
+
+/// The `course_dir = "..."` line of a damaged progress file, if it survived.
+fn salvage_course_dir(text: &str) -> Option<std::path::PathBuf> {
+    #[derive(serde::Deserialize)]
+    struct Line {
+        course_dir: std::path::PathBuf,
+    }
+    text.lines()
+        .filter(|l| l.trim_start().starts_with("course_dir"))
+        .find_map(|l| toml::from_str::<Line>(l).ok())
+        .map(|l| l.course_dir)
+        .filter(|d| d.join(crate::course_files::MANIFEST).is_file())
+}

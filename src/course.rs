@@ -1,0 +1,405 @@
+//! The course catalog: `info.toml` parsed and validated into a [`Course`]. Pure: no file system.
+//!
+//! # The `info.toml` format (format version 1)
+//!
+//! ```toml
+//! format_version = 1                # required; learn refuses versions it does not know
+//!
+//! [course]
+//! name = "interior-mutability"      # also the default workspace directory of `learn init`
+//! title = "Interior mutability"     # shown in headers
+//! edition = "2024"                  # optional, Rust edition for compiling exercises (default "2021")
+//! time_limit_secs = 10              # optional, default limit for one test run (default 10)
+//! hidden_tests_dir = "checks"       # optional, where hidden tests live (default "checks")
+//! welcome = "..."                   # optional, shown once by `learn init`
+//! done_message = "..."              # optional, shown when every exercise is done
+//!
+//! [[exercises]]                     # one table per exercise, in course order
+//! name = "rate_limiter"             # unique; the file stem of the three files below
+//! topic = "01_refcell"              # folder of the three files
+//! hints = ["a nudge", "...", "nearly the answer"]
+//! time_limit_secs = 3               # optional, overrides the course's limit
+//! ```
+//!
+//! Each exercise has three files, relative to the course root: the starting file
+//! `exercises/<topic>/<name>.rs`, the reference solution `solutions/<topic>/<name>.rs` and the hidden
+//! tests `<hidden_tests_dir>/<topic>/<name>.rs`. Hidden tests are the body of a module appended to the
+//! learner's file (`use super::*;` then `#[test]` functions). Unknown fields are errors, and every
+//! error names the file, line and column.
+
+use std::fmt;
+use std::ops::Range;
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The manifest format this version of `learn` reads.
+pub const FORMAT_VERSION: u32 = 1;
+const EDITIONS: &[&str] = &["2015", "2018", "2021", "2024"];
+const MAX_TIME_LIMIT_SECS: u64 = 600;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    format_version: Spanned<u32>,
+    course: RawCourse,
+    #[serde(default)]
+    exercises: Vec<RawExercise>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCourse {
+    name: Spanned<String>,
+    title: String,
+    edition: Option<Spanned<String>>,
+    time_limit_secs: Option<Spanned<u64>>,
+    hidden_tests_dir: Option<Spanned<String>>,
+    welcome: Option<String>,
+    done_message: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExercise {
+    name: Spanned<String>,
+    topic: Spanned<String>,
+    hints: Spanned<Vec<String>>,
+    time_limit_secs: Option<Spanned<u64>>,
+}
+
+/// A validated course manifest.
+#[derive(Debug, Clone)]
+pub struct Course {
+    pub name: String,
+    pub title: String,
+    pub edition: String,
+    pub hidden_tests_dir: String,
+    pub welcome: String,
+    pub done_message: String,
+    pub exercises: Vec<Exercise>,
+}
+
+/// One exercise of the course, in course order.
+#[derive(Debug, Clone)]
+pub struct Exercise {
+    pub name: String,
+    pub topic: String,
+    pub hints: Vec<String>,
+    pub time_limit: Duration,
+    /// Where the exercise's `name` stands in the manifest, for error messages.
+    pub location: Location,
+}
+
+/// A 1-based line and column in a text file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    /// The line and column of byte `offset` in `text` (columns count characters).
+    pub fn of_offset(text: &str, offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let before = text.get(..offset).unwrap_or(text);
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Location { line, column }
+    }
+}
+
+/// One problem in a manifest, at a position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub location: Location,
+    pub message: String,
+}
+
+/// Why a manifest was refused: one parse error, or every validation problem found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestError {
+    pub file: String,
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}:{}:{}: {}", self.file, p.location.line, p.location.column, p.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ManifestError {}
+
+struct Problems<'t> {
+    text: &'t str,
+    list: Vec<Problem>,
+}
+
+impl Problems<'_> {
+    fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.list.push(Problem { location: Location::of_offset(self.text, span.start), message: message.into() });
+    }
+}
+
+impl Course {
+    /// Parses and validates `text`, the contents of the manifest named `file` (used in errors).
+    pub fn parse(text: &str, file: &str) -> Result<Course, ManifestError> {
+        let raw: RawManifest = toml::from_str(text).map_err(|e| ManifestError {
+            file: file.to_string(),
+            problems: vec![Problem {
+                location: Location::of_offset(text, e.span().map_or(0, |s| s.start)),
+                message: e.message().trim_end().to_string(),
+            }],
+        })?;
+        let mut problems = Problems { text, list: Vec::new() };
+
+        if *raw.format_version.get_ref() != FORMAT_VERSION {
+            let found = *raw.format_version.get_ref();
+            let message = if found > FORMAT_VERSION {
+                format!(
+                    "format_version {found} is newer than this learn understands ({FORMAT_VERSION}); \
+                     upgrade learn (`cargo install --path .` in an up-to-date checkout)"
+                )
+            } else {
+                format!("format_version {found} is not supported; this learn reads format_version {FORMAT_VERSION}")
+            };
+            problems.add(raw.format_version.span(), message);
+        }
+
+        let course = raw.course;
+        check_identifier(&mut problems, &course.name, "course name", true);
+        let edition = match &course.edition {
+            Some(e) if !EDITIONS.contains(&e.get_ref().as_str()) => {
+                problems.add(
+                    e.span(),
+                    format!("unknown edition {:?}; expected one of {}", e.get_ref(), EDITIONS.join(", ")),
+                );
+                String::new()
+            }
+            Some(e) => e.get_ref().clone(),
+            None => "2021".to_string(),
+        };
+        let default_limit = course.time_limit_secs.as_ref().map_or(10, |l| check_limit(&mut problems, l));
+        let hidden_tests_dir = match &course.hidden_tests_dir {
+            Some(d) => {
+                check_identifier(&mut problems, d, "hidden_tests_dir", false);
+                if matches!(d.get_ref().as_str(), "exercises" | "solutions") {
+                    problems.add(d.span(), "hidden_tests_dir must not be `exercises` or `solutions`");
+                }
+                d.get_ref().clone()
+            }
+            None => "checks".to_string(),
+        };
+
+        if raw.exercises.is_empty() {
+            problems.add(0..0, "the course has no exercises: add at least one [[exercises]] table");
+        }
+        let mut exercises: Vec<Exercise> = Vec::with_capacity(raw.exercises.len());
+        for ex in raw.exercises {
+            check_identifier(&mut problems, &ex.name, "exercise name", false);
+            check_identifier(&mut problems, &ex.topic, "topic", false);
+            if let Some(first) = exercises.iter().find(|e| e.name == *ex.name.get_ref()) {
+                problems.add(
+                    ex.name.span(),
+                    format!(
+                        "duplicate exercise name {:?} (first defined at line {})",
+                        ex.name.get_ref(),
+                        first.location.line
+                    ),
+                );
+            }
+            if ex.hints.get_ref().is_empty() {
+                problems
+                    .add(ex.hints.span(), format!("exercise {:?} has no hints: give at least one", ex.name.get_ref()));
+            }
+            if ex.hints.get_ref().iter().any(|h| h.trim().is_empty()) {
+                problems.add(ex.hints.span(), format!("exercise {:?} has an empty hint", ex.name.get_ref()));
+            }
+            let limit = ex.time_limit_secs.as_ref().map_or(default_limit, |l| check_limit(&mut problems, l));
+            exercises.push(Exercise {
+                location: Location::of_offset(text, ex.name.span().start),
+                name: ex.name.into_inner(),
+                topic: ex.topic.into_inner(),
+                hints: ex.hints.into_inner(),
+                time_limit: Duration::from_secs(limit),
+            });
+        }
+
+        if !problems.list.is_empty() {
+            return Err(ManifestError { file: file.to_string(), problems: problems.list });
+        }
+        Ok(Course {
+            name: course.name.into_inner(),
+            title: course.title,
+            edition,
+            hidden_tests_dir,
+            welcome: course.welcome.unwrap_or_default(),
+            done_message: course.done_message.unwrap_or_default(),
+            exercises,
+        })
+    }
+
+    /// The index and exercise called `name`.
+    pub fn find(&self, name: &str) -> Option<(usize, &Exercise)> {
+        self.exercises.iter().enumerate().find(|(_, e)| e.name == name)
+    }
+
+    /// The exercise name closest to `name`, if one is close enough to be a likely typo.
+    pub fn suggest(&self, name: &str) -> Option<&str> {
+        self.exercises
+            .iter()
+            .map(|e| (strsim::jaro_winkler(name, &e.name), e.name.as_str()))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, n)| n)
+    }
+
+    /// The starting file's path relative to the course root (and to the workspace root).
+    pub fn exercise_path(&self, ex: &Exercise) -> String {
+        format!("exercises/{}/{}.rs", ex.topic, ex.name)
+    }
+
+    /// The reference solution's path relative to the course root.
+    pub fn solution_path(&self, ex: &Exercise) -> String {
+        format!("solutions/{}/{}.rs", ex.topic, ex.name)
+    }
+
+    /// The hidden tests' path relative to the course root.
+    pub fn hidden_tests_path(&self, ex: &Exercise) -> String {
+        format!("{}/{}/{}.rs", self.hidden_tests_dir, ex.topic, ex.name)
+    }
+}
+
+fn check_limit(problems: &mut Problems<'_>, limit: &Spanned<u64>) -> u64 {
+    let secs = *limit.get_ref();
+    if secs == 0 || secs > MAX_TIME_LIMIT_SECS {
+        problems.add(limit.span(), format!("time_limit_secs must be between 1 and {MAX_TIME_LIMIT_SECS}, got {secs}"));
+    }
+    secs
+}
+
+/// Names become file and folder names: keep them to `[a-z0-9_]` (and `-` for the course name).
+fn check_identifier(problems: &mut Problems<'_>, value: &Spanned<String>, what: &str, allow_dash: bool) {
+    let v = value.get_ref();
+    let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || (allow_dash && c == '-');
+    if v.is_empty() || !v.chars().all(ok_char) {
+        let allowed =
+            if allow_dash { "lowercase letters, digits, `_` and `-`" } else { "lowercase letters, digits and `_`" };
+        problems.add(value.span(), format!("{what} {v:?} must be non-empty and use only {allowed}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"format_version = 1
+
+[course]
+name = "demo"
+title = "Demo"
+edition = "2024"
+
+[[exercises]]
+name = "first"
+topic = "01_intro"
+hints = ["look", "closer"]
+
+[[exercises]]
+name = "second"
+topic = "01_intro"
+hints = ["one"]
+time_limit_secs = 3
+"#;
+
+    fn err(text: &str) -> String {
+        Course::parse(text, "info.toml").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn parses_a_valid_manifest_in_order() {
+        let c = Course::parse(GOOD, "info.toml").unwrap();
+        assert_eq!(c.name, "demo");
+        assert_eq!(c.edition, "2024");
+        assert_eq!(c.hidden_tests_dir, "checks");
+        let names: Vec<_> = c.exercises.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["first", "second"]);
+        assert_eq!(c.exercises[0].time_limit, Duration::from_secs(10));
+        assert_eq!(c.exercises[1].time_limit, Duration::from_secs(3));
+        assert_eq!(c.exercises[1].location, Location { line: 14, column: 8 });
+        assert_eq!(c.hidden_tests_path(&c.exercises[0]), "checks/01_intro/first.rs");
+        assert_eq!(c.exercise_path(&c.exercises[0]), "exercises/01_intro/first.rs");
+        assert_eq!(c.solution_path(&c.exercises[0]), "solutions/01_intro/first.rs");
+    }
+
+    #[test]
+    fn unknown_field_is_reported_with_line_and_column() {
+        let text = GOOD.replace("hints = [\"one\"]", "hints = [\"one\"]\nhint = \"typo\"");
+        assert_eq!(
+            err(&text),
+            "info.toml:17:1: unknown field `hint`, expected one of `name`, `topic`, `hints`, `time_limit_secs`"
+        );
+    }
+
+    #[test]
+    fn syntax_error_is_reported_with_line_and_column() {
+        let text = GOOD.replace("title = \"Demo\"", "title = \"Demo");
+        assert!(err(&text).starts_with("info.toml:5:"), "{}", err(&text));
+    }
+
+    #[test]
+    fn duplicate_names_point_at_the_second_definition() {
+        let text = GOOD.replace("name = \"second\"", "name = \"first\"");
+        assert_eq!(err(&text), "info.toml:14:8: duplicate exercise name \"first\" (first defined at line 9)");
+    }
+
+    #[test]
+    fn every_validation_problem_is_listed() {
+        let text = GOOD
+            .replace("edition = \"2024\"", "edition = \"2027\"")
+            .replace("hints = [\"one\"]", "hints = []")
+            .replace("time_limit_secs = 3", "time_limit_secs = 0")
+            .replace("topic = \"01_intro\"\nhints = [\"look\"", "topic = \"../up\"\nhints = [\"look\"");
+        assert_eq!(
+            err(&text),
+            "info.toml:6:11: unknown edition \"2027\"; expected one of 2015, 2018, 2021, 2024\n\
+             info.toml:10:9: topic \"../up\" must be non-empty and use only lowercase letters, digits and `_`\n\
+             info.toml:16:9: exercise \"second\" has no hints: give at least one\n\
+             info.toml:17:19: time_limit_secs must be between 1 and 600, got 0"
+        );
+    }
+
+    #[test]
+    fn newer_format_version_asks_for_an_upgrade() {
+        let text = GOOD.replace("format_version = 1", "format_version = 2");
+        assert!(err(&text).starts_with("info.toml:1:18: format_version 2 is newer than this learn understands"));
+    }
+
+    #[test]
+    fn missing_required_field_is_an_error() {
+        let text = GOOD.replace("topic = \"01_intro\"\nhints = [\"one\"]", "hints = [\"one\"]");
+        assert!(err(&text).contains("missing field `topic`"), "{}", err(&text));
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        let c = Course::parse(GOOD, "info.toml").unwrap();
+        assert_eq!(c.suggest("secnod"), Some("second"));
+        assert_eq!(c.suggest("zzzzzz"), None);
+    }
+
+    #[test]
+    fn location_counts_characters_not_bytes() {
+        assert_eq!(Location::of_offset("é\nab", 4), Location { line: 2, column: 2 });
+        assert_eq!(Location::of_offset("abc", 99), Location { line: 1, column: 4 });
+    }
+}

@@ -1,0 +1,286 @@
+//! Grading one exercise: compose the learner's file with its hidden tests, compile with `rustc`
+//! directly (no cargo: it would double the time and wait on cargo's build lock), run the hidden
+//! tests in a sandbox under the time limit, and judge the result.
+//!
+//! The composed file is the learner's file byte for byte plus `mod __learn_hidden { <hidden> }`,
+//! written into the exercise's build folder and compiled with `--remap-path-prefix`, so every path
+//! the compiler or a panic prints is the learner's own file, with the learner's line numbers. (An
+//! `include!` of the learner's file would refuse inner attributes such as `#![allow(...)]`.) The
+//! composed file is removed once compiled: hidden tests do not stay in the workspace.
+
+use std::ffi::OsStr;
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+use crate::runner::{self, Cancel, RunEnd};
+use crate::sys::{self, ResourceLimits};
+use crate::verdict::{self, Composition, Diagnostic, Exit, TestRun, Verdict};
+
+/// The largest exercise file `learn` grades.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+/// How long the compiler may take before the attempt is given up.
+const COMPILE_LIMIT: Duration = Duration::from_secs(120);
+/// Limits on the learner's test program.
+pub const DEFAULT_LIMITS: ResourceLimits = ResourceLimits { memory: 1 << 30, cpu_secs: 120, file_size: 64 << 20 };
+
+/// The compiler to call: `$RUSTC` if set, else `rustc` from PATH.
+pub fn rustc_program() -> String {
+    std::env::var("RUSTC").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| "rustc".to_string())
+}
+
+/// One exercise to grade.
+pub struct Job<'a> {
+    /// The exercise's name (also the crate name).
+    pub name: &'a str,
+    pub edition: &'a str,
+    /// The learner's file, absolute.
+    pub learner_file: &'a Path,
+    /// How to name the learner's file in messages (relative to where the learner is, when possible).
+    pub display_path: &'a str,
+    /// The hidden tests' source.
+    pub hidden: &'a str,
+    /// A folder of the exercise's own for build products, absolute.
+    pub build_dir: &'a Path,
+    pub time_limit: Duration,
+    /// Whether compiler messages may carry ANSI colours.
+    pub color: bool,
+}
+
+/// The full result of grading: the verdict plus what else the learner should see.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub verdict: Verdict,
+    pub warnings: Vec<Diagnostic>,
+    /// `sha256:<hex>` of the graded file content.
+    pub hash: String,
+    /// Output of the test program outside any test's report (stderr), when there was some.
+    pub program_output: Option<String>,
+    pub compile_time: Duration,
+    pub run_time: Duration,
+}
+
+/// How grading ended.
+#[derive(Debug)]
+pub enum Graded {
+    Report(Report),
+    /// A newer request cancelled this one.
+    Cancelled,
+}
+
+/// `sha256:<hex>` of `bytes`.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Reads a learner's file, refusing what cannot be graded with a message that says how to fix it.
+pub fn read_learner_file(path: &Path, name: &str) -> Result<String, Error> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            return Err(Error::ExerciseFile {
+                path: path.to_path_buf(),
+                problem: "is missing".into(),
+                name: name.into(),
+            });
+        }
+        Err(source) => return Err(Error::Io { action: "read", path: path.to_path_buf(), source }),
+    };
+    let problem = if bytes.len() > MAX_FILE_BYTES {
+        Some(format!("is {} KiB, more than the {} KiB an exercise may have", bytes.len() >> 10, MAX_FILE_BYTES >> 10))
+    } else if bytes.iter().all(u8::is_ascii_whitespace) {
+        Some("is empty".to_string())
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        return Err(Error::ExerciseFile { path: path.to_path_buf(), problem, name: name.into() });
+    }
+    String::from_utf8(bytes).map_err(|e| Error::ExerciseFile {
+        path: path.to_path_buf(),
+        problem: format!("is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        name: name.into(),
+    })
+}
+
+/// Grades `source` (the content of `job.learner_file`).
+pub fn grade(job: &Job<'_>, source: &str, cancel: &Cancel) -> Result<Graded, Error> {
+    let hash = content_hash(source.as_bytes());
+    let file_name = job.learner_file.file_name().unwrap_or(OsStr::new("exercise.rs"));
+    let (composed, comp) = Composition::compose(job.display_path, source, job.hidden);
+    fs::create_dir_all(job.build_dir).map_err(|source| Error::Io {
+        action: "create",
+        path: job.build_dir.to_path_buf(),
+        source,
+    })?;
+    let composed_path = job.build_dir.join(file_name);
+    let binary = job.build_dir.join(format!("{}-tests", job.name));
+    write(&composed_path, &composed)?;
+
+    let started = Instant::now();
+    let compiled = compile(job, &composed_path, &binary, cancel);
+    let _ = fs::remove_file(&composed_path);
+    let compile_time = started.elapsed();
+    let (status, stderr) = match compiled? {
+        Some(done) => done,
+        None => return Ok(Graded::Cancelled),
+    };
+    let out = verdict::parse_compiler_output(&stderr, &comp);
+    let report = |verdict, run_time, program_output| {
+        Graded::Report(Report {
+            verdict,
+            warnings: out.warnings.clone(),
+            hash: hash.clone(),
+            program_output,
+            compile_time,
+            run_time,
+        })
+    };
+    match status {
+        Exit::Code(0) => {}
+        Exit::TimedOut => {
+            let reason = format!("the compiler did not finish within {} s", COMPILE_LIMIT.as_secs());
+            return Ok(report(Verdict::Crashed { reason, tests: Vec::new() }, Duration::ZERO, None));
+        }
+        _ if !out.errors.is_empty() => {
+            return Ok(report(Verdict::CompileError { errors: out.errors }, Duration::ZERO, None));
+        }
+        _ => {
+            if out.other.contains("edition") {
+                return Err(Error::ToolchainTooOld {
+                    program: rustc_program(),
+                    edition: job.edition.to_string(),
+                    detail: out.other.lines().next().unwrap_or_default().to_string(),
+                });
+            }
+            let error = Diagnostic {
+                level: verdict::Level::Error,
+                code: None,
+                message: "the compiler failed".into(),
+                rendered: format!("the compiler failed without a diagnostic:\n{}", out.other),
+                line: None,
+                hidden_test: None,
+                notes: Vec::new(),
+            };
+            return Ok(report(Verdict::CompileError { errors: vec![error] }, Duration::ZERO, None));
+        }
+    }
+
+    let started = Instant::now();
+    let expected = match list_tests(&binary, cancel)? {
+        Some(list) => list,
+        None => return Ok(Graded::Cancelled),
+    };
+    let log_path = job.build_dir.join("tests.log");
+    let _ = fs::remove_file(&log_path);
+    let filter = format!("{}::", verdict::HIDDEN_MODULE);
+    let args: [&OsStr; 5] = [
+        OsStr::new(&filter),
+        OsStr::new("--logfile"),
+        log_path.as_os_str(),
+        OsStr::new("--color"),
+        OsStr::new("never"),
+    ];
+    let mut cmd = sys::sandboxed(&binary, &args, DEFAULT_LIMITS)
+        .map_err(|source| Error::Spawn { program: "learn (sandbox launcher)".into(), source })?;
+    cmd.current_dir(job.build_dir)
+        .env("RUST_BACKTRACE", "0")
+        .env("MALLOC_ARENA_MAX", "2")
+        .env_remove("RUST_TEST_NOCAPTURE")
+        .env_remove("RUST_TEST_THREADS");
+    let end = runner::run(cmd, job.time_limit, cancel)
+        .map_err(|source| Error::Spawn { program: binary.display().to_string(), source })?;
+    let RunEnd::Finished { exit, stdout, stderr, .. } = end else { return Ok(Graded::Cancelled) };
+    let log = fs::read_to_string(&log_path).unwrap_or_default();
+    let run = TestRun {
+        expected,
+        log,
+        stdout: stdout.with_note(),
+        stderr: stderr.with_note(),
+        exit,
+        limit: job.time_limit,
+        memory_limit: Some(DEFAULT_LIMITS.memory),
+    };
+    let verdict = verdict::judge(&run, &comp);
+    let program_output = program_output(&run.stderr);
+    Ok(report(verdict, started.elapsed(), program_output))
+}
+
+/// Compiles; `None` when cancelled.
+fn compile(job: &Job<'_>, composed: &Path, binary: &Path, cancel: &Cancel) -> Result<Option<(Exit, String)>, Error> {
+    let program = rustc_program();
+    let display_dir = Path::new(job.display_path).parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut remap = job.build_dir.as_os_str().to_owned();
+    remap.push("=");
+    remap.push(if display_dir.as_os_str().is_empty() { Path::new(".") } else { &display_dir });
+    let mut cmd = Command::new(&program);
+    cmd.arg("--edition")
+        .arg(job.edition)
+        .arg("--test")
+        .arg("--crate-name")
+        .arg(job.name)
+        .arg("--error-format=json")
+        .arg("--remap-path-prefix")
+        .arg(remap)
+        .arg("-C")
+        .arg(incremental_arg(job.build_dir))
+        .arg("-o")
+        .arg(binary)
+        .arg(composed)
+        .current_dir(job.build_dir);
+    if job.color {
+        cmd.arg("--json=diagnostic-rendered-ansi");
+    }
+    match runner::run(cmd, COMPILE_LIMIT, cancel) {
+        Ok(RunEnd::Finished { exit, stderr, .. }) => Ok(Some((exit, stderr.text))),
+        Ok(RunEnd::Cancelled) => Ok(None),
+        Err(e) if e.kind() == ErrorKind::NotFound => Err(Error::RustcMissing { program }),
+        Err(source) => Err(Error::Spawn { program, source }),
+    }
+}
+
+fn incremental_arg(build_dir: &Path) -> std::ffi::OsString {
+    let mut arg = std::ffi::OsString::from("incremental=");
+    arg.push(build_dir.join("incremental"));
+    arg
+}
+
+/// The hidden tests' full names, from the test binary's own list. `None` when cancelled.
+fn list_tests(binary: &Path, cancel: &Cancel) -> Result<Option<Vec<String>>, Error> {
+    let mut cmd = Command::new(binary);
+    cmd.args(["--list", "--format", "terse"]).arg(format!("{}::", verdict::HIDDEN_MODULE));
+    let end = runner::run(cmd, Duration::from_secs(10), cancel)
+        .map_err(|source| Error::Spawn { program: binary.display().to_string(), source })?;
+    let RunEnd::Finished { stdout, .. } = end else { return Ok(None) };
+    Ok(Some(
+        stdout
+            .text
+            .lines()
+            .filter_map(|l| l.strip_suffix(": test"))
+            .filter(|n| n.starts_with(verdict::HIDDEN_MODULE))
+            .map(str::to_string)
+            .collect(),
+    ))
+}
+
+/// What the test program printed on stderr that is worth showing (not the logfile warning).
+fn program_output(stderr: &str) -> Option<String> {
+    let kept: Vec<&str> = stderr.lines().filter(|l| !l.contains("`--logfile` is deprecated")).collect();
+    let text = kept.join("\n");
+    (!text.trim().is_empty()).then_some(text)
+}
+
+fn write(path: &PathBuf, text: &str) -> Result<(), Error> {
+    fs::write(path, text).map_err(|source| Error::Io { action: "write", path: path.clone(), source })
+}

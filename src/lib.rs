@@ -1,0 +1,52 @@
+//! `learn`: an exercise runner that grades a learner's file against hidden tests.
+//!
+//! The flow: the command line ([`cli`]) picks a command ([`commands`]); commands find the learner's
+//! [`workspace`], load the [`course`] (embedded at build time, see [`course_files`]) and the learner's
+//! [`progress`], and hand exercises to the [`grader`], which composes, compiles and runs them
+//! ([`runner`], [`sys`]) and turns the output into a [`verdict`]. [`ui`] renders the results.
+//! The course, progress and verdict modules are pure and unit-tested; the rest is the shell around
+//! them. Errors are typed ([`error`]) and printed in one place, here, with one exit code each.
+
+pub mod cli;
+pub mod commands;
+pub mod course;
+pub mod course_files;
+pub mod error;
+pub mod grader;
+pub mod progress;
+pub mod runner;
+pub mod sys;
+pub mod ui;
+pub mod verdict;
+pub mod workspace;
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::Parser;
+
+use crate::ui::style::{Styles, paint};
+
+/// Runs `learn` with `args` (including the program name) and returns the exit code.
+pub fn run(args: Vec<OsString>) -> i32 {
+    if args.get(1).is_some_and(|a| a == sys::SANDBOX_ARG) {
+        return sys::sandbox_main(&args[2..]);
+    }
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { error::EXIT_ERROR } else { error::EXIT_OK };
+        }
+    };
+    sys::install_signal_handlers();
+    let styles = Styles::for_choice(cli.color);
+    match commands::dispatch(cli, styles) {
+        Ok(code) => code,
+        Err(e) => {
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "{} {e}", paint(styles.fail, "error:"));
+            e.exit_code()
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Running a child process under control: in its own process group, with a wall-clock limit,
+//! captured output capped in size, and cancellable from another thread (a newer save in watch
+//! mode). Whatever way the run ends, the whole process group is killed before this returns, so
+//! threads and processes the learner's program started never outlive it.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::sys;
+use crate::verdict::Exit;
+
+/// How much output of one stream is kept; the rest is read and dropped, so the child never blocks.
+pub const OUTPUT_CAP: usize = 1 << 20;
+/// How long to wait for output pipes to close once the process group is dead.
+const PIPE_GRACE: Duration = Duration::from_millis(300);
+
+/// A handle that cancels the run using it; once cancelled, every later run with it ends at once.
+#[derive(Clone, Default)]
+pub struct Cancel {
+    inner: Arc<CancelInner>,
+}
+
+#[derive(Default)]
+struct CancelInner {
+    cancelled: AtomicBool,
+    group: Mutex<Option<u32>>,
+}
+
+impl Cancel {
+    pub fn new() -> Cancel {
+        Cancel::default()
+    }
+
+    /// Stops the running child (if any) now, and makes further runs return `Cancelled` at once.
+    pub fn cancel(&self) {
+        self.inner.cancelled.store(true, Ordering::SeqCst);
+        if let Some(g) = *self.inner.group.lock().unwrap_or_else(|e| e.into_inner()) {
+            sys::kill_group(g);
+        }
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.cancelled.load(Ordering::SeqCst)
+    }
+
+    fn set_group(&self, group: Option<u32>) {
+        *self.inner.group.lock().unwrap_or_else(|e| e.into_inner()) = group;
+    }
+}
+
+/// Captured output of one stream.
+#[derive(Debug, Default, Clone)]
+pub struct Captured {
+    pub text: String,
+    /// Bytes that were dropped beyond [`OUTPUT_CAP`].
+    pub dropped: u64,
+}
+
+impl Captured {
+    /// The text, with a note when some of it was dropped.
+    pub fn with_note(&self) -> String {
+        if self.dropped == 0 {
+            self.text.clone()
+        } else {
+            format!(
+                "{}\n[learn: output truncated: {} more bytes were dropped after the first {} KiB]\n",
+                self.text,
+                self.dropped,
+                OUTPUT_CAP >> 10
+            )
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Debug)]
+pub enum RunEnd {
+    Finished { exit: Exit, stdout: Captured, stderr: Captured, elapsed: Duration },
+    Cancelled,
+}
+
+/// Runs `cmd` (stdin closed, stdout and stderr captured) for at most `limit`.
+pub fn run(mut cmd: Command, limit: Duration, cancel: &Cancel) -> std::io::Result<RunEnd> {
+    if cancel.is_cancelled() {
+        return Ok(RunEnd::Cancelled);
+    }
+    sys::new_process_group(&mut cmd);
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let start = Instant::now();
+    let mut child = cmd.spawn()?;
+    let pgid = child.id();
+    sys::register_group(pgid);
+    cancel.set_group(Some(pgid));
+    // A cancel that landed between the check above and set_group must still stop this child.
+    if cancel.is_cancelled() {
+        sys::kill_group(pgid);
+    }
+
+    let stdout = capture(child.stdout.take().expect("piped"));
+    let stderr = capture(child.stderr.take().expect("piped"));
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let status = child.wait();
+        let _ = tx.send(status);
+    });
+
+    let (status, timed_out) = match rx.recv_timeout(limit) {
+        Ok(status) => (status, false),
+        Err(_) => {
+            sys::kill_group(pgid);
+            (rx.recv().unwrap_or_else(|_| Err(std::io::Error::other("the waiting thread died"))), true)
+        }
+    };
+    let elapsed = start.elapsed();
+    // Leftovers of the program (threads are gone with it; child processes are not) die here.
+    sys::kill_group(pgid);
+    cancel.set_group(None);
+    sys::unregister_group(pgid);
+    let status = status?;
+
+    if cancel.is_cancelled() {
+        return Ok(RunEnd::Cancelled);
+    }
+    let deadline = Instant::now() + PIPE_GRACE;
+    let stdout = stdout.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_default();
+    let stderr = stderr.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_default();
+    let exit = if timed_out { Exit::TimedOut } else { sys::exit_of(status) };
+    Ok(RunEnd::Finished { exit, stdout, stderr, elapsed })
+}
+
+/// Reads `pipe` to its end on a thread, keeping the first [`OUTPUT_CAP`] bytes.
+fn capture(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Captured> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut dropped = 0u64;
+        let mut buf = [0u8; 16 * 1024];
+        loop {
+            match pipe.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let room = OUTPUT_CAP.saturating_sub(kept.len()).min(n);
+                    kept.extend_from_slice(&buf[..room]);
+                    dropped += (n - room) as u64;
+                }
+            }
+        }
+        let _ = tx.send(Captured { text: String::from_utf8_lossy(&kept).into_owned(), dropped });
+    });
+    rx
+}

@@ -1,0 +1,145 @@
+//! Everything that depends on the operating system, in one place (Unix: Linux and macOS), so a port
+//! touches only this module: process groups, killing a process tree, resource limits, the sandbox
+//! launcher, and what happens on Ctrl-C or a termination signal.
+//!
+//! Learner programs run in their own process group, so one `killpg` ends the program together with
+//! every thread and child process it started. Because they are not in the terminal's foreground
+//! group, a Ctrl-C reaches only `learn`; the signal thread started by [`install_signal_handlers`]
+//! then kills every live group before `learn` exits, so nothing outlives it.
+
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Command, ExitStatus};
+use std::sync::Mutex;
+
+use nix::sys::resource::{Resource, setrlimit};
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+
+use crate::verdict::Exit;
+
+/// Process groups of learner programs and compilers that are running now.
+static LIVE_GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+/// Run before exiting on a signal (the watch mode restores the terminal with it).
+static ON_SIGNAL: Mutex<Option<fn()>> = Mutex::new(None);
+
+/// Makes `cmd` start in a new process group of its own (its pid is the group id).
+pub fn new_process_group(cmd: &mut Command) {
+    cmd.process_group(0);
+}
+
+/// Records a live process group, so a signal to `learn` takes it down too.
+pub fn register_group(pgid: u32) {
+    LIVE_GROUPS.lock().unwrap_or_else(|e| e.into_inner()).push(pgid);
+}
+
+/// Forgets a process group that has ended.
+pub fn unregister_group(pgid: u32) {
+    LIVE_GROUPS.lock().unwrap_or_else(|e| e.into_inner()).retain(|g| *g != pgid);
+}
+
+/// Kills every process of the group `pgid`. A group that is already gone is not an error.
+pub fn kill_group(pgid: u32) {
+    if let Ok(pid) = i32::try_from(pgid) {
+        let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
+    }
+}
+
+/// How a process ended, in the verdict's terms.
+pub fn exit_of(status: ExitStatus) -> Exit {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => Exit::Code(code),
+        (None, Some(sig)) => Exit::Signal(sig),
+        (None, None) => Exit::Code(-1),
+    }
+}
+
+/// Sets `f` to run (once) before `learn` exits on SIGINT, SIGTERM or SIGHUP.
+pub fn on_signal(f: fn()) {
+    *ON_SIGNAL.lock().unwrap_or_else(|e| e.into_inner()) = Some(f);
+}
+
+/// Starts the thread that turns SIGINT, SIGTERM and SIGHUP into a clean exit: kill every live
+/// process group, run the cleanup set with [`on_signal`], exit with code 130.
+pub fn install_signal_handlers() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return; // Without the handler the default action still ends learn; children may linger.
+    };
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if signals.forever().next().is_some() {
+                let groups = LIVE_GROUPS.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                for g in groups {
+                    kill_group(g);
+                }
+                if let Some(f) = *ON_SIGNAL.lock().unwrap_or_else(|e| e.into_inner()) {
+                    f();
+                }
+                std::process::exit(crate::error::EXIT_INTERRUPTED);
+            }
+        })
+        .ok();
+}
+
+/// Permissions for files `learn` writes for the learner (`rw-r--r--`, less the umask).
+pub fn ordinary_file_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o644)
+}
+
+/// Limits applied to a learner's test program by the sandbox launcher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResourceLimits {
+    /// Address space, in bytes (bounds both memory and the number of threads).
+    pub memory: u64,
+    /// CPU seconds, a backstop behind the wall-clock time limit.
+    pub cpu_secs: u64,
+    /// Largest file the program may write, in bytes.
+    pub file_size: u64,
+}
+
+/// The hidden argument that makes `learn` act as the sandbox launcher.
+pub const SANDBOX_ARG: &str = "__sandbox";
+
+/// A command that runs `program args` under `limits`, through `learn` itself: the launcher sets the
+/// limits on its own process and then replaces itself with the program, so the limits apply from
+/// the program's first instruction without any `unsafe` pre-exec hook.
+pub fn sandboxed(
+    program: &std::path::Path,
+    args: &[&std::ffi::OsStr],
+    limits: ResourceLimits,
+) -> std::io::Result<Command> {
+    let exe = std::env::current_exe()?;
+    let mut cmd = Command::new(exe);
+    cmd.arg(SANDBOX_ARG)
+        .arg(limits.memory.to_string())
+        .arg(limits.cpu_secs.to_string())
+        .arg(limits.file_size.to_string())
+        .arg(program)
+        .args(args);
+    Ok(cmd)
+}
+
+/// The launcher's side of [`sandboxed`]: `args` are what follows [`SANDBOX_ARG`]. Only returns on
+/// failure, with the exit code to use.
+pub fn sandbox_main(args: &[std::ffi::OsString]) -> i32 {
+    let parse = |i: usize| args.get(i).and_then(|a| a.to_str()).and_then(|a| a.parse::<u64>().ok());
+    let (Some(memory), Some(cpu), Some(fsize), Some(program)) = (parse(0), parse(1), parse(2), args.get(3)) else {
+        eprintln!("learn: the sandbox launcher is internal; it takes MEMORY CPU FSIZE PROGRAM ARGS...");
+        return crate::error::EXIT_ERROR;
+    };
+    // Best effort: a platform that refuses a limit still runs the program under the time limit.
+    let _ = setrlimit(Resource::RLIMIT_AS, memory, memory);
+    let _ = setrlimit(Resource::RLIMIT_CPU, cpu, cpu + 1);
+    let _ = setrlimit(Resource::RLIMIT_FSIZE, fsize, fsize);
+    let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        // If learn dies without a chance to clean up (SIGKILL), take the program down too.
+        let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
+    }
+    let err = Command::new(program).args(&args[4..]).exec();
+    eprintln!("learn: could not start {}: {err}", program.to_string_lossy());
+    crate::error::EXIT_ERROR
+}

@@ -1,0 +1,234 @@
+//! Text for the learner: verdicts, the exercise list, hints, the progress bar. Every function writes
+//! to a `Write` and takes the palette as data, so each output is unit-tested as plain text.
+
+use std::io::{self, Write};
+
+use crate::course::{Course, Exercise};
+use crate::grader::Report;
+use crate::progress::{Progress, Status};
+use crate::ui::style::{Styles, paint};
+use crate::verdict::{TestOutcome, TestStatus, Verdict};
+
+/// How many lines of the program's own stderr to show under a verdict.
+const PROGRAM_OUTPUT_LINES: usize = 30;
+/// Width for wrapping prose (hints).
+const WRAP: usize = 88;
+
+/// The verdict of one grading, with warnings and the program's stderr.
+pub fn report(w: &mut dyn Write, s: &Styles, name: &str, report: &Report) -> io::Result<()> {
+    if !report.warnings.is_empty() {
+        let count = report.warnings.len();
+        let plural = if count == 1 { "" } else { "s" };
+        writeln!(
+            w,
+            "{}",
+            paint(s.warn, format!("{count} compiler warning{plural} (warnings do not fail an exercise):"))
+        )?;
+        for warning in &report.warnings {
+            writeln!(w, "{}", warning.rendered.trim_end())?;
+        }
+        writeln!(w)?;
+    }
+    verdict(w, s, name, &report.verdict)?;
+    if let Some(output) = report.program_output.as_deref().filter(|_| !report.verdict.passed()) {
+        writeln!(w)?;
+        writeln!(w, "{}", paint(s.dim, "The program also wrote to stderr:"))?;
+        let lines: Vec<&str> = output.lines().collect();
+        for line in lines.iter().take(PROGRAM_OUTPUT_LINES) {
+            writeln!(w, "  {line}")?;
+        }
+        if lines.len() > PROGRAM_OUTPUT_LINES {
+            writeln!(w, "  {}", paint(s.dim, format!("... {} more lines", lines.len() - PROGRAM_OUTPUT_LINES)))?;
+        }
+    }
+    Ok(())
+}
+
+/// The verdict alone: a headline, then the compiler errors or the test list.
+pub fn verdict(w: &mut dyn Write, s: &Styles, name: &str, verdict: &Verdict) -> io::Result<()> {
+    let cross = paint(s.fail, "✗");
+    match verdict {
+        Verdict::Passed { tests } => {
+            let n = tests.len();
+            let what = if n == 1 { "the hidden test".to_string() } else { format!("all {n} hidden tests") };
+            writeln!(w, "{} {} passes: {what} passed.", paint(s.pass, "✓"), paint(s.bold, name))
+        }
+        Verdict::CompileError { errors } => {
+            writeln!(w, "{cross} {} does not compile yet:", paint(s.bold, name))?;
+            writeln!(w)?;
+            for error in errors {
+                writeln!(w, "{}", error.rendered.trim_end())?;
+                writeln!(w)?;
+            }
+            Ok(())
+        }
+        Verdict::TestsFailed { tests } => {
+            let failed = tests.iter().filter(|t| t.status != TestStatus::Passed).count();
+            writeln!(w, "{cross} {}: {failed} of {} hidden tests failed.", paint(s.bold, name), tests.len())?;
+            test_list(w, s, tests)
+        }
+        Verdict::TimedOut { limit, tests } => {
+            writeln!(
+                w,
+                "{cross} {} did not finish within its time limit of {} s and was stopped.",
+                paint(s.bold, name),
+                limit.as_secs_f64()
+            )?;
+            let running: Vec<&str> =
+                tests.iter().filter(|t| t.status == TestStatus::Unfinished).map(|t| t.name.as_str()).collect();
+            if !running.is_empty() {
+                writeln!(w, "  Still running: {}", running.join(", "))?;
+            }
+            writeln!(w, "  Something waits forever or loops without end.")?;
+            test_list(w, s, tests)
+        }
+        Verdict::Crashed { reason, tests } => {
+            writeln!(w, "{cross} {} crashed: {reason}.", paint(s.bold, name))?;
+            if tests.is_empty() { Ok(()) } else { test_list(w, s, tests) }
+        }
+    }
+}
+
+/// The verdict in a few words, for one-line summaries: `passes`, `does not compile`, ...
+pub fn headline(verdict: &Verdict) -> String {
+    match verdict {
+        Verdict::Passed { tests } => format!("passes ({} hidden tests)", tests.len()),
+        Verdict::CompileError { .. } => "does not compile".to_string(),
+        Verdict::TestsFailed { tests } => {
+            let failed = tests.iter().filter(|t| t.status != TestStatus::Passed).count();
+            format!("{failed} of {} hidden tests failed", tests.len())
+        }
+        Verdict::TimedOut { limit, .. } => format!("timed out after {} s", limit.as_secs_f64()),
+        Verdict::Crashed { reason, .. } => format!("crashed: {reason}"),
+    }
+}
+
+fn test_list(w: &mut dyn Write, s: &Styles, tests: &[TestOutcome]) -> io::Result<()> {
+    writeln!(w)?;
+    for t in tests {
+        let (mark, note) = match t.status {
+            TestStatus::Passed => (paint(s.pass, "✓"), ""),
+            TestStatus::Failed => (paint(s.fail, "✗"), ""),
+            TestStatus::Unfinished => (paint(s.warn, "…"), " (did not finish)"),
+        };
+        writeln!(w, "  {mark} {}{}", t.name, paint(s.dim, note))?;
+        if let Some(message) = &t.message {
+            for line in message.lines() {
+                writeln!(w, "      {line}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `[#####-----] 5/10`.
+pub fn progress_bar(s: &Styles, done: usize, total: usize, width: usize) -> String {
+    let filled = (done * width).checked_div(total).unwrap_or(0);
+    format!("[{}{}] {done}/{total}", paint(s.pass, "#".repeat(filled)), paint(s.dim, "-".repeat(width - filled)))
+}
+
+/// Every exercise with its state, and the progress count.
+pub fn list(w: &mut dyn Write, s: &Styles, course: &Course, progress: &Progress) -> io::Result<()> {
+    let name_width = course.exercises.iter().map(|e| e.name.len()).max().unwrap_or(4).max(4);
+    writeln!(w, "{}", paint(s.bold, &course.title))?;
+    writeln!(w)?;
+    writeln!(w, "  {:>3}  {:<7}  {:<name_width$}  file", "#", "state", "name")?;
+    for (i, ex) in course.exercises.iter().enumerate() {
+        let status = progress.status(course, i);
+        let (state, style) = match status {
+            Status::Done => ("done", s.pass),
+            Status::Current => ("current", s.warn),
+            Status::Locked => ("locked", s.dim),
+        };
+        let state = paint(style, format!("{state:<7}"));
+        writeln!(w, "  {:>3}  {state}  {:<name_width$}  {}", i + 1, ex.name, course.exercise_path(ex))?;
+    }
+    writeln!(w)?;
+    let done = progress.done_count(course);
+    writeln!(w, "Progress: {}", progress_bar(s, done, course.exercises.len(), 30))
+}
+
+/// Hint `level` (1-based) of `ex`, or every hint up to it.
+pub fn hints(w: &mut dyn Write, s: &Styles, ex: &Exercise, upto: usize, all: bool) -> io::Result<()> {
+    let total = ex.hints.len();
+    let first = if all { 1 } else { upto };
+    for level in first..=upto {
+        writeln!(w, "{}", paint(s.hint, format!("Hint {level} of {total} for {}:", ex.name)))?;
+        let options = textwrap::Options::new(WRAP).initial_indent("  ").subsequent_indent("  ");
+        for line in textwrap::wrap(ex.hints[level - 1].trim(), options) {
+            writeln!(w, "{line}")?;
+        }
+        if level < upto {
+            writeln!(w)?;
+        }
+    }
+    if !all && upto < total {
+        writeln!(w, "{}", paint(s.dim, "(ask again for the next hint)"))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn text(f: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> String {
+        let mut buf = Vec::new();
+        f(&mut buf).unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    fn outcome(name: &str, status: TestStatus, message: Option<&str>) -> TestOutcome {
+        TestOutcome { name: name.into(), status, message: message.map(str::to_string) }
+    }
+
+    #[test]
+    fn failed_tests_are_listed_with_their_messages() {
+        let v = Verdict::TestsFailed {
+            tests: vec![
+                outcome("quota_zero", TestStatus::Passed, None),
+                outcome("quota_two", TestStatus::Failed, Some("with a quota of 2\nthe third call is refused")),
+            ],
+        };
+        assert_eq!(
+            text(|w| verdict(w, &Styles::plain(), "rate_limiter", &v)),
+            "✗ rate_limiter: 1 of 2 hidden tests failed.\n\n  ✓ quota_zero\n  ✗ quota_two\n      with a quota of 2\n      the third call is refused\n"
+        );
+    }
+
+    #[test]
+    fn a_timeout_names_the_tests_still_running() {
+        let v = Verdict::TimedOut {
+            limit: Duration::from_secs(3),
+            tests: vec![outcome("fast", TestStatus::Passed, None), outcome("stuck", TestStatus::Unfinished, None)],
+        };
+        assert_eq!(
+            text(|w| verdict(w, &Styles::plain(), "relock", &v)),
+            "✗ relock did not finish within its time limit of 3 s and was stopped.\n  Still running: stuck\n  \
+             Something waits forever or loops without end.\n\n  ✓ fast\n  … stuck (did not finish)\n"
+        );
+    }
+
+    #[test]
+    fn passing_counts_the_hidden_tests() {
+        let v = Verdict::Passed {
+            tests: vec![outcome("a", TestStatus::Passed, None), outcome("b", TestStatus::Passed, None)],
+        };
+        assert_eq!(text(|w| verdict(w, &Styles::plain(), "x", &v)), "✓ x passes: all 2 hidden tests passed.\n");
+    }
+
+    #[test]
+    fn progress_bar_fills_in_proportion() {
+        assert_eq!(progress_bar(&Styles::plain(), 1, 4, 8), "[##------] 1/4");
+        assert_eq!(progress_bar(&Styles::plain(), 0, 0, 4), "[----] 0/0");
+    }
+
+    #[test]
+    fn colours_are_only_added_by_a_coloured_palette() {
+        let plain = progress_bar(&Styles::plain(), 1, 2, 2);
+        let colored = progress_bar(&Styles::colored(), 1, 2, 2);
+        assert!(!plain.contains('\u{1b}'));
+        assert!(colored.contains('\u{1b}'));
+    }
+}

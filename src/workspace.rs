@@ -1,0 +1,209 @@
+//! The learner's workspace on disk: finding it, creating it, its files, and its progress file,
+//! which is read and written safely (a lock file serializes updates from several `learn`
+//! processes; writes go to a temporary file renamed over the old one, so a crash, a full disk or a
+//! read-only folder never leaves a half-written progress file).
+//!
+//! Layout of a workspace:
+//! ```text
+//! .learn-progress.toml      progress; marks the workspace root
+//! .gitignore                ignores .learn/
+//! exercises/<topic>/*.rs    the learner's files
+//! solutions/<topic>/*.rs    reference solutions, written once an exercise passes
+//! backups/<name>-<n>.rs     the learner's versions saved by `learn reset`
+//! .learn/                   cache: build folders, lock file (safe to delete)
+//! ```
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+
+use crate::course::{Course, Exercise};
+use crate::course_files::{CourseFiles, LoadedCourse};
+use crate::error::Error;
+use crate::progress::Progress;
+
+/// The progress file's name; its presence marks a workspace root.
+pub const PROGRESS_FILE: &str = ".learn-progress.toml";
+/// The cache folder's name.
+pub const CACHE_DIR: &str = ".learn";
+
+const GITIGNORE: &str = "# learn's cache (build products); safe to delete\n.learn/\n";
+
+/// A learner's workspace.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub root: PathBuf,
+}
+
+fn io_err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> Error + 'a {
+    move |source| Error::Io { action, path: path.to_path_buf(), source }
+}
+
+impl Workspace {
+    /// The workspace holding `start` (itself or its nearest ancestor with a progress file).
+    pub fn find(start: &Path) -> Option<Workspace> {
+        start
+            .ancestors()
+            .find(|dir| dir.join(PROGRESS_FILE).is_file())
+            .map(|root| Workspace { root: root.to_path_buf() })
+    }
+
+    pub fn progress_path(&self) -> PathBuf {
+        self.root.join(PROGRESS_FILE)
+    }
+
+    /// The learner's file for `ex`.
+    pub fn exercise_file(&self, course: &Course, ex: &Exercise) -> PathBuf {
+        self.root.join(course.exercise_path(ex))
+    }
+
+    /// Where the solution of `ex` is written once it passes.
+    pub fn solution_file(&self, course: &Course, ex: &Exercise) -> PathBuf {
+        self.root.join(course.solution_path(ex))
+    }
+
+    /// The build folder of `ex`.
+    pub fn build_dir(&self, ex: &Exercise) -> PathBuf {
+        self.root.join(CACHE_DIR).join("build").join(&ex.name)
+    }
+
+    /// Reads the progress file.
+    pub fn load_progress(&self) -> Result<Progress, Error> {
+        let path = self.progress_path();
+        let text = fs::read_to_string(&path).map_err(|source| match source.kind() {
+            ErrorKind::InvalidData => Error::ProgressDamaged {
+                path: path.clone(),
+                problem: crate::progress::ProgressProblem::Malformed {
+                    location: crate::course::Location { line: 1, column: 1 },
+                    message: "the file is not UTF-8 text".into(),
+                },
+            },
+            _ => Error::Io { action: "read", path: path.clone(), source },
+        })?;
+        Progress::parse(&text).map_err(|problem| Error::ProgressDamaged { path, problem })
+    }
+
+    /// The course this workspace was made for, checked against the progress file.
+    pub fn load_course(&self, progress: &Progress) -> Result<LoadedCourse, Error> {
+        let files = match &progress.course_dir {
+            Some(dir) => CourseFiles::Dir(dir.clone()),
+            None => CourseFiles::Embedded,
+        };
+        let loaded = files.load()?;
+        if loaded.course.name != progress.course {
+            return Err(Error::CourseMismatch { found: progress.course.clone(), expected: loaded.course.name });
+        }
+        Ok(loaded)
+    }
+
+    /// Applies `change` to the progress under the workspace lock and saves it atomically. Another
+    /// `learn` process's update made in the meantime is read first, so neither update is lost.
+    pub fn update_progress<R>(&self, change: impl FnOnce(&mut Progress) -> R) -> Result<(R, Progress), Error> {
+        let _lock = self.lock()?;
+        let mut progress = self.load_progress()?;
+        let result = change(&mut progress);
+        self.save_progress(&progress)?;
+        Ok((result, progress))
+    }
+
+    /// Writes `progress` atomically (callers hold the lock).
+    pub fn save_progress(&self, progress: &Progress) -> Result<(), Error> {
+        write_atomic(&self.progress_path(), progress.to_toml().as_bytes())
+    }
+
+    /// Takes the workspace lock; it is released when the returned file is dropped.
+    pub fn lock(&self) -> Result<File, Error> {
+        let dir = self.root.join(CACHE_DIR);
+        fs::create_dir_all(&dir).map_err(io_err("create", &dir))?;
+        let path = dir.join("lock");
+        let file =
+            OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io_err("open", &path))?;
+        file.lock().map_err(io_err("lock", &path))?;
+        Ok(file)
+    }
+
+    /// Copies the learner's file of `ex` to a new backup file and returns its path (`None` when
+    /// the learner's file does not exist).
+    pub fn backup(&self, course: &Course, ex: &Exercise) -> Result<Option<PathBuf>, Error> {
+        let src = self.exercise_file(course, ex);
+        let content = match fs::read(&src) {
+            Ok(c) => c,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(Error::Io { action: "read", path: src, source }),
+        };
+        let dir = self.root.join("backups");
+        fs::create_dir_all(&dir).map_err(io_err("create", &dir))?;
+        for n in 1.. {
+            let path = dir.join(format!("{}-{n}.rs", ex.name));
+            // `create_new` so two resets at once never overwrite each other's backup.
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut f) => {
+                    f.write_all(&content).map_err(io_err("write", &path))?;
+                    return Ok(Some(path));
+                }
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+                Err(source) => return Err(Error::Io { action: "create", path, source }),
+            }
+        }
+        unreachable!("the loop returns")
+    }
+
+    /// Writes the starting file of `ex` over the learner's file.
+    pub fn restore(&self, loaded: &LoadedCourse, ex: &Exercise) -> Result<PathBuf, Error> {
+        let text = loaded.files.read(&loaded.course.exercise_path(ex))?;
+        let path = self.exercise_file(&loaded.course, ex);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io_err("create", dir))?;
+        }
+        write_atomic(&path, text.as_bytes())?;
+        Ok(path)
+    }
+
+    /// Writes the reference solution of `ex` into the workspace, for comparison.
+    pub fn write_solution(&self, loaded: &LoadedCourse, ex: &Exercise) -> Result<PathBuf, Error> {
+        let text = loaded.files.read(&loaded.course.solution_path(ex))?;
+        let path = self.solution_file(&loaded.course, ex);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io_err("create", dir))?;
+        }
+        write_atomic(&path, text.as_bytes())?;
+        Ok(path)
+    }
+
+    /// Creates a workspace in the new or empty folder `dir` for `loaded` (read from `course_dir`,
+    /// or embedded when `None`).
+    pub fn create(dir: &Path, loaded: &LoadedCourse, course_dir: Option<PathBuf>) -> Result<Workspace, Error> {
+        if dir.join(PROGRESS_FILE).is_file() {
+            return Err(Error::AlreadyWorkspace { path: dir.to_path_buf() });
+        }
+        if dir.is_file() || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
+            return Err(Error::NotEmpty { path: dir.to_path_buf() });
+        }
+        fs::create_dir_all(dir).map_err(io_err("create", dir))?;
+        let root = dir.canonicalize().map_err(io_err("resolve", dir))?;
+        let ws = Workspace { root };
+        for ex in &loaded.course.exercises {
+            ws.restore(loaded, ex)?;
+        }
+        let gitignore = ws.root.join(".gitignore");
+        fs::write(&gitignore, GITIGNORE).map_err(io_err("write", &gitignore))?;
+        ws.save_progress(&Progress::new(&loaded.course.name, course_dir))?;
+        Ok(ws)
+    }
+}
+
+/// Writes `bytes` to a temporary file next to `path`, flushes it to disk, and renames it over
+/// `path`: readers see the old content or the new, never a mix, and a failure leaves the old.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    // Temporary files are private by default; these are ordinary files of the learner's.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".learn-tmp")
+        .permissions(crate::sys::ordinary_file_permissions())
+        .tempfile_in(dir)
+        .map_err(io_err("write into", dir))?;
+    tmp.write_all(bytes).map_err(io_err("write", path))?;
+    tmp.as_file().sync_data().map_err(io_err("write", path))?;
+    tmp.persist(path).map_err(|e| Error::Io { action: "replace", path: path.to_path_buf(), source: e.error })?;
+    Ok(())
+}
