@@ -54,7 +54,12 @@ pub enum Command {
     /// Grade every unlocked exercise and report which pass.
     Verify,
     /// Rebuild a damaged progress file by grading your exercises (a copy of the damaged file is kept).
-    Repair,
+    Repair {
+        /// The course folder the workspace was made with (`learn init --course`), if the damaged
+        /// file no longer says.
+        #[arg(long, value_name = "COURSE_DIR")]
+        course: Option<PathBuf>,
+    },
     /// Tools for course authors.
     #[command(subcommand)]
     Dev(DevCommand),

@@ -94,6 +94,13 @@ pub enum Error {
     )]
     NoCourse { dir: PathBuf },
 
+    #[error(
+        "cannot tell which course the workspace {} is for: its progress file lost that line. \
+         Run `learn repair --course COURSE_DIR` with the folder given to `learn init --course`",
+        path.display()
+    )]
+    UnknownCourse { path: PathBuf },
+
     #[error("interrupted")]
     Interrupted,
 }

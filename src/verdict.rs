@@ -225,6 +225,8 @@ pub fn parse_compiler_output(stderr: &str, comp: &Composition) -> CompilerOutput
             Level::Error => out.errors.push(diagnostic),
         }
     }
+    // Errors in the learner's file first: errors in the hidden tests are often their consequence.
+    out.errors.sort_by_key(|d| d.hidden_test.is_some());
     out
 }
 

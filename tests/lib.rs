@@ -1,1 +1,7 @@
-//! Integration tests (filled in below).
+//! Integration tests: the real `learn` binary against fixture courses in temporary folders, with
+//! full-text assertions on what it prints. One test binary (see `autotests = false`).
+
+mod harness;
+
+mod commands;
+mod grading;

@@ -67,9 +67,10 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<
             say(
                 out,
                 format!(
-                    "  {} {}: solution passes {tests} tests; starting file {starting}",
+                    "  {} {}: solution passes {}; starting file {starting}",
                     paint(s.pass, "✓"),
-                    ex.name
+                    ex.name,
+                    render::count(tests, "test")
                 ),
             );
         } else {

@@ -47,7 +47,7 @@ pub fn dispatch(cli: Cli, styles: Styles) -> Result<i32> {
         Some(Command::Hint { name, all }) => info::hint(&ctx, out, name.as_deref(), all),
         Some(Command::Reset { name }) => reset::reset(&ctx, out, &name),
         Some(Command::Verify) => verify::verify(&ctx, out),
-        Some(Command::Repair) => verify::repair(&ctx, out),
+        Some(Command::Repair { course }) => verify::repair(&ctx, out, course),
         Some(Command::Dev(DevCommand::Check { dir, jobs })) => dev::check(&ctx, out, dir, jobs),
         None => {
             use clap::CommandFactory;

@@ -49,7 +49,7 @@ pub fn verify(ctx: &Ctx, out: &mut dyn Write) -> Result<i32> {
     Ok(if passing == graded { EXIT_OK } else { EXIT_FAILED })
 }
 
-pub fn repair(ctx: &Ctx, out: &mut dyn Write) -> Result<i32> {
+pub fn repair(ctx: &Ctx, out: &mut dyn Write, course: Option<std::path::PathBuf>) -> Result<i32> {
     let default_dir = CourseFiles::Embedded.load().map(|c| c.course.name).unwrap_or_default();
     let ws = Workspace::find(&ctx.cwd).ok_or_else(|| Error::NoWorkspace { start: ctx.cwd.clone(), default_dir })?;
     let s = &ctx.styles;
@@ -71,8 +71,17 @@ pub fn repair(ctx: &Ctx, out: &mut dyn Write) -> Result<i32> {
     fs::write(&copy, &damaged).map_err(|source| Error::Io { action: "write", path: copy.clone(), source })?;
     say(out, format!("Kept a copy of the damaged file in {}", paint(s.path, ctx.display(&copy))));
 
-    let course_dir = salvage_course_dir(&String::from_utf8_lossy(&damaged));
+    let course_dir = match course {
+        Some(dir) => {
+            let dir = ctx.cwd.join(dir);
+            Some(dir.canonicalize().map_err(|source| Error::Io { action: "open", path: dir.clone(), source })?)
+        }
+        None => salvage_course_dir(&String::from_utf8_lossy(&damaged)),
+    };
     let loaded = course_dir.clone().map_or(CourseFiles::Embedded, CourseFiles::Dir).load()?;
+    if loaded.course.exercises.first().is_some_and(|ex| !ws.exercise_file(&loaded.course, ex).exists()) {
+        return Err(Error::UnknownCourse { path: ws.root.clone() });
+    }
     let mut opened = Opened { progress: Progress::new(&loaded.course.name, course_dir), loaded, ws };
     say(out, "Grading your exercises in order to rebuild your progress:");
     let exercises = opened.loaded.course.exercises.clone();
@@ -80,7 +89,10 @@ pub fn repair(ctx: &Ctx, out: &mut dyn Write) -> Result<i32> {
         let report = match opened.grade(ctx, ex, &Cancel::new()) {
             Ok(Graded::Report(r)) => r,
             Ok(Graded::Cancelled) => return Err(Error::Interrupted),
-            Err(Error::ExerciseFile { .. }) => break,
+            Err(e @ Error::ExerciseFile { .. }) => {
+                say(out, format!("  {} {}: {e}", paint(s.warn, "→"), ex.name));
+                break;
+            }
             Err(e) => return Err(e),
         };
         if !report.verdict.passed() {
@@ -100,7 +112,7 @@ pub fn repair(ctx: &Ctx, out: &mut dyn Write) -> Result<i32> {
     }
     opened.ws.save_progress(&opened.progress)?;
     let done = opened.progress.done_count(&opened.loaded.course);
-    say(out, format!("Rebuilt {} with {done} exercises done.", ctx.display(&path)));
+    say(out, format!("Rebuilt {} with {} done.", ctx.display(&path), render::count(done, "exercise")));
     Ok(EXIT_OK)
 }
 

@@ -55,10 +55,9 @@ pub fn verdict(w: &mut dyn Write, s: &Styles, name: &str, verdict: &Verdict) -> 
         }
         Verdict::CompileError { errors } => {
             writeln!(w, "{cross} {} does not compile yet:", paint(s.bold, name))?;
-            writeln!(w)?;
             for error in errors {
-                writeln!(w, "{}", error.rendered.trim_end())?;
                 writeln!(w)?;
+                writeln!(w, "{}", error.rendered.trim_end())?;
             }
             Ok(())
         }
@@ -89,10 +88,15 @@ pub fn verdict(w: &mut dyn Write, s: &Styles, name: &str, verdict: &Verdict) -> 
     }
 }
 
+/// `1 test`, `3 tests`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 /// The verdict in a few words, for one-line summaries: `passes`, `does not compile`, ...
 pub fn headline(verdict: &Verdict) -> String {
     match verdict {
-        Verdict::Passed { tests } => format!("passes ({} hidden tests)", tests.len()),
+        Verdict::Passed { tests } => format!("passes ({})", count(tests.len(), "hidden test")),
         Verdict::CompileError { .. } => "does not compile".to_string(),
         Verdict::TestsFailed { tests } => {
             let failed = tests.iter().filter(|t| t.status != TestStatus::Passed).count();

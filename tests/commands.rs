@@ -1,0 +1,287 @@
+//! The commands around grading: init, list, hint, reset, verify, dev check, and their errors.
+
+use std::fs;
+
+use crate::harness::Sandbox;
+
+#[test]
+fn init_writes_exercises_but_no_hidden_tests_or_solutions() {
+    let sb = Sandbox::basic();
+    let mut files: Vec<String> = walk(&sb.ws());
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            ".gitignore",
+            ".learn-progress.toml",
+            "exercises/intro/first.rs",
+            "exercises/intro/second.rs",
+            "exercises/intro/third.rs"
+        ]
+    );
+    assert_eq!(sb.read(".gitignore"), "# learn's cache (build products); safe to delete\n.learn/\n");
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty() {
+    let sb = Sandbox::with_course("basic");
+    fs::create_dir_all(sb.path("busy")).unwrap();
+    fs::write(sb.path("busy/notes.txt"), "mine").unwrap();
+    let run = sb.learn_in(sb.dir.path(), &["init", "busy", "--course", "course"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: [TMP]/busy already exists and is not a learn workspace: choose another folder (`learn init DIR`)\n"
+    );
+}
+
+#[test]
+fn list_shows_every_state_and_the_progress() {
+    let sb = Sandbox::basic();
+    sb.solve("first");
+    sb.learn(&["run"]);
+    assert_eq!(
+        sb.learn(&["list"]).stdout,
+        "A basic test course\n\n    #  state    name    file\n    1  done     first   exercises/intro/first.rs\n    \
+         2  current  second  exercises/intro/second.rs\n    3  locked   third   exercises/intro/third.rs\n\n\
+         Progress: [##########--------------------] 1/3\n"
+    );
+}
+
+#[test]
+fn hints_advance_one_level_at_a_time() {
+    let sb = Sandbox::basic();
+    assert_eq!(
+        sb.learn(&["hint"]).stdout,
+        "Hint 1 of 2 for first:\n  Look at what `answer` returns.\n(ask again for the next hint)\n"
+    );
+    assert_eq!(sb.learn(&["hint"]).stdout, "Hint 2 of 2 for first:\n  It should return 42.\n");
+    assert_eq!(
+        sb.learn(&["hint", "--all"]).stdout,
+        "Hint 1 of 2 for first:\n  Look at what `answer` returns.\n\nHint 2 of 2 for first:\n  It should return 42.\n"
+    );
+}
+
+#[test]
+fn reset_keeps_a_backup_and_restores_the_original() {
+    let sb = Sandbox::basic();
+    let original = sb.read("exercises/intro/first.rs");
+    sb.write("exercises/intro/first.rs", "my work\n");
+    let run = sb.learn(&["reset", "first"]);
+    assert_eq!(
+        run.stdout,
+        "Your version is saved in backups/first-1.rs\nRestored the original exercises/intro/first.rs\n"
+    );
+    assert_eq!(sb.read("backups/first-1.rs"), "my work\n");
+    assert_eq!(sb.read("exercises/intro/first.rs"), original);
+    sb.write("exercises/intro/first.rs", "second try\n");
+    assert!(sb.learn(&["reset", "first"]).stdout.starts_with("Your version is saved in backups/first-2.rs\n"));
+    assert_eq!(sb.read("backups/first-1.rs"), "my work\n");
+}
+
+#[test]
+fn reset_restores_a_deleted_file() {
+    let sb = Sandbox::basic();
+    fs::remove_file(sb.ws().join("exercises/intro/first.rs")).unwrap();
+    let run = sb.learn(&["run"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: [TMP]/ws/exercises/intro/first.rs is missing: `learn reset first` restores the original\n"
+    );
+    assert_eq!(sb.learn(&["reset", "first"]).stdout, "Restored the original exercises/intro/first.rs\n");
+    assert_eq!(sb.learn(&["run"]).code, 1);
+}
+
+#[test]
+fn an_unknown_name_suggests_the_closest() {
+    let sb = Sandbox::basic();
+    let run = sb.learn(&["reset", "frist"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: unknown exercise \"frist\": did you mean \"first\"?\nRun `learn list` to see every exercise\n"
+    );
+    assert_eq!(
+        sb.learn(&["hint", "zzz"]).stderr,
+        "error: unknown exercise \"zzz\"\nRun `learn list` to see every exercise\n"
+    );
+}
+
+#[test]
+fn a_locked_exercise_is_refused() {
+    let sb = Sandbox::basic();
+    let run = sb.learn(&["run", "third"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr, "error: \"third\" is locked: finish \"first\" first (`learn run first`)\n");
+}
+
+#[test]
+fn outside_a_workspace_commands_say_how_to_make_one() {
+    let sb = Sandbox::with_course("basic");
+    let run = sb.learn_in(sb.dir.path(), &["list"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("error: no learn workspace here: neither [TMP] nor a folder above it"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn commands_find_the_workspace_from_a_subfolder() {
+    let sb = Sandbox::basic();
+    let run = sb.learn_in(&sb.ws().join("exercises/intro"), &["hint"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn a_corrupt_progress_file_is_a_clear_error_and_repair_rebuilds_it() {
+    let sb = Sandbox::basic();
+    sb.solve("first");
+    sb.learn(&["run"]);
+    let good = sb.read(".learn-progress.toml");
+    // Cut inside the last line, as a crash in the middle of a write would.
+    let damaged = &good[..good.len() - 20];
+    sb.write(".learn-progress.toml", damaged);
+    let run = sb.learn(&["list"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("error: the progress file [TMP]/ws/.learn-progress.toml is damaged: line "),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("Run `learn repair`"), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"));
+
+    let repair = sb.learn(&["repair"]);
+    assert_eq!(repair.code, 0, "{repair:?}");
+    assert_eq!(
+        repair.stdout,
+        "Kept a copy of the damaged file in .learn-progress.toml.damaged-1\n\
+         Grading your exercises in order to rebuild your progress:\n  ✓ first\n  \
+         → second: does not compile (this is your current exercise)\n\
+         Rebuilt .learn-progress.toml with 1 exercise done.\n"
+    );
+    assert_eq!(sb.read(".learn-progress.toml.damaged-1"), damaged);
+    assert!(sb.learn(&["list"]).stdout.contains("1  done     first"));
+}
+
+#[test]
+fn repair_asks_for_the_course_when_the_file_lost_it() {
+    let sb = Sandbox::basic();
+    sb.write(".learn-progress.toml", "format_ver");
+    let run = sb.learn(&["repair"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("Run `learn repair --course COURSE_DIR`"), "{}", run.stderr);
+    let run = sb.learn(&["repair", "--course", "../course"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.ends_with(
+            "  → first: 1 of 2 hidden tests failed (this is your current exercise)
+Rebuilt .learn-progress.toml with 0 exercises done.
+"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(sb.learn(&["list"]).code, 0);
+}
+
+#[test]
+fn empty_and_future_progress_files_are_explained() {
+    let sb = Sandbox::basic();
+    sb.write(".learn-progress.toml", "");
+    assert!(sb.learn(&["list"]).stderr.contains("is damaged: the file is empty"));
+    sb.write(".learn-progress.toml", "format_version = 9\ncourse = \"basic\"\n");
+    assert!(
+        sb.learn(&["list"]).stderr.contains(
+            "is damaged: it was written by a newer learn (format_version 9; this learn reads 1): upgrade learn"
+        )
+    );
+}
+
+#[test]
+fn verify_reports_a_done_exercise_that_fails_now() {
+    let sb = Sandbox::basic();
+    sb.solve("first");
+    sb.learn(&["run"]);
+    sb.write("exercises/intro/first.rs", "fn answer() -> u32 { 1 }\nfn main() {}\n");
+    let run = sb.learn(&["verify"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout,
+        "✗ first (done before, fails now): 2 of 2 hidden tests failed\n✗ second (current): does not compile\n\n\
+         0 of 2 unlocked exercises pass.\n"
+    );
+}
+
+#[test]
+fn dev_check_passes_a_sound_course() {
+    let sb = Sandbox::with_course("basic");
+    let run = sb.learn_in(&sb.course(), &["dev", "check", "--jobs", "2"]);
+    assert_eq!(
+        run.stdout,
+        "Checking A basic test course (3 exercises, 2 at a time)\n  \
+         ✓ first: solution passes 2 tests; starting file 1 of 2 hidden tests failed\n  \
+         ✓ second: solution passes 1 test; starting file does not compile\n  \
+         ✓ third: solution passes 1 test; starting file 1 of 1 hidden tests failed\n\n✓ every exercise checks out.\n"
+    );
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn dev_check_finds_missing_orphaned_and_wrong_files() {
+    let sb = Sandbox::with_course("basic");
+    let course = sb.course();
+    fs::remove_file(course.join("checks/intro/third.rs")).unwrap();
+    fs::write(course.join("exercises/intro/stray.rs"), "fn main() {}\n").unwrap();
+    fs::copy(course.join("solutions/intro/first.rs"), course.join("exercises/intro/first.rs")).unwrap();
+    let run = sb.learn_in(&course, &["dev", "check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.ends_with(
+            "✗ 3 problem(s):\n  - third: checks/intro/third.rs is missing (exercise defined at info.toml:22)\n  \
+             - exercises/intro/stray.rs is orphaned: no exercise in info.toml uses it\n  \
+             - first: the starting file passes its hidden tests: it should fail\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_broken_manifest_is_reported_with_file_line_and_column() {
+    let sb = Sandbox::with_course("basic");
+    let manifest = sb.course().join("info.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, text.replace("name = \"third\"", "name = \"first\"\ncolour = 1")).unwrap();
+    let run = sb.learn_in(&sb.course(), &["dev", "check"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: [TMP]/course/info.toml:23:1: unknown field `colour`, expected one of `name`, `topic`, `hints`, `time_limit_secs`\n"
+    );
+    fs::write(&manifest, text.replace("name = \"third\"", "name = \"first\"")).unwrap();
+    let run = sb.learn_in(&sb.course(), &["dev", "check"]);
+    assert_eq!(
+        run.stderr,
+        "error: [TMP]/course/info.toml:22:8: duplicate exercise name \"first\" (first defined at line 12)\n"
+    );
+}
+
+fn walk(root: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    out
+}
