@@ -23,6 +23,18 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Grade the current exercise every time you save it (the default command).
+    ///
+    /// Creates the workspace ./<course name> first if there is none. Keys: h hint, n next exercise
+    /// (after a pass), l list, r regrade, x reset (asks first), q quit.
+    Watch {
+        /// Do not watch files (for file systems where change events do not arrive): press r to grade.
+        #[arg(long)]
+        manual_run: bool,
+        /// Notice saves by polling the files instead of waiting for file-system events.
+        #[arg(long, conflicts_with = "manual_run")]
+        poll: bool,
+    },
     /// Create a workspace with the exercise files and your progress.
     Init {
         /// The folder to create (default: ./<course name>).

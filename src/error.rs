@@ -101,6 +101,9 @@ pub enum Error {
     )]
     UnknownCourse { path: PathBuf },
 
+    #[error("could not watch the exercise files: {reason}. Run `learn watch --manual-run` and press r to grade")]
+    Watch { reason: String },
+
     #[error("interrupted")]
     Interrupted,
 }

@@ -34,19 +34,20 @@ pub fn rustc_program() -> String {
     std::env::var("RUSTC").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| "rustc".to_string())
 }
 
-/// One exercise to grade.
-pub struct Job<'a> {
+/// One exercise to grade. Owned, so a watch-mode grading thread can take it.
+#[derive(Debug, Clone)]
+pub struct Job {
     /// The exercise's name (also the crate name).
-    pub name: &'a str,
-    pub edition: &'a str,
+    pub name: String,
+    pub edition: String,
     /// The learner's file, absolute.
-    pub learner_file: &'a Path,
+    pub learner_file: PathBuf,
     /// How to name the learner's file in messages (relative to where the learner is, when possible).
-    pub display_path: &'a str,
+    pub display_path: String,
     /// The hidden tests' source.
-    pub hidden: &'a str,
+    pub hidden: String,
     /// A folder of the exercise's own for build products, absolute.
-    pub build_dir: &'a Path,
+    pub build_dir: PathBuf,
     pub time_limit: Duration,
     /// Whether compiler messages may carry ANSI colours.
     pub color: bool,
@@ -115,11 +116,11 @@ pub fn read_learner_file(path: &Path, name: &str) -> Result<String, Error> {
 }
 
 /// Grades `source` (the content of `job.learner_file`).
-pub fn grade(job: &Job<'_>, source: &str, cancel: &Cancel) -> Result<Graded, Error> {
+pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> {
     let hash = content_hash(source.as_bytes());
     let file_name = job.learner_file.file_name().unwrap_or(OsStr::new("exercise.rs"));
-    let (composed, comp) = Composition::compose(job.display_path, source, job.hidden);
-    fs::create_dir_all(job.build_dir).map_err(|source| Error::Io {
+    let (composed, comp) = Composition::compose(&job.display_path, source, &job.hidden);
+    fs::create_dir_all(&job.build_dir).map_err(|source| Error::Io {
         action: "create",
         path: job.build_dir.to_path_buf(),
         source,
@@ -160,7 +161,7 @@ pub fn grade(job: &Job<'_>, source: &str, cancel: &Cancel) -> Result<Graded, Err
             if out.other.contains("edition") {
                 return Err(Error::ToolchainTooOld {
                     program: rustc_program(),
-                    edition: job.edition.to_string(),
+                    edition: job.edition.clone(),
                     detail: out.other.lines().next().unwrap_or_default().to_string(),
                 });
             }
@@ -194,7 +195,7 @@ pub fn grade(job: &Job<'_>, source: &str, cancel: &Cancel) -> Result<Graded, Err
     ];
     let mut cmd = sys::sandboxed(&binary, &args, DEFAULT_LIMITS)
         .map_err(|source| Error::Spawn { program: "learn (sandbox launcher)".into(), source })?;
-    cmd.current_dir(job.build_dir)
+    cmd.current_dir(&job.build_dir)
         .env("RUST_BACKTRACE", "0")
         .env("MALLOC_ARENA_MAX", "2")
         .env_remove("RUST_TEST_NOCAPTURE")
@@ -218,27 +219,27 @@ pub fn grade(job: &Job<'_>, source: &str, cancel: &Cancel) -> Result<Graded, Err
 }
 
 /// Compiles; `None` when cancelled.
-fn compile(job: &Job<'_>, composed: &Path, binary: &Path, cancel: &Cancel) -> Result<Option<(Exit, String)>, Error> {
+fn compile(job: &Job, composed: &Path, binary: &Path, cancel: &Cancel) -> Result<Option<(Exit, String)>, Error> {
     let program = rustc_program();
-    let display_dir = Path::new(job.display_path).parent().map(Path::to_path_buf).unwrap_or_default();
+    let display_dir = Path::new(&job.display_path).parent().map(Path::to_path_buf).unwrap_or_default();
     let mut remap = job.build_dir.as_os_str().to_owned();
     remap.push("=");
     remap.push(if display_dir.as_os_str().is_empty() { Path::new(".") } else { &display_dir });
     let mut cmd = Command::new(&program);
     cmd.arg("--edition")
-        .arg(job.edition)
+        .arg(&job.edition)
         .arg("--test")
         .arg("--crate-name")
-        .arg(job.name)
+        .arg(&job.name)
         .arg("--error-format=json")
         .arg("--remap-path-prefix")
         .arg(remap)
         .arg("-C")
-        .arg(incremental_arg(job.build_dir))
+        .arg(incremental_arg(&job.build_dir))
         .arg("-o")
         .arg(binary)
         .arg(composed)
-        .current_dir(job.build_dir);
+        .current_dir(&job.build_dir);
     if job.color {
         cmd.arg("--json=diagnostic-rendered-ansi");
     }

@@ -18,6 +18,7 @@ pub mod runner;
 pub mod sys;
 pub mod ui;
 pub mod verdict;
+pub mod watch;
 pub mod workspace;
 
 use std::ffi::OsString;

@@ -143,3 +143,46 @@ pub fn sandbox_main(args: &[std::ffi::OsString]) -> i32 {
     eprintln!("learn: could not start {}: {err}", program.to_string_lossy());
     crate::error::EXIT_ERROR
 }
+
+/// The terminal settings to put back when `learn` stops reading single keys.
+static SAVED_TERMINAL: Mutex<Option<nix::sys::termios::Termios>> = Mutex::new(None);
+
+/// Reads keys one at a time from a terminal on stdin, without echo, until dropped. Unlike a full raw
+/// mode, output processing and signal keys stay on: `\n` still starts a new line, and Ctrl-C still
+/// sends SIGINT (which kills running tests and restores the terminal, see [`install_signal_handlers`]).
+pub struct KeyMode {
+    _private: (),
+}
+
+impl KeyMode {
+    /// Enters key-at-a-time mode; `None` when stdin is not a terminal.
+    pub fn enter() -> Option<KeyMode> {
+        use nix::sys::termios::{LocalFlags, SetArg, SpecialCharacterIndices, tcgetattr, tcsetattr};
+        let stdin = std::io::stdin();
+        let original = tcgetattr(&stdin).ok()?;
+        let mut keys = original.clone();
+        keys.local_flags.remove(LocalFlags::ICANON | LocalFlags::ECHO);
+        keys.control_chars[SpecialCharacterIndices::VMIN as usize] = 1;
+        keys.control_chars[SpecialCharacterIndices::VTIME as usize] = 0;
+        tcsetattr(&stdin, SetArg::TCSANOW, &keys).ok()?;
+        *SAVED_TERMINAL.lock().unwrap_or_else(|e| e.into_inner()) = Some(original);
+        Some(KeyMode { _private: () })
+    }
+}
+
+impl Drop for KeyMode {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Puts the terminal back as it was before [`KeyMode::enter`], and shows the cursor. Safe to call
+/// from a panic hook or the signal thread, and more than once.
+pub fn restore_terminal() {
+    use nix::sys::termios::{SetArg, tcsetattr};
+    if let Some(original) = SAVED_TERMINAL.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        let _ = tcsetattr(std::io::stdin(), SetArg::TCSANOW, &original);
+        // A raw write: the main thread may hold the stdout lock while this runs on the signal thread.
+        let _ = nix::unistd::write(std::io::stdout(), crate::ui::terminal::SHOW_CURSOR.as_bytes());
+    }
+}

@@ -181,6 +181,7 @@ struct RawCode {
 
 #[derive(Deserialize)]
 struct RawSpan {
+    file_name: String,
     line_start: usize,
     column_start: usize,
     column_end: usize,
@@ -230,13 +231,23 @@ pub fn parse_compiler_output(stderr: &str, comp: &Composition) -> CompilerOutput
     out
 }
 
+impl RawSpan {
+    fn in_learner_file(&self, comp: &Composition) -> bool {
+        self.file_name == comp.display_path && !comp.is_hidden(self.line_start)
+    }
+
+    fn in_hidden_tests(&self, comp: &Composition) -> bool {
+        self.file_name == comp.display_path && comp.is_hidden(self.line_start)
+    }
+}
+
 fn touches_hidden(raw: &RawDiagnostic, comp: &Composition) -> bool {
-    raw.spans.iter().any(|s| comp.is_hidden(s.line_start)) || raw.children.iter().any(|c| touches_hidden(c, comp))
+    raw.spans.iter().any(|s| s.in_hidden_tests(comp)) || raw.children.iter().any(|c| touches_hidden(c, comp))
 }
 
 fn convert(raw: &RawDiagnostic, level: Level, comp: &Composition) -> Diagnostic {
     let primary = raw.spans.iter().find(|s| s.is_primary).or(raw.spans.first());
-    let hidden_primary = primary.filter(|s| comp.is_hidden(s.line_start));
+    let hidden_primary = primary.filter(|s| s.in_hidden_tests(comp));
     let rendered = if touches_hidden(raw, comp) {
         rewrite(raw, comp)
     } else {
@@ -247,7 +258,7 @@ fn convert(raw: &RawDiagnostic, level: Level, comp: &Composition) -> Diagnostic 
         code: raw.code.as_ref().map(|c| c.code.clone()),
         message: raw.message.clone(),
         rendered,
-        line: primary.filter(|s| !comp.is_hidden(s.line_start)).map(|s| s.line_start),
+        line: primary.filter(|s| s.in_learner_file(comp)).map(|s| s.line_start),
         hidden_test: hidden_primary.map(|s| comp.hidden_test_at(s.line_start).unwrap_or("hidden tests").to_string()),
         notes: raw.children.iter().map(|c| c.message.clone()).collect(),
     }
@@ -263,11 +274,13 @@ fn rewrite(raw: &RawDiagnostic, comp: &Composition) -> String {
         None => out.push_str(&format!("{level}: {}\n", raw.message)),
     }
     let source_lines: Vec<&str> = comp.learner_source.lines().collect();
-    let mut spans: Vec<&RawSpan> = raw.spans.iter().collect();
+    // Spans elsewhere (the standard library) add little here; spans in the learner's file are shown
+    // with their line, spans in the hidden tests by the test's name.
+    let mut spans: Vec<&RawSpan> = raw.spans.iter().filter(|s| s.file_name == comp.display_path).collect();
     spans.sort_by_key(|s| !s.is_primary);
     for span in spans {
         let label = span.label.as_deref().unwrap_or("");
-        if comp.is_hidden(span.line_start) {
+        if span.in_hidden_tests(comp) {
             let test = comp.hidden_test_at(span.line_start).unwrap_or("?");
             let what = if label.is_empty() { String::new() } else { format!(": {label}") };
             out.push_str(&format!("  --> in the hidden test `{test}`{what}\n"));
@@ -663,6 +676,16 @@ mod tests {
             "{}",
             e.rendered
         );
+    }
+
+    #[test]
+    fn spans_in_other_files_are_not_hidden_code() {
+        let line = json("error", "E0599", "no method named `entry`", 4, "not found", "RUSTC RENDERING\n")
+            .replacen("\"children\":[", "\"children\":[{\"message\":\"the method exists\",\"code\":null,\"level\":\"note\",\"spans\":[{\"file_name\":\"/rustc/abc/library/std/src/collections/hash/map.rs\",\"byte_start\":0,\"byte_end\":1,\"line_start\":900,\"line_end\":900,\"column_start\":1,\"column_end\":2,\"is_primary\":true,\"text\":[],\"label\":null,\"suggested_replacement\":null,\"suggestion_applicability\":null,\"expansion\":null}],\"children\":[],\"rendered\":null},", 1);
+        let out = parse_compiler_output(&line, &comp());
+        assert_eq!(out.errors[0].rendered, "RUSTC RENDERING\n");
+        assert_eq!(out.errors[0].hidden_test, None);
+        assert_eq!(out.errors[0].line, Some(4));
     }
 
     #[test]

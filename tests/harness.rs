@@ -135,3 +135,116 @@ pub fn processes_running(needle: &str) -> Vec<String> {
     }
     found
 }
+
+/// A `learn watch` process driven through pipes: keys are written as lines, output is collected.
+pub struct WatchProcess {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    output: std::sync::Arc<std::sync::Mutex<String>>,
+    redact: Box<dyn Fn(&str) -> String>,
+}
+
+/// How long any expected output may take to appear.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+impl Sandbox {
+    /// Starts `learn watch ARGS` in `dir`.
+    pub fn watch_in(&self, dir: &Path, args: &[&str]) -> WatchProcess {
+        use std::io::Read;
+        let mut child = Command::new(BIN)
+            .arg("watch")
+            .args(args)
+            .current_dir(dir)
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let output = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        for mut stream in
+            [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())]
+        {
+            let output = output.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = stream.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    output.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+            });
+        }
+        let root = self.dir.path().canonicalize().unwrap().display().to_string();
+        WatchProcess {
+            stdin: child.stdin.take(),
+            child,
+            output,
+            redact: Box::new(move |t: &str| t.replace(&root, "[TMP]")),
+        }
+    }
+
+    /// Starts `learn watch ARGS` in the workspace.
+    pub fn watch(&self, args: &[&str]) -> WatchProcess {
+        self.watch_in(&self.ws(), args)
+    }
+}
+
+impl WatchProcess {
+    /// Everything printed so far.
+    pub fn output(&self) -> String {
+        (self.redact)(&self.output.lock().unwrap())
+    }
+
+    /// Waits until the output satisfies `done` (panics with the output after [`PATIENCE`]).
+    pub fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let out = self.output();
+            if done(&out) {
+                return out;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}; output so far:\n{out}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits until `text` has been printed `count` times in all.
+    pub fn wait_count(&self, text: &str, count: usize) -> String {
+        self.wait_for(&format!("{count} x {text:?}"), |o| o.matches(text).count() >= count)
+    }
+
+    /// The last screen drawn (screens are separated by a blank line and start with the title).
+    pub fn last_screen(&self, title: &str) -> String {
+        let out = self.output();
+        out.rfind(title).map(|i| out[i..].to_string()).unwrap_or(out)
+    }
+
+    /// Sends a key (as a line).
+    pub fn key(&mut self, key: char) {
+        use std::io::Write;
+        let stdin = self.stdin.as_mut().unwrap();
+        writeln!(stdin, "{key}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Waits for the process to exit and returns its exit code.
+    pub fn wait_exit(&mut self) -> i32 {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "learn watch did not exit; output:\n{}", self.output());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for WatchProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

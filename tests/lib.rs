@@ -5,3 +5,5 @@ mod harness;
 
 mod commands;
 mod grading;
+mod terminal;
+mod watch;

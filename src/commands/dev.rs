@@ -171,14 +171,13 @@ fn grade_file(ctx: &Ctx, loaded: &LoadedCourse, ex: &Exercise, file: &Path, buil
     let course = &loaded.course;
     let source = grader::read_learner_file(file, &ex.name).map_err(|e| e.to_string())?;
     let hidden = loaded.files.read(&course.hidden_tests_path(ex)).map_err(|e| e.to_string())?;
-    let display_path = ctx.display(file);
     let job = Job {
-        name: &ex.name,
-        edition: &course.edition,
-        learner_file: file,
-        display_path: &display_path,
-        hidden: &hidden,
-        build_dir,
+        name: ex.name.clone(),
+        edition: course.edition.clone(),
+        learner_file: file.to_path_buf(),
+        display_path: ctx.display(file),
+        hidden: hidden.into_owned(),
+        build_dir: build_dir.to_path_buf(),
         time_limit: ex.time_limit,
         color: false,
     };

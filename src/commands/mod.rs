@@ -49,11 +49,10 @@ pub fn dispatch(cli: Cli, styles: Styles) -> Result<i32> {
         Some(Command::Verify) => verify::verify(&ctx, out),
         Some(Command::Repair { course }) => verify::repair(&ctx, out, course),
         Some(Command::Dev(DevCommand::Check { dir, jobs })) => dev::check(&ctx, out, dir, jobs),
-        None => {
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            Ok(crate::error::EXIT_OK)
+        Some(Command::Watch { manual_run, poll }) => {
+            crate::watch::watch(&ctx, out, crate::watch::Options { manual: manual_run, poll })
         }
+        None => crate::watch::watch(&ctx, out, crate::watch::Options::default()),
     }
 }
 
@@ -74,6 +73,11 @@ impl Opened {
                 .map(|c| c.course.name)
                 .unwrap_or_else(|_| "course".into()),
         })?;
+        Opened::load(ws)
+    }
+
+    /// Loads the progress and course of `ws`.
+    pub fn load(ws: Workspace) -> Result<Opened> {
         let progress = ws.load_progress()?;
         let loaded = ws.load_course(&progress)?;
         Ok(Opened { ws, loaded, progress })
@@ -102,24 +106,26 @@ impl Opened {
         Ok(())
     }
 
-    /// Grades the learner's file of `ex` once.
-    pub fn grade(&self, ctx: &Ctx, ex: &Exercise, cancel: &Cancel) -> Result<Graded> {
+    /// The grading job for the learner's file of `ex`.
+    pub fn job(&self, ctx: &Ctx, ex: &Exercise) -> Result<Job> {
         let course = &self.loaded.course;
         let learner_file = self.ws.exercise_file(course, ex);
-        let source = grader::read_learner_file(&learner_file, &ex.name)?;
-        let hidden = self.loaded.files.read(&course.hidden_tests_path(ex))?;
-        let display_path = ctx.display(&learner_file);
-        let build_dir = self.ws.build_dir(ex);
-        let job = Job {
-            name: &ex.name,
-            edition: &course.edition,
-            learner_file: &learner_file,
-            display_path: &display_path,
-            hidden: &hidden,
-            build_dir: &build_dir,
+        Ok(Job {
+            name: ex.name.clone(),
+            edition: course.edition.clone(),
+            display_path: ctx.display(&learner_file),
+            learner_file,
+            hidden: self.loaded.files.read(&course.hidden_tests_path(ex))?.into_owned(),
+            build_dir: self.ws.build_dir(ex),
             time_limit: ex.time_limit,
             color: ctx.styles.is_colored(),
-        };
+        })
+    }
+
+    /// Grades the learner's file of `ex` once.
+    pub fn grade(&self, ctx: &Ctx, ex: &Exercise, cancel: &Cancel) -> Result<Graded> {
+        let job = self.job(ctx, ex)?;
+        let source = grader::read_learner_file(&job.learner_file, &ex.name)?;
         grader::grade(&job, &source, cancel)
     }
 }
@@ -134,6 +140,8 @@ impl Opened {
         self.ws.write_solution(&self.loaded, ex)
     }
 }
+
+pub use init::create as create_workspace;
 
 /// Writes a line to the learner's output; a closed stdout (a pipe to `head`) is not an error.
 pub fn say(out: &mut dyn Write, text: impl std::fmt::Display) {

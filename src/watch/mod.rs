@@ -1,0 +1,496 @@
+//! `learn watch`: grade the current exercise on every save, instantly, and never show a stale verdict.
+//!
+//! One loop owns all state and reads one [`Event`] channel; the file watcher, the key reader and the
+//! grading threads only send. What a save does:
+//! - Events for a file are gathered until the save is complete: on Linux a write in place is complete
+//!   when the writer closes the file (`Closed`); a file replaced by a rename is complete at once; other
+//!   events settle after [`SETTLE`] without news. A half-written file is never graded.
+//! - The content is hashed. A hash already graded shows its verdict at once, without compiling.
+//! - Otherwise a grading of that content starts. A save during a grading *cancels* it (its process
+//!   group is killed) and starts over on the new content; every grading carries a generation number
+//!   and only the newest one's verdict is ever shown.
+
+mod files;
+mod input;
+mod screen;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::commands::{Ctx, Opened};
+use crate::error::{EXIT_OK, Error, Result};
+use crate::grader::{self, Graded, Report};
+use crate::progress::Status as ExerciseStatus;
+use crate::runner::Cancel;
+use crate::sys;
+use crate::ui::terminal::{self, Capabilities};
+use crate::workspace::Workspace;
+
+pub use files::Change;
+
+/// Quiet time after a file event before the file counts as saved (when no close event will come).
+pub const SETTLE: Duration = Duration::from_millis(25);
+/// How long to wait for the close of a file written in place before grading it anyway.
+const CLOSE_WAIT: Duration = Duration::from_millis(1000);
+
+/// Everything the watch loop reacts to.
+pub enum Event {
+    File { path: PathBuf, change: Change },
+    WatchError(String),
+    Key(char),
+    InputClosed,
+    Graded { generation: u64, index: usize, hash: String, result: Result<Graded> },
+}
+
+/// `learn watch` options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// No file watching: grade on `r` only.
+    pub manual: bool,
+    /// Poll the files instead of waiting for file-system events.
+    pub poll: bool,
+}
+
+struct Pending {
+    deadline: Instant,
+    waiting_for_close: bool,
+}
+
+struct Running {
+    index: usize,
+    hash: String,
+    cancel: Cancel,
+    handle: JoinHandle<()>,
+}
+
+/// What is on view for the exercise.
+enum Shown {
+    Grading,
+    Report(Report),
+    Problem(String),
+    Waiting,
+}
+
+struct Watch<'c> {
+    ctx: &'c Ctx,
+    opened: Opened,
+    caps: Capabilities,
+    opts: Options,
+    tx: Sender<Event>,
+    viewing: usize,
+    shown: Shown,
+    generation: u64,
+    running: Option<Running>,
+    /// Last verdict per exercise, by the hash of the content it was for.
+    cache: HashMap<usize, (String, Report)>,
+    pending: HashMap<usize, Pending>,
+    notices: Vec<String>,
+    solution: Option<String>,
+    hint: Option<usize>,
+    list: bool,
+    confirm_reset: bool,
+}
+
+/// Runs watch mode until the learner quits or finishes the course.
+pub fn watch(ctx: &Ctx, out: &mut dyn Write, opts: Options) -> Result<i32> {
+    let mut notices = Vec::new();
+    let ws = match Workspace::find(&ctx.cwd) {
+        Some(ws) => ws,
+        None => {
+            let ws = crate::commands::create_workspace(ctx, None, None)?;
+            notices.push(format!("Created the workspace {} for you: your files are there.", ctx.display(&ws.root)));
+            ws
+        }
+    };
+    let opened = Opened::load(ws)?;
+    let Some(current) = opened.progress.current(&opened.loaded.course) else {
+        crate::commands::say(
+            out,
+            "Every exercise is done: there is nothing left to watch. `learn verify` grades them all again.",
+        );
+        return Ok(EXIT_OK);
+    };
+
+    let (tx, rx) = mpsc::channel();
+    let _watcher = if opts.manual {
+        None
+    } else {
+        let dir = files::exercises_dir(&opened.ws.root);
+        let (w, warning) = files::start(&dir, &tx, opts.poll).map_err(|e| Error::Watch { reason: e.to_string() })?;
+        notices.extend(warning);
+        Some(w)
+    };
+    let caps = Capabilities::detect();
+    let key_mode = if caps.redraw { sys::KeyMode::enter() } else { None };
+    if key_mode.is_some() {
+        sys::on_signal(sys::restore_terminal);
+        install_panic_hook();
+    }
+    input::spawn(tx.clone(), key_mode.is_some());
+
+    let mut watch = Watch {
+        ctx,
+        opened,
+        caps,
+        opts,
+        tx,
+        viewing: current,
+        shown: Shown::Waiting,
+        generation: 0,
+        running: None,
+        cache: HashMap::new(),
+        pending: HashMap::new(),
+        notices,
+        solution: None,
+        hint: None,
+        list: false,
+        confirm_reset: false,
+    };
+    if !opts.manual {
+        watch.grade(current, false);
+    }
+    watch.draw(out);
+    let code = watch.run(out, &rx);
+    watch.stop_running();
+    drop(key_mode);
+    code
+}
+
+impl Watch<'_> {
+    fn run(&mut self, out: &mut dyn Write, rx: &mpsc::Receiver<Event>) -> Result<i32> {
+        loop {
+            let next_deadline = self.pending.values().map(|p| p.deadline).min();
+            let event = match next_deadline {
+                Some(deadline) => match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                    Ok(event) => Some(event),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return Ok(EXIT_OK),
+                },
+                None => match rx.recv() {
+                    Ok(event) => Some(event),
+                    Err(_) => return Ok(EXIT_OK),
+                },
+            };
+            let mut redraw = false;
+            if let Some(event) = event {
+                match self.handle(event) {
+                    Flow::Continue(r) => redraw = r,
+                    Flow::Exit(code) => {
+                        self.draw(out);
+                        return Ok(code);
+                    }
+                }
+            }
+            let now = Instant::now();
+            let due: Vec<usize> = self.pending.iter().filter(|(_, p)| p.deadline <= now).map(|(i, _)| *i).collect();
+            for index in due {
+                self.pending.remove(&index);
+                redraw |= self.saved(index);
+            }
+            if redraw {
+                self.draw(out);
+            }
+        }
+    }
+
+    fn handle(&mut self, event: Event) -> Flow {
+        match event {
+            Event::File { path, change } => {
+                self.file_event(&path, change);
+                Flow::Continue(false)
+            }
+            Event::WatchError(e) => {
+                self.notices.push(format!("The file watcher reported a problem: {e}"));
+                Flow::Continue(true)
+            }
+            Event::Key(key) => self.key(key),
+            Event::InputClosed => Flow::Continue(false),
+            Event::Graded { generation, index, hash, result } => self.graded(generation, index, hash, result),
+        }
+    }
+
+    /// Gathers the events of one save (see the module docs).
+    fn file_event(&mut self, path: &std::path::Path, change: Change) {
+        let course = &self.opened.loaded.course;
+        let Some(index) = course.exercises.iter().position(|ex| self.opened.ws.exercise_file(course, ex) == path)
+        else {
+            return; // a swap, backup or temporary file, or a file that is not an exercise
+        };
+        let now = Instant::now();
+        let pending = self.pending.entry(index).or_insert(Pending { deadline: now, waiting_for_close: false });
+        match change {
+            Change::Written if files::REPORTS_CLOSE => {
+                pending.waiting_for_close = true;
+                pending.deadline = now + CLOSE_WAIT;
+            }
+            Change::Closed => {
+                pending.waiting_for_close = false;
+                pending.deadline = now;
+            }
+            Change::Written | Change::Replaced if !pending.waiting_for_close => pending.deadline = now + SETTLE,
+            Change::Written | Change::Replaced => {}
+        }
+    }
+
+    /// A save of exercise `index` is complete. Returns whether to redraw.
+    fn saved(&mut self, index: usize) -> bool {
+        if index == self.viewing {
+            return self.grade(index, false);
+        }
+        let course = &self.opened.loaded.course;
+        let name = course.exercises[index].name.clone();
+        if self.opened.progress.status(course, index) == ExerciseStatus::Locked {
+            let current = self.opened.progress.current(course).map(|i| course.exercises[i].name.clone());
+            self.notices =
+                vec![format!("You saved {name}, which is still locked: finish {} first.", current.unwrap_or_default())];
+            return true;
+        }
+        self.notices = vec![format!("You saved {name}: showing its verdict.")];
+        self.view(index);
+        self.grade(index, false);
+        true
+    }
+
+    fn view(&mut self, index: usize) {
+        self.viewing = index;
+        self.solution = None;
+        self.hint = None;
+        self.confirm_reset = false;
+    }
+
+    /// Grades the exercise's current content, unless that content's verdict is known (then shows it)
+    /// or is being worked out now. `force` regrades anyway. Returns whether to redraw.
+    fn grade(&mut self, index: usize, force: bool) -> bool {
+        let ex = self.opened.loaded.course.exercises[index].clone();
+        let job = match self.opened.job(self.ctx, &ex) {
+            Ok(job) => job,
+            Err(e) => return self.problem(index, e),
+        };
+        let source = match grader::read_learner_file(&job.learner_file, &ex.name) {
+            Ok(source) => source,
+            Err(e) => {
+                self.stop_running();
+                return self.problem(index, e);
+            }
+        };
+        let hash = grader::content_hash(source.as_bytes());
+        if !force {
+            if let Some((cached, report)) = self.cache.get(&index)
+                && *cached == hash
+            {
+                if index == self.viewing {
+                    self.shown = Shown::Report(report.clone());
+                }
+                self.stop_running();
+                return true;
+            }
+            if self.running.as_ref().is_some_and(|r| r.index == index && r.hash == hash) {
+                return false;
+            }
+        }
+        self.stop_running();
+        self.generation += 1;
+        let generation = self.generation;
+        let cancel = Cancel::new();
+        let tx = self.tx.clone();
+        let thread_cancel = cancel.clone();
+        let thread_hash = hash.clone();
+        let handle = std::thread::spawn(move || {
+            let result = grader::grade(&job, &source, &thread_cancel);
+            let _ = tx.send(Event::Graded { generation, index, hash: thread_hash, result });
+        });
+        self.running = Some(Running { index, hash, cancel, handle });
+        if index == self.viewing {
+            self.shown = Shown::Grading;
+        }
+        true
+    }
+
+    /// Cancels the grading in progress, if any, and waits for its thread (a few milliseconds: its
+    /// processes are killed), so two gradings never share a build folder.
+    fn stop_running(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.cancel.cancel();
+            let _ = running.handle.join();
+        }
+    }
+
+    fn problem(&mut self, index: usize, e: Error) -> bool {
+        if index == self.viewing {
+            self.shown = Shown::Problem(e.to_string());
+        }
+        true
+    }
+
+    fn graded(&mut self, generation: u64, index: usize, hash: String, result: Result<Graded>) -> Flow {
+        if generation != self.generation {
+            return Flow::Continue(false); // a cancelled grading: its content is outdated
+        }
+        if let Some(running) = self.running.take() {
+            let _ = running.handle.join();
+        }
+        let report = match result {
+            Ok(Graded::Report(report)) => report,
+            Ok(Graded::Cancelled) => return Flow::Continue(false),
+            Err(e) => return Flow::Continue(self.problem(index, e)),
+        };
+        let passed = report.verdict.passed();
+        self.cache.insert(index, (hash.clone(), report.clone()));
+        if index == self.viewing {
+            self.shown = Shown::Report(report);
+        }
+        if passed {
+            let ex = self.opened.loaded.course.exercises[index].clone();
+            match self.opened.record_pass(&ex, &hash) {
+                Ok(solution) => {
+                    if index == self.viewing {
+                        self.solution = Some(self.ctx.display(&solution));
+                    }
+                }
+                Err(e) => self.notices.push(format!("Could not record the pass: {e}")),
+            }
+            if self.opened.progress.current(&self.opened.loaded.course).is_none() {
+                let course = &self.opened.loaded.course;
+                let mut text = format!("You finished every exercise of {}!", course.title);
+                if !course.done_message.trim().is_empty() {
+                    text.push('\n');
+                    text.push_str(course.done_message.trim());
+                }
+                self.notices.push(text);
+                return Flow::Exit(EXIT_OK);
+            }
+        }
+        Flow::Continue(true)
+    }
+
+    fn key(&mut self, key: char) -> Flow {
+        if self.confirm_reset {
+            self.confirm_reset = false;
+            if key == 'y' || key == 'Y' {
+                self.reset();
+            } else {
+                self.notices = vec!["Reset cancelled: your file is untouched.".into()];
+            }
+            return Flow::Continue(true);
+        }
+        let course = &self.opened.loaded.course;
+        match key {
+            'q' | 'Q' => return Flow::Exit(EXIT_OK),
+            'h' | 'H' => {
+                let ex = &course.exercises[self.viewing];
+                let (name, levels) = (ex.name.clone(), ex.hints.len());
+                match self.opened.ws.update_progress(|p| p.next_hint(&name, levels)) {
+                    Ok((level, progress)) => {
+                        self.opened.progress = progress;
+                        self.hint = Some(level);
+                    }
+                    Err(e) => self.notices = vec![format!("Could not save the hint level: {e}")],
+                }
+            }
+            // Moves to the current exercise once the one on view is done.
+            'n' | 'N' => match self.opened.progress.current(course) {
+                Some(next) if self.opened.progress.status(course, self.viewing) == ExerciseStatus::Done => {
+                    self.notices.clear();
+                    self.view(next);
+                    self.shown = Shown::Waiting;
+                    if !self.opts.manual {
+                        self.grade(next, false);
+                    }
+                }
+                _ => self.notices = vec!["n moves on once this exercise passes.".into()],
+            },
+            'l' | 'L' => self.list = !self.list,
+            'r' | 'R' => {
+                self.notices.clear();
+                self.grade(self.viewing, true);
+            }
+            'x' | 'X' => self.confirm_reset = true,
+            _ => return Flow::Continue(false),
+        }
+        Flow::Continue(true)
+    }
+
+    fn reset(&mut self) {
+        let course = &self.opened.loaded.course;
+        let ex = course.exercises[self.viewing].clone();
+        let backup = match self.opened.ws.backup(course, &ex) {
+            Ok(backup) => backup,
+            Err(e) => {
+                self.notices = vec![format!("Reset failed, your file is untouched: {e}")];
+                return;
+            }
+        };
+        match self.opened.ws.restore(&self.opened.loaded, &ex) {
+            Ok(path) => {
+                let saved =
+                    backup.map(|b| format!(" (your version is in {})", self.ctx.display(&b))).unwrap_or_default();
+                self.notices = vec![format!("Restored the original {}{saved}.", self.ctx.display(&path))];
+                self.solution = None;
+                if !self.opts.manual {
+                    self.grade(self.viewing, false);
+                }
+            }
+            Err(e) => self.notices = vec![format!("Reset failed: {e}")],
+        }
+    }
+
+    fn draw(&self, out: &mut dyn Write) {
+        let course = &self.opened.loaded.course;
+        let ex = &course.exercises[self.viewing];
+        let file = self.opened.ws.exercise_file(course, ex);
+        let status = match &self.shown {
+            Shown::Grading => screen::Status::Grading,
+            Shown::Report(r) => screen::Status::Report(r),
+            Shown::Problem(p) => screen::Status::Problem(p),
+            Shown::Waiting => screen::Status::Waiting,
+        };
+        let prompt = self.confirm_reset.then(|| {
+            format!(
+                "Reset {} to its original text? Your version is saved in backups/ first. Press y to confirm, any other key to keep it.",
+                self.ctx.display(&file)
+            )
+        });
+        let view = screen::View {
+            course,
+            progress: &self.opened.progress,
+            exercise: ex,
+            path: terminal::file_link(self.caps, &file, &self.ctx.display(&file)),
+            status,
+            notices: &self.notices,
+            solution: self.solution.clone(),
+            hint: self.hint,
+            list: self.list,
+            prompt: prompt.as_deref(),
+            manual: self.opts.manual,
+        };
+        // One write per screen: no flicker, and a reader of a pipe sees whole screens.
+        let mut buf = Vec::with_capacity(4096);
+        if self.caps.redraw {
+            buf.extend_from_slice(terminal::CLEAR.as_bytes());
+        } else {
+            buf.extend_from_slice(b"\n");
+        }
+        let _ = screen::draw(&mut buf, &self.ctx.styles, &view);
+        let _ = out.write_all(&buf);
+        let _ = out.flush();
+    }
+}
+
+enum Flow {
+    /// Keep going; whether to redraw.
+    Continue(bool),
+    Exit(i32),
+}
+
+/// Restores the terminal before a panic message is printed.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        sys::restore_terminal();
+        previous(info);
+    }));
+}

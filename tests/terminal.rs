@@ -1,0 +1,92 @@
+//! `learn watch` in a real terminal (tmux): single keys work, and the terminal is restored after
+//! quitting with `q` and after Ctrl-C.
+
+use std::fs;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::harness::{BIN, PATIENCE, Sandbox};
+
+fn tmux(args: &[&str]) -> String {
+    let out = Command::new("tmux").args(args).output().expect("tmux runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn has_tmux() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+/// Runs `learn watch` in a detached tmux session; the shell records the terminal settings before
+/// and after, and learn's exit code.
+fn session(sb: &Sandbox, name: &str) -> String {
+    let session = format!("learn-{name}-{}", std::process::id());
+    let script = format!(
+        "cd '{}' && stty -a > ../before.txt && '{BIN}' watch; echo $? > ../code.txt; stty -a > ../after.txt; sleep 30",
+        sb.ws().display()
+    );
+    tmux(&["new-session", "-d", "-s", &session, "-x", "110", "-y", "45", &script]);
+    session
+}
+
+fn wait_for_file(path: &std::path::Path) -> String {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Ok(text) = fs::read_to_string(path)
+            && !text.is_empty()
+        {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "{} never appeared", path.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn wait_for_screen(session: &str, text: &str) -> String {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let screen = tmux(&["capture-pane", "-p", "-t", session]);
+        if screen.contains(text) {
+            return screen;
+        }
+        assert!(Instant::now() < deadline, "the screen never showed {text:?}:\n{screen}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn keys_work_and_q_restores_the_terminal() {
+    if !has_tmux() {
+        eprintln!("tmux is not installed: the terminal tests need it");
+        return;
+    }
+    let sb = Sandbox::basic();
+    let s = session(&sb, "q");
+    let screen = wait_for_screen(&s, "✗ first: 1 of 2 hidden tests failed.");
+    assert!(screen.starts_with("A basic test course  [------------------------------] 0/3\n"), "{screen}");
+    tmux(&["send-keys", "-t", &s, "h"]);
+    wait_for_screen(&s, "Hint 1 of 2 for first:");
+    let during = fs::read_to_string(sb.path("before.txt")).unwrap();
+    tmux(&["send-keys", "-t", &s, "q"]);
+    assert_eq!(wait_for_file(&sb.path("code.txt")).trim(), "0");
+    let after = wait_for_file(&sb.path("after.txt"));
+    tmux(&["kill-session", "-t", &s]);
+    assert_eq!(after, during, "the terminal settings were not restored");
+    assert!(after.contains(" icanon") && after.contains(" echo"), "{after}");
+}
+
+#[test]
+fn ctrl_c_restores_the_terminal_and_exits_130() {
+    if !has_tmux() {
+        eprintln!("tmux is not installed: the terminal tests need it");
+        return;
+    }
+    let sb = Sandbox::basic();
+    let s = session(&sb, "ctrl-c");
+    wait_for_screen(&s, "✗ first: 1 of 2 hidden tests failed.");
+    let before = fs::read_to_string(sb.path("before.txt")).unwrap();
+    tmux(&["send-keys", "-t", &s, "C-c"]);
+    assert_eq!(wait_for_file(&sb.path("code.txt")).trim(), "130");
+    let after = wait_for_file(&sb.path("after.txt"));
+    tmux(&["kill-session", "-t", &s]);
+    assert_eq!(after, before, "the terminal settings were not restored");
+}

@@ -1,0 +1,245 @@
+//! `learn watch` driven through pipes: saves in each editor's style, bursts, cancellation, keys.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::harness::{Sandbox, processes_running};
+
+const TITLE: &str = "A basic test course  [";
+const FAILING: &str = "✗ first: 1 of 2 hidden tests failed.";
+const PASSING: &str = "✓ first passes: all 2 hidden tests passed.";
+
+fn solution(sb: &Sandbox, name: &str) -> String {
+    fs::read_to_string(sb.course().join(format!("solutions/intro/{name}.rs"))).unwrap()
+}
+
+/// Truncates and writes in place, in two writes with a pause between them, as a slow editor would.
+fn save_in_place(path: &Path, text: &str) {
+    let mut file = fs::OpenOptions::new().write(true).truncate(true).open(path).unwrap();
+    let (a, b) = text.split_at(text.len() / 2);
+    file.write_all(a.as_bytes()).unwrap();
+    file.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(120));
+    file.write_all(b.as_bytes()).unwrap();
+}
+
+/// Writes a temporary file and renames it over the original (VS Code, JetBrains "safe write").
+fn save_by_rename(path: &Path, text: &str) {
+    let tmp = path.with_file_name(".first.rs.tmp-save");
+    fs::write(&tmp, text).unwrap();
+    fs::rename(&tmp, path).unwrap();
+}
+
+/// Vim with `backupcopy=no`: probes the folder with `4913`, writes a swap file, renames the original
+/// to `first.rs~`, writes a new file, removes the backup.
+fn save_like_vim(path: &Path, text: &str) {
+    let dir = path.parent().unwrap();
+    fs::write(dir.join("4913"), "").unwrap();
+    fs::remove_file(dir.join("4913")).unwrap();
+    fs::write(dir.join(".first.rs.swp"), "swap").unwrap();
+    let backup = path.with_file_name("first.rs~");
+    fs::rename(path, &backup).unwrap();
+    fs::write(path, text).unwrap();
+    fs::remove_file(&backup).unwrap();
+    fs::write(dir.join(".#first.rs"), "lock").unwrap();
+}
+
+fn first(sb: &Sandbox) -> std::path::PathBuf {
+    sb.ws().join("exercises/intro/first.rs")
+}
+
+#[test]
+fn starts_on_the_current_exercise_and_shows_its_verdict() {
+    let sb = Sandbox::basic();
+    let mut w = sb.watch(&[]);
+    w.wait_count(FAILING, 1);
+    assert_eq!(
+        w.last_screen(TITLE),
+        "A basic test course  [------------------------------] 0/3\n\n\
+         Exercise 1 of 3: first (exercises/intro/first.rs)\n\n\
+         ✗ first: 1 of 2 hidden tests failed.\n\n  ✓ answer_is_even\n  ✗ answer_is_forty_two\n      \
+         assertion `left == right` failed: answer() should return 42\n        left: 0\n       right: 42\n\n\
+         keys: h hint · n next · l list · r regrade · x reset · q quit\n"
+    );
+    w.key('q');
+    assert_eq!(w.wait_exit(), 0);
+}
+
+#[test]
+fn without_a_workspace_it_creates_the_default_one_and_says_where() {
+    let sb = Sandbox::with_course("basic");
+    fs::create_dir_all(sb.path("empty")).unwrap();
+    let mut w = sb.watch_in(&sb.path("empty"), &[]);
+    let out = w.wait_for("the first verdict", |o| o.contains("Exercise 1 of ") && o.contains("does not compile yet"));
+    assert!(out.contains("Created the workspace interior-mutability for you: your files are there.\n"), "{out}");
+    assert!(sb.path("empty/interior-mutability/.learn-progress.toml").is_file());
+    w.key('q');
+    assert_eq!(w.wait_exit(), 0);
+}
+
+#[test]
+fn a_save_in_place_is_graded_once_complete_and_n_moves_on() {
+    let sb = Sandbox::basic();
+    let mut w = sb.watch(&[]);
+    w.wait_count(FAILING, 1);
+    save_in_place(&first(&sb), &solution(&sb, "first"));
+    let out = w.wait_count(PASSING, 1);
+    assert!(!out.contains("does not compile"), "a half-written file was graded:\n{out}");
+    assert!(
+        w.last_screen(TITLE).contains(
+            "Compare with the reference solution: solutions/intro/first.rs\nPress n for the next exercise.\n"
+        )
+    );
+    w.key('n');
+    w.wait_for("the second exercise", |o| {
+        o.contains("Exercise 2 of 3: second") && o.contains("✗ second does not compile yet")
+    });
+    w.key('q');
+    assert_eq!(w.wait_exit(), 0);
+}
+
+#[test]
+fn a_save_by_rename_over_the_file_is_graded() {
+    let sb = Sandbox::basic();
+    let w = sb.watch(&[]);
+    w.wait_count(FAILING, 1);
+    save_by_rename(&first(&sb), &solution(&sb, "first"));
+    w.wait_count(PASSING, 1);
+}
+
+#[test]
+fn a_vim_style_save_is_graded_and_its_helper_files_ignored() {
+    let sb = Sandbox::basic();
+    let w = sb.watch(&[]);
+    w.wait_count(FAILING, 1);
+    save_like_vim(&first(&sb), &solution(&sb, "first"));
+    w.wait_count(PASSING, 1);
+    // The file was deleted and created again: later saves still count.
+    save_in_place(&first(&sb), &fs::read_to_string(sb.course().join("exercises/intro/first.rs")).unwrap());
+    w.wait_count(FAILING, 2);
+}
+
+#[test]
+fn in_a_burst_of_saves_only_the_last_contents_verdict_is_shown() {
+    let sb = Sandbox::basic();
+    let mut w = sb.watch(&[]);
+    w.wait_count(FAILING, 1);
+    let path = first(&sb);
+    for n in 1..=5 {
+        fs::write(&path, format!("fn answer() -> u32 {{ {n} }}\nfn main() {{}}\n")).unwrap();
+    }
+    fs::write(&path, solution(&sb, "first")).unwrap();
+    w.wait_count(PASSING, 1);
+    w.key('q');
+    w.wait_exit();
+    let out = w.output();
+    let after_pass = &out[out.find(PASSING).unwrap()..];
+    assert!(!after_pass.contains("✗ first"), "a stale verdict came after the newest one:\n{out}");
+}
+
+#[test]
+fn a_save_while_tests_run_cancels_them_and_grades_the_new_content() {
+    let sb = Sandbox::basic();
+    let w = sb.watch(&[]);
+    w.wait_count(FAILING, 1);
+    let path = first(&sb);
+    fs::write(
+        &path,
+        "fn answer() -> u32 { std::thread::sleep(std::time::Duration::from_secs(4)); 42 }\nfn main() {}\n",
+    )
+    .unwrap();
+    w.wait_count("Grading first…", 2);
+    // Give the slow version time to compile and start its tests, then save again.
+    let build = format!("{}/ws/.learn/build/first/first-tests", sb.dir.path().canonicalize().unwrap().display());
+    let started = std::time::Instant::now();
+    w.wait_for("the slow test program to run", |_| !processes_running(&build).is_empty());
+    fs::write(&path, solution(&sb, "first")).unwrap();
+    w.wait_count(PASSING, 1);
+    assert!(started.elapsed() < Duration::from_secs(3), "the slow run was not cancelled: {:?}", started.elapsed());
+    let out = w.output();
+    assert!(!out.contains("did not finish"), "{out}");
+    assert!(processes_running(&build).is_empty(), "the cancelled run left processes behind");
+}
+
+#[test]
+fn a_save_without_changes_shows_the_known_verdict_without_compiling() {
+    let sb = Sandbox::basic();
+    let w = sb.watch(&[]);
+    w.wait_count(FAILING, 1);
+    let text = fs::read_to_string(first(&sb)).unwrap();
+    save_in_place(&first(&sb), &text);
+    let out = w.wait_count(FAILING, 2);
+    assert_eq!(out.matches("Grading first…").count(), 1, "the unchanged file was compiled again:\n{out}");
+}
+
+#[test]
+fn keys_show_hints_the_list_and_reset_with_a_backup() {
+    let sb = Sandbox::basic();
+    let mut w = sb.watch(&[]);
+    w.wait_count(FAILING, 1);
+    w.key('h');
+    w.wait_for("the hint", |o| o.contains("Hint 1 of 2 for first:\n  Look at what `answer` returns.\n"));
+    w.key('l');
+    w.wait_for("the list", |o| o.contains("    1  current  first   exercises/intro/first.rs\n"));
+    fs::write(first(&sb), "fn answer() -> u32 { 7 }\nfn main() {}\n").unwrap();
+    w.wait_count("✗ first: 2 of 2 hidden tests failed.", 1);
+    w.key('x');
+    w.wait_for("the confirmation", |o| o.contains("Reset exercises/intro/first.rs to its original text? Your version is saved in backups/ first. Press y to confirm, any other key to keep it."));
+    w.key('y');
+    w.wait_for("the reset", |o| {
+        o.contains("Restored the original exercises/intro/first.rs (your version is in backups/first-1.rs).")
+    });
+    w.wait_count(FAILING, 2);
+    assert_eq!(sb.read("backups/first-1.rs"), "fn answer() -> u32 { 7 }\nfn main() {}\n");
+    w.key('n');
+    w.wait_for("the refusal", |o| o.contains("n moves on once this exercise passes."));
+}
+
+#[test]
+fn saving_a_locked_exercise_says_so_and_an_unlocked_one_is_graded() {
+    let sb = Sandbox::basic();
+    let w = sb.watch(&[]);
+    w.wait_count(FAILING, 1);
+    fs::write(sb.ws().join("exercises/intro/third.rs"), "fn count(_: &[u32]) -> usize { 3 }\nfn main() {}\n").unwrap();
+    w.wait_for("the locked note", |o| o.contains("You saved third, which is still locked: finish first first."));
+}
+
+#[test]
+fn manual_run_grades_only_on_r() {
+    let sb = Sandbox::basic();
+    let mut w = sb.watch(&["--manual-run"]);
+    w.wait_for("the first screen", |o| o.contains("Press r to grade it.") && o.contains("r grade · x reset"));
+    fs::write(first(&sb), solution(&sb, "first")).unwrap();
+    w.key('r');
+    w.wait_count(PASSING, 1);
+}
+
+#[test]
+fn polling_notices_saves_too() {
+    let sb = Sandbox::basic();
+    let w = sb.watch(&["--poll"]);
+    w.wait_count(FAILING, 1);
+    fs::write(first(&sb), solution(&sb, "first")).unwrap();
+    w.wait_count(PASSING, 1);
+}
+
+#[test]
+fn finishing_the_last_exercise_says_so_and_exits() {
+    let sb = Sandbox::basic();
+    for name in ["first", "second"] {
+        sb.solve(name);
+        assert_eq!(sb.learn(&["run", name]).code, 0);
+    }
+    let mut w = sb.watch(&[]);
+    w.wait_count("✗ third", 1);
+    sb.solve("third");
+    assert_eq!(w.wait_exit(), 0);
+    let out = w.last_screen(TITLE);
+    assert!(
+        out.contains("You finished every exercise of A basic test course!\nThat was the whole test course.\n"),
+        "{out}"
+    );
+    assert!(out.contains("That was the last exercise."), "{out}");
+}
