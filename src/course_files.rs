@@ -7,8 +7,11 @@ use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use crate::course::Course;
 use crate::error::Error;
+use crate::explain::Explanations;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_course.rs"));
@@ -16,6 +19,8 @@ mod embedded {
 
 /// The course's manifest file name, relative to the course root.
 pub const MANIFEST: &str = "info.toml";
+/// The course's explanation rules (optional), relative to the course root.
+pub const EXPLANATIONS: &str = "explanations.toml";
 
 /// A source of course files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +36,8 @@ pub enum CourseFiles {
 pub struct LoadedCourse {
     pub course: Course,
     pub files: CourseFiles,
+    /// The course's explanations (none when it has no `explanations.toml`).
+    pub explanations: Arc<Explanations>,
 }
 
 impl CourseFiles {
@@ -88,17 +95,23 @@ impl CourseFiles {
         }
     }
 
-    /// Reads and validates the manifest.
+    /// Reads and validates the manifest and the explanations.
     pub fn load(self) -> Result<LoadedCourse, Error> {
         let text = self.read(MANIFEST)?;
-        let course = Course::parse(&text, &self.display_manifest())?;
-        Ok(LoadedCourse { course, files: self })
+        let course = Course::parse(&text, &self.display_in_errors(MANIFEST))?;
+        let explanations = if self.exists(EXPLANATIONS) {
+            Explanations::parse(&self.read(EXPLANATIONS)?, &self.display_in_errors(EXPLANATIONS))?
+        } else {
+            Explanations::default()
+        };
+        Ok(LoadedCourse { course, files: self, explanations: Arc::new(explanations) })
     }
 
-    fn display_manifest(&self) -> String {
+    /// A course file's name as `file:line:column` errors start.
+    fn display_in_errors(&self, rel: &str) -> String {
         match self {
-            CourseFiles::Embedded => "info.toml (embedded course)".to_string(),
-            CourseFiles::Dir(root) => root.join(MANIFEST).display().to_string(),
+            CourseFiles::Embedded => format!("{rel} (embedded course)"),
+            CourseFiles::Dir(root) => root.join(rel).display().to_string(),
         }
     }
 }

@@ -54,6 +54,18 @@ pub enum Error {
     ProgressDamaged { path: PathBuf, problem: ProgressProblem },
 
     #[error(
+        "could not save your progress in {}: {source}\n\
+         The previous progress file is unchanged. Free some disk space or make the folder writable, \
+         then run the command again",
+        path.display()
+    )]
+    SaveProgress {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    #[error(
         "this workspace was made for the course {found:?}, but this learn carries {expected:?}\n\
          Run a learn built with that course, or create a new workspace with `learn init DIR`"
     )]

@@ -13,11 +13,13 @@ use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
+use crate::explain::{Explanation, Explanations};
 use crate::runner::{self, Cancel, RunEnd};
 use crate::sys::{self, ResourceLimits};
 use crate::verdict::{self, Composition, Diagnostic, Exit, TestRun, Verdict};
@@ -51,12 +53,16 @@ pub struct Job {
     pub time_limit: Duration,
     /// Whether compiler messages may carry ANSI colours.
     pub color: bool,
+    /// The course's explanation rules.
+    pub explanations: Arc<Explanations>,
 }
 
 /// The full result of grading: the verdict plus what else the learner should see.
 #[derive(Debug, Clone)]
 pub struct Report {
     pub verdict: Verdict,
+    /// What the course explains about the verdict (see `explain`).
+    pub explanations: Vec<Explanation>,
     pub warnings: Vec<Diagnostic>,
     /// `sha256:<hex>` of the graded file content.
     pub hash: String,
@@ -140,6 +146,7 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
     let out = verdict::parse_compiler_output(&stderr, &comp);
     let report = |verdict, run_time, program_output| {
         Graded::Report(Report {
+            explanations: job.explanations.explain(&verdict, source),
             verdict,
             warnings: out.warnings.clone(),
             hash: hash.clone(),
@@ -204,17 +211,27 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         .map_err(|source| Error::Spawn { program: binary.display().to_string(), source })?;
     let RunEnd::Finished { exit, stdout, stderr, .. } = end else { return Ok(Graded::Cancelled) };
     let log = fs::read_to_string(&log_path).unwrap_or_default();
+    let (stdout_len, stderr_len) = (stdout.text.len() as u64, stderr.text.len() as u64);
     let run = TestRun {
         expected,
         log,
-        stdout: stdout.with_note(),
-        stderr: stderr.with_note(),
+        stdout: stdout.text,
+        stderr: stderr.text,
         exit,
         limit: job.time_limit,
         memory_limit: Some(DEFAULT_LIMITS.memory),
     };
     let verdict = verdict::judge(&run, &comp);
-    let program_output = program_output(&run.stderr);
+    let mut program_output = program_output(&run.stderr);
+    let dropped = stdout.dropped + stderr.dropped;
+    if dropped > 0 {
+        let written = (dropped + stdout_len + stderr_len) as f64 / f64::from(1 << 20);
+        let note = format!(
+            "[learn: the program wrote {written:.1} MiB of output; only the first and last {} KiB of each stream were kept]",
+            runner::OUTPUT_CAP >> 11
+        );
+        program_output = Some(program_output.map_or(note.clone(), |o| format!("{o}\n{note}")));
+    }
     Ok(report(verdict, started.elapsed(), program_output))
 }
 

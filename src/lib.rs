@@ -12,6 +12,7 @@ pub mod commands;
 pub mod course;
 pub mod course_files;
 pub mod error;
+pub mod explain;
 pub mod grader;
 pub mod progress;
 pub mod runner;

@@ -53,27 +53,52 @@ impl Cancel {
     }
 }
 
-/// Captured output of one stream.
+/// Captured output of one stream: all of it up to [`OUTPUT_CAP`]; beyond that its first and last
+/// halves, because a test program's own report (which test failed, and why) comes last.
 #[derive(Debug, Default, Clone)]
 pub struct Captured {
     pub text: String,
-    /// Bytes that were dropped beyond [`OUTPUT_CAP`].
+    /// Bytes that were dropped between the first and the last part.
     pub dropped: u64,
 }
 
-impl Captured {
-    /// The text, with a note when some of it was dropped.
-    pub fn with_note(&self) -> String {
-        if self.dropped == 0 {
-            self.text.clone()
-        } else {
-            format!(
-                "{}\n[learn: output truncated: {} more bytes were dropped after the first {} KiB]\n",
-                self.text,
-                self.dropped,
-                OUTPUT_CAP >> 10
-            )
+/// Keeps the head and the tail of a stream of bytes, in bounded memory.
+struct HeadTail {
+    head: Vec<u8>,
+    tail: std::collections::VecDeque<u8>,
+    dropped: u64,
+}
+
+impl HeadTail {
+    const HALF: usize = OUTPUT_CAP / 2;
+
+    fn new() -> HeadTail {
+        HeadTail { head: Vec::new(), tail: std::collections::VecDeque::new(), dropped: 0 }
+    }
+
+    fn push(&mut self, mut bytes: &[u8]) {
+        let room = Self::HALF.saturating_sub(self.head.len()).min(bytes.len());
+        self.head.extend_from_slice(&bytes[..room]);
+        bytes = &bytes[room..];
+        if bytes.len() >= Self::HALF {
+            self.dropped += (self.tail.len() + bytes.len() - Self::HALF) as u64;
+            self.tail.clear();
+            bytes = &bytes[bytes.len() - Self::HALF..];
         }
+        let overflow = (self.tail.len() + bytes.len()).saturating_sub(Self::HALF);
+        self.tail.drain(..overflow);
+        self.dropped += overflow as u64;
+        self.tail.extend(bytes);
+    }
+
+    fn finish(self) -> Captured {
+        let mut text = String::from_utf8_lossy(&self.head).into_owned();
+        if self.dropped > 0 {
+            text.push_str(&format!("\n[learn: {} bytes of output dropped here]\n", self.dropped));
+        }
+        let tail: Vec<u8> = self.tail.into_iter().collect();
+        text.push_str(&String::from_utf8_lossy(&tail));
+        Captured { text, dropped: self.dropped }
     }
 }
 
@@ -133,24 +158,57 @@ pub fn run(mut cmd: Command, limit: Duration, cancel: &Cancel) -> std::io::Resul
     Ok(RunEnd::Finished { exit, stdout, stderr, elapsed })
 }
 
-/// Reads `pipe` to its end on a thread, keeping the first [`OUTPUT_CAP`] bytes.
+/// Reads `pipe` to its end on a thread, keeping at most [`OUTPUT_CAP`] bytes of it.
 fn capture(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Captured> {
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
-        let mut kept = Vec::new();
-        let mut dropped = 0u64;
+        let mut kept = HeadTail::new();
         let mut buf = [0u8; 16 * 1024];
         loop {
             match pipe.read(&mut buf) {
                 Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    let room = OUTPUT_CAP.saturating_sub(kept.len()).min(n);
-                    kept.extend_from_slice(&buf[..room]);
-                    dropped += (n - room) as u64;
-                }
+                Ok(n) => kept.push(&buf[..n]),
             }
         }
-        let _ = tx.send(Captured { text: String::from_utf8_lossy(&kept).into_owned(), dropped });
+        let _ = tx.send(kept.finish());
     });
     rx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_output_is_kept_whole() {
+        let mut h = HeadTail::new();
+        h.push(b"hello ");
+        h.push(b"world");
+        let c = h.finish();
+        assert_eq!((c.text.as_str(), c.dropped), ("hello world", 0));
+    }
+
+    #[test]
+    fn a_flood_keeps_its_beginning_and_end_in_bounded_memory() {
+        let mut h = HeadTail::new();
+        h.push(b"START");
+        for _ in 0..3000 {
+            h.push(&[b'.'; 1000]);
+        }
+        h.push(b"THE END");
+        let c = h.finish();
+        assert!(c.text.starts_with("START...."));
+        assert!(c.text.ends_with("....THE END"));
+        assert_eq!(c.dropped, 5 + 3_000_000 + 7 - OUTPUT_CAP as u64);
+        assert!(c.text.len() < OUTPUT_CAP + 100);
+        assert!(c.text.contains(&format!("\n[learn: {} bytes of output dropped here]\n", c.dropped)));
+    }
+
+    #[test]
+    fn one_huge_chunk_is_cut_too() {
+        let mut h = HeadTail::new();
+        h.push(&vec![b'x'; 3 * OUTPUT_CAP]);
+        let c = h.finish();
+        assert_eq!(c.dropped, 2 * OUTPUT_CAP as u64);
+    }
 }

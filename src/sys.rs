@@ -82,12 +82,6 @@ pub fn install_signal_handlers() {
         .ok();
 }
 
-/// Permissions for files `learn` writes for the learner (`rw-r--r--`, less the umask).
-pub fn ordinary_file_permissions() -> std::fs::Permissions {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::Permissions::from_mode(0o644)
-}
-
 /// Limits applied to a learner's test program by the sandbox launcher.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResourceLimits {

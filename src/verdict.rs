@@ -290,13 +290,13 @@ fn rewrite(raw: &RawDiagnostic, comp: &Composition) -> String {
         let width = line_no.to_string().len();
         let pad = " ".repeat(width);
         out.push_str(&format!("{pad}--> {}:{}:{}\n", comp.display_path, line_no, span.column_start));
-        let text = source_lines.get(line_no - 1).copied().unwrap_or("");
+        let text = source_lines.get(line_no.saturating_sub(1)).copied().unwrap_or("");
         let end = if span.line_end == span.line_start { span.column_end } else { text.chars().count() + 1 };
         let marks = end.saturating_sub(span.column_start).max(1);
         let mark = if span.is_primary { "^" } else { "-" };
         out.push_str(&format!(
             "{pad} |\n{line_no} | {text}\n{pad} | {}{} {label}\n",
-            " ".repeat(span.column_start - 1),
+            " ".repeat(span.column_start.saturating_sub(1)),
             mark.repeat(marks)
         ));
     }

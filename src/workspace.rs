@@ -106,9 +106,13 @@ impl Workspace {
         Ok((result, progress))
     }
 
-    /// Writes `progress` atomically (callers hold the lock).
+    /// Writes `progress` atomically (callers hold the lock). On failure the previous file is intact.
     pub fn save_progress(&self, progress: &Progress) -> Result<(), Error> {
-        write_atomic(&self.progress_path(), progress.to_toml().as_bytes())
+        let path = self.progress_path();
+        write_atomic(&path, progress.to_toml().as_bytes()).map_err(|e| match e {
+            Error::Io { source, .. } => Error::SaveProgress { path, source },
+            other => other,
+        })
     }
 
     /// Takes the workspace lock; it is released when the returned file is dropped.
@@ -195,15 +199,19 @@ impl Workspace {
 /// Writes `bytes` to a temporary file next to `path`, flushes it to disk, and renames it over
 /// `path`: readers see the old content or the new, never a mix, and a failure leaves the old.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
     let dir = path.parent().unwrap_or(Path::new("."));
-    // Temporary files are private by default; these are ordinary files of the learner's.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".learn-tmp")
-        .permissions(crate::sys::ordinary_file_permissions())
-        .tempfile_in(dir)
-        .map_err(io_err("write into", dir))?;
-    tmp.write_all(bytes).map_err(io_err("write", path))?;
-    tmp.as_file().sync_data().map_err(io_err("write", path))?;
-    tmp.persist(path).map_err(|e| Error::Io { action: "replace", path: path.to_path_buf(), source: e.error })?;
-    Ok(())
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}-{}.tmp", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
+    let written = (|| {
+        let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_data()?;
+        fs::rename(&tmp, path)
+    })();
+    written.map_err(|source| {
+        let _ = fs::remove_file(&tmp);
+        Error::Io { action: "write", path: path.to_path_buf(), source }
+    })
 }

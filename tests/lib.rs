@@ -4,6 +4,9 @@
 mod harness;
 
 mod commands;
+mod explain;
+mod faults;
 mod grading;
+mod properties;
 mod terminal;
 mod watch;

@@ -61,7 +61,17 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<
             Ok(_) => {}
             Err(e) => bad.push(format!("the starting file could not be graded: {e}")),
         }
-        let starting = result.starting.as_ref().map(|r| render::headline(&r.verdict)).unwrap_or_default();
+        // Which explanations a learner sees on the untouched file: how well the course's failures
+        // are covered by its explanations.
+        let starting = result
+            .starting
+            .as_ref()
+            .map(|r| {
+                let ids: Vec<&str> = r.explanations.iter().map(|e| e.id.as_str()).collect();
+                let why = if ids.is_empty() { String::new() } else { format!(" [explained: {}]", ids.join(", ")) };
+                format!("{}{why}", render::headline(&r.verdict))
+            })
+            .unwrap_or_default();
         if bad.is_empty() {
             let tests = result.solution.as_ref().map(|r| r.verdict.tests().len()).unwrap_or(0);
             say(
@@ -79,7 +89,7 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<
                 && !r.verdict.passed()
             {
                 let mut buf = Vec::new();
-                let _ = render::verdict(&mut buf, s, &ex.name, &r.verdict);
+                let _ = render::verdict(&mut buf, s, &ex.name, &r.verdict, &r.explanations);
                 for line in String::from_utf8_lossy(&buf).lines() {
                     say(out, format!("      {line}"));
                 }
@@ -180,6 +190,7 @@ fn grade_file(ctx: &Ctx, loaded: &LoadedCourse, ex: &Exercise, file: &Path, buil
         build_dir: build_dir.to_path_buf(),
         time_limit: ex.time_limit,
         color: false,
+        explanations: loaded.explanations.clone(),
     };
     match grader::grade(&job, &source, &Cancel::new()) {
         Ok(grader::Graded::Report(r)) => Ok(r),

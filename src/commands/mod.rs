@@ -119,6 +119,7 @@ impl Opened {
             build_dir: self.ws.build_dir(ex),
             time_limit: ex.time_limit,
             color: ctx.styles.is_colored(),
+            explanations: self.loaded.explanations.clone(),
         })
     }
 

@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use crate::course::{Course, Exercise};
+use crate::explain::{Anchor, Explanation};
 use crate::grader::Report;
 use crate::progress::{Progress, Status};
 use crate::ui::style::{Styles, paint};
@@ -13,6 +14,9 @@ use crate::verdict::{TestOutcome, TestStatus, Verdict};
 const PROGRAM_OUTPUT_LINES: usize = 30;
 /// Width for wrapping prose (hints).
 const WRAP: usize = 88;
+/// How much of one test's message to show: enough for any assertion, not a flood of output.
+const MESSAGE_LINES: usize = 40;
+const MESSAGE_LINE_CHARS: usize = 300;
 
 /// The verdict of one grading, with warnings and the program's stderr.
 pub fn report(w: &mut dyn Write, s: &Styles, name: &str, report: &Report) -> io::Result<()> {
@@ -29,7 +33,7 @@ pub fn report(w: &mut dyn Write, s: &Styles, name: &str, report: &Report) -> io:
         }
         writeln!(w)?;
     }
-    verdict(w, s, name, &report.verdict)?;
+    verdict(w, s, name, &report.verdict, &report.explanations)?;
     if let Some(output) = report.program_output.as_deref().filter(|_| !report.verdict.passed()) {
         writeln!(w)?;
         writeln!(w, "{}", paint(s.dim, "The program also wrote to stderr:"))?;
@@ -44,8 +48,9 @@ pub fn report(w: &mut dyn Write, s: &Styles, name: &str, report: &Report) -> io:
     Ok(())
 }
 
-/// The verdict alone: a headline, then the compiler errors or the test list.
-pub fn verdict(w: &mut dyn Write, s: &Styles, name: &str, verdict: &Verdict) -> io::Result<()> {
+/// The verdict: a headline, then the compiler errors or the test list, each followed by what the
+/// course explains about it.
+pub fn verdict(w: &mut dyn Write, s: &Styles, name: &str, verdict: &Verdict, why: &[Explanation]) -> io::Result<()> {
     let cross = paint(s.fail, "✗");
     match verdict {
         Verdict::Passed { tests } => {
@@ -55,16 +60,17 @@ pub fn verdict(w: &mut dyn Write, s: &Styles, name: &str, verdict: &Verdict) -> 
         }
         Verdict::CompileError { errors } => {
             writeln!(w, "{cross} {} does not compile yet:", paint(s.bold, name))?;
-            for error in errors {
+            for (i, error) in errors.iter().enumerate() {
                 writeln!(w)?;
                 writeln!(w, "{}", error.rendered.trim_end())?;
+                explanations(w, s, why, Anchor::Error(i), 0)?;
             }
             Ok(())
         }
         Verdict::TestsFailed { tests } => {
             let failed = tests.iter().filter(|t| t.status != TestStatus::Passed).count();
             writeln!(w, "{cross} {}: {failed} of {} hidden tests failed.", paint(s.bold, name), tests.len())?;
-            test_list(w, s, tests)
+            test_list(w, s, tests, why)
         }
         Verdict::TimedOut { limit, tests } => {
             writeln!(
@@ -79,11 +85,12 @@ pub fn verdict(w: &mut dyn Write, s: &Styles, name: &str, verdict: &Verdict) -> 
                 writeln!(w, "  Still running: {}", running.join(", "))?;
             }
             writeln!(w, "  Something waits forever or loops without end.")?;
-            test_list(w, s, tests)
+            explanations(w, s, why, Anchor::Timeout, 2)?;
+            test_list(w, s, tests, why)
         }
         Verdict::Crashed { reason, tests } => {
             writeln!(w, "{cross} {} crashed: {reason}.", paint(s.bold, name))?;
-            if tests.is_empty() { Ok(()) } else { test_list(w, s, tests) }
+            if tests.is_empty() { Ok(()) } else { test_list(w, s, tests, why) }
         }
     }
 }
@@ -107,9 +114,27 @@ pub fn headline(verdict: &Verdict) -> String {
     }
 }
 
-fn test_list(w: &mut dyn Write, s: &Styles, tests: &[TestOutcome]) -> io::Result<()> {
+/// The explanations anchored at `anchor`, indented by `indent`.
+fn explanations(w: &mut dyn Write, s: &Styles, why: &[Explanation], anchor: Anchor, indent: usize) -> io::Result<()> {
+    for e in why.iter().filter(|e| e.anchor == anchor) {
+        let pad = " ".repeat(indent);
+        let at = match (anchor, e.line) {
+            (Anchor::Test(_), Some(line)) => format!(" (your line {line})"),
+            _ => String::new(),
+        };
+        writeln!(w, "{pad}{} {}{at}", paint(s.hint, "↳"), paint(s.hint, &e.title))?;
+        let body_pad = format!("{pad}  ");
+        let options = textwrap::Options::new(WRAP).initial_indent(&body_pad).subsequent_indent(&body_pad);
+        for line in e.text.trim().lines().flat_map(|l| textwrap::wrap(l, &options)) {
+            writeln!(w, "{line}")?;
+        }
+    }
+    Ok(())
+}
+
+fn test_list(w: &mut dyn Write, s: &Styles, tests: &[TestOutcome], why: &[Explanation]) -> io::Result<()> {
     writeln!(w)?;
-    for t in tests {
+    for (i, t) in tests.iter().enumerate() {
         let (mark, note) = match t.status {
             TestStatus::Passed => (paint(s.pass, "✓"), ""),
             TestStatus::Failed => (paint(s.fail, "✗"), ""),
@@ -117,10 +142,20 @@ fn test_list(w: &mut dyn Write, s: &Styles, tests: &[TestOutcome]) -> io::Result
         };
         writeln!(w, "  {mark} {}{}", t.name, paint(s.dim, note))?;
         if let Some(message) = &t.message {
-            for line in message.lines() {
-                writeln!(w, "      {line}")?;
+            let lines: Vec<&str> = message.lines().collect();
+            for line in lines.iter().take(MESSAGE_LINES) {
+                match line.char_indices().nth(MESSAGE_LINE_CHARS) {
+                    Some((cut, _)) => writeln!(w, "      {}{}", &line[..cut], paint(s.dim, " …"))?,
+                    None => writeln!(w, "      {line}")?,
+                }
+            }
+            if lines.len() > MESSAGE_LINES {
+                let more = lines.len() - MESSAGE_LINES;
+                let noun = if more == 1 { "line" } else { "lines" };
+                writeln!(w, "      {}", paint(s.dim, format!("… {more} more {noun}")))?;
             }
         }
+        explanations(w, s, why, Anchor::Test(i), 4)?;
     }
     Ok(())
 }
@@ -196,7 +231,7 @@ mod tests {
             ],
         };
         assert_eq!(
-            text(|w| verdict(w, &Styles::plain(), "rate_limiter", &v)),
+            text(|w| verdict(w, &Styles::plain(), "rate_limiter", &v, &[])),
             "✗ rate_limiter: 1 of 2 hidden tests failed.\n\n  ✓ quota_zero\n  ✗ quota_two\n      with a quota of 2\n      the third call is refused\n"
         );
     }
@@ -208,7 +243,7 @@ mod tests {
             tests: vec![outcome("fast", TestStatus::Passed, None), outcome("stuck", TestStatus::Unfinished, None)],
         };
         assert_eq!(
-            text(|w| verdict(w, &Styles::plain(), "relock", &v)),
+            text(|w| verdict(w, &Styles::plain(), "relock", &v, &[])),
             "✗ relock did not finish within its time limit of 3 s and was stopped.\n  Still running: stuck\n  \
              Something waits forever or loops without end.\n\n  ✓ fast\n  … stuck (did not finish)\n"
         );
@@ -219,7 +254,19 @@ mod tests {
         let v = Verdict::Passed {
             tests: vec![outcome("a", TestStatus::Passed, None), outcome("b", TestStatus::Passed, None)],
         };
-        assert_eq!(text(|w| verdict(w, &Styles::plain(), "x", &v)), "✓ x passes: all 2 hidden tests passed.\n");
+        assert_eq!(text(|w| verdict(w, &Styles::plain(), "x", &v, &[])), "✓ x passes: all 2 hidden tests passed.\n");
+    }
+
+    #[test]
+    fn long_messages_are_cut_to_a_readable_size() {
+        let flood = format!("{}\n", "x".repeat(400)).repeat(50);
+        let v = Verdict::TestsFailed { tests: vec![outcome("noisy", TestStatus::Failed, Some(&flood))] };
+        let out = text(|w| verdict(w, &Styles::plain(), "x", &v, &[]));
+        let line = format!("      {} …\n", "x".repeat(300));
+        assert_eq!(
+            out,
+            format!("✗ x: 1 of 1 hidden tests failed.\n\n  ✗ noisy\n{}      … 10 more lines\n", line.repeat(40))
+        );
     }
 
     #[test]

@@ -89,7 +89,9 @@ pub fn start(dir: &Path, tx: &Sender<Event>, poll: bool) -> notify::Result<(File
             }
         }
     }
-    let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+    // Modification times may only count whole seconds: compare contents too, so two saves within
+    // one second are both seen (the exercise files are small).
+    let config = notify::Config::default().with_poll_interval(POLL_INTERVAL).with_compare_contents(true);
     let mut w = notify::PollWatcher::new(handler(tx.clone(), true), config)?;
     w.watch(dir, RecursiveMode::Recursive)?;
     Ok((FileWatcher { _watcher: Box::new(w) }, None))
