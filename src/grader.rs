@@ -22,6 +22,7 @@ use crate::error::Error;
 use crate::explain::{Explanation, Explanations};
 use crate::runner::{self, Cancel, RunEnd};
 use crate::sys::{self, ResourceLimits};
+use crate::toolchain::Toolchain;
 use crate::verdict::{self, Composition, Diagnostic, Exit, TestRun, Verdict};
 
 /// The largest exercise file `learn` grades.
@@ -30,11 +31,6 @@ pub const MAX_FILE_BYTES: usize = 1 << 20;
 const COMPILE_LIMIT: Duration = Duration::from_secs(120);
 /// Limits on the learner's test program.
 pub const DEFAULT_LIMITS: ResourceLimits = ResourceLimits { memory: 1 << 30, cpu_secs: 120, file_size: 64 << 20 };
-
-/// The compiler to call: `$RUSTC` if set, else `rustc` from PATH.
-pub fn rustc_program() -> String {
-    std::env::var("RUSTC").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| "rustc".to_string())
-}
 
 /// One exercise to grade. Owned, so a watch-mode grading thread can take it.
 #[derive(Debug, Clone)]
@@ -55,6 +51,8 @@ pub struct Job {
     pub color: bool,
     /// The course's explanation rules.
     pub explanations: Arc<Explanations>,
+    /// The compiler to call, and how.
+    pub toolchain: Toolchain,
 }
 
 /// The full result of grading: the verdict plus what else the learner should see.
@@ -167,7 +165,7 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         _ => {
             if out.other.contains("edition") {
                 return Err(Error::ToolchainTooOld {
-                    program: rustc_program(),
+                    program: crate::toolchain::program(),
                     edition: job.edition.clone(),
                     detail: out.other.lines().next().unwrap_or_default().to_string(),
                 });
@@ -237,12 +235,12 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
 
 /// Compiles; `None` when cancelled.
 fn compile(job: &Job, composed: &Path, binary: &Path, cancel: &Cancel) -> Result<Option<(Exit, String)>, Error> {
-    let program = rustc_program();
+    let program = job.toolchain.rustc.display().to_string();
     let display_dir = Path::new(&job.display_path).parent().map(Path::to_path_buf).unwrap_or_default();
     let mut remap = job.build_dir.as_os_str().to_owned();
     remap.push("=");
     remap.push(if display_dir.as_os_str().is_empty() { Path::new(".") } else { &display_dir });
-    let mut cmd = Command::new(&program);
+    let mut cmd = Command::new(&job.toolchain.rustc);
     cmd.arg("--edition")
         .arg(&job.edition)
         .arg("--test")
@@ -253,6 +251,7 @@ fn compile(job: &Job, composed: &Path, binary: &Path, cancel: &Cancel) -> Result
         .arg(remap)
         .arg("-C")
         .arg(incremental_arg(&job.build_dir))
+        .args(job.toolchain.fast_build_args())
         .arg("-o")
         .arg(binary)
         .arg(composed)

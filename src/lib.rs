@@ -17,6 +17,7 @@ pub mod grader;
 pub mod progress;
 pub mod runner;
 pub mod sys;
+pub mod toolchain;
 pub mod ui;
 pub mod verdict;
 pub mod watch;

@@ -114,12 +114,10 @@ pub fn run(mut cmd: Command, limit: Duration, cancel: &Cancel) -> std::io::Resul
     if cancel.is_cancelled() {
         return Ok(RunEnd::Cancelled);
     }
-    sys::new_process_group(&mut cmd);
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let start = Instant::now();
-    let mut child = cmd.spawn()?;
+    let mut child = sys::spawn_in_group(&mut cmd)?;
     let pgid = child.id();
-    sys::register_group(pgid);
     cancel.set_group(Some(pgid));
     // A cancel that landed between the check above and set_group must still stop this child.
     if cancel.is_cancelled() {

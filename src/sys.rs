@@ -22,14 +22,15 @@ static LIVE_GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 /// Run before exiting on a signal (the watch mode restores the terminal with it).
 static ON_SIGNAL: Mutex<Option<fn()>> = Mutex::new(None);
 
-/// Makes `cmd` start in a new process group of its own (its pid is the group id).
-pub fn new_process_group(cmd: &mut Command) {
+/// Starts `cmd` in a new process group and records the group, so a signal to `learn` takes it
+/// down too. The record is made under the same lock the signal thread takes, so a signal arriving
+/// right after the start still finds the group.
+pub fn spawn_in_group(cmd: &mut Command) -> std::io::Result<std::process::Child> {
     cmd.process_group(0);
-}
-
-/// Records a live process group, so a signal to `learn` takes it down too.
-pub fn register_group(pgid: u32) {
-    LIVE_GROUPS.lock().unwrap_or_else(|e| e.into_inner()).push(pgid);
+    let mut live = LIVE_GROUPS.lock().unwrap_or_else(|e| e.into_inner());
+    let child = cmd.spawn()?;
+    live.push(child.id());
+    Ok(child)
 }
 
 /// Forgets a process group that has ended.
@@ -104,9 +105,13 @@ pub fn sandboxed(
     args: &[&std::ffi::OsStr],
     limits: ResourceLimits,
 ) -> std::io::Result<Command> {
-    let exe = std::env::current_exe()?;
+    // On Linux, /proc/self/exe runs this very binary even after it was replaced on disk (an upgrade
+    // or a rebuild while `learn watch` runs), when its old path no longer exists.
+    let proc_exe = std::path::Path::new("/proc/self/exe");
+    let exe = if proc_exe.exists() { proc_exe.to_path_buf() } else { std::env::current_exe()? };
     let mut cmd = Command::new(exe);
     cmd.arg(SANDBOX_ARG)
+        .arg(std::process::id().to_string())
         .arg(limits.memory.to_string())
         .arg(limits.cpu_secs.to_string())
         .arg(limits.file_size.to_string())
@@ -119,8 +124,10 @@ pub fn sandboxed(
 /// failure, with the exit code to use.
 pub fn sandbox_main(args: &[std::ffi::OsString]) -> i32 {
     let parse = |i: usize| args.get(i).and_then(|a| a.to_str()).and_then(|a| a.parse::<u64>().ok());
-    let (Some(memory), Some(cpu), Some(fsize), Some(program)) = (parse(0), parse(1), parse(2), args.get(3)) else {
-        eprintln!("learn: the sandbox launcher is internal; it takes MEMORY CPU FSIZE PROGRAM ARGS...");
+    let (Some(parent), Some(memory), Some(cpu), Some(fsize), Some(program)) =
+        (parse(0), parse(1), parse(2), parse(3), args.get(4))
+    else {
+        eprintln!("learn: the sandbox launcher is internal; it takes PARENT MEMORY CPU FSIZE PROGRAM ARGS...");
         return crate::error::EXIT_ERROR;
     };
     // Best effort: a platform that refuses a limit still runs the program under the time limit.
@@ -133,7 +140,12 @@ pub fn sandbox_main(args: &[std::ffi::OsString]) -> i32 {
         // If learn dies without a chance to clean up (SIGKILL), take the program down too.
         let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
     }
-    let err = Command::new(program).args(&args[4..]).exec();
+    // learn may have exited between starting this launcher and the line above (a Ctrl-C at that
+    // moment): then nobody would kill the program, so do not start it.
+    if u64::try_from(nix::unistd::getppid().as_raw()).ok() != Some(parent) {
+        return crate::error::EXIT_INTERRUPTED;
+    }
+    let err = Command::new(program).args(&args[5..]).exec();
     eprintln!("learn: could not start {}: {err}", program.to_string_lossy());
     crate::error::EXIT_ERROR
 }

@@ -14,6 +14,7 @@ use crate::course_files::{CourseFiles, LoadedCourse, MANIFEST};
 use crate::error::{EXIT_FAILED, EXIT_OK, Error, Result};
 use crate::grader::{self, Job, Report};
 use crate::runner::Cancel;
+use crate::toolchain::Toolchain;
 use crate::ui::render;
 use crate::ui::style::paint;
 
@@ -46,7 +47,8 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<
         path: std::env::temp_dir(),
         source,
     })?;
-    let checked = grade_all(ctx, &loaded, &root, build_root.path(), jobs);
+    let toolchain = Toolchain::resolve(&root, None)?;
+    let checked = grade_all(ctx, &loaded, &toolchain, &root, build_root.path(), jobs);
 
     for (ex, result) in course.exercises.iter().zip(checked) {
         let Some(result) = result else { continue };
@@ -141,7 +143,14 @@ fn paths(course: &Course, ex: &Exercise) -> [String; 3] {
 }
 
 /// Grades every exercise whose three files exist (solution and starting file), `jobs` at a time.
-fn grade_all(ctx: &Ctx, loaded: &LoadedCourse, root: &Path, build_root: &Path, jobs: usize) -> Vec<Option<Checked>> {
+fn grade_all(
+    ctx: &Ctx,
+    loaded: &LoadedCourse,
+    toolchain: &Toolchain,
+    root: &Path,
+    build_root: &Path,
+    jobs: usize,
+) -> Vec<Option<Checked>> {
     let course = &loaded.course;
     let work: Vec<(usize, bool)> = course
         .exercises
@@ -161,7 +170,7 @@ fn grade_all(ctx: &Ctx, loaded: &LoadedCourse, root: &Path, build_root: &Path, j
                     let rel = if solution { course.solution_path(ex) } else { course.exercise_path(ex) };
                     let kind = if solution { "solution" } else { "start" };
                     let build_dir = build_root.join(format!("{}-{kind}", ex.name));
-                    let result = grade_file(ctx, loaded, ex, &root.join(&rel), &build_dir);
+                    let result = grade_file(ctx, loaded, toolchain, ex, &root.join(&rel), &build_dir);
                     let mut slot = results[i].lock().unwrap_or_else(|e| e.into_inner());
                     if solution { slot.0 = Some(result) } else { slot.1 = Some(result) }
                 }
@@ -177,7 +186,14 @@ fn grade_all(ctx: &Ctx, loaded: &LoadedCourse, root: &Path, build_root: &Path, j
         .collect()
 }
 
-fn grade_file(ctx: &Ctx, loaded: &LoadedCourse, ex: &Exercise, file: &Path, build_dir: &Path) -> Graded {
+fn grade_file(
+    ctx: &Ctx,
+    loaded: &LoadedCourse,
+    toolchain: &Toolchain,
+    ex: &Exercise,
+    file: &Path,
+    build_dir: &Path,
+) -> Graded {
     let course = &loaded.course;
     let source = grader::read_learner_file(file, &ex.name).map_err(|e| e.to_string())?;
     let hidden = loaded.files.read(&course.hidden_tests_path(ex)).map_err(|e| e.to_string())?;
@@ -191,6 +207,7 @@ fn grade_file(ctx: &Ctx, loaded: &LoadedCourse, ex: &Exercise, file: &Path, buil
         time_limit: ex.time_limit,
         color: false,
         explanations: loaded.explanations.clone(),
+        toolchain: toolchain.clone(),
     };
     match grader::grade(&job, &source, &Cancel::new()) {
         Ok(grader::Graded::Report(r)) => Ok(r),

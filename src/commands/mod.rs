@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::grader::{self, Graded, Job};
 use crate::progress::{Progress, Status};
 use crate::runner::Cancel;
+use crate::toolchain::Toolchain;
 use crate::ui::style::Styles;
 use crate::workspace::Workspace;
 
@@ -61,6 +62,8 @@ pub struct Opened {
     pub ws: Workspace,
     pub loaded: LoadedCourse,
     pub progress: Progress,
+    /// Resolved on the first grading (listing or hinting needs no compiler).
+    toolchain: std::cell::OnceCell<Toolchain>,
 }
 
 impl Opened {
@@ -80,7 +83,22 @@ impl Opened {
     pub fn load(ws: Workspace) -> Result<Opened> {
         let progress = ws.load_progress()?;
         let loaded = ws.load_course(&progress)?;
-        Ok(Opened { ws, loaded, progress })
+        Ok(Opened { ws, loaded, progress, toolchain: std::cell::OnceCell::new() })
+    }
+
+    /// An opened workspace from its parts.
+    pub fn new(ws: Workspace, loaded: LoadedCourse, progress: Progress) -> Opened {
+        Opened { ws, loaded, progress, toolchain: std::cell::OnceCell::new() }
+    }
+
+    /// The compiler, resolved once (and cached in the workspace).
+    pub fn toolchain(&self) -> Result<&Toolchain> {
+        if let Some(t) = self.toolchain.get() {
+            return Ok(t);
+        }
+        let cache = self.ws.root.join(crate::workspace::CACHE_DIR).join("toolchain.toml");
+        let resolved = Toolchain::resolve(&self.ws.root, Some(&cache))?;
+        Ok(self.toolchain.get_or_init(|| resolved))
     }
 
     /// The exercise called `name`, or the current one when `name` is `None` (`None` back when
@@ -120,6 +138,7 @@ impl Opened {
             time_limit: ex.time_limit,
             color: ctx.styles.is_colored(),
             explanations: self.loaded.explanations.clone(),
+            toolchain: self.toolchain()?.clone(),
         })
     }
 

@@ -82,7 +82,7 @@ pub fn repair(ctx: &Ctx, out: &mut dyn Write, course: Option<std::path::PathBuf>
     if loaded.course.exercises.first().is_some_and(|ex| !ws.exercise_file(&loaded.course, ex).exists()) {
         return Err(Error::UnknownCourse { path: ws.root.clone() });
     }
-    let mut opened = Opened { progress: Progress::new(&loaded.course.name, course_dir), loaded, ws };
+    let mut opened = Opened::new(ws, loaded.clone(), Progress::new(&loaded.course.name, course_dir));
     say(out, "Grading your exercises in order to rebuild your progress:");
     let exercises = opened.loaded.course.exercises.clone();
     for ex in &exercises {
