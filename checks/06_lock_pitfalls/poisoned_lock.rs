@@ -10,7 +10,7 @@ fn crash_while_holding_lock(tally: &Arc<Tally>, entry: &str) {
     let result = thread::spawn(move || {
         worker.update(|done| {
             done.push(entry);
-            panic!("test worker crashes on purpose while holding the lock");
+            panic!("(part of the test, not a bug) a test worker crashes on purpose while holding the lock, to poison it");
         })
     })
     .join();
@@ -34,9 +34,8 @@ fn workers_keep_recording_after_a_crash() {
     let tally = Arc::new(Tally::new());
     crash_while_holding_lock(&tally, "crashed");
     let worker = Arc::clone(&tally);
-    thread::spawn(move || worker.update(|done| done.push("after".to_string())))
-        .join()
-        .expect("update() should not panic just because an earlier worker crashed");
+    let result = thread::spawn(move || worker.update(|done| done.push("after".to_string()))).join();
+    assert!(result.is_ok(), "update() on another thread should not panic just because an earlier worker crashed");
     tally.update(|done| done.push("main".to_string()));
     assert_eq!(tally.finished().len(), 3, "all three entries should be in the list");
 }

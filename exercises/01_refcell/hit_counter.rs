@@ -2,7 +2,7 @@
 //
 // A tiny web server counts page views. Every request handler gets a shared
 // `&HitCounter` (several handlers hold it at once), so all methods take `&self`
-// and the map lives inside a `RefCell`, as you did in the previous exercise.
+// and the map lives inside a `RefCell`, the cell met in log_counter.
 //
 // The method bodies below were written as if `self.hits` were the map itself,
 // the way you would write it in TypeScript with a `Map<string, number>`. It

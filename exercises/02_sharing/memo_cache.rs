@@ -1,4 +1,4 @@
-// Memoizing cache
+// memo_cache: a cache whose compute function calls back into it.
 //
 // `Memo` wraps an expensive function and remembers every answer it has
 // computed. Looking a value up feels read-only to callers, so `get` takes

@@ -1,4 +1,4 @@
-// Shared event log
+// shared_event_log: one log, written by several closures.
 //
 // Two parts of an app, "auth" and "db", should write into ONE event log. In
 // TypeScript you would hand the same array to both callbacks and be done:

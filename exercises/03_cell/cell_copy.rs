@@ -1,4 +1,4 @@
-// Connection status with Cell
+// cell_copy: a connection status kept in `Cell`s.
 //
 // A `Connection` is shared by the whole app as `&Connection` (think of one
 // object that every TS module imports). Callers report failures and

@@ -1,14 +1,14 @@
-// Counting from many threads
+// mutex_counter: counting from many threads.
 //
 // `count_in_parallel(threads, per_thread)` starts `threads` threads; each adds
 // 1 to a shared counter `per_thread` times. When all threads are done, it
 // returns the counter, which must be exactly `threads * per_thread`.
 //
 // In Node, worker threads don't share plain objects at all, so this is new
-// ground. The version below ports the single-threaded idiom you just learned,
-// `Rc<RefCell<_>>`, and the compiler refuses it: neither `Rc`'s count nor
-// `RefCell`'s borrow flag is safe to update from two threads at once. Read the
-// error, then swap each type for its thread-safe counterpart.
+// ground. The version below ports `Rc<RefCell<_>>`, the single-threaded idiom
+// from shared_event_log, and the compiler refuses it: neither `Rc`'s count
+// nor `RefCell`'s borrow flag is safe to update from two threads at once.
+// Read the error, then swap each type for its thread-safe counterpart.
 //
 // TODO: make the counter shareable between threads without losing updates.
 

@@ -1,4 +1,4 @@
-// A job board: set up alone, shared while running, unwrapped at the end
+// owned_mutex: a job board set up alone, shared while running, unwrapped at the end.
 //
 // A `JobBoard` lives through three phases:
 //   1. setup: one owner fills it through `jobs_mut(&mut self)`;

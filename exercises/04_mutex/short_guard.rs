@@ -1,13 +1,13 @@
-// Publishing stats without blocking the request threads
+// short_guard: publishing stats without blocking the request threads.
 //
 // Request threads call `record` for every request: a quick lock, a push,
 // done. Every so often `publish` turns the collected stats into a `Report`,
 // starts a fresh window, and hands the report to `send`, which is slow (think
 // of an HTTP POST to a metrics service, an `await fetch(...)` in TS).
 //
-// A `MutexGuard` keeps the lock until it is dropped. The `publish` below keeps
-// its guard alive for the whole function, including the slow `send`, so every
-// request thread that calls `record` in the meantime has to wait.
+// The mutex stays locked for as long as its `MutexGuard` exists. The `publish`
+// below keeps its guard alive for the whole function, including the slow
+// `send`, so every request thread that calls `record` meanwhile has to wait.
 //
 // TODO: hold the lock only long enough to take what you need out of it.
 

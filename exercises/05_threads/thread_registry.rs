@@ -1,13 +1,16 @@
-// Worker threads checking in to a registry.
+// thread_registry: worker threads checking in to a registry.
 //
 // `collect_ids(n)` starts `n` worker threads. Worker number `id` writes `id * 10` into one
 // shared list, and once every worker has finished the function returns that list, sorted.
 //
-// In TypeScript you would hand the same array to every worker and call it done. The code
-// below tries the single-threaded Rust version of that idea, `Rc<RefCell<...>>`, and the
-// compiler refuses it (error E0277). Read the error carefully: the type it complains about is
-// built from two pieces that are only safe on one thread. Swap each piece for its thread-safe
-// counterpart (the compiler may point at the second one only after you fix the first).
+// This is the lesson's Exercise 3, and mutex_counter's pattern once more, now around a list.
+// In TypeScript, callbacks on the one event loop would all push into the same array and take
+// turns without asking. Rust threads really run at the same moment, so the handle that shares
+// the list and the cell that guards it must both be safe for that. The code below uses the
+// single-threaded `Rc<RefCell<...>>`, and the compiler refuses it (error E0277). Read the error:
+// the type it names is built from two pieces that are only safe on one thread. Swap each piece
+// for its thread-safe counterpart (the compiler may name the second one only after you fix
+// the first).
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -1,10 +1,10 @@
-// A tally of finished jobs, shared by worker threads.
+// poisoned_lock: a tally of finished jobs, shared by worker threads.
 //
 // When a thread panics while it holds a `Mutex` guard, the mutex becomes *poisoned*: from
 // then on `lock()` returns an `Err`, as a warning that the data may have been left half-way
 // through an update. With `.unwrap()` on every lock, one crashed worker makes every later
 // caller panic too, and the crash spreads through the program. (In JavaScript an exception
-// thrown in the middle of an update leaves the object as it is, with no warning at all.)
+// thrown in the middle of an update leaves the object half-changed, with no warning at all.)
 //
 // Jobs here only ever push whole entries, so the list is still usable after a crash.
 // 1. Make `update` and `finished` keep working on a poisoned lock, using the data inside the error.

@@ -1,4 +1,4 @@
-// A ledger of account balances, shared by many threads.
+// relock_deadlock: a ledger of account balances, shared by many threads.
 //
 // `transfer` must check the balance and move the money under ONE lock, so that no other
 // thread can sneak in between the check and the update. It takes the lock... and then calls

@@ -1,11 +1,12 @@
-// A configuration store: every request handler reads it, an admin changes it now and then.
+// config_rwlock: a configuration store that every request handler reads and an admin
+// changes now and then.
 //
 // A `Mutex` lets one thread in at a time, even when everybody only wants to read, so the
 // handlers queue up behind each other for nothing. For read-mostly data there is `RwLock`:
 // it hands out either many read guards at once or a single write guard.
 //
 // `read()` returns a guard, so a handler can read several keys as one consistent snapshot.
-// Today, while one handler holds a snapshot, every other reader is shut out (run `main`).
+// Today, while one handler holds a snapshot, every other reader is shut out (`main` shows it).
 // Switch the store to an `RwLock`: readers share it, a writer still gets it alone.
 // (In TypeScript nobody ever waits to read an object; here the lock type decides who waits.)
 

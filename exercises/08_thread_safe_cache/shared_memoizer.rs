@@ -1,4 +1,6 @@
-// A memoizer: it wraps a slow function and remembers every answer, so each key is computed
+// shared_memoizer: one memoizer for many threads.
+//
+// A memoizer wraps a slow function and remembers every answer, so each key is computed
 // only once. `get` takes `&self` although it fills the cache, thanks to interior mutability.
 //
 // This version was written for one thread (`RefCell` and `Cell`). Now several worker threads
@@ -6,7 +8,7 @@
 // Make it thread-safe, and keep the two promises that `get` makes today:
 //   * a key that is already cached is never computed again (`misses` counts the computations);
 //   * nothing is borrowed (soon: locked) while the slow function runs, so other threads can
-//     use the cache meanwhile (and the function itself may even call the memoizer).
+//     use the cache meanwhile.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-// Choosing the container: five small types, each storing its state the wrong way for how it
+// choose_container: five small types, each storing its state the wrong way for how it
 // is used (the doc comment above each type says how; the hidden tests use it exactly so).
 // For each one, ask: does it cross threads? Is the value `Copy`? Is it read far more often
 // than written? Does anybody really need to change it through a shared `&`, or does its one

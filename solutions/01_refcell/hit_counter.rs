@@ -2,7 +2,7 @@
 //
 // A tiny web server counts page views. Every request handler gets a shared
 // `&HitCounter` (several handlers hold it at once), so all methods take `&self`
-// and the map lives inside a `RefCell`, as you did in the previous exercise.
+// and the map lives inside a `RefCell`, the cell met in log_counter.
 //
 // A `RefCell` is a box around the map, not the map: `borrow_mut()` gives a
 // guard you can change the map through, `borrow()` gives a read-only guard.

@@ -6,9 +6,9 @@
 // import one shared `logger` object and call `logger.log(...)`.
 //
 // A plain `u32` field cannot be assigned through `&self` (error E0594), and
-// `&mut self` is no way out because two holders share the logger. Wrapping
-// the counter in `RefCell<u32>` moves the "one writer at a time" check from
-// compile time to run time, so `log` can keep its `&self` signature.
+// `&mut self` is no way out because two holders share the logger. In a
+// `RefCell<u32>` the counter carries its own borrow bookkeeping: the cell
+// checks each access as the program runs, so `log` can keep `&self`.
 
 use std::cell::RefCell;
 

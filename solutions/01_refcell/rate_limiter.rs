@@ -25,8 +25,8 @@ impl RateLimiter {
 
     fn try_acquire(&self) -> bool {
         // One write guard for the check and the update, so nothing can change
-        // the count between them. It is dropped when the method returns, so
-        // the next call can borrow again.
+        // the count between them. The guard ends with this call, which leaves
+        // the cell free for the next one.
         let mut remaining = self.remaining.borrow_mut();
         if *remaining == 0 {
             // Checking before subtracting keeps the `u32` from underflowing.

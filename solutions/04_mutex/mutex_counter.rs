@@ -1,4 +1,4 @@
-// Counting from many threads
+// mutex_counter: counting from many threads.
 //
 // `count_in_parallel(threads, per_thread)` starts `threads` threads; each adds
 // 1 to a shared counter `per_thread` times. When all threads are done, it

@@ -1,13 +1,13 @@
-// Publishing stats without blocking the request threads
+// short_guard: publishing stats without blocking the request threads.
 //
 // Request threads call `record` for every request: a quick lock, a push,
 // done. Every so often `publish` turns the collected stats into a `Report`,
 // starts a fresh window, and hands the report to `send`, which is slow (think
 // of an HTTP POST to a metrics service, an `await fetch(...)` in TS).
 //
-// A `MutexGuard` keeps the lock until it is dropped. So `publish` takes the
-// window's data out inside a small block, lets the guard go at the block's
-// end, and does the arithmetic and the slow `send` with the lock free.
+// The mutex stays locked for as long as its `MutexGuard` exists. So `publish`
+// takes the window's data out inside a small block, lets the guard go at the
+// block's end, and does the arithmetic and the slow `send` with the lock free.
 
 use std::sync::Mutex;
 

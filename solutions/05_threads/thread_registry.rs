@@ -1,4 +1,4 @@
-// Worker threads checking in to a registry.
+// thread_registry: worker threads checking in to a registry.
 //
 // `collect_ids(n)` starts `n` worker threads. Worker number `id` writes `id * 10` into one
 // shared list, and once every worker has finished the function returns that list, sorted.

@@ -1,4 +1,4 @@
-// A tally of finished jobs, shared by worker threads.
+// poisoned_lock: a tally of finished jobs, shared by worker threads.
 //
 // When a thread panics while it holds a `Mutex` guard, the mutex becomes *poisoned*: from
 // then on `lock()` returns an `Err`, as a warning that the data may have been left half-way

@@ -1,4 +1,5 @@
-// A configuration store: every request handler reads it, an admin changes it now and then.
+// config_rwlock: a configuration store that every request handler reads and an admin
+// changes now and then.
 //
 // A `Mutex` lets one thread in at a time, even when everybody only wants to read, so the
 // handlers queue up behind each other for nothing. For read-mostly data there is `RwLock`:

@@ -1,4 +1,6 @@
-// A memoizer: it wraps a slow function and remembers every answer, so each key is computed
+// shared_memoizer: one memoizer for many threads.
+//
+// A memoizer wraps a slow function and remembers every answer, so each key is computed
 // only once. `get` takes `&self` although it fills the cache, thanks to interior mutability.
 //
 // Solution: `RefCell` became `Mutex` and `Cell` became `Mutex` too (an `AtomicU64` would also
@@ -6,8 +8,8 @@
 // other threads. `get` keeps its three short steps: each lock lasts one statement and nothing
 // is locked while `func` runs. Holding the cache lock during the computation (for example with
 // `entry(key).or_insert_with(...)` on the guard) would make every other thread wait for the
-// slow function, and a `func` that calls back into the memoizer would lock itself out forever.
-// The price: two threads that miss the same key at the same moment may both compute it.
+// slow function. The price: two threads that miss the same key at the same moment may both
+// compute it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -1,4 +1,4 @@
-// Choosing the container: five small types, each storing its state the way its use calls for
+// choose_container: five small types, each storing its state the way its use calls for
 // (the doc comment above each type says how it is used; the hidden tests use it exactly so).
 // The questions, in order: does it cross threads? Is the value `Copy`? Is it read far more
 // often than written? Does anybody really need to change it through a shared `&`, or does its
