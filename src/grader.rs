@@ -205,8 +205,10 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         .env("MALLOC_ARENA_MAX", "2")
         .env_remove("RUST_TEST_NOCAPTURE")
         .env_remove("RUST_TEST_THREADS");
-    let end = runner::run(cmd, job.time_limit, cancel)
-        .map_err(|source| Error::Spawn { program: binary.display().to_string(), source })?;
+    let end = runner::run(cmd, job.time_limit, cancel).map_err(|source| Error::Spawn {
+        program: format!("{} (through learn's sandbox launcher)", binary.display()),
+        source,
+    })?;
     let RunEnd::Finished { exit, stdout, stderr, .. } = end else { return Ok(Graded::Cancelled) };
     let log = fs::read_to_string(&log_path).unwrap_or_default();
     let (stdout_len, stderr_len) = (stdout.text.len() as u64, stderr.text.len() as u64);
