@@ -53,6 +53,8 @@ pub struct Job {
     pub explanations: Arc<Explanations>,
     /// The compiler to call, and how.
     pub toolchain: Toolchain,
+    /// Keep an incremental cache in the build folder (a win from the second compile on).
+    pub incremental: bool,
 }
 
 /// The full result of grading: the verdict plus what else the learner should see.
@@ -251,8 +253,6 @@ fn compile(job: &Job, composed: &Path, binary: &Path, cancel: &Cancel) -> Result
         .arg("--error-format=json")
         .arg("--remap-path-prefix")
         .arg(remap)
-        .arg("-C")
-        .arg(incremental_arg(&job.build_dir))
         .args(job.toolchain.fast_build_args())
         .arg("-o")
         .arg(binary)
@@ -260,6 +260,9 @@ fn compile(job: &Job, composed: &Path, binary: &Path, cancel: &Cancel) -> Result
         .current_dir(&job.build_dir);
     if job.color {
         cmd.arg("--json=diagnostic-rendered-ansi");
+    }
+    if job.incremental {
+        cmd.arg("-C").arg(incremental_arg(&job.build_dir));
     }
     match runner::run(cmd, COMPILE_LIMIT, cancel) {
         Ok(RunEnd::Finished { exit, stderr, .. }) => Ok(Some((exit, stderr.text))),

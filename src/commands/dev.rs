@@ -152,13 +152,18 @@ fn grade_all(
     jobs: usize,
 ) -> Vec<Option<Checked>> {
     let course = &loaded.course;
-    let work: Vec<(usize, bool)> = course
+    let mut work: Vec<(usize, bool)> = course
         .exercises
         .iter()
         .enumerate()
         .filter(|(_, ex)| paths(course, ex).iter().all(|p| loaded.files.exists(p)))
-        .flat_map(|(i, _)| [(i, true), (i, false)])
+        .flat_map(|(i, _)| [(i, false), (i, true)])
         .collect();
+    // Likely hangs first, so the other jobs fill the time around them: a starting file whose
+    // exercise has a time limit of its own is one its author expects to run into that limit.
+    work.sort_by_key(|&(i, solution)| {
+        (std::cmp::Reverse(!solution && course.exercises[i].time_limit != default_limit(course)), i)
+    });
     let results: Vec<Mutex<(Option<Graded>, Option<Graded>)>> =
         course.exercises.iter().map(|_| Mutex::new((None, None))).collect();
     let next = AtomicUsize::new(0);
@@ -186,6 +191,13 @@ fn grade_all(
         .collect()
 }
 
+/// The time limit most exercises have (the course's default).
+fn default_limit(course: &Course) -> std::time::Duration {
+    let mut limits: Vec<_> = course.exercises.iter().map(|e| e.time_limit).collect();
+    limits.sort();
+    limits.get(limits.len() / 2).copied().unwrap_or_default()
+}
+
 fn grade_file(
     ctx: &Ctx,
     loaded: &LoadedCourse,
@@ -208,6 +220,8 @@ fn grade_file(
         color: false,
         explanations: loaded.explanations.clone(),
         toolchain: toolchain.clone(),
+        // Each build folder is fresh and used once: an incremental cache would only cost time.
+        incremental: false,
     };
     match grader::grade(&job, &source, &Cancel::new()) {
         Ok(grader::Graded::Report(r)) => Ok(r),

@@ -139,6 +139,7 @@ impl Opened {
             color: ctx.styles.is_colored(),
             explanations: self.loaded.explanations.clone(),
             toolchain: self.toolchain()?.clone(),
+            incremental: true,
         })
     }
 

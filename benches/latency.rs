@@ -1,0 +1,335 @@
+//! The latency benchmark: what a learner waits for, measured side by side with the floor (bare
+//! `rustc --test` of the same composed file, then running it) and with rustlings.
+//!
+//! Run it with `cargo bench --bench latency` (it uses the release build of `learn`). Rows are
+//! medians over shuffled rounds; ratios compare medians taken in the same run. rustlings is
+//! installed with `cargo install rustlings` into `target/bench-tools/` on the first run; when that
+//! fails (no network), its row says so and is skipped.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+const LEARN: &str = env!("CARGO_BIN_EXE_learn");
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const EXERCISE: &str = "log_counter";
+const TOPIC: &str = "01_refcell";
+
+fn main() {
+    let rounds: usize = std::env::var("BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(25);
+    let dir = tempdir();
+    println!("learn latency benchmark: {rounds} rounds, medians\n");
+    println!("machine: {}", machine());
+    println!();
+
+    let ws = dir.join("interior-mutability");
+    run_ok(Command::new(LEARN).arg("init").current_dir(&dir));
+    let file = ws.join(format!("exercises/{TOPIC}/{EXERCISE}.rs"));
+    let solution = fs::read_to_string(Path::new(ROOT).join(format!("solutions/{TOPIC}/{EXERCISE}.rs"))).unwrap();
+    let hidden = fs::read_to_string(Path::new(ROOT).join(format!("checks/{TOPIC}/{EXERCISE}.rs"))).unwrap();
+    let floor_dir = dir.join("floor");
+    fs::create_dir_all(&floor_dir).unwrap();
+    let rustlings = Rustlings::setup(&dir);
+
+    // Edited exercise: learn run vs the floor vs rustlings, interleaved round by round.
+    let mut edit = 0;
+    let mut next_edit = |base: &str| {
+        edit += 1;
+        format!("{base}\n// edit {edit}\n")
+    };
+    fs::write(&file, next_edit(&solution)).unwrap();
+    run_ok(Command::new(LEARN).args(["run", EXERCISE]).current_dir(&ws)); // warm the incremental cache
+    let (mut learn_run, mut floor, mut rl) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let order: [u8; 3] = if round % 2 == 0 { [0, 1, 2] } else { [2, 1, 0] };
+        for which in order {
+            match which {
+                0 => {
+                    fs::write(&file, next_edit(&solution)).unwrap();
+                    learn_run.push(time(|| run_ok(Command::new(LEARN).args(["run", EXERCISE]).current_dir(&ws))));
+                }
+                1 => {
+                    let composed =
+                        format!("{}\n#[cfg(test)]\nmod __learn_hidden {{\n{hidden}\n}}\n", next_edit(&solution));
+                    let src = floor_dir.join(format!("{EXERCISE}.rs"));
+                    fs::write(&src, composed).unwrap();
+                    floor.push(time(|| {
+                        run_ok(
+                            Command::new("rustc")
+                                .args(["--edition", "2024", "--test", "-o", "floor-tests"])
+                                .arg(&src)
+                                .current_dir(&floor_dir),
+                        );
+                        run_ok(Command::new(floor_dir.join("floor-tests")).arg("-q").env("RUST_BACKTRACE", "0"));
+                    }));
+                }
+                _ => {
+                    if let Some(r) = &rustlings {
+                        r.edit(round + 1);
+                        rl.push(time(|| r.run()));
+                    }
+                }
+            }
+        }
+    }
+
+    // Watch mode: save -> verdict on screen, and an unchanged save.
+    // The exercise is done by now, so watch opens on the next one; a first save brings the view
+    // to it (not measured).
+    let watch = Watch::start(&ws);
+    watch.wait_for_count("keys:", 2);
+    fs::write(&file, next_edit(&solution)).unwrap();
+    watch.wait_for_count("passes", 1);
+    let (mut saved, mut unchanged) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let seen = watch.count("passes");
+        let content = next_edit(&solution);
+        saved.push(time(|| {
+            fs::write(&file, &content).unwrap();
+            watch.wait_for_count("passes", seen + 1);
+        }));
+        let seen = watch.count("passes");
+        unchanged.push(time(|| {
+            fs::write(&file, &content).unwrap();
+            watch.wait_for_count("passes", seen + 1);
+        }));
+    }
+    let (cpu_ticks, rss_kib) = watch.idle_cost(Duration::from_secs(5));
+    drop(watch);
+
+    // Reading commands.
+    let list: Vec<_> = (0..rounds).map(|_| time(|| run_ok(Command::new(LEARN).arg("list").current_dir(&ws)))).collect();
+    let hint: Vec<_> =
+        (0..rounds).map(|_| time(|| run_ok(Command::new(LEARN).args(["hint", EXERCISE]).current_dir(&ws)))).collect();
+
+    // The course check, one job against all cores (few rounds: each takes seconds).
+    let (mut check1, mut check_all) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        check1.push(time(|| run_ok(Command::new(LEARN).args(["dev", "check", "--jobs", "1"]).current_dir(ROOT))));
+        check_all.push(time(|| run_ok(Command::new(LEARN).args(["dev", "check"]).current_dir(ROOT))));
+    }
+
+    let ms = |v: &[Duration]| median(v).as_secs_f64() * 1000.0;
+    println!("| row | learn | reference | ratio | target |");
+    println!("|---|---|---|---|---|");
+    let floor_ms = ms(&floor);
+    println!(
+        "| `learn run` on an edited exercise vs the floor (bare `rustc --test` + run) | {:.0} ms | {floor_ms:.0} ms | {:.2}x | at most 1.3x |",
+        ms(&learn_run),
+        ms(&learn_run) / floor_ms
+    );
+    match &rustlings {
+        Some(r) => println!(
+            "| `learn run` vs `rustlings run` ({}, edited) | {:.0} ms | {:.0} ms | {:.2}x | at most 0.5x |",
+            r.exercise,
+            ms(&learn_run),
+            ms(&rl),
+            ms(&learn_run) / ms(&rl)
+        ),
+        None => println!("| `learn run` vs `rustlings run` | skipped: rustlings could not be installed | | | |"),
+    }
+    println!(
+        "| watch: save -> verdict on screen vs `learn run` (first row) | {:.0} ms | {:.0} ms | {:+.0} ms | at most +60 ms |",
+        ms(&saved),
+        ms(&learn_run),
+        ms(&saved) - ms(&learn_run)
+    );
+    println!("| watch: unchanged save -> verdict (no compile) | {:.1} ms | | | under 20 ms |", ms(&unchanged));
+    println!(
+        "| `learn dev check` on all cores vs `--jobs 1` | {:.2} s | {:.2} s | {:.2}x | at most 0.65x |",
+        ms(&check_all) / 1000.0,
+        ms(&check1) / 1000.0,
+        ms(&check_all) / ms(&check1)
+    );
+    println!("| `learn list` | {:.1} ms | | | under 10 ms |", ms(&list));
+    println!("| `learn hint` | {:.1} ms | | | under 10 ms |", ms(&hint));
+    println!(
+        "| `learn watch` idle for 5 s | {cpu_ticks} CPU ticks (1 tick = 10 ms), {:.1} MiB resident | | | ~0% CPU, under 20 MB |",
+        rss_kib as f64 / 1024.0
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+fn median(v: &[Duration]) -> Duration {
+    let mut v = v.to_vec();
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+fn time(f: impl FnOnce()) -> Duration {
+    let start = Instant::now();
+    f();
+    start.elapsed()
+}
+
+fn run_ok(cmd: &mut Command) {
+    let out = cmd.stdin(Stdio::null()).output().expect("the command starts");
+    assert!(
+        out.status.success() || out.status.code() == Some(1),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn tempdir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("learn-bench-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn machine() -> String {
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, {} {}, {rustc}", std::env::consts::OS, std::env::consts::ARCH)
+}
+
+/// `learn watch` in pipe mode, its output collected.
+struct Watch {
+    child: Child,
+    /// The output so far, and a signal for each new piece (waiting must not spin: on a small
+    /// machine a spinning benchmark takes a core from the compiler it measures).
+    output: Arc<(Mutex<String>, Condvar)>,
+}
+
+impl Watch {
+    fn start(ws: &Path) -> Watch {
+        let mut child = Command::new(LEARN)
+            .arg("watch")
+            .current_dir(ws)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let output = Arc::new((Mutex::new(String::new()), Condvar::new()));
+        let mut stdout = child.stdout.take().unwrap();
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.0.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.1.notify_all();
+            }
+        });
+        Watch { child, output }
+    }
+
+    fn count(&self, text: &str) -> usize {
+        self.output.0.lock().unwrap().matches(text).count()
+    }
+
+    /// Waits until `text` was printed `n` times.
+    fn wait_for_count(&self, text: &str, n: usize) {
+        let (lock, signal) = &*self.output;
+        let (_output, timeout) = signal
+            .wait_timeout_while(lock.lock().unwrap(), Duration::from_secs(30), |out| out.matches(text).count() < n)
+            .unwrap();
+        assert!(!timeout.timed_out(), "watch never printed {text:?} {n} times");
+    }
+
+    /// CPU ticks used and resident memory (KiB) over `span` of doing nothing (Linux).
+    fn idle_cost(&self, span: Duration) -> (u64, u64) {
+        let pid = self.child.id();
+        let ticks = || {
+            let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+            fields.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
+                + fields.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0)
+        };
+        let before = ticks();
+        std::thread::sleep(span);
+        let used = ticks() - before;
+        let rss = fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            })
+            .unwrap_or(0);
+        (used, rss)
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if let Some(stdin) = self.child.stdin.as_mut() {
+            let _ = writeln!(stdin, "q");
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// rustlings, installed for the benchmark, with one exercise that has tests, solved.
+struct Rustlings {
+    bin: PathBuf,
+    dir: PathBuf,
+    exercise: String,
+    file: PathBuf,
+    solution: String,
+}
+
+impl Rustlings {
+    fn setup(bench_dir: &Path) -> Option<Rustlings> {
+        let tools = Path::new(ROOT).join("target/bench-tools");
+        let bin = tools.join("bin/rustlings");
+        if !bin.is_file() {
+            eprintln!("installing rustlings into {} (once)...", tools.display());
+            let ok = Command::new("cargo")
+                .args(["install", "rustlings", "--locked", "--root"])
+                .arg(&tools)
+                .stdout(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if !ok {
+                eprintln!("rustlings could not be installed: its row is skipped");
+                return None;
+            }
+        }
+        let out = Command::new(&bin).arg("init").current_dir(bench_dir).stdin(Stdio::null()).output().ok()?;
+        if !out.status.success() {
+            eprintln!("`rustlings init` failed: {}", String::from_utf8_lossy(&out.stderr));
+            return None;
+        }
+        let dir = bench_dir.join("rustlings");
+        // A small exercise with tests, like the ones `learn` grades.
+        let exercise = "structs1".to_string();
+        let file = dir.join("exercises/07_structs/structs1.rs");
+        let solution = fs::read_to_string(dir.join("solutions/07_structs/structs1.rs")).ok()?;
+        let r = Rustlings { bin, dir, exercise, file, solution };
+        r.edit(0);
+        r.run(); // the first build of its cargo workspace is not what a learner waits for on a save
+        Some(r)
+    }
+
+    fn edit(&self, n: usize) {
+        fs::write(&self.file, format!("{}\n// edit {n}\n", self.solution)).unwrap();
+    }
+
+    fn run(&self) {
+        let out = Command::new(&self.bin)
+            .args(["run", &self.exercise])
+            .current_dir(&self.dir)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "rustlings run failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
