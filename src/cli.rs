@@ -47,6 +47,9 @@ pub enum Command {
     Run {
         /// The exercise's name, as `learn list` shows it.
         name: Option<String>,
+        /// Output format: text for people, json for tools (the exercism test-runner format, v3).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// List every exercise with its state.
     List,
@@ -63,8 +66,17 @@ pub enum Command {
         /// The exercise's name.
         name: String,
     },
-    /// Grade every unlocked exercise and report which pass.
-    Verify,
+    /// Grade every unlocked exercise and report which pass (progress is not changed).
+    Verify {
+        /// Grade only these exercises (locked ones too).
+        names: Vec<String>,
+        /// Grade every exercise, locked ones too (for instructors and classroom graders).
+        #[arg(long, conflicts_with = "names")]
+        all: bool,
+        /// Output format: text for people, json for tools (a list of exercism v3 results).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Rebuild a damaged progress file by grading your exercises (a copy of the damaged file is kept).
     Repair {
         /// The course folder the workspace was made with (`learn init --course`), if the damaged
@@ -75,6 +87,13 @@ pub enum Command {
     /// Tools for course authors.
     #[command(subcommand)]
     Dev(DevCommand),
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

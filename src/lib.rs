@@ -14,6 +14,7 @@ pub mod course_files;
 pub mod error;
 pub mod explain;
 pub mod grader;
+pub mod parallel;
 pub mod progress;
 pub mod runner;
 pub mod sys;

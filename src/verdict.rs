@@ -128,8 +128,10 @@ pub struct TestOutcome {
     /// The readable name (without the hidden module's path).
     pub name: String,
     pub status: TestStatus,
-    /// The assertion or panic message, and anything the test printed.
+    /// The assertion or panic message.
     pub message: Option<String>,
+    /// What the test printed before it failed.
+    pub output: Option<String>,
 }
 
 /// The result of grading one exercise. A failing exercise is a verdict, not an error.
@@ -363,13 +365,11 @@ pub fn judge(run: &TestRun, comp: &Composition) -> Verdict {
         .iter()
         .map(|full| {
             let status = logged.get(full.as_str()).copied().unwrap_or(TestStatus::Unfinished);
-            let message = match status {
-                TestStatus::Failed => {
-                    messages.get(full.as_str()).map(|m| clean_message(m, comp)).filter(|m| !m.is_empty())
-                }
-                _ => None,
+            let (output, message) = match (status, messages.get(full.as_str())) {
+                (TestStatus::Failed, Some(section)) => clean_message(section, comp),
+                _ => (None, None),
             };
-            TestOutcome { name: short_name(full).to_string(), status, message }
+            TestOutcome { name: short_name(full).to_string(), status, message, output }
         })
         .collect();
 
@@ -450,11 +450,19 @@ fn failure_sections(stdout: &str) -> BTreeMap<&str, String> {
     out
 }
 
-/// Makes a failure section readable: panic headers name the learner's file or say the hidden test
-/// failed, and the backtrace advice goes.
-fn clean_message(section: &str, comp: &Composition) -> String {
+/// Makes a failure section readable: what the test printed before it panicked, and the panic,
+/// whose header names the learner's file (or goes, for the hidden test's own assertion), without
+/// the backtrace advice.
+fn clean_message(section: &str, comp: &Composition) -> (Option<String>, Option<String>) {
+    let mut printed = Vec::new();
     let mut out = Vec::new();
+    let mut in_panic = false;
     for line in section.lines() {
+        if !in_panic && panic_location(line).is_none() {
+            printed.push(line);
+            continue;
+        }
+        in_panic = true;
         if line.starts_with("note: run with `RUST_BACKTRACE=1`") {
             continue;
         }
@@ -474,8 +482,11 @@ fn clean_message(section: &str, comp: &Composition) -> String {
         }
         out.push(line.to_string());
     }
-    let text = out.join("\n");
-    text.trim_matches('\n').to_string()
+    let nonempty = |text: String| {
+        let text = text.trim_matches('\n').to_string();
+        (!text.trim().is_empty()).then_some(text)
+    };
+    (nonempty(printed.join("\n")), nonempty(out.join("\n")))
 }
 
 /// `thread 'x' (123) panicked at src/a.rs:3:5:` -> `src/a.rs:3:5`.
@@ -574,10 +585,8 @@ mod tests {
             &comp(),
         );
         let Verdict::TestsFailed { tests } = v else { panic!("expected failed tests") };
-        assert_eq!(
-            tests[0].message.as_deref(),
-            Some("hello from the code\n\npanicked at exercises/t/x.rs:4:5:\nRefCell already borrowed")
-        );
+        assert_eq!(tests[0].output.as_deref(), Some("hello from the code"));
+        assert_eq!(tests[0].message.as_deref(), Some("panicked at exercises/t/x.rs:4:5:\nRefCell already borrowed"));
         assert_eq!(tests[1].message.as_deref(), Some("with a quota of 2 the third call should be refused"));
     }
 

@@ -285,3 +285,74 @@ fn walk(root: &std::path::Path) -> Vec<String> {
     }
     out
 }
+
+#[test]
+fn run_in_json_prints_exercism_v3_results() {
+    let sb = Sandbox::basic();
+    let run = sb.learn(&["run", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout,
+        r#"{
+  "version": 3,
+  "status": "fail",
+  "tests": [
+    {
+      "name": "answer_is_even",
+      "status": "pass"
+    },
+    {
+      "name": "answer_is_forty_two",
+      "status": "fail",
+      "message": "assertion `left == right` failed: answer() should return 42\n  left: 0\n right: 42"
+    }
+  ]
+}
+"#
+    );
+    sb.write(
+        "exercises/intro/first.rs",
+        "fn answer() -> u32 {\n    println!(\"thinking\");\n    41\n}\nfn main() {}\n",
+    );
+    let run = sb.learn(&["run", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["tests"][1]["output"], "thinking");
+    sb.solve("first");
+    let run = sb.learn(&["run", "--format", "json"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stdout,
+        "{\n  \"version\": 3,\n  \"status\": \"pass\",\n  \"tests\": [\n    {\n      \"name\": \"answer_is_even\",\n      \
+         \"status\": \"pass\"\n    },\n    {\n      \"name\": \"answer_is_forty_two\",\n      \"status\": \"pass\"\n    }\n  ]\n}\n"
+    );
+    assert!(sb.learn(&["list"]).stdout.contains("1  done     first"), "a pass in JSON mode is recorded too");
+}
+
+#[test]
+fn verify_all_in_json_lists_every_exercise_with_its_status() {
+    let sb = Sandbox::basic();
+    let run = sb.learn(&["verify", "--all", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let summary: Vec<(&str, &str)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["exercise"].as_str().unwrap(), e["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(summary, [("first", "fail"), ("second", "error"), ("third", "fail")]);
+    assert!(json[1]["message"].as_str().unwrap().starts_with("error[E0594]: cannot assign to `self.count`"));
+    assert_eq!(json[1]["tests"], serde_json::json!([]));
+    assert_eq!(json[0]["version"], 3);
+}
+
+#[test]
+fn verify_grades_named_exercises_even_when_locked_and_changes_nothing() {
+    let sb = Sandbox::basic();
+    sb.solve("third");
+    let before = sb.read(".learn-progress.toml");
+    let run = sb.learn(&["verify", "third", "first"]);
+    assert_eq!(run.stdout, "✓ third\n✗ first (current): 1 of 2 hidden tests failed\n\n1 of 2 exercises pass.\n");
+    assert_eq!(run.code, 1);
+    assert_eq!(sb.read(".learn-progress.toml"), before);
+}

@@ -5,16 +5,16 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::commands::{Ctx, say};
 use crate::course::{Course, Exercise};
 use crate::course_files::{CourseFiles, LoadedCourse, MANIFEST};
 use crate::error::{EXIT_FAILED, EXIT_OK, Error, Result};
 use crate::grader::{self, Job, Report};
+use crate::parallel;
 use crate::runner::Cancel;
 use crate::toolchain::Toolchain;
+use crate::ui::progress::ProgressLine;
 use crate::ui::render;
 use crate::ui::style::paint;
 
@@ -35,7 +35,7 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<
     let loaded = CourseFiles::Dir(root.clone()).load()?;
     let course = &loaded.course;
     let s = &ctx.styles;
-    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let jobs = jobs.unwrap_or_else(parallel::default_jobs).max(1);
     say(
         out,
         format!("Checking {} ({} exercises, {jobs} at a time)", paint(s.bold, &course.title), course.exercises.len()),
@@ -48,7 +48,7 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<
         source,
     })?;
     let toolchain = Toolchain::resolve(&root, None)?;
-    let checked = grade_all(ctx, &loaded, &toolchain, &root, build_root.path(), jobs);
+    let checked = grade_all(ctx, out, &loaded, &toolchain, &root, build_root.path(), jobs);
 
     for (ex, result) in course.exercises.iter().zip(checked) {
         let Some(result) = result else { continue };
@@ -145,6 +145,7 @@ fn paths(course: &Course, ex: &Exercise) -> [String; 3] {
 /// Grades every exercise whose three files exist (solution and starting file), `jobs` at a time.
 fn grade_all(
     ctx: &Ctx,
+    out: &mut dyn Write,
     loaded: &LoadedCourse,
     toolchain: &Toolchain,
     root: &Path,
@@ -164,27 +165,25 @@ fn grade_all(
     work.sort_by_key(|&(i, solution)| {
         (std::cmp::Reverse(!solution && course.exercises[i].time_limit != default_limit(course)), i)
     });
-    let results: Vec<Mutex<(Option<Graded>, Option<Graded>)>> =
-        course.exercises.iter().map(|_| Mutex::new((None, None))).collect();
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.min(work.len().max(1)) {
-            scope.spawn(|| {
-                while let Some(&(i, solution)) = work.get(next.fetch_add(1, Ordering::SeqCst)) {
-                    let ex = &course.exercises[i];
-                    let rel = if solution { course.solution_path(ex) } else { course.exercise_path(ex) };
-                    let kind = if solution { "solution" } else { "start" };
-                    let build_dir = build_root.join(format!("{}-{kind}", ex.name));
-                    let result = grade_file(ctx, loaded, toolchain, ex, &root.join(&rel), &build_dir);
-                    let mut slot = results[i].lock().unwrap_or_else(|e| e.into_inner());
-                    if solution { slot.0 = Some(result) } else { slot.1 = Some(result) }
-                }
-            });
-        }
+    let mut results: Vec<(Option<Graded>, Option<Graded>)> = course.exercises.iter().map(|_| (None, None)).collect();
+    let mut progress = ProgressLine::new(ctx, work.len());
+    let grade = |&(i, solution): &(usize, bool)| {
+        let ex = &course.exercises[i];
+        let rel = if solution { course.solution_path(ex) } else { course.exercise_path(ex) };
+        let kind = if solution { "solution" } else { "start" };
+        let build_dir = build_root.join(format!("{}-{kind}", ex.name));
+        grade_file(ctx, loaded, toolchain, ex, &root.join(&rel), &build_dir)
+    };
+    parallel::for_each(&work, jobs, grade, |index, result| {
+        let (i, solution) = work[index];
+        progress.show(out, &format!("{} done", course.exercises[i].name));
+        let slot = &mut results[i];
+        if solution { slot.0 = Some(result) } else { slot.1 = Some(result) }
     });
+    progress.clear(out);
     results
         .into_iter()
-        .map(|m| match m.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        .map(|r| match r {
             (Some(solution), Some(starting)) => Some(Checked { solution, starting }),
             _ => None,
         })

@@ -11,7 +11,7 @@ mod verify;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, Command, DevCommand};
+use crate::cli::{Cli, Command, DevCommand, Format};
 use crate::course::Exercise;
 use crate::course_files::LoadedCourse;
 use crate::error::{Error, Result};
@@ -29,6 +29,12 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The context for printing in `format`: machine-readable output has no colours.
+    pub fn for_format(&self, format: Format) -> Ctx {
+        let styles = if format == Format::Json { Styles::plain() } else { self.styles };
+        Ctx { cwd: self.cwd.clone(), styles }
+    }
+
     /// How to name `path` to the learner: relative to the current folder when inside it.
     pub fn display(&self, path: &Path) -> String {
         path.strip_prefix(&self.cwd).unwrap_or(path).display().to_string()
@@ -43,11 +49,13 @@ pub fn dispatch(cli: Cli, styles: Styles) -> Result<i32> {
     let out = &mut std::io::stdout().lock();
     match cli.command {
         Some(Command::Init { dir, course }) => init::init(&ctx, out, dir, course),
-        Some(Command::Run { name }) => run::run(&ctx, out, name.as_deref()),
+        Some(Command::Run { name, format }) => run::run(&ctx.for_format(format), out, name.as_deref(), format),
         Some(Command::List) => info::list(&ctx, out),
         Some(Command::Hint { name, all }) => info::hint(&ctx, out, name.as_deref(), all),
         Some(Command::Reset { name }) => reset::reset(&ctx, out, &name),
-        Some(Command::Verify) => verify::verify(&ctx, out),
+        Some(Command::Verify { names, all, format }) => {
+            verify::verify(&ctx.for_format(format), out, &names, all, format)
+        }
         Some(Command::Repair { course }) => verify::repair(&ctx, out, course),
         Some(Command::Dev(DevCommand::Check { dir, jobs })) => dev::check(&ctx, out, dir, jobs),
         Some(Command::Watch { manual_run, poll }) => {

@@ -2,14 +2,16 @@
 
 use std::io::Write;
 
+use crate::cli::Format;
 use crate::commands::{Ctx, Opened, say};
-use crate::error::{EXIT_FAILED, EXIT_OK, Result};
+use crate::error::{EXIT_ERROR, EXIT_FAILED, EXIT_OK, Error, Result};
 use crate::grader::Graded;
 use crate::runner::Cancel;
 use crate::ui::render;
+use crate::ui::results::{self, Results};
 use crate::ui::style::paint;
 
-pub fn run(ctx: &Ctx, out: &mut dyn Write, name: Option<&str>) -> Result<i32> {
+pub fn run(ctx: &Ctx, out: &mut dyn Write, name: Option<&str>, format: Format) -> Result<i32> {
     let mut opened = Opened::open(ctx)?;
     let Some((index, ex)) = opened.exercise(name)? else {
         say(out, "Every exercise is done: there is nothing left to run. `learn verify` grades them all again.");
@@ -17,9 +19,23 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: Option<&str>) -> Result<i32> {
     };
     let ex = ex.clone();
     opened.ensure_unlocked(index)?;
-    let Graded::Report(report) = opened.grade(ctx, &ex, &Cancel::new())? else {
-        unreachable!("nothing cancels a single run")
+    let report = match opened.grade(ctx, &ex, &Cancel::new()) {
+        Ok(Graded::Report(report)) => report,
+        Ok(Graded::Cancelled) => unreachable!("nothing cancels a single run"),
+        Err(e @ Error::ExerciseFile { .. }) if format == Format::Json => {
+            let _ = out.write_all(results::to_json(&Results::error(e.to_string())).as_bytes());
+            return Ok(EXIT_ERROR);
+        }
+        Err(e) => return Err(e),
     };
+    if format == Format::Json {
+        let _ = out.write_all(results::to_json(&Results::of(&report.verdict, &report.explanations)).as_bytes());
+        if report.verdict.passed() {
+            opened.record_pass(&ex, &report.hash)?;
+            return Ok(EXIT_OK);
+        }
+        return Ok(EXIT_FAILED);
+    }
     let s = &ctx.styles;
     let _ = render::report(out, s, &ex.name, &report);
     if !report.verdict.passed() {

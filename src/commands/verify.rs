@@ -4,49 +4,80 @@
 use std::fs;
 use std::io::Write;
 
+use crate::cli::Format;
 use crate::commands::{Ctx, Opened, say};
 use crate::course_files::CourseFiles;
 use crate::error::{EXIT_FAILED, EXIT_OK, Error, Result};
 use crate::grader::Graded;
 use crate::progress::{Progress, Status};
 use crate::runner::Cancel;
+use crate::ui::progress::ProgressLine;
 use crate::ui::render;
+use crate::ui::results::{self, ExerciseResults, Results};
 use crate::ui::style::paint;
 use crate::workspace::Workspace;
 
-pub fn verify(ctx: &Ctx, out: &mut dyn Write) -> Result<i32> {
+pub fn verify(ctx: &Ctx, out: &mut dyn Write, names: &[String], all: bool, format: Format) -> Result<i32> {
     let opened = Opened::open(ctx)?;
     let course = &opened.loaded.course;
     let s = &ctx.styles;
-    let (mut graded, mut passing) = (0, 0);
-    for (i, ex) in course.exercises.iter().enumerate() {
+    let chosen: Vec<usize> = if names.is_empty() {
+        (0..course.exercises.len()).filter(|&i| all || opened.progress.status(course, i) != Status::Locked).collect()
+    } else {
+        names
+            .iter()
+            .map(|n| opened.exercise(Some(n)).map(|found| found.map_or(0, |(i, _)| i)))
+            .collect::<Result<_>>()?
+    };
+    let what = if all || !names.is_empty() { "" } else { "unlocked " };
+    let mut passing = 0;
+    let mut entries = Vec::new();
+    let mut progress = ProgressLine::new(ctx, chosen.len());
+    for &i in &chosen {
+        let ex = &course.exercises[i];
+        progress.show(out, &ex.name);
         let status = opened.progress.status(course, i);
-        if status == Status::Locked {
-            continue;
-        }
-        graded += 1;
-        let verdict = match opened.grade(ctx, ex, &Cancel::new()) {
-            Ok(Graded::Report(r)) => r.verdict,
+        let (results, line) = match opened.grade(ctx, ex, &Cancel::new()) {
+            Ok(Graded::Report(r)) => {
+                let line = if r.verdict.passed() {
+                    passing += 1;
+                    format!("{} {}", paint(s.pass, "✓"), ex.name)
+                } else {
+                    let note = match status {
+                        Status::Done => " (done before, fails now)",
+                        Status::Current => " (current)",
+                        Status::Locked => " (locked)",
+                    };
+                    format!(
+                        "{} {}{}: {}",
+                        paint(s.fail, "✗"),
+                        ex.name,
+                        paint(s.warn, note),
+                        render::headline(&r.verdict)
+                    )
+                };
+                (Results::of(&r.verdict, &r.explanations), line)
+            }
             Ok(Graded::Cancelled) => return Err(Error::Interrupted),
-            Err(Error::ExerciseFile { path, problem, .. }) => {
-                say(out, format!("{} {}: {} {problem}", paint(s.fail, "✗"), ex.name, ctx.display(&path)));
-                continue;
+            Err(e @ Error::ExerciseFile { .. }) => {
+                let line = format!("{} {}: {e}", paint(s.fail, "✗"), ex.name);
+                (Results::error(e.to_string()), line)
             }
             Err(e) => return Err(e),
         };
-        if verdict.passed() {
-            passing += 1;
-            say(out, format!("{} {}", paint(s.pass, "✓"), ex.name));
-        } else {
-            let note = if status == Status::Done { " (done before, fails now)" } else { " (current)" };
-            say(
-                out,
-                format!("{} {}{}: {}", paint(s.fail, "✗"), ex.name, paint(s.warn, note), render::headline(&verdict)),
-            );
+        progress.clear(out);
+        match format {
+            Format::Text => say(out, line),
+            Format::Json => entries.push(ExerciseResults { exercise: ex.name.clone(), results }),
         }
     }
-    say(out, format!("\n{passing} of {graded} unlocked exercises pass."));
-    Ok(if passing == graded { EXIT_OK } else { EXIT_FAILED })
+    match format {
+        Format::Text => say(out, format!("\n{passing} of {} {what}exercises pass.", chosen.len())),
+        Format::Json => {
+            let _ = out.write_all(results::to_json(&entries).as_bytes());
+        }
+    }
+    Ok(if passing == chosen.len() { EXIT_OK } else { EXIT_FAILED })
 }
 
 pub fn repair(ctx: &Ctx, out: &mut dyn Write, course: Option<std::path::PathBuf>) -> Result<i32> {

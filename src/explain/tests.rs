@@ -30,7 +30,7 @@ fn compile_error(errors: Vec<Diagnostic>) -> Verdict {
 }
 
 fn failed(name: &str, message: &str) -> TestOutcome {
-    TestOutcome { name: name.to_string(), status: TestStatus::Failed, message: Some(message.to_string()) }
+    TestOutcome { name: name.to_string(), status: TestStatus::Failed, message: Some(message.to_string()), output: None }
 }
 
 /// `(id, line, test)` of each explanation, in order.
@@ -649,8 +649,8 @@ fn a_timeout_in_code_with_locks_names_the_tests_still_running() {
     let v = Verdict::TimedOut {
         limit: Duration::from_secs(3),
         tests: vec![
-            TestOutcome { name: "a".into(), status: TestStatus::Unfinished, message: None },
-            TestOutcome { name: "b".into(), status: TestStatus::Unfinished, message: None },
+            TestOutcome { name: "a".into(), status: TestStatus::Unfinished, message: None, output: None },
+            TestOutcome { name: "b".into(), status: TestStatus::Unfinished, message: None, output: None },
         ],
     };
     let rwlock = "use std::sync::RwLock;\n";
@@ -661,7 +661,7 @@ fn a_timeout_in_code_with_locks_names_the_tests_still_running() {
 fn a_timeout_without_locks_in_the_code_is_not_a_deadlock() {
     let v = Verdict::TimedOut {
         limit: Duration::from_secs(3),
-        tests: vec![TestOutcome { name: "a".into(), status: TestStatus::Unfinished, message: None }],
+        tests: vec![TestOutcome { name: "a".into(), status: TestStatus::Unfinished, message: None, output: None }],
     };
     // tests/fixtures/explain/lock_taken_twice_unrelated.rs waits on a flag; locks named only in
     // comments (an exercise's instructions) or in longer names do not count.
@@ -681,7 +681,7 @@ fn a_timeout_explanation_comes_before_panics_of_the_same_run() {
         limit: Duration::from_secs(3),
         tests: vec![
             failed("first", "panicked at x.rs:1:1:\ncalled `Result::unwrap()` on an `Err` value: PoisonError { .. }"),
-            TestOutcome { name: "second".into(), status: TestStatus::Unfinished, message: None },
+            TestOutcome { name: "second".into(), status: TestStatus::Unfinished, message: None, output: None },
         ],
     };
     assert_eq!(

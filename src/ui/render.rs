@@ -141,8 +141,10 @@ fn test_list(w: &mut dyn Write, s: &Styles, tests: &[TestOutcome], why: &[Explan
             TestStatus::Unfinished => (paint(s.warn, "…"), " (did not finish)"),
         };
         writeln!(w, "  {mark} {}{}", t.name, paint(s.dim, note))?;
-        if let Some(message) = &t.message {
-            let lines: Vec<&str> = message.lines().collect();
+        let shown: Vec<&str> = [t.output.as_deref(), t.message.as_deref()].into_iter().flatten().collect();
+        if !shown.is_empty() {
+            let text = shown.join("\n\n");
+            let lines: Vec<&str> = text.lines().collect();
             for line in lines.iter().take(MESSAGE_LINES) {
                 match line.char_indices().nth(MESSAGE_LINE_CHARS) {
                     Some((cut, _)) => writeln!(w, "      {}{}", &line[..cut], paint(s.dim, " …"))?,
@@ -219,7 +221,7 @@ mod tests {
     }
 
     fn outcome(name: &str, status: TestStatus, message: Option<&str>) -> TestOutcome {
-        TestOutcome { name: name.into(), status, message: message.map(str::to_string) }
+        TestOutcome { name: name.into(), status, message: message.map(str::to_string), output: None }
     }
 
     #[test]
