@@ -84,6 +84,21 @@ pub enum Command {
         #[arg(long, value_name = "COURSE_DIR")]
         course: Option<PathBuf>,
     },
+    /// Grade many learners' workspaces (one folder each) for an instructor: one row per learner
+    /// and exercise.
+    Grade {
+        /// A folder with one workspace folder per learner.
+        submissions: PathBuf,
+        /// The course folder (default: the course built into learn).
+        #[arg(long, value_name = "COURSE_DIR")]
+        course: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = GradeFormat::Csv)]
+        format: GradeFormat,
+        /// How many gradings to run at once (default: the number of CPUs).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+    },
     /// Tools for course authors.
     #[command(subcommand)]
     Dev(DevCommand),
@@ -93,6 +108,15 @@ pub enum Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Text,
+    Json,
+}
+
+/// How `learn grade` writes its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GradeFormat {
+    /// learner,exercise,status,tests_passed,tests_total
+    Csv,
+    /// A list of objects with the same fields.
     Json,
 }
 

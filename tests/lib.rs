@@ -6,6 +6,7 @@ mod harness;
 mod commands;
 mod explain;
 mod faults;
+mod grade;
 mod grading;
 mod properties;
 mod terminal;

@@ -6,13 +6,12 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::commands::{Ctx, say};
+use crate::commands::{Ctx, grade_once, say};
 use crate::course::{Course, Exercise};
 use crate::course_files::{CourseFiles, LoadedCourse, MANIFEST};
 use crate::error::{EXIT_FAILED, EXIT_OK, Error, Result};
-use crate::grader::{self, Job, Report};
+use crate::grader::Report;
 use crate::parallel;
-use crate::runner::Cancel;
 use crate::toolchain::Toolchain;
 use crate::ui::progress::ProgressLine;
 use crate::ui::render;
@@ -172,7 +171,7 @@ fn grade_all(
         let rel = if solution { course.solution_path(ex) } else { course.exercise_path(ex) };
         let kind = if solution { "solution" } else { "start" };
         let build_dir = build_root.join(format!("{}-{kind}", ex.name));
-        grade_file(ctx, loaded, toolchain, ex, &root.join(&rel), &build_dir)
+        grade_once(ctx, loaded, toolchain, ex, &root.join(&rel), &build_dir).map_err(|e| e.to_string())
     };
     parallel::for_each(&work, jobs, grade, |index, result| {
         let (i, solution) = work[index];
@@ -195,36 +194,4 @@ fn default_limit(course: &Course) -> std::time::Duration {
     let mut limits: Vec<_> = course.exercises.iter().map(|e| e.time_limit).collect();
     limits.sort();
     limits.get(limits.len() / 2).copied().unwrap_or_default()
-}
-
-fn grade_file(
-    ctx: &Ctx,
-    loaded: &LoadedCourse,
-    toolchain: &Toolchain,
-    ex: &Exercise,
-    file: &Path,
-    build_dir: &Path,
-) -> Graded {
-    let course = &loaded.course;
-    let source = grader::read_learner_file(file, &ex.name).map_err(|e| e.to_string())?;
-    let hidden = loaded.files.read(&course.hidden_tests_path(ex)).map_err(|e| e.to_string())?;
-    let job = Job {
-        name: ex.name.clone(),
-        edition: course.edition.clone(),
-        learner_file: file.to_path_buf(),
-        display_path: ctx.display(file),
-        hidden: hidden.into_owned(),
-        build_dir: build_dir.to_path_buf(),
-        time_limit: ex.time_limit,
-        color: false,
-        explanations: loaded.explanations.clone(),
-        toolchain: toolchain.clone(),
-        // Each build folder is fresh and used once: an incremental cache would only cost time.
-        incremental: false,
-    };
-    match grader::grade(&job, &source, &Cancel::new()) {
-        Ok(grader::Graded::Report(r)) => Ok(r),
-        Ok(grader::Graded::Cancelled) => Err("cancelled".into()),
-        Err(e) => Err(e.to_string()),
-    }
 }

@@ -2,6 +2,7 @@
 //! (workspace + course + progress), naming exercises, and grading one exercise of a workspace.
 
 mod dev;
+mod grade;
 mod info;
 mod init;
 mod reset;
@@ -15,7 +16,7 @@ use crate::cli::{Cli, Command, DevCommand, Format};
 use crate::course::Exercise;
 use crate::course_files::LoadedCourse;
 use crate::error::{Error, Result};
-use crate::grader::{self, Graded, Job};
+use crate::grader::{self, Graded, Job, Report};
 use crate::progress::{Progress, Status};
 use crate::runner::Cancel;
 use crate::toolchain::Toolchain;
@@ -58,6 +59,9 @@ pub fn dispatch(cli: Cli, styles: Styles) -> Result<i32> {
         }
         Some(Command::Repair { course }) => verify::repair(&ctx, out, course),
         Some(Command::Dev(DevCommand::Check { dir, jobs })) => dev::check(&ctx, out, dir, jobs),
+        Some(Command::Grade { submissions, course, format, jobs }) => {
+            grade::grade(&ctx, out, submissions, course, format, jobs)
+        }
         Some(Command::Watch { manual_run, poll }) => {
             crate::watch::watch(&ctx, out, crate::watch::Options { manual: manual_run, poll })
         }
@@ -171,6 +175,37 @@ impl Opened {
 }
 
 pub use init::create as create_workspace;
+
+/// Grades `file` as exercise `ex` once, in a fresh `build_dir` (no incremental cache: it would be
+/// used once). For checking a course and grading submissions, where nothing is recorded.
+pub fn grade_once(
+    ctx: &Ctx,
+    loaded: &LoadedCourse,
+    toolchain: &Toolchain,
+    ex: &Exercise,
+    file: &Path,
+    build_dir: &Path,
+) -> Result<Report> {
+    let course = &loaded.course;
+    let source = grader::read_learner_file(file, &ex.name)?;
+    let job = Job {
+        name: ex.name.clone(),
+        edition: course.edition.clone(),
+        learner_file: file.to_path_buf(),
+        display_path: ctx.display(file),
+        hidden: loaded.files.read(&course.hidden_tests_path(ex))?.into_owned(),
+        build_dir: build_dir.to_path_buf(),
+        time_limit: ex.time_limit,
+        color: false,
+        explanations: loaded.explanations.clone(),
+        toolchain: toolchain.clone(),
+        incremental: false,
+    };
+    match grader::grade(&job, &source, &Cancel::new())? {
+        Graded::Report(report) => Ok(report),
+        Graded::Cancelled => Err(Error::Interrupted),
+    }
+}
 
 /// Writes a line to the learner's output; a closed stdout (a pipe to `head`) is not an error.
 pub fn say(out: &mut dyn Write, text: impl std::fmt::Display) {
