@@ -11,7 +11,7 @@ use crate::ui::style::ColorChoice;
 /// Start with `learn watch` (or just `learn`): it creates a workspace if there is none, then grades
 /// the current exercise every time you save it.
 #[derive(Debug, Parser)]
-#[command(name = "learn", version, propagate_version = true)]
+#[command(name = "learn", version, propagate_version = true, styles = HELP_STYLES)]
 pub struct Cli {
     /// When to use colours: auto (a terminal, and NO_COLOR unset), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
@@ -99,9 +99,50 @@ pub enum Command {
         #[arg(long, short)]
         jobs: Option<usize>,
     },
+    /// Print a shell completion script (e.g. `learn completions bash > ~/.local/share/bash-completion/completions/learn`).
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print learn's man page, in roff (e.g. `learn man > learn.1 && man ./learn.1`).
+    Man,
     /// Tools for course authors.
     #[command(subcommand)]
     Dev(DevCommand),
+}
+
+/// `--help` in the palette of the rest of learn (see `ui::style`).
+const HELP_STYLES: clap::builder::Styles = {
+    use clap::builder::styling::{AnsiColor, Effects};
+    clap::builder::Styles::styled()
+        .header(AnsiColor::Green.on_default().effects(Effects::BOLD))
+        .usage(AnsiColor::Green.on_default().effects(Effects::BOLD))
+        .literal(AnsiColor::Cyan.on_default().effects(Effects::BOLD))
+        .placeholder(AnsiColor::Cyan.on_default())
+        .error(AnsiColor::Red.on_default().effects(Effects::BOLD))
+        .valid(AnsiColor::Green.on_default())
+        .invalid(AnsiColor::Yellow.on_default().effects(Effects::BOLD))
+};
+
+/// The `--color` asked for on a command line, read before parsing it, so that `--help` and usage
+/// errors (printed while parsing) follow it too.
+pub fn color_in(args: &[std::ffi::OsString]) -> ColorChoice {
+    let mut choice = ColorChoice::Auto;
+    let mut iter = args.iter().map(|a| a.to_string_lossy());
+    while let Some(arg) = iter.next() {
+        let value = match arg.strip_prefix("--color") {
+            Some("") => iter.next().map(|v| v.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        };
+        match value.as_deref() {
+            Some("always") => choice = ColorChoice::Always,
+            Some("never") => choice = ColorChoice::Never,
+            Some("auto") => choice = ColorChoice::Auto,
+            _ => {}
+        }
+    }
+    choice
 }
 
 /// How results are printed.
@@ -140,5 +181,14 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_colour_choice_is_found_before_parsing() {
+        use super::{ColorChoice, color_in};
+        let args = |a: &[&str]| a.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert_eq!(color_in(&args(&["learn", "--color", "never", "--help"])), ColorChoice::Never);
+        assert_eq!(color_in(&args(&["learn", "list", "--color=always"])), ColorChoice::Always);
+        assert_eq!(color_in(&args(&["learn", "list"])), ColorChoice::Auto);
     }
 }

@@ -27,7 +27,7 @@ pub mod workspace;
 use std::ffi::OsString;
 use std::io::Write;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::ui::style::{Styles, paint};
 
@@ -36,7 +36,15 @@ pub fn run(args: Vec<OsString>) -> i32 {
     if args.get(1).is_some_and(|a| a == sys::SANDBOX_ARG) {
         return sys::sandbox_main(&args[2..]);
     }
-    let cli = match cli::Cli::try_parse_from(args) {
+    let color = cli::color_in(&args);
+    let command = cli::Cli::command().color(match color {
+        ui::style::ColorChoice::Always => clap::ColorChoice::Always,
+        ui::style::ColorChoice::Never => clap::ColorChoice::Never,
+        ui::style::ColorChoice::Auto if color.enabled() => clap::ColorChoice::Auto,
+        ui::style::ColorChoice::Auto => clap::ColorChoice::Never,
+    });
+    let parsed = command.try_get_matches_from(args).and_then(|m| cli::Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

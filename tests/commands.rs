@@ -356,3 +356,32 @@ fn verify_grades_named_exercises_even_when_locked_and_changes_nothing() {
     assert_eq!(run.code, 1);
     assert_eq!(sb.read(".learn-progress.toml"), before);
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_cli_definition() {
+    let sb = Sandbox::basic();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = sb.learn(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}");
+        for command in ["watch", "run", "hint", "reset", "verify", "grade"] {
+            assert!(run.stdout.contains(command), "{shell} completions lack {command}");
+        }
+    }
+    let man = sb.learn(&["man"]);
+    assert!(man.stdout.contains(".TH learn 1"), "{}", man.stdout);
+    assert!(man.stdout.contains("Grade one exercise once"), "{}", man.stdout);
+}
+
+#[test]
+fn help_follows_the_colour_choice() {
+    let sb = Sandbox::basic();
+    let never = sb.learn(&["--color", "never", "--help"]);
+    assert!(never.stdout.contains("Usage: learn [OPTIONS] [COMMAND]\n"), "{}", never.stdout);
+    assert!(!never.stdout.contains('\u{1b}'));
+    let always = sb.learn(&["--color", "always", "--help"]);
+    assert!(always.stdout.contains("\u{1b}[1m\u{1b}[32mUsage:"), "{}", always.stdout);
+    let no_color = sb.command_in(&sb.ws(), &["--help"], |cmd| {
+        cmd.env("NO_COLOR", "1");
+    });
+    assert!(!no_color.stdout.contains('\u{1b}'));
+}

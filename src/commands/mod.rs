@@ -59,6 +59,21 @@ pub fn dispatch(cli: Cli, styles: Styles) -> Result<i32> {
         }
         Some(Command::Repair { course }) => verify::repair(&ctx, out, course),
         Some(Command::Dev(DevCommand::Check { dir, jobs })) => dev::check(&ctx, out, dir, jobs),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "learn", out);
+            Ok(crate::error::EXIT_OK)
+        }
+        Some(Command::Man) => {
+            use clap::CommandFactory;
+            match clap_mangen::Man::new(Cli::command()).render(out) {
+                // A reader that stops early (`learn man | head`) is not an error.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(Error::Io { action: "write", path: "the man page".into(), source: e })
+                }
+                _ => Ok(crate::error::EXIT_OK),
+            }
+        }
         Some(Command::Grade { submissions, course, format, jobs }) => {
             grade::grade(&ctx, out, submissions, course, format, jobs)
         }
