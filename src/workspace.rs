@@ -27,7 +27,11 @@ pub const PROGRESS_FILE: &str = ".learn-progress.toml";
 /// The cache folder's name.
 pub const CACHE_DIR: &str = ".learn";
 
-const GITIGNORE: &str = "# learn's cache (build products); safe to delete\n.learn/\n";
+const GITIGNORE: &str =
+    "# learn's cache (build products); safe to delete\n.learn/\n# what editors build with Cargo.toml\ntarget/\n";
+
+/// Editor settings for VS Code: suggest rust-analyzer.
+const VSCODE_EXTENSIONS: &str = "{\n  \"recommendations\": [\"rust-lang.rust-analyzer\"]\n}\n";
 
 /// A learner's workspace.
 #[derive(Debug, Clone)]
@@ -191,9 +195,49 @@ impl Workspace {
         }
         let gitignore = ws.root.join(".gitignore");
         fs::write(&gitignore, GITIGNORE).map_err(io_err("write", &gitignore))?;
-        ws.save_progress(&Progress::new(&loaded.course.name, course_dir))?;
+        let vscode = ws.root.join(".vscode");
+        fs::create_dir_all(&vscode).map_err(io_err("create", &vscode))?;
+        let extensions = vscode.join("extensions.json");
+        fs::write(&extensions, VSCODE_EXTENSIONS).map_err(io_err("write", &extensions))?;
+        let progress = Progress::new(&loaded.course.name, course_dir);
+        ws.save_progress(&progress)?;
+        ws.write_cargo_manifest(&loaded.course, &progress)?;
         Ok(ws)
     }
+
+    /// Writes the workspace's `Cargo.toml`, for editors only: each unlocked exercise and each
+    /// solution written out so far is a binary, so rust-analyzer knows the files. Grading never
+    /// uses it (and the hidden tests are not in it).
+    pub fn write_cargo_manifest(&self, course: &Course, progress: &Progress) -> Result<(), Error> {
+        let path = self.root.join("Cargo.toml");
+        write_atomic(&path, cargo_manifest(course, progress, |ex| self.solution_file(course, ex).is_file()).as_bytes())
+    }
+}
+
+/// The text of a workspace's `Cargo.toml` (see [`Workspace::write_cargo_manifest`]).
+pub fn cargo_manifest(course: &Course, progress: &Progress, has_solution: impl Fn(&Exercise) -> bool) -> String {
+    use crate::progress::Status;
+    let mut text = format!(
+        "# Written by learn so that editors (rust-analyzer) understand your exercises: each unlocked\n\
+         # exercise, and each reference solution written out, is a binary. learn rewrites this file as\n\
+         # you go; grading does not use it. `cargo run --bin NAME` runs an exercise's `main`.\n\
+         [package]\nname = {:?}\nversion = \"0.1.0\"\nedition = {:?}\npublish = false\nautobins = false\n",
+        course.name, course.edition
+    );
+    for (i, ex) in course.exercises.iter().enumerate() {
+        if progress.status(course, i) != Status::Locked {
+            text.push_str(&format!("\n[[bin]]\nname = {:?}\npath = {:?}\n", ex.name, course.exercise_path(ex)));
+        }
+        if has_solution(ex) {
+            let name = format!("{}_solution", ex.name);
+            text.push_str(&format!("\n[[bin]]\nname = {name:?}\npath = {:?}\n", course.solution_path(ex)));
+        }
+    }
+    text.push_str(
+        "\n[lints.rust]\n# The hidden tests use items an exercise's own `main` may not: that is not dead code.\n\
+         dead_code = \"allow\"\n\n# Not part of any enclosing Cargo workspace.\n[workspace]\n",
+    );
+    text
 }
 
 /// Writes `bytes` to a temporary file next to `path`, flushes it to disk, and renames it over

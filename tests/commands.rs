@@ -14,12 +14,17 @@ fn init_writes_exercises_but_no_hidden_tests_or_solutions() {
         [
             ".gitignore",
             ".learn-progress.toml",
+            ".vscode/extensions.json",
+            "Cargo.toml",
             "exercises/intro/first.rs",
             "exercises/intro/second.rs",
             "exercises/intro/third.rs"
         ]
     );
-    assert_eq!(sb.read(".gitignore"), "# learn's cache (build products); safe to delete\n.learn/\n");
+    assert_eq!(
+        sb.read(".gitignore"),
+        "# learn's cache (build products); safe to delete\n.learn/\n# what editors build with Cargo.toml\ntarget/\n"
+    );
 }
 
 #[test]
@@ -384,4 +389,33 @@ fn help_follows_the_colour_choice() {
         cmd.env("NO_COLOR", "1");
     });
     assert!(!no_color.stdout.contains('\u{1b}'));
+}
+
+/// The binary targets cargo sees in the workspace's manifest.
+fn cargo_bins(sb: &Sandbox) -> Vec<String> {
+    let out = std::process::Command::new("cargo")
+        .args(["metadata", "--no-deps", "--format-version", "1", "--offline"])
+        .current_dir(sb.ws())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "cargo refused the manifest: {}", String::from_utf8_lossy(&out.stderr));
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    meta["packages"][0]["targets"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn the_workspace_manifest_lists_unlocked_exercises_and_solutions_for_editors() {
+    let sb = Sandbox::basic();
+    assert_eq!(cargo_bins(&sb), ["first"]);
+    assert_eq!(sb.read(".vscode/extensions.json"), "{\n  \"recommendations\": [\"rust-lang.rust-analyzer\"]\n}\n");
+    sb.solve("first");
+    assert_eq!(sb.learn(&["run"]).code, 0);
+    assert_eq!(cargo_bins(&sb), ["first", "first_solution", "second"]);
+    let check = std::process::Command::new("cargo")
+        .args(["check", "--offline", "--quiet", "--bin", "first", "--bin", "first_solution"])
+        .current_dir(sb.ws())
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(!sb.read("Cargo.toml").contains("checks/"), "hidden tests stay out of the manifest");
 }

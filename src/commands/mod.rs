@@ -185,7 +185,9 @@ impl Opened {
     pub fn record_pass(&mut self, ex: &Exercise, hash: &str) -> Result<PathBuf> {
         let ((), progress) = self.ws.update_progress(|p| p.mark_done(&ex.name, hash))?;
         self.progress = progress;
-        self.ws.write_solution(&self.loaded, ex)
+        let solution = self.ws.write_solution(&self.loaded, ex)?;
+        self.ws.write_cargo_manifest(&self.loaded.course, &self.progress)?;
+        Ok(solution)
     }
 }
 

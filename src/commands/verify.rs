@@ -142,6 +142,7 @@ pub fn repair(ctx: &Ctx, out: &mut dyn Write, course: Option<std::path::PathBuf>
         opened.progress.mark_done(&ex.name, &report.hash);
     }
     opened.ws.save_progress(&opened.progress)?;
+    opened.ws.write_cargo_manifest(&opened.loaded.course, &opened.progress)?;
     let done = opened.progress.done_count(&opened.loaded.course);
     say(out, format!("Rebuilt {} with {} done.", ctx.display(&path), render::count(done, "exercise")));
     Ok(EXIT_OK)
