@@ -42,6 +42,10 @@ pub enum Command {
         /// Use the course in this folder instead of the one built into learn.
         #[arg(long, value_name = "COURSE_DIR")]
         course: Option<PathBuf>,
+        /// Also make it a git repository, with a GitHub Classroom autograding workflow, committed
+        /// and ready to push.
+        #[arg(long)]
+        git: bool,
     },
     /// Grade one exercise once (default: the current one).
     Run {

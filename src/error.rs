@@ -116,6 +116,12 @@ pub enum Error {
     #[error("could not watch the exercise files: {reason}. Run `learn watch --manual-run` and press r to grade")]
     Watch { reason: String },
 
+    #[error("`git` was not found on PATH: install git to use `learn init --git`, or run `learn init` without it")]
+    GitMissing,
+
+    #[error("`git {step}` failed: {message}")]
+    Git { step: String, message: String },
+
     #[error("interrupted")]
     Interrupted,
 }

@@ -7,6 +7,7 @@
 //! The course, progress and verdict modules are pure and unit-tested; the rest is the shell around
 //! them. Errors are typed ([`error`]) and printed in one place, here, with one exit code each.
 
+pub mod classroom;
 pub mod cli;
 pub mod commands;
 pub mod course;

@@ -419,3 +419,45 @@ fn the_workspace_manifest_lists_unlocked_exercises_and_solutions_for_editors() {
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
     assert!(!sb.read("Cargo.toml").contains("checks/"), "hidden tests stay out of the manifest");
 }
+
+#[test]
+fn init_git_commits_a_workspace_with_the_classroom_workflow() {
+    let sb = Sandbox::with_course("basic");
+    let run = sb.command_in(sb.dir.path(), &["init", "ws", "--course", "course", "--git"], |cmd| {
+        cmd.env("GIT_AUTHOR_NAME", "Learner")
+            .env("GIT_AUTHOR_EMAIL", "learner@example.com")
+            .env("GIT_COMMITTER_NAME", "Learner")
+            .env("GIT_COMMITTER_EMAIL", "learner@example.com");
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.ends_with(
+        "Made ws a git repository with a GitHub Classroom workflow (.github/workflows/classroom.yml), committed and ready to push.\n"
+    ));
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git").args(args).current_dir(sb.ws()).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(git(&["log", "--format=%s"]), "Start A basic test course\n");
+    assert_eq!(git(&["status", "--porcelain"]), "", "everything is committed");
+    let files = git(&["ls-files"]);
+    assert!(files.contains(".learn-progress.toml\n") && files.contains(".github/workflows/classroom.yml\n"), "{files}");
+    let workflow = sb.read(".github/workflows/classroom.yml");
+    assert!(workflow.contains("          command: learn verify third\n"), "{workflow}");
+    assert!(workflow.ends_with("          runners: first,second,third\n"), "{workflow}");
+}
+
+#[test]
+fn the_shipped_classroom_template_is_what_init_git_writes_for_the_course() {
+    let sb = Sandbox::with_course("basic");
+    let run = sb.command_in(sb.dir.path(), &["init", "ws", "--git"], |cmd| {
+        cmd.env("GIT_AUTHOR_NAME", "L")
+            .env("GIT_AUTHOR_EMAIL", "l@e")
+            .env("GIT_COMMITTER_NAME", "L")
+            .env("GIT_COMMITTER_EMAIL", "l@e");
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    let shipped =
+        fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/classroom/autograding.yml"))
+            .unwrap();
+    assert_eq!(sb.read(".github/workflows/classroom.yml"), shipped, "regenerate .github/classroom/autograding.yml");
+}

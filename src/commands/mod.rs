@@ -49,7 +49,7 @@ pub fn dispatch(cli: Cli, styles: Styles) -> Result<i32> {
     let ctx = Ctx { cwd, styles };
     let out = &mut std::io::stdout().lock();
     match cli.command {
-        Some(Command::Init { dir, course }) => init::init(&ctx, out, dir, course),
+        Some(Command::Init { dir, course, git }) => init::init(&ctx, out, dir, course, git),
         Some(Command::Run { name, format }) => run::run(&ctx.for_format(format), out, name.as_deref(), format),
         Some(Command::List) => info::list(&ctx, out),
         Some(Command::Hint { name, all }) => info::hint(&ctx, out, name.as_deref(), all),
