@@ -243,3 +243,38 @@ fn finishing_the_last_exercise_says_so_and_exits() {
     );
     assert!(out.contains("That was the last exercise."), "{out}");
 }
+
+#[test]
+#[cfg(target_os = "linux")]
+fn when_file_events_cannot_be_set_up_it_says_how_to_fix_it_and_polls() {
+    // With only six file descriptors, inotify cannot be set up (the same failure as an exhausted
+    // inotify limit): learn must explain, fall back to polling, and keep running.
+    let sb = Sandbox::basic();
+    if std::process::Command::new("prlimit").arg("--version").output().is_err() {
+        eprintln!("prlimit is not installed: skipping");
+        return;
+    }
+    let out = std::process::Command::new("prlimit")
+        .args(["--nofile=6", crate::harness::BIN, "watch"])
+        .current_dir(sb.ws())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child.stdin.take().unwrap().write_all(b"q\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains(
+            "learn could not watch the exercise files for changes, so it polls them instead (a save shows up within a \
+             quarter of a second).\nOn Linux this usually means the inotify limits are reached; raise them with\n  \
+             sudo sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512\n\
+             or run `learn watch --manual-run` and press r to grade.\n(The error was: Too many open files (os error 24).)\n"
+        ),
+        "{stdout}"
+    );
+}
