@@ -131,6 +131,9 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         path: job.build_dir.to_path_buf(),
         source,
     })?;
+    // Another learn (a `run` beside a `watch`) may be grading this exercise: one at a time per
+    // build folder, or they would overwrite each other's files.
+    let Some(_lock) = lock_build_dir(&job.build_dir, cancel)? else { return Ok(Graded::Cancelled) };
     let composed_path = job.build_dir.join(file_name);
     let binary = job.build_dir.join(format!("{}-tests", job.name));
     write(&composed_path, &composed)?;
@@ -235,6 +238,28 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         program_output = Some(program_output.map_or(note.clone(), |o| format!("{o}\n{note}")));
     }
     Ok(report(verdict, started.elapsed(), program_output))
+}
+
+/// Takes the build folder's lock, waiting for another grading to finish; `None` when cancelled
+/// while waiting.
+fn lock_build_dir(dir: &Path, cancel: &Cancel) -> Result<Option<fs::File>, Error> {
+    let path = dir.join(".lock");
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| Error::Io { action: "open", path: path.clone(), source })?;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Some(file)),
+            Err(fs::TryLockError::WouldBlock) if !cancel.is_cancelled() => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(fs::TryLockError::Error(source)) => return Err(Error::Io { action: "lock", path, source }),
+        }
+    }
 }
 
 /// Compiles; `None` when cancelled.

@@ -174,6 +174,8 @@ fn abort_does_not_pass() {
         "{}",
         run.stdout
     );
+    assert!(run.elapsed < TIMEOUT_BOUND, "took {:?}", run.elapsed);
+    assert_no_leftovers(&sb, &[]);
 }
 
 #[test]
@@ -187,6 +189,9 @@ fn exit_with_a_failure_code_does_not_pass() {
         "{}",
         run.stdout
     );
+    assert_eq!(run.code, 1);
+    assert!(run.elapsed < TIMEOUT_BOUND, "took {:?}", run.elapsed);
+    assert_no_leftovers(&sb, &[]);
 }
 
 #[test]
@@ -218,6 +223,8 @@ fn a_panic_inside_drop_does_not_pass() {
         "{}",
         run.stdout
     );
+    assert!(run.elapsed < TIMEOUT_BOUND, "took {:?}", run.elapsed);
+    assert_no_leftovers(&sb, &[]);
 }
 
 /// Starts `learn run` on a victim that sleeps, and waits until its tests are running.
@@ -414,4 +421,24 @@ fn a_read_only_workspace_when_saving_progress_is_an_error_and_the_old_file_stays
          The previous progress file is unchanged. Free some disk space or make the folder writable, then run the command again\n"
     );
     assert_eq!(sb.read(".learn-progress.toml"), before);
+}
+
+#[test]
+fn two_gradings_of_one_exercise_at_once_both_come_out_right() {
+    let sb = Sandbox::basic();
+    sb.solve("first");
+    for _ in 0..3 {
+        let runs: Vec<_> = (0..3)
+            .map(|_| {
+                let ws = sb.ws();
+                std::thread::spawn(move || Command::new(BIN).args(["run", "first"]).current_dir(ws).output().unwrap())
+            })
+            .collect();
+        for run in runs {
+            let out = run.join().unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+            assert!(stdout.starts_with("✓ first passes: all 2 hidden tests passed.\n"), "{stdout}");
+        }
+    }
 }
