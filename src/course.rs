@@ -139,41 +139,67 @@ impl fmt::Display for ManifestError {
 
 impl std::error::Error for ManifestError {}
 
-struct Problems<'t> {
+/// The problems found in one course file, gathered so that all of them are reported at once.
+/// Shared by the files a course author writes (`info.toml`, `explanations.toml`).
+pub(crate) struct Problems<'t> {
     text: &'t str,
-    list: Vec<Problem>,
+    pub(crate) list: Vec<Problem>,
 }
 
-impl Problems<'_> {
-    fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
+impl<'t> Problems<'t> {
+    pub(crate) fn new(text: &'t str) -> Problems<'t> {
+        Problems { text, list: Vec::new() }
+    }
+
+    /// The line of byte `offset` of the file.
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
+        Location::of_offset(self.text, offset).line
+    }
+
+    pub(crate) fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
         self.list.push(Problem { location: Location::of_offset(self.text, span.start), message: message.into() });
     }
+
+    /// Refuses a `format_version` other than `supported`, asking for an upgrade when it is newer.
+    pub(crate) fn check_format_version(&mut self, found: &Spanned<u32>, supported: u32) {
+        let version = *found.get_ref();
+        if version == supported {
+            return;
+        }
+        let message = if version > supported {
+            format!(
+                "format_version {version} is newer than this learn understands ({supported}); \
+                 upgrade learn (`cargo install --path .` in an up-to-date checkout)"
+            )
+        } else {
+            format!("format_version {version} is not supported; this learn reads format_version {supported}")
+        };
+        self.add(found.span(), message);
+    }
+
+    /// The problems as an error of the file named `file`, if there are any.
+    pub(crate) fn into_result(self, file: &str) -> Result<(), ManifestError> {
+        if self.list.is_empty() { Ok(()) } else { Err(ManifestError { file: file.to_string(), problems: self.list }) }
+    }
+}
+
+/// Reads `text` as TOML into `T`; a syntax error or unknown field names `file`, line and column.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, file: &str) -> Result<T, ManifestError> {
+    toml::from_str(text).map_err(|e| ManifestError {
+        file: file.to_string(),
+        problems: vec![Problem {
+            location: Location::of_offset(text, e.span().map_or(0, |s| s.start)),
+            message: e.message().trim_end().to_string(),
+        }],
+    })
 }
 
 impl Course {
     /// Parses and validates `text`, the contents of the manifest named `file` (used in errors).
     pub fn parse(text: &str, file: &str) -> Result<Course, ManifestError> {
-        let raw: RawManifest = toml::from_str(text).map_err(|e| ManifestError {
-            file: file.to_string(),
-            problems: vec![Problem {
-                location: Location::of_offset(text, e.span().map_or(0, |s| s.start)),
-                message: e.message().trim_end().to_string(),
-            }],
-        })?;
-        let mut problems = Problems { text, list: Vec::new() };
-
-        if *raw.format_version.get_ref() != FORMAT_VERSION {
-            let found = *raw.format_version.get_ref();
-            let message = if found > FORMAT_VERSION {
-                format!(
-                    "format_version {found} is newer than this learn understands ({FORMAT_VERSION}); \
-                     upgrade learn (`cargo install --path .` in an up-to-date checkout)"
-                )
-            } else {
-                format!("format_version {found} is not supported; this learn reads format_version {FORMAT_VERSION}")
-            };
-            problems.add(raw.format_version.span(), message);
-        }
+        let raw: RawManifest = parse_toml(text, file)?;
+        let mut problems = Problems::new(text);
+        problems.check_format_version(&raw.format_version, FORMAT_VERSION);
 
         let course = raw.course;
         check_identifier(&mut problems, &course.name, "course name", true);
@@ -234,9 +260,7 @@ impl Course {
             });
         }
 
-        if !problems.list.is_empty() {
-            return Err(ManifestError { file: file.to_string(), problems: problems.list });
-        }
+        problems.into_result(file)?;
         Ok(Course {
             name: course.name.into_inner(),
             title: course.title,

@@ -52,12 +52,11 @@
 //! every test still running, comma-separated).
 
 use std::cell::OnceCell;
-use std::ops::Range;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::course::{Location, ManifestError, Problem};
+use crate::course::{ManifestError, Problems, parse_toml};
 use crate::verdict::{Diagnostic, TestStatus, Verdict};
 
 /// The explanations format this version of `learn` reads.
@@ -157,49 +156,21 @@ pub enum Anchor {
     Timeout,
 }
 
-struct Problems<'t> {
-    text: &'t str,
-    list: Vec<Problem>,
-}
-
-impl Problems<'_> {
-    fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.list.push(Problem { location: Location::of_offset(self.text, span.start), message: message.into() });
-    }
-
-    /// Checks a list of words: present lists may not be empty nor hold empty words.
-    fn words(&mut self, words: &Spanned<Vec<String>>, what: &str, id: &str) {
-        if words.get_ref().is_empty() {
-            self.add(words.span(), format!("{what} of rule {id:?} is empty: give at least one word, or leave it out"));
-        } else if words.get_ref().iter().any(|w| w.trim().is_empty()) {
-            self.add(words.span(), format!("{what} of rule {id:?} holds an empty word"));
-        }
+/// Checks a list of words: present lists may not be empty nor hold empty words.
+fn check_words(problems: &mut Problems<'_>, words: &Spanned<Vec<String>>, what: &str, id: &str) {
+    if words.get_ref().is_empty() {
+        problems.add(words.span(), format!("{what} of rule {id:?} is empty: give at least one word, or leave it out"));
+    } else if words.get_ref().iter().any(|w| w.trim().is_empty()) {
+        problems.add(words.span(), format!("{what} of rule {id:?} holds an empty word"));
     }
 }
 
 impl Explanations {
     /// Parses and validates `text`, the contents of the rules file named `file` (used in errors).
     pub fn parse(text: &str, file: &str) -> Result<Explanations, ManifestError> {
-        let raw: RawFile = toml::from_str(text).map_err(|e| ManifestError {
-            file: file.to_string(),
-            problems: vec![Problem {
-                location: Location::of_offset(text, e.span().map_or(0, |s| s.start)),
-                message: e.message().trim_end().to_string(),
-            }],
-        })?;
-        let mut problems = Problems { text, list: Vec::new() };
-        let found = *raw.format_version.get_ref();
-        if found != FORMAT_VERSION {
-            let message = if found > FORMAT_VERSION {
-                format!(
-                    "format_version {found} is newer than this learn understands ({FORMAT_VERSION}); \
-                     upgrade learn (`cargo install --path .` in an up-to-date checkout)"
-                )
-            } else {
-                format!("format_version {found} is not supported; this learn reads format_version {FORMAT_VERSION}")
-            };
-            problems.add(raw.format_version.span(), message);
-        }
+        let raw: RawFile = parse_toml(text, file)?;
+        let mut problems = Problems::new(text);
+        problems.check_format_version(&raw.format_version, FORMAT_VERSION);
 
         let mut rules: Vec<Rule> = Vec::with_capacity(raw.rules.len());
         let mut id_lines: Vec<(String, usize)> = Vec::new();
@@ -208,9 +179,7 @@ impl Explanations {
                 rules.push(rule);
             }
         }
-        if !problems.list.is_empty() {
-            return Err(ManifestError { file: file.to_string(), problems: problems.list });
-        }
+        problems.into_result(file)?;
         Ok(Explanations { rules })
     }
 
@@ -297,7 +266,7 @@ fn check_rule(problems: &mut Problems<'_>, r: RawRule, id_lines: &mut Vec<(Strin
             format!("rule id {id:?} must be non-empty and use only lowercase letters, digits, `_` and `-`"),
         );
     }
-    let line = Location::of_offset(problems.text, r.id.span().start).line;
+    let line = problems.line_of(r.id.span().start);
     if let Some((_, first)) = id_lines.iter().find(|(seen, _)| *seen == id) {
         problems.add(r.id.span(), format!("duplicate rule id {id:?} (first defined at line {first})"));
     } else {
@@ -330,7 +299,7 @@ fn check_rule(problems: &mut Problems<'_>, r: RawRule, id_lines: &mut Vec<(Strin
         return None;
     }
     let (trigger, source_uses) = if let Some(c) = r.compile_error {
-        problems.words(&c.codes, "codes", &id);
+        check_words(problems, &c.codes, "codes", &id);
         for code in c.codes.get_ref() {
             let well_formed = code.len() == 5 && code.starts_with('E') && code[1..].chars().all(|c| c.is_ascii_digit());
             if !well_formed {
@@ -348,13 +317,13 @@ fn check_rule(problems: &mut Problems<'_>, r: RawRule, id_lines: &mut Vec<(Strin
         let mentions = c.mentions.map(Spanned::into_inner).unwrap_or_default();
         (Trigger::CompileError { codes: c.codes.into_inner(), mentions }, c.source_uses)
     } else if let Some(p) = r.panic {
-        problems.words(&p.messages, "messages", &id);
+        check_words(problems, &p.messages, "messages", &id);
         (Trigger::Panic { messages: p.messages.into_inner() }, p.source_uses)
     } else {
         (Trigger::Timeout, r.timeout.and_then(|t| t.source_uses))
     };
     if let Some(words) = &source_uses {
-        problems.words(words, "source_uses", &id);
+        check_words(problems, words, "source_uses", &id);
     }
     Some(Rule {
         id,
