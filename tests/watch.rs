@@ -278,3 +278,22 @@ fn when_file_events_cannot_be_set_up_it_says_how_to_fix_it_and_polls() {
         "{stdout}"
     );
 }
+
+#[test]
+fn after_a_pass_the_next_exercise_is_graded_ahead_so_n_shows_it_at_once() {
+    let sb = Sandbox::basic();
+    let mut w = sb.watch(&[]);
+    w.wait_count(FAILING, 1);
+    fs::write(first(&sb), solution(&sb, "first")).unwrap();
+    w.wait_count(PASSING, 1);
+    // Wait for the grading ahead of time to be over: its build folder's lock is free again (then
+    // its verdict is on its way to the watch loop, a moment before a learner could press n).
+    let lock = sb.ws().join(".learn/build/second/.lock");
+    w.wait_for("the next exercise graded ahead", |_| {
+        fs::OpenOptions::new().write(true).open(&lock).is_ok_and(|f| f.try_lock().is_ok())
+    });
+    std::thread::sleep(Duration::from_millis(100));
+    w.key('n');
+    let out = w.wait_count("✗ second does not compile yet:", 1);
+    assert!(!out.contains("Grading second…"), "the next exercise was not ready:\n{out}");
+}

@@ -93,6 +93,8 @@ struct Watch<'c> {
     hint: Option<usize>,
     list: bool,
     confirm_reset: bool,
+    /// The last exercise passed: say so and stop.
+    finished: bool,
 }
 
 /// Runs watch mode until the learner quits or finishes the course.
@@ -149,6 +151,7 @@ pub fn watch(ctx: &Ctx, out: &mut dyn Write, opts: Options) -> Result<i32> {
         hint: None,
         list: false,
         confirm_reset: false,
+        finished: false,
     };
     if !opts.manual {
         watch.grade(current, false);
@@ -190,6 +193,10 @@ impl Watch<'_> {
             for index in due {
                 self.pending.remove(&index);
                 redraw |= self.saved(index);
+            }
+            if self.finished {
+                self.draw(out);
+                return Ok(EXIT_OK);
             }
             if redraw {
                 self.draw(out);
@@ -282,14 +289,20 @@ impl Watch<'_> {
             if let Some((cached, report)) = self.cache.get(&index)
                 && *cached == hash
             {
-                if index == self.viewing {
-                    self.shown = Shown::Report(report.clone());
+                if index != self.viewing {
+                    return false;
                 }
+                let report = report.clone();
                 self.stop_running();
+                self.show(report, &hash);
                 return true;
             }
             if self.running.as_ref().is_some_and(|r| r.index == index && r.hash == hash) {
-                return false;
+                // Already being graded (ahead of time, or a moment ago): its verdict will come.
+                if index == self.viewing {
+                    self.shown = Shown::Grading;
+                }
+                return index == self.viewing;
             }
         }
         self.stop_running();
@@ -338,33 +351,49 @@ impl Watch<'_> {
             Ok(Graded::Cancelled) => return Flow::Continue(false),
             Err(e) => return Flow::Continue(self.problem(index, e)),
         };
-        let passed = report.verdict.passed();
         self.cache.insert(index, (hash.clone(), report.clone()));
-        if index == self.viewing {
-            self.shown = Shown::Report(report);
+        if index != self.viewing {
+            return Flow::Continue(false); // graded ahead of time: kept for when it is on view
         }
-        if passed {
-            let ex = self.opened.loaded.course.exercises[index].clone();
-            match self.opened.record_pass(&ex, &hash) {
-                Ok(solution) => {
-                    if index == self.viewing {
-                        self.solution = Some(self.ctx.display(&solution));
-                    }
-                }
+        self.show(report, &hash);
+        Flow::Continue(true)
+    }
+
+    /// Shows the verdict of the exercise on view. A pass is recorded (once), the solution is named,
+    /// and the next exercise is graded in the background so that `n` shows it at once.
+    fn show(&mut self, report: Report, hash: &str) {
+        let passed = report.verdict.passed();
+        self.shown = Shown::Report(report);
+        if !passed {
+            return;
+        }
+        let course = &self.opened.loaded.course;
+        let ex = course.exercises[self.viewing].clone();
+        if self.opened.progress.status(course, self.viewing) == ExerciseStatus::Done {
+            let solution = self.opened.ws.solution_file(course, &ex);
+            self.solution = solution.is_file().then(|| self.ctx.display(&solution));
+        } else {
+            match self.opened.record_pass(&ex, hash) {
+                Ok(solution) => self.solution = Some(self.ctx.display(&solution)),
                 Err(e) => self.notices.push(format!("Could not record the pass: {e}")),
             }
-            if self.opened.progress.current(&self.opened.loaded.course).is_none() {
-                let course = &self.opened.loaded.course;
+        }
+        let course = &self.opened.loaded.course;
+        match self.opened.progress.current(course) {
+            Some(next) if next != self.viewing && !self.opts.manual => {
+                self.grade(next, false);
+            }
+            Some(_) => {}
+            None => {
                 let mut text = format!("You finished every exercise of {}!", course.title);
                 if !course.done_message.trim().is_empty() {
                     text.push('\n');
                     text.push_str(course.done_message.trim());
                 }
                 self.notices.push(text);
-                return Flow::Exit(EXIT_OK);
+                self.finished = true;
             }
         }
-        Flow::Continue(true)
     }
 
     fn key(&mut self, key: char) -> Flow {
