@@ -461,3 +461,16 @@ fn the_shipped_classroom_template_is_what_init_git_writes_for_the_course() {
             .unwrap();
     assert_eq!(sb.read(".github/workflows/classroom.yml"), shipped, "regenerate .github/classroom/autograding.yml");
 }
+
+#[test]
+fn run_in_json_reports_an_ungradable_file_as_an_error_result() {
+    let sb = Sandbox::basic();
+    fs::remove_file(sb.ws().join("exercises/intro/first.rs")).unwrap();
+    let run = sb.learn(&["run", "--format", "json"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stdout,
+        "{\n  \"version\": 3,\n  \"status\": \"error\",\n  \"message\": \"[TMP]/ws/exercises/intro/first.rs is missing: \
+         `learn reset first` restores the original\",\n  \"tests\": []\n}\n"
+    );
+}

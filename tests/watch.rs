@@ -297,3 +297,25 @@ fn after_a_pass_the_next_exercise_is_graded_ahead_so_n_shows_it_at_once() {
     let out = w.wait_count("✗ second does not compile yet:", 1);
     assert!(!out.contains("Grading second…"), "the next exercise was not ready:\n{out}");
 }
+
+#[test]
+fn learn_without_a_command_starts_watch_mode() {
+    let sb = Sandbox::basic();
+    let out = std::process::Command::new(crate::harness::BIN)
+        .current_dir(sb.ws())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            let mut stdin = child.stdin.take().unwrap();
+            // The first screen is drawn before any key is handled.
+            stdin.write_all(b"q\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout.contains("Exercise 1 of 3: first (exercises/intro/first.rs)\n"), "{stdout}");
+    assert!(stdout.contains("keys: h hint · n next · l list · r regrade · x reset · q quit\n"), "{stdout}");
+}
