@@ -390,7 +390,9 @@ fn crash_reason(exit: Exit, run: &TestRun, no_tests: bool) -> String {
                 in the exercise file?)"
             .to_string();
     }
-    if stderr.contains("memory allocation of") {
+    // Out of address space shows as a failed allocation, or (threads) as a thread that cannot get
+    // the memory for its stacks.
+    if stderr.contains("memory allocation of") || stderr.contains("Cannot allocate memory") {
         let limit = run.memory_limit.map(|b| format!(" (the limit is {} MiB)", b >> 20)).unwrap_or_default();
         return format!("the program ran out of memory{limit}: something allocates without end");
     }
@@ -614,6 +616,14 @@ mod tests {
         r.stderr = "memory allocation of 1073741824 bytes failed\n".into();
         let Verdict::Crashed { reason, .. } = judge(&r, &comp()) else { panic!() };
         assert!(reason.contains("out of memory (the limit is 1024 MiB)"), "{reason}");
+
+        let mut r = run("", "", Exit::Signal(SIGABRT));
+        r.stderr = "thread '<unnamed>' panicked at library/std/src/sys/pal/unix/stack_overflow.rs:236:13:\n\
+                    failed to allocate an alternative stack: Cannot allocate memory (os error 12)\n\
+                    fatal runtime error: failed to initiate panic, error 5, aborting\n"
+            .into();
+        let Verdict::Crashed { reason, .. } = judge(&r, &comp()) else { panic!() };
+        assert!(reason.contains("out of memory"), "{reason}");
     }
 
     #[test]

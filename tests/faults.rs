@@ -151,7 +151,8 @@ fn unbounded_thread_spawning_is_stopped_and_reported() {
         grade_victim(&sb, "loop { std::thread::spawn(|| std::thread::sleep(std::time::Duration::from_secs(60))); }");
     assert_eq!(run.code, 1);
     // Either the failed spawn panics the test, or, with the address space used up, even that
-    // panic cannot allocate and the program aborts: both are reported, neither hangs.
+    // panic (or a new thread's signal stack) cannot be allocated and the program aborts: both are
+    // reported, neither hangs.
     let spawn_failed = run.stdout.starts_with("✗ victim: 1 of 2 hidden tests failed.\n")
         && run.stdout.contains("failed to spawn thread");
     let out_of_memory = run.stdout.starts_with(
