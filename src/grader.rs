@@ -210,10 +210,8 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         .env("MALLOC_ARENA_MAX", "2")
         .env_remove("RUST_TEST_NOCAPTURE")
         .env_remove("RUST_TEST_THREADS");
-    let end = runner::run(cmd, job.time_limit, cancel).map_err(|source| Error::Spawn {
-        program: format!("{} (through learn's sandbox launcher)", binary.display()),
-        source,
-    })?;
+    let end = runner::run(cmd, job.time_limit, cancel)
+        .map_err(|source| run_error(format!("{} (through learn's sandbox launcher)", binary.display()), source))?;
     let RunEnd::Finished { exit, stdout, stderr, .. } = end else { return Ok(Graded::Cancelled) };
     let log = fs::read_to_string(&log_path).unwrap_or_default();
     let (stdout_len, stderr_len) = (stdout.text.len() as u64, stderr.text.len() as u64);
@@ -293,7 +291,7 @@ fn compile(job: &Job, composed: &Path, binary: &Path, cancel: &Cancel) -> Result
         Ok(RunEnd::Finished { exit, stderr, .. }) => Ok(Some((exit, stderr.text))),
         Ok(RunEnd::Cancelled) => Ok(None),
         Err(e) if e.kind() == ErrorKind::NotFound => Err(Error::RustcMissing { program }),
-        Err(source) => Err(Error::Spawn { program, source }),
+        Err(source) => Err(run_error(program, source)),
     }
 }
 
@@ -308,7 +306,7 @@ fn list_tests(binary: &Path, cancel: &Cancel) -> Result<Option<Vec<String>>, Err
     let mut cmd = Command::new(binary);
     cmd.args(["--list", "--format", "terse"]).arg(format!("{}::", verdict::HIDDEN_MODULE));
     let end = runner::run(cmd, Duration::from_secs(10), cancel)
-        .map_err(|source| Error::Spawn { program: binary.display().to_string(), source })?;
+        .map_err(|source| run_error(binary.display().to_string(), source))?;
     let RunEnd::Finished { stdout, .. } = end else { return Ok(None) };
     Ok(Some(
         stdout
@@ -319,6 +317,11 @@ fn list_tests(binary: &Path, cancel: &Cancel) -> Result<Option<Vec<String>>, Err
             .map(str::to_string)
             .collect(),
     ))
+}
+
+/// The error for a child process that could not run (or was stopped by a signal to `learn`).
+fn run_error(program: String, source: std::io::Error) -> Error {
+    if source.kind() == ErrorKind::Interrupted { Error::Interrupted } else { Error::Spawn { program, source } }
 }
 
 /// What the test program printed on stderr that is worth showing (not the logfile warning).

@@ -56,6 +56,8 @@ pub fn run(args: Vec<OsString>) -> i32 {
     let styles = Styles::for_choice(cli.color);
     match commands::dispatch(cli, styles) {
         Ok(code) => code,
+        // The signal handler is ending learn at this moment; it has nothing to add.
+        Err(e @ error::Error::Interrupted) => e.exit_code(),
         Err(e) => {
             let mut stderr = std::io::stderr().lock();
             let _ = writeln!(stderr, "{} {e}", paint(styles.fail, "error:"));

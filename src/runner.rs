@@ -145,6 +145,10 @@ pub fn run(mut cmd: Command, limit: Duration, cancel: &Cancel) -> std::io::Resul
     cancel.set_group(None);
     sys::unregister_group(pgid);
     let status = status?;
+    if sys::interrupted() {
+        // Killed by learn's own signal handling: not a verdict on the program.
+        return Err(std::io::Error::new(std::io::ErrorKind::Interrupted, "interrupted by a signal"));
+    }
 
     if cancel.is_cancelled() {
         return Ok(RunEnd::Cancelled);

@@ -17,6 +17,14 @@ use nix::unistd::Pid;
 
 use crate::verdict::Exit;
 
+/// Set once a termination signal arrived: whatever ends now ends because of it.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether `learn` is stopping on a signal (then a child that just died was killed by `learn`).
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Process groups of learner programs and compilers that are running now.
 static LIVE_GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 /// Run before exiting on a signal (the watch mode restores the terminal with it).
@@ -45,6 +53,11 @@ pub fn kill_group(pgid: u32) {
     }
 }
 
+/// Whether any process of the group `pgid` still exists.
+fn group_exists(pgid: u32) -> bool {
+    i32::try_from(pgid).is_ok_and(|pid| killpg(Pid::from_raw(pid), None).is_ok())
+}
+
 /// How a process ended, in the verdict's terms.
 pub fn exit_of(status: ExitStatus) -> Exit {
     match (status.code(), status.signal()) {
@@ -70,9 +83,16 @@ pub fn install_signal_handlers() {
         .name("signals".into())
         .spawn(move || {
             if signals.forever().next().is_some() {
+                INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
                 let groups = LIVE_GROUPS.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                for g in groups {
+                for &g in &groups {
                     kill_group(g);
+                }
+                // A killed process takes a moment to go: wait (briefly) until every group is gone,
+                // so that nothing of the program is left when learn's exit is seen.
+                let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
+                while groups.iter().any(|&g| group_exists(g)) && std::time::Instant::now() < deadline {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
                 }
                 if let Some(f) = *ON_SIGNAL.lock().unwrap_or_else(|e| e.into_inner()) {
                     f();
