@@ -14,7 +14,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
@@ -68,8 +68,6 @@ pub struct Report {
     pub hash: String,
     /// Output of the test program outside any test's report (stderr), when there was some.
     pub program_output: Option<String>,
-    pub compile_time: Duration,
-    pub run_time: Duration,
 }
 
 /// How grading ended.
@@ -138,34 +136,30 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
     let binary = job.build_dir.join(format!("{}-tests", job.name));
     write(&composed_path, &composed)?;
 
-    let started = Instant::now();
     let compiled = compile(job, &composed_path, &binary, cancel);
     let _ = fs::remove_file(&composed_path);
-    let compile_time = started.elapsed();
     let (status, stderr) = match compiled? {
         Some(done) => done,
         None => return Ok(Graded::Cancelled),
     };
     let out = verdict::parse_compiler_output(&stderr, &comp);
-    let report = |verdict, run_time, program_output| {
+    let report = |verdict, program_output| {
         Graded::Report(Report {
             explanations: job.explanations.explain(&verdict, source),
             verdict,
             warnings: out.warnings.clone(),
             hash: hash.clone(),
             program_output,
-            compile_time,
-            run_time,
         })
     };
     match status {
         Exit::Code(0) => {}
         Exit::TimedOut => {
             let reason = format!("the compiler did not finish within {} s", COMPILE_LIMIT.as_secs());
-            return Ok(report(Verdict::Crashed { reason, tests: Vec::new() }, Duration::ZERO, None));
+            return Ok(report(Verdict::Crashed { reason, tests: Vec::new() }, None));
         }
         _ if !out.errors.is_empty() => {
-            return Ok(report(Verdict::CompileError { errors: out.errors }, Duration::ZERO, None));
+            return Ok(report(Verdict::CompileError { errors: out.errors }, None));
         }
         _ => {
             if out.other.contains("edition") {
@@ -184,11 +178,10 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
                 hidden_test: None,
                 notes: Vec::new(),
             };
-            return Ok(report(Verdict::CompileError { errors: vec![error] }, Duration::ZERO, None));
+            return Ok(report(Verdict::CompileError { errors: vec![error] }, None));
         }
     }
 
-    let started = Instant::now();
     let expected = match list_tests(&binary, cancel)? {
         Some(list) => list,
         None => return Ok(Graded::Cancelled),
@@ -235,7 +228,7 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         );
         program_output = Some(program_output.map_or(note.clone(), |o| format!("{o}\n{note}")));
     }
-    Ok(report(verdict, started.elapsed(), program_output))
+    Ok(report(verdict, program_output))
 }
 
 /// Takes the build folder's lock, waiting for another grading to finish; `None` when cancelled

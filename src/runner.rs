@@ -105,7 +105,7 @@ impl HeadTail {
 /// How a run ended.
 #[derive(Debug)]
 pub enum RunEnd {
-    Finished { exit: Exit, stdout: Captured, stderr: Captured, elapsed: Duration },
+    Finished { exit: Exit, stdout: Captured, stderr: Captured },
     Cancelled,
 }
 
@@ -115,7 +115,6 @@ pub fn run(mut cmd: Command, limit: Duration, cancel: &Cancel) -> std::io::Resul
         return Ok(RunEnd::Cancelled);
     }
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let start = Instant::now();
     let mut child = sys::spawn_in_group(&mut cmd)?;
     let pgid = child.id();
     cancel.set_group(Some(pgid));
@@ -139,7 +138,6 @@ pub fn run(mut cmd: Command, limit: Duration, cancel: &Cancel) -> std::io::Resul
             (rx.recv().unwrap_or_else(|_| Err(std::io::Error::other("the waiting thread died"))), true)
         }
     };
-    let elapsed = start.elapsed();
     // Leftovers of the program (threads are gone with it; child processes are not) die here.
     sys::kill_group(pgid);
     cancel.set_group(None);
@@ -157,7 +155,7 @@ pub fn run(mut cmd: Command, limit: Duration, cancel: &Cancel) -> std::io::Resul
     let stdout = stdout.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_default();
     let stderr = stderr.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_default();
     let exit = if timed_out { Exit::TimedOut } else { sys::exit_of(status) };
-    Ok(RunEnd::Finished { exit, stdout, stderr, elapsed })
+    Ok(RunEnd::Finished { exit, stdout, stderr })
 }
 
 /// Reads `pipe` to its end on a thread, keeping at most [`OUTPUT_CAP`] bytes of it.

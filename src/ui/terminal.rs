@@ -6,7 +6,6 @@ use std::path::Path;
 
 /// Clears the screen and the scrollback, and moves the cursor home.
 pub const CLEAR: &str = "\x1b[H\x1b[2J\x1b[3J";
-pub const HIDE_CURSOR: &str = "\x1b[?25l";
 pub const SHOW_CURSOR: &str = "\x1b[?25h";
 
 /// What the output terminal can do.
