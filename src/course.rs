@@ -66,7 +66,9 @@ struct RawExercise {
     name: Spanned<String>,
     topic: Spanned<String>,
     hints: Spanned<Vec<String>>,
+    section: Option<String>,
     time_limit_secs: Option<Spanned<u64>>,
+    allow_unsafe: Option<bool>,
 }
 
 /// A validated course manifest.
@@ -87,7 +89,11 @@ pub struct Exercise {
     pub name: String,
     pub topic: String,
     pub hints: Vec<String>,
+    /// The lesson section the exercise practises (its title), if the course names one.
+    pub section: Option<String>,
     pub time_limit: Duration,
+    /// Whether the learner's file may use `unsafe` code (for courses that teach it); off by default.
+    pub allow_unsafe: bool,
     /// Where the exercise's `name` stands in the manifest, for error messages.
     pub location: Location,
 }
@@ -256,7 +262,9 @@ impl Course {
                 name: ex.name.into_inner(),
                 topic: ex.topic.into_inner(),
                 hints: ex.hints.into_inner(),
+                section: ex.section,
                 time_limit: Duration::from_secs(limit),
+                allow_unsafe: ex.allow_unsafe.unwrap_or(false),
             });
         }
 
@@ -370,7 +378,7 @@ time_limit_secs = 3
         let text = GOOD.replace("hints = [\"one\"]", "hints = [\"one\"]\nhint = \"typo\"");
         assert_eq!(
             err(&text),
-            "info.toml:17:1: unknown field `hint`, expected one of `name`, `topic`, `hints`, `time_limit_secs`"
+            "info.toml:17:1: unknown field `hint`, expected one of `name`, `topic`, `hints`, `section`, `time_limit_secs`, `allow_unsafe`"
         );
     }
 
