@@ -2,11 +2,12 @@
 //! directly (no cargo: it would double the time and wait on cargo's build lock), run the hidden
 //! tests in a sandbox under the time limit, and judge the result.
 //!
-//! The composed file is the learner's file byte for byte plus `mod __learn_hidden { <hidden> }`,
-//! written into the exercise's build folder and compiled with `--remap-path-prefix`, so every path
-//! the compiler or a panic prints is the learner's own file, with the learner's line numbers. (An
-//! `include!` of the learner's file would refuse inner attributes such as `#![allow(...)]`.) The
-//! composed file is removed once compiled: hidden tests do not stay in the workspace.
+//! The composed crate ([`crate::composition`]) is the learner's file byte for byte as a module, the
+//! hidden tests inside it, and `learn`'s harness as the entry point. It goes to rustc on stdin, so
+//! it is never on disk for the learner's code to `include_str!`; the learner's lines keep their
+//! numbers, and every path printed is mapped back to the learner's file. `unsafe` is forbidden unless
+//! the exercise opts in. The compiled program reports through the harness's channel
+//! ([`crate::harness`]): nothing else the learner's code writes counts.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -18,17 +19,23 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+use crate::composition::{self, Composition};
 use crate::error::Error;
 use crate::explain::{Explanation, Explanations};
+use crate::harness;
 use crate::runner::{self, Cancel, RunEnd};
 use crate::sys::{self, ResourceLimits};
 use crate::toolchain::Toolchain;
-use crate::verdict::{self, Composition, Diagnostic, Exit, TestRun, Verdict};
+use crate::verdict::{self, Diagnostic, Exit, TestRun, Verdict};
 
 /// The largest exercise file `learn` grades.
 pub const MAX_FILE_BYTES: usize = 1 << 20;
 /// How long the compiler may take before the attempt is given up.
 const COMPILE_LIMIT: Duration = Duration::from_secs(120);
+/// How much of the harness's report is kept (every test's output is already capped by the harness).
+const HARNESS_OUTPUT_CAP: usize = 16 << 20;
+/// How long after the time limit the harness has to report the tests it stopped.
+const HARNESS_GRACE: Duration = Duration::from_secs(2);
 /// Limits on the learner's test program.
 pub const DEFAULT_LIMITS: ResourceLimits = ResourceLimits { memory: 1 << 30, cpu_secs: 120, file_size: 64 << 20 };
 
@@ -55,6 +62,8 @@ pub struct Job {
     pub toolchain: Toolchain,
     /// Keep an incremental cache in the build folder (a win from the second compile on).
     pub incremental: bool,
+    /// Whether the learner's file may use `unsafe` code (the exercise opts in).
+    pub allow_unsafe: bool,
 }
 
 /// The full result of grading: the verdict plus what else the learner should see.
@@ -122,44 +131,55 @@ pub fn read_learner_file(path: &Path, name: &str) -> Result<String, Error> {
 /// Grades `source` (the content of `job.learner_file`).
 pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> {
     let hash = content_hash(source.as_bytes());
-    let file_name = job.learner_file.file_name().unwrap_or(OsStr::new("exercise.rs"));
     let (composed, comp) = Composition::compose(&job.display_path, source, &job.hidden);
     fs::create_dir_all(&job.build_dir).map_err(|source| Error::Io {
         action: "create",
         path: job.build_dir.to_path_buf(),
         source,
     })?;
-    // Another learn (a `run` beside a `watch`) may be grading this exercise: one at a time per
-    // build folder, or they would overwrite each other's files.
-    let Some(_lock) = lock_build_dir(&job.build_dir, cancel)? else { return Ok(Graded::Cancelled) };
-    let composed_path = job.build_dir.join(file_name);
-    let binary = job.build_dir.join(format!("{}-tests", job.name));
-    write(&composed_path, &composed)?;
-
-    let compiled = compile(job, &composed_path, &binary, cancel);
-    let _ = fs::remove_file(&composed_path);
-    let (status, stderr) = match compiled? {
-        Some(done) => done,
-        None => return Ok(Graded::Cancelled),
-    };
-    let out = verdict::parse_compiler_output(&stderr, &comp);
-    let report = |verdict, program_output| {
+    let report = |verdict, warnings: Vec<Diagnostic>, program_output| {
         Graded::Report(Report {
             explanations: job.explanations.explain(&verdict, source),
             verdict,
-            warnings: out.warnings.clone(),
+            warnings,
             hash: hash.clone(),
             program_output,
         })
     };
+    // Refused before compiling: attributes that would change the crate the tests run in.
+    let shape = composition::crate_shape_problems(source).unwrap_or_default();
+    if !shape.is_empty() {
+        let errors = shape.iter().map(|p| shape_error(&comp, p)).collect();
+        return Ok(report(Verdict::CompileError { errors }, Vec::new(), None));
+    }
+    // Another learn (a `run` beside a `watch`) may be grading this exercise: one at a time per
+    // build folder, or they would overwrite each other's files.
+    let Some(_lock) = lock_build_dir(&job.build_dir, cancel)? else { return Ok(Graded::Cancelled) };
+    let binary = job.build_dir.join(format!("{}-tests", job.name));
+
+    let (status, stderr) = match compile(job, &composed, &binary, cancel)? {
+        Some(done) => done,
+        None => return Ok(Graded::Cancelled),
+    };
+    let out = verdict::parse_compiler_output(&stderr, &comp);
     match status {
+        Exit::Code(0) if !composition::tokenizes(source) => {
+            // rustc accepted what does not stand alone: brackets that close the exercise's module.
+            let problem = composition::ShapeProblem {
+                line: 1,
+                message: "the file's brackets do not balance on their own, so learn cannot tell where it ends"
+                    .to_string(),
+            };
+            let errors = vec![shape_error(&comp, &problem)];
+            return Ok(report(Verdict::CompileError { errors }, out.warnings, None));
+        }
         Exit::Code(0) => {}
         Exit::TimedOut => {
             let reason = format!("the compiler did not finish within {} s", COMPILE_LIMIT.as_secs());
-            return Ok(report(Verdict::Crashed { reason, tests: Vec::new() }, None));
+            return Ok(report(Verdict::Crashed { reason, tests: Vec::new() }, out.warnings, None));
         }
         _ if !out.errors.is_empty() => {
-            return Ok(report(Verdict::CompileError { errors: out.errors }, None));
+            return Ok(report(Verdict::CompileError { errors: out.errors }, out.warnings, None));
         }
         _ => {
             if out.other.contains("edition") {
@@ -178,24 +198,17 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
                 hidden_test: None,
                 notes: Vec::new(),
             };
-            return Ok(report(Verdict::CompileError { errors: vec![error] }, None));
+            return Ok(report(Verdict::CompileError { errors: vec![error] }, out.warnings, None));
         }
     }
 
-    let expected = match list_tests(&binary, cancel)? {
-        Some(list) => list,
-        None => return Ok(Graded::Cancelled),
-    };
-    let log_path = job.build_dir.join("tests.log");
-    let _ = fs::remove_file(&log_path);
-    let filter = format!("{}::", verdict::HIDDEN_MODULE);
-    let args: [&OsStr; 5] = [
-        OsStr::new(&filter),
-        OsStr::new("--logfile"),
-        log_path.as_os_str(),
-        OsStr::new("--color"),
-        OsStr::new("never"),
-    ];
+    let secret = harness::new_secret().map_err(|source| Error::Io {
+        action: "read",
+        path: PathBuf::from("/dev/urandom"),
+        source,
+    })?;
+    let limit_ms = job.time_limit.as_millis().to_string();
+    let args: [&OsStr; 3] = [OsStr::new("all"), binary.as_os_str(), OsStr::new(&limit_ms)];
     let mut cmd = sys::sandboxed(&binary, &args, DEFAULT_LIMITS)
         .map_err(|source| Error::Spawn { program: "learn (sandbox launcher)".into(), source })?;
     cmd.current_dir(&job.build_dir)
@@ -203,32 +216,46 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         .env("MALLOC_ARENA_MAX", "2")
         .env_remove("RUST_TEST_NOCAPTURE")
         .env_remove("RUST_TEST_THREADS");
-    let end = runner::run(cmd, job.time_limit, cancel)
+    let input = runner::Input { stdin: Some(format!("{secret}\n").into_bytes()), cap: HARNESS_OUTPUT_CAP };
+    // The harness stops each test at the limit itself and reports it; this is the backstop.
+    let end = runner::run_with(cmd, input, job.time_limit + HARNESS_GRACE, cancel)
         .map_err(|source| run_error(format!("{} (through learn's sandbox launcher)", binary.display()), source))?;
-    let RunEnd::Finished { exit, stdout, stderr, .. } = end else { return Ok(Graded::Cancelled) };
-    let log = fs::read_to_string(&log_path).unwrap_or_default();
-    let (stdout_len, stderr_len) = (stdout.text.len() as u64, stderr.text.len() as u64);
+    let RunEnd::Finished { exit, stdout, stderr } = end else { return Ok(Graded::Cancelled) };
     let run = TestRun {
-        expected,
-        log,
-        stdout: stdout.text,
-        stderr: stderr.text,
+        report: harness::parse(stdout.text.as_bytes(), &secret),
         exit,
+        stderr: stderr.text,
         limit: job.time_limit,
         memory_limit: Some(DEFAULT_LIMITS.memory),
     };
     let verdict = verdict::judge(&run, &comp);
-    let mut program_output = program_output(&run.stderr);
-    let dropped = stdout.dropped + stderr.dropped;
-    if dropped > 0 {
-        let written = (dropped + stdout_len + stderr_len) as f64 / f64::from(1 << 20);
-        let note = format!(
-            "[learn: the program wrote {written:.1} MiB of output; only the first and last {} KiB of each stream were kept]",
-            runner::OUTPUT_CAP >> 11
-        );
-        program_output = Some(program_output.map_or(note.clone(), |o| format!("{o}\n{note}")));
+    let mut program_output = None;
+    if stdout.dropped > 0 {
+        program_output = Some(format!(
+            "[learn: the tests wrote more than {} MiB of output; the rest was dropped]",
+            HARNESS_OUTPUT_CAP >> 20
+        ));
     }
-    Ok(report(verdict, program_output))
+    Ok(report(verdict, out.warnings, program_output))
+}
+
+/// A problem found before compiling, shown like a compiler error at the learner's line.
+fn shape_error(comp: &Composition, problem: &composition::ShapeProblem) -> Diagnostic {
+    let text = comp.learner_source.lines().nth(problem.line.saturating_sub(1)).unwrap_or("");
+    let width = problem.line.to_string().len();
+    let pad = " ".repeat(width);
+    Diagnostic {
+        level: verdict::Level::Error,
+        code: None,
+        message: problem.message.clone(),
+        rendered: format!(
+            "error: {}\n{pad}--> {}:{}:1\n{pad} |\n{} | {text}\n",
+            problem.message, comp.display_path, problem.line, problem.line
+        ),
+        line: Some(problem.line),
+        hidden_test: None,
+        notes: Vec::new(),
+    }
 }
 
 /// Takes the build folder's lock, waiting for another grading to finish; `None` when cancelled
@@ -253,34 +280,37 @@ fn lock_build_dir(dir: &Path, cancel: &Cancel) -> Result<Option<fs::File>, Error
     }
 }
 
-/// Compiles; `None` when cancelled.
-fn compile(job: &Job, composed: &Path, binary: &Path, cancel: &Cancel) -> Result<Option<(Exit, String)>, Error> {
+/// Compiles the composed source, given on stdin (never written to disk); `None` when cancelled.
+fn compile(job: &Job, composed: &str, binary: &Path, cancel: &Cancel) -> Result<Option<(Exit, String)>, Error> {
     let program = job.toolchain.rustc.display().to_string();
-    let display_dir = Path::new(&job.display_path).parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut remap = job.build_dir.as_os_str().to_owned();
-    remap.push("=");
-    remap.push(if display_dir.as_os_str().is_empty() { Path::new(".") } else { &display_dir });
     let mut cmd = Command::new(&job.toolchain.rustc);
     cmd.arg("--edition")
         .arg(&job.edition)
-        .arg("--test")
+        .arg("--crate-type")
+        .arg("bin")
         .arg("--crate-name")
         .arg(&job.name)
+        .arg("--cfg")
+        .arg("test")
         .arg("--error-format=json")
-        .arg("--remap-path-prefix")
-        .arg(remap)
         .args(job.toolchain.fast_build_args())
         .arg("-o")
         .arg(binary)
-        .arg(composed)
         .current_dir(&job.build_dir);
+    if !job.allow_unsafe {
+        // `unsafe` (and `no_mangle`, `link_section`, `export_name`) could run code before the
+        // harness or reach its channel; forbidden, so no attribute in the file can allow it again.
+        cmd.arg("-F").arg("unsafe_code");
+    }
     if job.color {
         cmd.arg("--json=diagnostic-rendered-ansi");
     }
     if job.incremental {
         cmd.arg("-C").arg(incremental_arg(&job.build_dir));
     }
-    match runner::run(cmd, COMPILE_LIMIT, cancel) {
+    cmd.arg("-");
+    let input = runner::Input { stdin: Some(composed.as_bytes().to_vec()), cap: runner::OUTPUT_CAP };
+    match runner::run_with(cmd, input, COMPILE_LIMIT, cancel) {
         Ok(RunEnd::Finished { exit, stderr, .. }) => Ok(Some((exit, stderr.text))),
         Ok(RunEnd::Cancelled) => Ok(None),
         Err(e) if e.kind() == ErrorKind::NotFound => Err(Error::RustcMissing { program }),
@@ -294,36 +324,7 @@ fn incremental_arg(build_dir: &Path) -> std::ffi::OsString {
     arg
 }
 
-/// The hidden tests' full names, from the test binary's own list. `None` when cancelled.
-fn list_tests(binary: &Path, cancel: &Cancel) -> Result<Option<Vec<String>>, Error> {
-    let mut cmd = Command::new(binary);
-    cmd.args(["--list", "--format", "terse"]).arg(format!("{}::", verdict::HIDDEN_MODULE));
-    let end = runner::run(cmd, Duration::from_secs(10), cancel)
-        .map_err(|source| run_error(binary.display().to_string(), source))?;
-    let RunEnd::Finished { stdout, .. } = end else { return Ok(None) };
-    Ok(Some(
-        stdout
-            .text
-            .lines()
-            .filter_map(|l| l.strip_suffix(": test"))
-            .filter(|n| n.starts_with(verdict::HIDDEN_MODULE))
-            .map(str::to_string)
-            .collect(),
-    ))
-}
-
 /// The error for a child process that could not run (or was stopped by a signal to `learn`).
 fn run_error(program: String, source: std::io::Error) -> Error {
     if source.kind() == ErrorKind::Interrupted { Error::Interrupted } else { Error::Spawn { program, source } }
-}
-
-/// What the test program printed on stderr that is worth showing (not the logfile warning).
-fn program_output(stderr: &str) -> Option<String> {
-    let kept: Vec<&str> = stderr.lines().filter(|l| !l.contains("`--logfile` is deprecated")).collect();
-    let text = kept.join("\n");
-    (!text.trim().is_empty()).then_some(text)
-}
-
-fn write(path: &PathBuf, text: &str) -> Result<(), Error> {
-    fs::write(path, text).map_err(|source| Error::Io { action: "write", path: path.clone(), source })
 }

@@ -10,11 +10,13 @@
 pub mod classroom;
 pub mod cli;
 pub mod commands;
+pub mod composition;
 pub mod course;
 pub mod course_files;
 pub mod error;
 pub mod explain;
 pub mod grader;
+pub mod harness;
 pub mod parallel;
 pub mod progress;
 pub mod runner;

@@ -17,7 +17,7 @@ use crate::verdict::Exit;
 /// How much output of one stream is kept; the rest is read and dropped, so the child never blocks.
 pub const OUTPUT_CAP: usize = 1 << 20;
 /// How long to wait for output pipes to close once the process group is dead.
-const PIPE_GRACE: Duration = Duration::from_millis(300);
+const PIPE_GRACE: Duration = Duration::from_secs(2);
 
 /// A handle that cancels the run using it; once cancelled, every later run with it ends at once.
 #[derive(Clone, Default)]
@@ -64,28 +64,27 @@ pub struct Captured {
 
 /// Keeps the head and the tail of a stream of bytes, in bounded memory.
 struct HeadTail {
+    half: usize,
     head: Vec<u8>,
     tail: std::collections::VecDeque<u8>,
     dropped: u64,
 }
 
 impl HeadTail {
-    const HALF: usize = OUTPUT_CAP / 2;
-
-    fn new() -> HeadTail {
-        HeadTail { head: Vec::new(), tail: std::collections::VecDeque::new(), dropped: 0 }
+    fn with_cap(cap: usize) -> HeadTail {
+        HeadTail { half: cap / 2, head: Vec::new(), tail: std::collections::VecDeque::new(), dropped: 0 }
     }
 
     fn push(&mut self, mut bytes: &[u8]) {
-        let room = Self::HALF.saturating_sub(self.head.len()).min(bytes.len());
+        let room = self.half.saturating_sub(self.head.len()).min(bytes.len());
         self.head.extend_from_slice(&bytes[..room]);
         bytes = &bytes[room..];
-        if bytes.len() >= Self::HALF {
-            self.dropped += (self.tail.len() + bytes.len() - Self::HALF) as u64;
+        if bytes.len() >= self.half {
+            self.dropped += (self.tail.len() + bytes.len() - self.half) as u64;
             self.tail.clear();
-            bytes = &bytes[bytes.len() - Self::HALF..];
+            bytes = &bytes[bytes.len() - self.half..];
         }
-        let overflow = (self.tail.len() + bytes.len()).saturating_sub(Self::HALF);
+        let overflow = (self.tail.len() + bytes.len()).saturating_sub(self.half);
         self.tail.drain(..overflow);
         self.dropped += overflow as u64;
         self.tail.extend(bytes);
@@ -110,12 +109,33 @@ pub enum RunEnd {
 }
 
 /// Runs `cmd` (stdin closed, stdout and stderr captured) for at most `limit`.
-pub fn run(mut cmd: Command, limit: Duration, cancel: &Cancel) -> std::io::Result<RunEnd> {
+pub fn run(cmd: Command, limit: Duration, cancel: &Cancel) -> std::io::Result<RunEnd> {
+    run_with(cmd, Input { stdin: None, cap: OUTPUT_CAP }, limit, cancel)
+}
+
+/// What a run is given, and how much of its output is kept.
+pub struct Input {
+    /// Written to the program's stdin, which is then closed (`None`: stdin is closed at once).
+    pub stdin: Option<Vec<u8>>,
+    /// How much of each output stream is kept (its head and tail halves).
+    pub cap: usize,
+}
+
+/// Runs `cmd` with `input`, stdout and stderr captured, for at most `limit`.
+pub fn run_with(mut cmd: Command, input: Input, limit: Duration, cancel: &Cancel) -> std::io::Result<RunEnd> {
     if cancel.is_cancelled() {
         return Ok(RunEnd::Cancelled);
     }
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let stdin = if input.stdin.is_some() { Stdio::piped() } else { Stdio::null() };
+    cmd.stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = sys::spawn_in_group(&mut cmd)?;
+    if let (Some(bytes), Some(mut pipe)) = (input.stdin, child.stdin.take()) {
+        // On a thread: a program that does not read its stdin must not block learn.
+        thread::spawn(move || {
+            use std::io::Write;
+            let _ = pipe.write_all(&bytes);
+        });
+    }
     let pgid = child.id();
     cancel.set_group(Some(pgid));
     // A cancel that landed between the check above and set_group must still stop this child.
@@ -123,8 +143,8 @@ pub fn run(mut cmd: Command, limit: Duration, cancel: &Cancel) -> std::io::Resul
         sys::kill_group(pgid);
     }
 
-    let stdout = capture(child.stdout.take().expect("piped"));
-    let stderr = capture(child.stderr.take().expect("piped"));
+    let stdout = capture(child.stdout.take().expect("piped"), input.cap);
+    let stderr = capture(child.stderr.take().expect("piped"), input.cap);
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
         let status = child.wait();
@@ -159,10 +179,10 @@ pub fn run(mut cmd: Command, limit: Duration, cancel: &Cancel) -> std::io::Resul
 }
 
 /// Reads `pipe` to its end on a thread, keeping at most [`OUTPUT_CAP`] bytes of it.
-fn capture(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Captured> {
+fn capture(mut pipe: impl Read + Send + 'static, cap: usize) -> mpsc::Receiver<Captured> {
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
-        let mut kept = HeadTail::new();
+        let mut kept = HeadTail::with_cap(cap);
         let mut buf = [0u8; 16 * 1024];
         loop {
             match pipe.read(&mut buf) {
@@ -181,7 +201,7 @@ mod tests {
 
     #[test]
     fn short_output_is_kept_whole() {
-        let mut h = HeadTail::new();
+        let mut h = HeadTail::with_cap(OUTPUT_CAP);
         h.push(b"hello ");
         h.push(b"world");
         let c = h.finish();
@@ -190,7 +210,7 @@ mod tests {
 
     #[test]
     fn a_flood_keeps_its_beginning_and_end_in_bounded_memory() {
-        let mut h = HeadTail::new();
+        let mut h = HeadTail::with_cap(OUTPUT_CAP);
         h.push(b"START");
         for _ in 0..3000 {
             h.push(&[b'.'; 1000]);
@@ -206,7 +226,7 @@ mod tests {
 
     #[test]
     fn one_huge_chunk_is_cut_too() {
-        let mut h = HeadTail::new();
+        let mut h = HeadTail::with_cap(OUTPUT_CAP);
         h.push(&vec![b'x'; 3 * OUTPUT_CAP]);
         let c = h.finish();
         assert_eq!(c.dropped, 2 * OUTPUT_CAP as u64);

@@ -5,89 +5,17 @@
 //! end, so a diagnostic or panic pointing past them is known to be in hidden code and is rewritten
 //! to name the hidden test instead of showing its source.
 //!
-//! A pass is decided from the test binary's log file (one `ok NAME` / `failed NAME` line per test),
-//! never from its stdout, which the learner's code can write to: every hidden test, by its full
-//! name, must have reported `ok`, and the binary must have exited with code 0.
+//! A pass is decided from the harness's report (see [`crate::harness`]), never from anything the
+//! learner's code can write: every hidden test of the checks file, in file order, must have reported
+//! a pass through the harness's secret-bearing channel.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Deserialize;
 
-/// The module the hidden tests are wrapped in; their full test names start with `__learn_hidden::`.
-pub const HIDDEN_MODULE: &str = "__learn_hidden";
-
-/// How the learner's file and the hidden tests were put together.
-#[derive(Debug, Clone)]
-pub struct Composition {
-    /// The learner's file as the learner should see it named in messages.
-    pub display_path: String,
-    /// The learner's file's text.
-    pub learner_source: String,
-    /// The number of lines of the composed file that belong to the learner.
-    pub learner_lines: usize,
-    /// The composed line number of the hidden tests' first line.
-    pub hidden_first_line: usize,
-    /// `(first line in the hidden file, test name)` for each `#[test]` function, in order.
-    pub hidden_tests: Vec<(usize, String)>,
-}
-
-impl Composition {
-    /// Composes `learner` with `hidden`; returns the composed source and the map of its lines.
-    pub fn compose(display_path: &str, learner: &str, hidden: &str) -> (String, Composition) {
-        let mut text = String::with_capacity(learner.len() + hidden.len() + 64);
-        text.push_str(learner);
-        // The learner's file may end without a newline, or inside a line comment: start afresh.
-        text.push_str("\n#[cfg(test)]\nmod ");
-        text.push_str(HIDDEN_MODULE);
-        text.push_str(" {\n");
-        let hidden_first_line = text.matches('\n').count() + 1;
-        text.push_str(hidden);
-        text.push_str("\n}\n");
-        let learner_lines = learner.matches('\n').count() + usize::from(!learner.ends_with('\n'));
-        let composition = Composition {
-            display_path: display_path.to_string(),
-            learner_source: learner.to_string(),
-            learner_lines,
-            hidden_first_line,
-            hidden_tests: hidden_test_functions(hidden),
-        };
-        (text, composition)
-    }
-
-    /// Whether composed `line` belongs to the hidden tests (or the wrapper around them).
-    pub fn is_hidden(&self, line: usize) -> bool {
-        line > self.learner_lines
-    }
-
-    /// The hidden test whose body holds composed `line`, if any.
-    pub fn hidden_test_at(&self, line: usize) -> Option<&str> {
-        let hidden_line = line.checked_sub(self.hidden_first_line)? + 1;
-        self.hidden_tests.iter().rev().find(|(start, _)| *start <= hidden_line).map(|(_, n)| n.as_str())
-    }
-}
-
-/// The `#[test]` functions of a hidden test file, as `(line of the attribute, name)`.
-pub fn hidden_test_functions(hidden: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let mut pending: Option<usize> = None;
-    for (i, line) in hidden.lines().enumerate() {
-        let t = line.trim_start();
-        if t.starts_with("#[test]") {
-            pending = Some(i + 1);
-        }
-        if let Some(start) = pending
-            && let Some(pos) = t.find("fn ")
-        {
-            let name: String = t[pos + 3..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-            if !name.is_empty() {
-                out.push((start, name));
-                pending = None;
-            }
-        }
-    }
-    out
-}
+pub use crate::composition::{Composition, HIDDEN_MODULE, STDIN_NAME, hidden_test_functions};
+use crate::harness::{Ending, Record, Report};
 
 /// Severity of a compiler diagnostic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +60,8 @@ pub struct TestOutcome {
     pub message: Option<String>,
     /// What the test printed before it failed.
     pub output: Option<String>,
+    /// What the test checks, in words (its doc comment, or its name spelled out).
+    pub description: String,
 }
 
 /// The result of grading one exercise. A failing exercise is a verdict, not an error.
@@ -190,6 +120,15 @@ struct RawSpan {
     line_end: usize,
     is_primary: bool,
     label: Option<String>,
+    #[serde(default)]
+    expansion: Option<Box<RawExpansion>>,
+}
+
+#[derive(Deserialize)]
+struct RawExpansion {
+    span: RawSpan,
+    #[serde(default)]
+    def_site_span: Option<RawSpan>,
 }
 
 /// Compiler output sorted out: errors and warnings (learner's code only), plus any lines that were
@@ -224,6 +163,8 @@ pub fn parse_compiler_output(stderr: &str, comp: &Composition) -> CompilerOutput
         match level {
             // A warning about the hidden tests is not the learner's business.
             Level::Warning if diagnostic.hidden_test.is_some() || touches_hidden(&raw, comp) => {}
+            // The harness is the program's entry point; the exercise's own `main` is for the learner.
+            Level::Warning if raw.message == "function `main` is never used" => {}
             Level::Warning => out.warnings.push(diagnostic),
             Level::Error => out.errors.push(diagnostic),
         }
@@ -235,25 +176,35 @@ pub fn parse_compiler_output(stderr: &str, comp: &Composition) -> CompilerOutput
 
 impl RawSpan {
     fn in_learner_file(&self, comp: &Composition) -> bool {
-        self.file_name == comp.display_path && !comp.is_hidden(self.line_start)
+        self.file_name == STDIN_NAME && !comp.is_hidden(self.line_start)
     }
 
     fn in_hidden_tests(&self, comp: &Composition) -> bool {
-        self.file_name == comp.display_path && comp.is_hidden(self.line_start)
+        self.file_name == STDIN_NAME && comp.is_hidden(self.line_start)
+    }
+
+    /// Whether this span, or the macro call it was expanded from, is in hidden code.
+    fn touches_hidden(&self, comp: &Composition) -> bool {
+        self.in_hidden_tests(comp)
+            || self.expansion.as_ref().is_some_and(|e| {
+                e.span.touches_hidden(comp) || e.def_site_span.as_ref().is_some_and(|d| d.touches_hidden(comp))
+            })
     }
 }
 
 fn touches_hidden(raw: &RawDiagnostic, comp: &Composition) -> bool {
-    raw.spans.iter().any(|s| s.in_hidden_tests(comp)) || raw.children.iter().any(|c| touches_hidden(c, comp))
+    raw.spans.iter().any(|s| s.touches_hidden(comp)) || raw.children.iter().any(|c| touches_hidden(c, comp))
 }
 
 fn convert(raw: &RawDiagnostic, level: Level, comp: &Composition) -> Diagnostic {
     let primary = raw.spans.iter().find(|s| s.is_primary).or(raw.spans.first());
     let hidden_primary = primary.filter(|s| s.in_hidden_tests(comp));
-    let rendered = if touches_hidden(raw, comp) {
+    // rustc shows the learner's first line with the module that opens there: render those here.
+    let on_first_line = raw.spans.iter().any(|s| s.file_name == STDIN_NAME && s.line_start == 1);
+    let rendered = if touches_hidden(raw, comp) || on_first_line {
         rewrite(raw, comp)
     } else {
-        raw.rendered.clone().unwrap_or_else(|| raw.message.clone())
+        comp.fix_rendered(raw.rendered.as_deref().unwrap_or(&raw.message))
     };
     Diagnostic {
         level,
@@ -272,33 +223,43 @@ fn rewrite(raw: &RawDiagnostic, comp: &Composition) -> String {
     let mut out = String::new();
     let level = if raw.level == "warning" { "warning" } else { "error" };
     match &raw.code {
-        Some(code) => out.push_str(&format!("{level}[{}]: {}\n", code.code, raw.message)),
-        None => out.push_str(&format!("{level}: {}\n", raw.message)),
+        // Error codes are shown in brackets; lint names (`unused_variables`) are not, as rustc does.
+        Some(code) if code.code.starts_with('E') => out.push_str(&format!("{level}[{}]: {}\n", code.code, raw.message)),
+        _ => out.push_str(&format!("{level}: {}\n", raw.message)),
     }
     let source_lines: Vec<&str> = comp.learner_source.lines().collect();
     // Spans elsewhere (the standard library) add little here; spans in the learner's file are shown
     // with their line, spans in the hidden tests by the test's name.
-    let mut spans: Vec<&RawSpan> = raw.spans.iter().filter(|s| s.file_name == comp.display_path).collect();
+    let mut spans: Vec<&RawSpan> = raw.spans.iter().filter(|s| s.file_name == STDIN_NAME).collect();
     spans.sort_by_key(|s| !s.is_primary);
     for span in spans {
         let label = span.label.as_deref().unwrap_or("");
         if span.in_hidden_tests(comp) {
-            let test = comp.hidden_test_at(span.line_start).unwrap_or("?");
             let what = if label.is_empty() { String::new() } else { format!(": {label}") };
-            out.push_str(&format!("  --> in the hidden test `{test}`{what}\n"));
+            match comp.hidden_test_at(span.line_start) {
+                Some(test) => out.push_str(&format!("  --> in the hidden test `{test}`{what}\n")),
+                None => out.push_str(&format!("  --> in the hidden tests{what}\n")),
+            }
             continue;
         }
         let line_no = span.line_start;
         let width = line_no.to_string().len();
         let pad = " ".repeat(width);
-        out.push_str(&format!("{pad}--> {}:{}:{}\n", comp.display_path, line_no, span.column_start));
+        out.push_str(&format!("{pad}--> {}\n", comp.location(STDIN_NAME, line_no, span.column_start)));
         let text = source_lines.get(line_no.saturating_sub(1)).copied().unwrap_or("");
-        let end = if span.line_end == span.line_start { span.column_end } else { text.chars().count() + 1 };
-        let marks = end.saturating_sub(span.column_start).max(1);
+        // The exercise module opens on the learner's first line, before the learner's text.
+        let shift = if line_no == 1 { crate::composition::PREFIX.chars().count() } else { 0 };
+        let start = span.column_start.saturating_sub(shift).max(1);
+        let end = if span.line_end == span.line_start {
+            span.column_end.saturating_sub(shift)
+        } else {
+            text.chars().count() + 1
+        };
+        let marks = end.saturating_sub(start).max(1);
         let mark = if span.is_primary { "^" } else { "-" };
         out.push_str(&format!(
             "{pad} |\n{line_no} | {text}\n{pad} | {}{} {label}\n",
-            " ".repeat(span.column_start.saturating_sub(1)),
+            " ".repeat(start.saturating_sub(1)),
             mark.repeat(marks)
         ));
     }
@@ -306,17 +267,19 @@ fn rewrite(raw: &RawDiagnostic, comp: &Composition) -> String {
         let kind = if child.level == "help" { "help" } else { "note" };
         out.push_str(&format!("   = {kind}: {}\n", child.message));
     }
-    out.push_str(
-        "   = note: the hidden tests use the names and signatures the exercise's comment describes; \
-                  check that yours match\n",
-    );
+    if touches_hidden(raw, comp) {
+        out.push_str(
+            "   = note: the hidden tests use the names and signatures the exercise's comment describes; \
+                      check that yours match\n",
+        );
+    }
     out
 }
 
 // ---------------------------------------------------------------------------------------------
 // Test results
 
-/// How the test binary ended.
+/// How a process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Code(i32),
@@ -325,16 +288,15 @@ pub enum Exit {
     TimedOut,
 }
 
-/// Everything a run of the test binary left behind.
+/// Everything a run of the test program left behind.
 #[derive(Debug, Clone)]
 pub struct TestRun {
-    /// Full names of the hidden tests (from the binary's `--list`).
-    pub expected: Vec<String>,
-    /// The log file: `ok NAME` / `failed NAME` / `ignored NAME` lines, written as tests finish.
-    pub log: String,
-    pub stdout: String,
-    pub stderr: String,
+    /// What the harness reported, test by test (see `harness`).
+    pub report: Report,
+    /// How the harness itself ended.
     pub exit: Exit,
+    /// What the harness (or the launcher in front of it) printed on stderr.
+    pub stderr: String,
     pub limit: Duration,
     /// Memory limit of the run, in bytes, to explain allocation failures.
     pub memory_limit: Option<u64>,
@@ -346,60 +308,117 @@ const SIGSEGV: i32 = 11;
 const SIGBUS: i32 = 7;
 const SIGXCPU: i32 = 24;
 
-/// Judges a test run.
+/// Judges a test run: every hidden test of the checks file, in file order, must have reported a
+/// pass through the harness's channel.
 pub fn judge(run: &TestRun, comp: &Composition) -> Verdict {
-    let mut logged: BTreeMap<&str, TestStatus> = BTreeMap::new();
-    for line in run.log.lines() {
-        if let Some((status, name)) = line.split_once(' ') {
-            let status = match status {
-                "ok" => TestStatus::Passed,
-                "failed" => TestStatus::Failed,
-                _ => continue,
-            };
-            logged.insert(name.trim_end(), status);
-        }
+    if comp.hidden_tests.is_empty() {
+        let reason = match &comp.hidden_problem {
+            Some(problem) => format!("the hidden tests of this exercise do not parse ({problem}): a course problem"),
+            None => "this exercise has no hidden tests (no `#[test]` function in its checks file): a course problem"
+                .to_string(),
+        };
+        return Verdict::Crashed { reason, tests: Vec::new() };
     }
-    let messages = failure_sections(&run.stdout);
-    let tests: Vec<TestOutcome> = run
-        .expected
-        .iter()
-        .map(|full| {
-            let status = logged.get(full.as_str()).copied().unwrap_or(TestStatus::Unfinished);
-            let (output, message) = match (status, messages.get(full.as_str())) {
-                (TestStatus::Failed, Some(section)) => clean_message(section, comp),
-                _ => (None, None),
-            };
-            TestOutcome { name: short_name(full).to_string(), status, message, output }
-        })
-        .collect();
-
-    let all_passed = !tests.is_empty() && tests.iter().all(|t| t.status == TestStatus::Passed);
+    let records: BTreeMap<&str, &Record> = run.report.records.iter().map(|r| (r.name.as_str(), r)).collect();
+    let mut timed_out = run.exit == Exit::TimedOut;
+    let mut crash: Option<String> = None;
+    let mut tests = Vec::new();
+    for hidden in &comp.hidden_tests {
+        let mut outcome = TestOutcome {
+            name: hidden.name.clone(),
+            status: TestStatus::Unfinished,
+            message: None,
+            output: None,
+            description: hidden.description(),
+        };
+        if let Some(record) = records.get(hidden.name.as_str()) {
+            let (printed, panic) = clean_message(&record.stderr, comp);
+            let mut output = [record.stdout.trim_end_matches('\n'), printed.as_deref().unwrap_or("")]
+                .iter()
+                .filter(|s| !s.trim().is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("\n");
+            if record.dropped > 0 {
+                // First, so that a screen cut to its first lines still says what happened.
+                let written = (record.dropped + (record.stdout.len() + record.stderr.len()) as u64) as f64;
+                output = format!(
+                    "[learn: the test wrote {:.1} MiB of output; only the first and last {} KiB of each stream were kept]\n{output}",
+                    written / f64::from(1 << 20),
+                    crate::harness::KEPT_BYTES >> 10
+                );
+            }
+            outcome.output = (!output.trim().is_empty()).then_some(output);
+            match record.ending {
+                Ending::Passed => outcome.status = TestStatus::Passed,
+                Ending::Exited(101) if panic.is_some() => {
+                    outcome.status = TestStatus::Failed;
+                    outcome.message = panic;
+                }
+                Ending::TimedOut => {
+                    timed_out = true;
+                    outcome.message = panic;
+                }
+                Ending::Exited(code) => {
+                    let reason = crash_reason(Exit::Code(code), &record.stderr, run.memory_limit);
+                    outcome.status = TestStatus::Failed;
+                    outcome.message = Some(panic.map_or(reason.clone(), |p| format!("{p}\n({reason})")));
+                    crash.get_or_insert(reason);
+                }
+                Ending::Signal(sig) => {
+                    let reason = crash_reason(Exit::Signal(sig), &record.stderr, run.memory_limit);
+                    outcome.status = TestStatus::Failed;
+                    outcome.message = Some(reason.clone());
+                    crash.get_or_insert(reason);
+                }
+                Ending::Error => {
+                    outcome.status = TestStatus::Failed;
+                    outcome.message = Some(record.stderr.trim().to_string());
+                    crash.get_or_insert(format!("a test could not be started: {}", record.stderr.trim()));
+                }
+            }
+        }
+        tests.push(outcome);
+    }
     let unfinished = tests.iter().any(|t| t.status == TestStatus::Unfinished);
-    match run.exit {
-        Exit::TimedOut => Verdict::TimedOut { limit: run.limit, tests },
-        Exit::Code(0) if all_passed => Verdict::Passed { tests },
-        Exit::Code(101) if !unfinished && !all_passed => Verdict::TestsFailed { tests },
-        exit => Verdict::Crashed { reason: crash_reason(exit, run, tests.is_empty()), tests },
+    if timed_out {
+        return Verdict::TimedOut { limit: run.limit, tests };
+    }
+    if let Some(reason) = crash {
+        return Verdict::Crashed { reason, tests };
+    }
+    if unfinished {
+        let reason = match run.exit {
+            Exit::Signal(sig) => crash_reason(Exit::Signal(sig), &run.stderr, run.memory_limit),
+            _ if !run.stderr.trim().is_empty() => {
+                format!("the test program stopped before every test reported back: {}", run.stderr.trim())
+            }
+            _ => "the test program stopped before every test reported back".to_string(),
+        };
+        return Verdict::Crashed { reason, tests };
+    }
+    if tests.iter().all(|t| t.status == TestStatus::Passed) {
+        Verdict::Passed { tests }
+    } else {
+        Verdict::TestsFailed { tests }
     }
 }
 
-fn crash_reason(exit: Exit, run: &TestRun, no_tests: bool) -> String {
-    let stderr = &run.stderr;
-    if no_tests {
-        return "the hidden tests were not found in the compiled program (is `mod __learn_hidden` defined \
-                in the exercise file?)"
-            .to_string();
-    }
+/// Why a test's process ended the way it did, in the learner's terms.
+fn crash_reason(exit: Exit, stderr: &str, memory_limit: Option<u64>) -> String {
     // Out of address space shows as a failed allocation, or (threads) as a thread that cannot get
     // the memory for its stacks.
     if stderr.contains("memory allocation of") || stderr.contains("Cannot allocate memory") {
-        let limit = run.memory_limit.map(|b| format!(" (the limit is {} MiB)", b >> 20)).unwrap_or_default();
+        let limit = memory_limit.map(|b| format!(" (the limit is {} MiB)", b >> 20)).unwrap_or_default();
         return format!("the program ran out of memory{limit}: something allocates without end");
     }
     match exit {
+        Exit::Code(0) => "the test ended the program (`std::process::exit`) before it could finish, so it \
+                          did not pass: code under test must not exit the process"
+            .to_string(),
         Exit::Code(code) => format!(
-            "the test program exited with code {code} before every hidden test reported back: \
-             the code under test probably calls `std::process::exit`, which ends every test at once"
+            "the test ended the program with exit code {code} before it could finish: the code under test \
+             probably calls `std::process::exit`"
         ),
         Exit::Signal(SIGSEGV | SIGBUS) if stderr.contains("has overflowed its stack") => {
             "stack overflow: a function probably calls itself without end".to_string()
@@ -419,7 +438,7 @@ fn crash_reason(exit: Exit, run: &TestRun, no_tests: bool) -> String {
         Exit::Signal(SIGXCPU) => "the program used too much CPU time and was stopped".to_string(),
         Exit::Signal(SIGKILL) => "the program was killed (out of memory, or by another program)".to_string(),
         Exit::Signal(sig) => format!("the program was stopped by signal {sig}"),
-        Exit::TimedOut => unreachable!("a timeout is its own verdict"),
+        Exit::TimedOut => "the program did not finish in time".to_string(),
     }
 }
 
@@ -428,40 +447,15 @@ pub fn short_name(full: &str) -> &str {
     full.strip_prefix(HIDDEN_MODULE).and_then(|s| s.strip_prefix("::")).unwrap_or(full)
 }
 
-/// The `---- NAME stdout ----` sections of libtest's failure report, by test name.
-fn failure_sections(stdout: &str) -> BTreeMap<&str, String> {
-    let mut out = BTreeMap::new();
-    let mut current: Option<(&str, String)> = None;
-    for line in stdout.lines() {
-        let header = line.strip_prefix("---- ").and_then(|l| l.strip_suffix(" stdout ----"));
-        if (header.is_some() || line == "failures:")
-            && let Some((name, text)) = current.take()
-        {
-            out.insert(name, text);
-        }
-        if let Some(name) = header {
-            current = Some((name, String::new()));
-        } else if let Some((_, text)) = current.as_mut() {
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    if let Some((name, text)) = current {
-        out.insert(name, text);
-    }
-    out
-}
-
-/// Makes a failure section readable: what the test printed before it panicked, and the panic,
-/// whose header names the learner's file (or goes, for the hidden test's own assertion), without
-/// the backtrace advice.
-fn clean_message(section: &str, comp: &Composition) -> (Option<String>, Option<String>) {
+/// Splits a test's stderr into what the code printed and the panic, whose header names the learner's
+/// file (or goes, for the hidden test's own assertion), without the backtrace advice.
+fn clean_message(stderr: &str, comp: &Composition) -> (Option<String>, Option<String>) {
     let mut printed = Vec::new();
     let mut out = Vec::new();
     let mut in_panic = false;
-    for line in section.lines() {
+    for line in stderr.lines() {
         if !in_panic && panic_location(line).is_none() {
-            printed.push(line);
+            printed.push(line.to_string());
             continue;
         }
         in_panic = true;
@@ -469,17 +463,21 @@ fn clean_message(section: &str, comp: &Composition) -> (Option<String>, Option<S
             continue;
         }
         if let Some(location) = panic_location(line) {
-            let hidden_line = location
-                .strip_prefix(&comp.display_path)
-                .and_then(|rest| rest.strip_prefix(':'))
-                .and_then(|rest| rest.split(':').next())
-                .and_then(|l| l.parse::<usize>().ok())
-                .filter(|l| comp.is_hidden(*l));
-            if hidden_line.is_some() {
+            let mut parts = location.rsplitn(3, ':');
+            let (column, line_no, file) = (parts.next(), parts.next(), parts.next());
+            let (Some(column), Some(line_no), Some(file)) = (column, line_no, file) else {
+                out.push(format!("panicked at {location}:"));
+                continue;
+            };
+            let (Ok(line_no), Ok(column)) = (line_no.parse::<usize>(), column.parse::<usize>()) else {
+                out.push(format!("panicked at {location}:"));
+                continue;
+            };
+            if file == STDIN_NAME && comp.is_hidden(line_no) {
                 // An assertion of the hidden test itself: its message says what was expected.
                 continue;
             }
-            out.push(format!("panicked at {location}:"));
+            out.push(format!("panicked at {}:", comp.location(file, line_no, column)));
             continue;
         }
         out.push(line.to_string());
@@ -504,132 +502,130 @@ fn panic_location(line: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
+    use crate::harness::{Ending, Record, Report};
+
     const LEARNER: &str = "use std::cell::RefCell;\n\nfn f() -> u32 {\n    1\n}\n";
-    const HIDDEN: &str = "use super::*;\n\n#[test]\nfn first_test() {\n    assert_eq!(f(), 1);\n}\n\n#[test]\n#[should_panic]\nfn second_test() {\n    f();\n}\n";
+    const HIDDEN: &str = "use super::f;\n\n#[test]\nfn first_test() {\n    ::std::assert_eq!(f(), 1);\n}\n\n#[test]\n#[should_panic]\nfn second_test() {\n    f();\n}\n";
 
     fn comp() -> Composition {
         Composition::compose("exercises/t/x.rs", LEARNER, HIDDEN).1
     }
 
-    fn run(log: &str, stdout: &str, exit: Exit) -> TestRun {
+    fn record(name: &str, ending: Ending, stderr: &str) -> Record {
+        Record { name: name.into(), ending, stdout: String::new(), stderr: stderr.into(), dropped: 0 }
+    }
+
+    fn run(records: Vec<Record>, done: bool, exit: Exit) -> TestRun {
         TestRun {
-            expected: vec!["__learn_hidden::first_test".into(), "__learn_hidden::second_test".into()],
-            log: log.into(),
-            stdout: stdout.into(),
-            stderr: String::new(),
+            report: Report { records, done },
             exit,
+            stderr: String::new(),
             limit: Duration::from_secs(10),
             memory_limit: Some(1 << 30),
         }
     }
 
     #[test]
-    fn composition_keeps_learner_lines_and_maps_hidden_lines_to_tests() {
-        let (text, c) = Composition::compose("exercises/t/x.rs", LEARNER, HIDDEN);
-        assert!(text.starts_with(LEARNER));
-        assert_eq!(c.learner_lines, 5);
-        assert_eq!(c.hidden_first_line, 9);
-        assert_eq!(text.lines().nth(c.hidden_first_line - 1), Some("use super::*;"));
-        assert_eq!(c.hidden_tests, [(3, "first_test".to_string()), (8, "second_test".to_string())]);
-        assert!(!c.is_hidden(5));
-        assert!(c.is_hidden(6));
-        assert_eq!(c.hidden_test_at(9 + 4), Some("first_test"));
-        assert_eq!(c.hidden_test_at(9 + 10), Some("second_test"));
-        assert_eq!(c.hidden_test_at(3), None);
-    }
-
-    #[test]
-    fn a_file_without_final_newline_still_counts_its_last_line() {
-        let (text, c) = Composition::compose("x.rs", "fn a() {} // end", "use super::*;");
-        assert_eq!(c.learner_lines, 1);
-        assert!(text.starts_with("fn a() {} // end\n#[cfg(test)]"));
-    }
-
-    #[test]
-    fn every_test_ok_and_exit_zero_passes() {
-        let v =
-            judge(&run("ok __learn_hidden::first_test\nok __learn_hidden::second_test\n", "", Exit::Code(0)), &comp());
+    fn every_test_reporting_a_pass_passes() {
+        let r = run(
+            vec![record("second_test", Ending::Passed, ""), record("first_test", Ending::Passed, "")],
+            true,
+            Exit::Code(0),
+        );
+        let v = judge(&r, &comp());
         assert!(v.passed());
-        assert_eq!(v.tests().len(), 2);
+        // In the checks file's order, whatever order they finished in.
+        assert_eq!(v.tests().iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["first_test", "second_test"]);
     }
 
     #[test]
-    fn a_forged_stdout_summary_does_not_pass() {
-        let stdout = "test __learn_hidden::second_test ... ok\ntest result: ok. 2 passed; 0 failed\n";
-        let v = judge(&run("ok __learn_hidden::first_test\n", stdout, Exit::Code(0)), &comp());
-        match v {
-            Verdict::Crashed { reason, tests } => {
-                assert!(reason.contains("std::process::exit"), "{reason}");
-                assert_eq!(tests[1].status, TestStatus::Unfinished);
-            }
-            other => panic!("expected a crash, got {other:?}"),
-        }
+    fn a_test_that_never_reported_does_not_pass() {
+        let v = judge(&run(vec![record("first_test", Ending::Passed, "")], true, Exit::Code(0)), &comp());
+        let Verdict::Crashed { tests, .. } = v else { panic!("expected a crash, got {v:?}") };
+        assert_eq!(tests[1].status, TestStatus::Unfinished);
     }
 
     #[test]
-    fn a_learner_test_with_a_hidden_test_name_does_not_count() {
-        let log = "ok first_test\nok second_test\nok __learn_hidden::first_test\n";
-        assert!(!judge(&run(log, "", Exit::Code(0)), &comp()).passed());
+    fn exiting_early_with_success_is_a_crash_not_a_pass() {
+        let v = judge(
+            &run(
+                vec![record("first_test", Ending::Passed, ""), record("second_test", Ending::Exited(0), "")],
+                true,
+                Exit::Code(0),
+            ),
+            &comp(),
+        );
+        let Verdict::Crashed { reason, tests } = v else { panic!("expected a crash") };
+        assert!(reason.contains("std::process::exit"), "{reason}");
+        assert_eq!(tests[1].status, TestStatus::Failed);
     }
 
     #[test]
     fn failed_tests_carry_their_messages_pointing_into_the_learner_file() {
-        let stdout = "running 2 tests\ntest __learn_hidden::first_test ... FAILED\n\nfailures:\n\n\
-            ---- __learn_hidden::first_test stdout ----\nhello from the code\n\n\
-            thread '__learn_hidden::first_test' (77) panicked at exercises/t/x.rs:4:5:\nRefCell already borrowed\n\
-            note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\
-            ---- __learn_hidden::second_test stdout ----\n\
-            thread '__learn_hidden::second_test' (78) panicked at exercises/t/x.rs:19:5:\n\
-            with a quota of 2 the third call should be refused\n\n\
-            failures:\n    __learn_hidden::first_test\n\ntest result: FAILED. 0 passed; 2 failed\n";
-        let v = judge(
-            &run("failed __learn_hidden::first_test\nfailed __learn_hidden::second_test\n", stdout, Exit::Code(101)),
-            &comp(),
-        );
+        let first = "hello from stderr\nthread '__learn_hidden::first_test' (77) panicked at <anon>:4:5:\n\
+                     RefCell already borrowed\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
+        let second = "thread '__learn_hidden::second_test' (78) panicked at <anon>:19:5:\n\
+                      with a quota of 2 the third call should be refused\n";
+        let mut r1 = record("first_test", Ending::Exited(101), first);
+        r1.stdout = "hello from the code\n".into();
+        let v = judge(&run(vec![r1, record("second_test", Ending::Exited(101), second)], true, Exit::Code(0)), &comp());
         let Verdict::TestsFailed { tests } = v else { panic!("expected failed tests") };
-        assert_eq!(tests[0].output.as_deref(), Some("hello from the code"));
+        assert_eq!(tests[0].output.as_deref(), Some("hello from the code\nhello from stderr"));
         assert_eq!(tests[0].message.as_deref(), Some("panicked at exercises/t/x.rs:4:5:\nRefCell already borrowed"));
         assert_eq!(tests[1].message.as_deref(), Some("with a quota of 2 the third call should be refused"));
     }
 
     #[test]
-    fn timeouts_list_the_unfinished_tests() {
-        let v = judge(&run("ok __learn_hidden::first_test\n", "", Exit::TimedOut), &comp());
+    fn timeouts_keep_the_messages_of_tests_that_finished() {
+        let failed = "thread '__learn_hidden::first_test' (7) panicked at <anon>:19:5:\nexpected 3\n";
+        let v = judge(
+            &run(
+                vec![record("first_test", Ending::Exited(101), failed), record("second_test", Ending::TimedOut, "")],
+                true,
+                Exit::Code(0),
+            ),
+            &comp(),
+        );
         let Verdict::TimedOut { tests, .. } = v else { panic!("expected a timeout") };
-        assert_eq!(tests[1].name, "second_test");
+        assert_eq!((tests[0].status, tests[0].message.as_deref()), (TestStatus::Failed, Some("expected 3")));
         assert_eq!(tests[1].status, TestStatus::Unfinished);
     }
 
     #[test]
     fn crashes_are_explained_by_their_cause() {
-        let mut r = run("", "", Exit::Signal(SIGABRT));
-        r.stderr = "thread caused non-unwinding panic. aborting.\n".into();
-        let Verdict::Crashed { reason, .. } = judge(&r, &comp()) else { panic!() };
-        assert!(reason.contains("inside `Drop`"), "{reason}");
-
-        let mut r = run("", "", Exit::Signal(SIGSEGV));
-        r.stderr = "thread 'x' has overflowed its stack\n".into();
-        let Verdict::Crashed { reason, .. } = judge(&r, &comp()) else { panic!() };
-        assert!(reason.starts_with("stack overflow"), "{reason}");
-
-        let mut r = run("", "", Exit::Signal(SIGABRT));
-        r.stderr = "memory allocation of 1073741824 bytes failed\n".into();
-        let Verdict::Crashed { reason, .. } = judge(&r, &comp()) else { panic!() };
-        assert!(reason.contains("out of memory (the limit is 1024 MiB)"), "{reason}");
-
-        let mut r = run("", "", Exit::Signal(SIGABRT));
-        r.stderr = "thread '<unnamed>' panicked at library/std/src/sys/pal/unix/stack_overflow.rs:236:13:\n\
-                    failed to allocate an alternative stack: Cannot allocate memory (os error 12)\n\
-                    fatal runtime error: failed to initiate panic, error 5, aborting\n"
-            .into();
-        let Verdict::Crashed { reason, .. } = judge(&r, &comp()) else { panic!() };
-        assert!(reason.contains("out of memory"), "{reason}");
+        let reason = |ending, stderr: &str| {
+            let r = run(
+                vec![record("first_test", Ending::Passed, ""), record("second_test", ending, stderr)],
+                true,
+                Exit::Code(0),
+            );
+            let Verdict::Crashed { reason, .. } = judge(&r, &comp()) else { panic!() };
+            reason
+        };
+        assert!(
+            reason(Ending::Signal(SIGABRT), "thread caused non-unwinding panic. aborting.\n").contains("inside `Drop`")
+        );
+        assert!(reason(Ending::Signal(SIGSEGV), "thread 'x' has overflowed its stack\n").starts_with("stack overflow"));
+        assert!(
+            reason(Ending::Signal(SIGABRT), "memory allocation of 1073741824 bytes failed\n")
+                .contains("out of memory (the limit is 1024 MiB)")
+        );
+        assert!(reason(Ending::Exited(3), "").contains("exit code 3"));
     }
 
     #[test]
-    fn an_exit_with_failures_and_missing_results_is_a_crash() {
-        let v = judge(&run("failed __learn_hidden::first_test\n", "", Exit::Code(3)), &comp());
-        assert!(matches!(v, Verdict::Crashed { .. }), "{v:?}");
+    fn a_harness_killed_before_reporting_is_a_crash() {
+        let v = judge(&run(vec![], false, Exit::Signal(SIGKILL)), &comp());
+        let Verdict::Crashed { reason, tests } = v else { panic!() };
+        assert!(reason.contains("killed"), "{reason}");
+        assert!(tests.iter().all(|t| t.status == TestStatus::Unfinished));
+    }
+
+    #[test]
+    fn an_exercise_without_hidden_tests_is_a_course_problem() {
+        let c = Composition::compose("x.rs", LEARNER, "use super::f;\n").1;
+        let Verdict::Crashed { reason, .. } = judge(&run(vec![], true, Exit::Code(0)), &c) else { panic!() };
+        assert!(reason.contains("no `#[test]` function in its checks file"), "{reason}");
     }
 
     #[test]
@@ -646,7 +642,7 @@ mod tests {
         serde_json::json!({
             "$message_type": "diagnostic", "message": msg, "code": {"code": code, "explanation": null},
             "level": level,
-            "spans": [{"file_name": "exercises/t/x.rs", "byte_start": 0, "byte_end": 1, "line_start": line,
+            "spans": [{"file_name": "<anon>", "byte_start": 0, "byte_end": 1, "line_start": line,
                        "line_end": line, "column_start": 5, "column_end": 6, "is_primary": true,
                        "text": [], "label": label, "suggested_replacement": null,
                        "suggestion_applicability": null, "expansion": null}],

@@ -265,7 +265,7 @@ fn a_broken_manifest_is_reported_with_file_line_and_column() {
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr,
-        "error: [TMP]/course/info.toml:23:1: unknown field `colour`, expected one of `name`, `topic`, `hints`, `time_limit_secs`\n"
+        "error: [TMP]/course/info.toml:23:1: unknown field `colour`, expected one of `name`, `topic`, `hints`, `section`, `time_limit_secs`, `allow_unsafe`\n"
     );
     fs::write(&manifest, text.replace("name = \"third\"", "name = \"first\"")).unwrap();
     let run = sb.learn_in(&sb.course(), &["dev", "check"]);
@@ -303,13 +303,15 @@ fn run_in_json_prints_exercism_v3_results() {
   "status": "fail",
   "tests": [
     {
-      "name": "answer_is_even",
-      "status": "pass"
-    },
-    {
       "name": "answer_is_forty_two",
+      "test_code": "answer() returns 42.",
       "status": "fail",
       "message": "assertion `left == right` failed: answer() should return 42\n  left: 0\n right: 42"
+    },
+    {
+      "name": "answer_is_even",
+      "test_code": "answer() returns an even number.",
+      "status": "pass"
     }
   ]
 }
@@ -321,14 +323,15 @@ fn run_in_json_prints_exercism_v3_results() {
     );
     let run = sb.learn(&["run", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(json["tests"][1]["output"], "thinking");
+    assert_eq!(json["tests"][0]["output"], "thinking");
     sb.solve("first");
     let run = sb.learn(&["run", "--format", "json"]);
     assert_eq!(run.code, 0);
     assert_eq!(
         run.stdout,
-        "{\n  \"version\": 3,\n  \"status\": \"pass\",\n  \"tests\": [\n    {\n      \"name\": \"answer_is_even\",\n      \
-         \"status\": \"pass\"\n    },\n    {\n      \"name\": \"answer_is_forty_two\",\n      \"status\": \"pass\"\n    }\n  ]\n}\n"
+        "{\n  \"version\": 3,\n  \"status\": \"pass\",\n  \"tests\": [\n    {\n      \"name\": \"answer_is_forty_two\",\n      \
+         \"test_code\": \"answer() returns 42.\",\n      \"status\": \"pass\"\n    },\n    {\n      \"name\": \"answer_is_even\",\n      \
+         \"test_code\": \"answer() returns an even number.\",\n      \"status\": \"pass\"\n    }\n  ]\n}\n"
     );
     assert!(sb.learn(&["list"]).stdout.contains("1  done     first"), "a pass in JSON mode is recorded too");
 }

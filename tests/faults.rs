@@ -111,7 +111,7 @@ fn a_flood_of_output_is_capped_and_the_verdict_still_arrives() {
     assert!(stdout.contains("      boom after the flood\n"), "the failure report after the flood was lost:\n{stdout}");
     assert!(
         stdout.contains(
-            "[learn: the program wrote 12.6 MiB of output; only the first and last 512 KiB of each stream were kept]"
+            "[learn: the test wrote 12.6 MiB of output; only the first and last 128 KiB of each stream were kept]"
         ),
         "{stdout}"
     );
@@ -184,9 +184,7 @@ fn exit_with_a_failure_code_does_not_pass() {
     let sb = faults();
     let run = grade_victim(&sb, "std::process::exit(3)");
     assert!(
-        run.stdout.starts_with(
-            "✗ victim crashed: the test program exited with code 3 before every hidden test reported back"
-        ),
+        run.stdout.starts_with("✗ victim crashed: the test ended the program with exit code 3 before it could finish"),
         "{}",
         run.stdout
     );
@@ -241,7 +239,7 @@ fn start_sleeping_run(sb: &Sandbox) -> std::process::Child {
         Command::new(BIN).arg("run").current_dir(sb.ws()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     // The test run itself (not the compiler, whose output has the same name, nor the listing).
-    while processes_running(&format!("{}/victim-tests __learn_hidden:: --logfile", build_dir(sb))).is_empty() {
+    while processes_running(&format!("{}/victim-tests test ", build_dir(sb))).is_empty() {
         assert!(Instant::now() < deadline, "the test program never started");
         std::thread::sleep(Duration::from_millis(10));
     }

@@ -8,9 +8,9 @@ fn a_failing_test_shows_its_assertion_and_a_hint_reminder() {
     let run = sb.learn(&["run"]);
     assert_eq!(
         run.stdout,
-        "✗ first: 1 of 2 hidden tests failed.\n\n  ✓ answer_is_even\n  ✗ answer_is_forty_two\n      \
-         assertion `left == right` failed: answer() should return 42\n        left: 0\n       right: 42\n\n\
-         Stuck? `learn hint first` gives a hint.\n"
+        "✗ first: 1 of 2 hidden tests failed.\n\n  ✗ answer_is_forty_two\n      \
+         assertion `left == right` failed: answer() should return 42\n        left: 0\n       right: 42\n  \
+         ✓ answer_is_even\n\nStuck? `learn hint first` gives a hint.\n"
     );
     assert_eq!(run.code, 1);
 }
@@ -92,8 +92,8 @@ fn calling_process_exit_zero_does_not_pass() {
     assert_eq!(run.code, 1);
     assert!(
         run.stdout.starts_with(
-            "✗ first crashed: the test program exited with code 0 before every hidden test reported back: \
-             the code under test probably calls `std::process::exit`, which ends every test at once.\n"
+            "✗ first crashed: the test ended the program (`std::process::exit`) before it could finish, so it \
+             did not pass: code under test must not exit the process.\n"
         ),
         "{}",
         run.stdout
@@ -150,7 +150,7 @@ fn an_endless_loop_times_out_and_names_the_running_tests() {
     assert_eq!(
         run.stdout,
         "✗ victim did not finish within its time limit of 1 s and was stopped.\n  Still running: victim_returns_one\n  \
-         Something waits forever or loops without end.\n\n  ✓ quick_check\n  … victim_returns_one (did not finish)\n\n\
+         Something waits forever or loops without end.\n\n  … victim_returns_one (did not finish)\n  ✓ quick_check\n\n\
          Stuck? `learn hint victim` gives a hint.\n"
     );
     assert!(run.elapsed.as_secs_f64() < 2.0 + 1.0, "took {:?}", run.elapsed);

@@ -59,9 +59,9 @@ fn starts_on_the_current_exercise_and_shows_its_verdict() {
         w.last_screen(TITLE),
         "A basic test course  [------------------------------] 0/3\n\n\
          Exercise 1 of 3: first (exercises/intro/first.rs)\n\n\
-         ✗ first: 1 of 2 hidden tests failed.\n\n  ✓ answer_is_even\n  ✗ answer_is_forty_two\n      \
-         assertion `left == right` failed: answer() should return 42\n        left: 0\n       right: 42\n\n\
-         keys: h hint · n next · l list · r regrade · x reset · q quit\n"
+         ✗ first: 1 of 2 hidden tests failed.\n\n  ✗ answer_is_forty_two\n      \
+         assertion `left == right` failed: answer() should return 42\n        left: 0\n       right: 42\n  \
+         ✓ answer_is_even\n\nkeys: h hint · n next · l list · r regrade · x reset · q quit\n"
     );
     w.key('q');
     assert_eq!(w.wait_exit(), 0);

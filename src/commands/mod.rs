@@ -167,6 +167,7 @@ impl Opened {
             explanations: self.loaded.explanations.clone(),
             toolchain: self.toolchain()?.clone(),
             incremental: true,
+            allow_unsafe: ex.allow_unsafe,
         })
     }
 
@@ -217,6 +218,7 @@ pub fn grade_once(
         explanations: loaded.explanations.clone(),
         toolchain: toolchain.clone(),
         incremental: false,
+        allow_unsafe: ex.allow_unsafe,
     };
     match grader::grade(&job, &source, &Cancel::new())? {
         Graded::Report(report) => Ok(report),

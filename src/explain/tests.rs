@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::*;
+use crate::harness::{Ending, Record, Report};
 use crate::verdict::{Composition, Exit, Level, TestOutcome, TestRun, judge, parse_compiler_output};
 
 const COURSE_RULES: &str = include_str!("../../explanations.toml");
@@ -30,7 +31,13 @@ fn compile_error(errors: Vec<Diagnostic>) -> Verdict {
 }
 
 fn failed(name: &str, message: &str) -> TestOutcome {
-    TestOutcome { name: name.to_string(), status: TestStatus::Failed, message: Some(message.to_string()), output: None }
+    TestOutcome {
+        name: name.to_string(),
+        status: TestStatus::Failed,
+        message: Some(message.to_string()),
+        output: None,
+        description: String::new(),
+    }
 }
 
 /// `(id, line, test)` of each explanation, in order.
@@ -410,7 +417,7 @@ fn main() {
 
 /// What rustc 1.95 printed for `PITFALL_2` composed with a hidden test (`code.explanation`, the
 /// long text of `rustc --explain`, left out).
-const PITFALL_2_JSON: &str = r#"{"$message_type":"diagnostic","message":"`RefCell<i32>` cannot be shared between threads safely","code":{"code":"E0277","explanation":null},"level":"error","spans":[{"file_name":"exercises/t/x.rs","byte_start":182,"byte_end":227,"line_start":8,"line_end":10,"column_start":32,"column_end":6,"is_primary":true,"text":[{"text":"    let handle = thread::spawn(move || {","highlight_start":32,"highlight_end":41},{"text":"        *s.borrow_mut() += 1;","highlight_start":1,"highlight_end":30},{"text":"    });","highlight_start":1,"highlight_end":6}],"label":"`RefCell<i32>` cannot be shared between threads safely","suggested_replacement":null,"suggestion_applicability":null,"expansion":null},{"file_name":"exercises/t/x.rs","byte_start":168,"byte_end":181,"line_start":8,"line_end":8,"column_start":18,"column_end":31,"is_primary":false,"text":[{"text":"    let handle = thread::spawn(move || {","highlight_start":18,"highlight_end":31}],"label":"required by a bound introduced by this call","suggested_replacement":null,"suggestion_applicability":null,"expansion":null}],"children":[{"message":"the trait `Sync` is not implemented for `RefCell<i32>`","code":null,"level":"help","spans":[],"children":[],"rendered":null},{"message":"if you want to do aliasing and mutation between multiple threads, use `std::sync::RwLock` instead","code":null,"level":"note","spans":[],"children":[],"rendered":null},{"message":"required for `Arc<RefCell<i32>>` to implement `Send`","code":null,"level":"note","spans":[],"children":[],"rendered":null},{"message":"required because it's used within this closure","code":null,"level":"note","spans":[{"file_name":"exercises/t/x.rs","byte_start":182,"byte_end":189,"line_start":8,"line_end":8,"column_start":32,"column_end":39,"is_primary":true,"text":[{"text":"    let handle = thread::spawn(move || {","highlight_start":32,"highlight_end":39}],"label":null,"suggested_replacement":null,"suggestion_applicability":null,"expansion":null}],"children":[],"rendered":null},{"message":"required by a bound in `spawn`","code":null,"level":"note","spans":[{"file_name":"/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/std/src/thread/functions.rs","byte_start":4571,"byte_end":4686,"line_start":125,"line_end":129,"column_start":1,"column_end":23,"is_primary":true,"text":[],"label":null,"suggested_replacement":null,"suggestion_applicability":null,"expansion":null}],"children":[],"rendered":null}],"rendered":"error[E0277]: `RefCell<i32>` cannot be shared between threads safely\n  --> exercises/t/x.rs:8:32\n   |\n 8 |       let handle = thread::spawn(move || {\n   |  __________________-------------_^\n   | |                  |\n   | |                  required by a bound introduced by this call\n 9 | |         *s.borrow_mut() += 1;\n10 | |     });\n   | |_____^ `RefCell<i32>` cannot be shared between threads safely\n   |\n   = help: the trait `Sync` is not implemented for `RefCell<i32>`\n   = note: if you want to do aliasing and mutation between multiple threads, use `std::sync::RwLock` instead\n   = note: required for `Arc<RefCell<i32>>` to implement `Send`\nnote: required because it's used within this closure\n  --> exercises/t/x.rs:8:32\n   |\n 8 |     let handle = thread::spawn(move || {\n   |                                ^^^^^^^\nnote: required by a bound in `spawn`\n  --> /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/std/src/thread/functions.rs:125:0\n\n"}"#;
+const PITFALL_2_JSON: &str = r#"{"$message_type":"diagnostic","message":"`RefCell<i32>` cannot be shared between threads safely","code":{"code":"E0277","explanation":null},"level":"error","spans":[{"file_name":"<anon>","byte_start":182,"byte_end":227,"line_start":8,"line_end":10,"column_start":32,"column_end":6,"is_primary":true,"text":[{"text":"    let handle = thread::spawn(move || {","highlight_start":32,"highlight_end":41},{"text":"        *s.borrow_mut() += 1;","highlight_start":1,"highlight_end":30},{"text":"    });","highlight_start":1,"highlight_end":6}],"label":"`RefCell<i32>` cannot be shared between threads safely","suggested_replacement":null,"suggestion_applicability":null,"expansion":null},{"file_name":"<anon>","byte_start":168,"byte_end":181,"line_start":8,"line_end":8,"column_start":18,"column_end":31,"is_primary":false,"text":[{"text":"    let handle = thread::spawn(move || {","highlight_start":18,"highlight_end":31}],"label":"required by a bound introduced by this call","suggested_replacement":null,"suggestion_applicability":null,"expansion":null}],"children":[{"message":"the trait `Sync` is not implemented for `RefCell<i32>`","code":null,"level":"help","spans":[],"children":[],"rendered":null},{"message":"if you want to do aliasing and mutation between multiple threads, use `std::sync::RwLock` instead","code":null,"level":"note","spans":[],"children":[],"rendered":null},{"message":"required for `Arc<RefCell<i32>>` to implement `Send`","code":null,"level":"note","spans":[],"children":[],"rendered":null},{"message":"required because it's used within this closure","code":null,"level":"note","spans":[{"file_name":"<anon>","byte_start":182,"byte_end":189,"line_start":8,"line_end":8,"column_start":32,"column_end":39,"is_primary":true,"text":[{"text":"    let handle = thread::spawn(move || {","highlight_start":32,"highlight_end":39}],"label":null,"suggested_replacement":null,"suggestion_applicability":null,"expansion":null}],"children":[],"rendered":null},{"message":"required by a bound in `spawn`","code":null,"level":"note","spans":[{"file_name":"/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/std/src/thread/functions.rs","byte_start":4571,"byte_end":4686,"line_start":125,"line_end":129,"column_start":1,"column_end":23,"is_primary":true,"text":[],"label":null,"suggested_replacement":null,"suggestion_applicability":null,"expansion":null}],"children":[],"rendered":null}],"rendered":"error[E0277]: `RefCell<i32>` cannot be shared between threads safely\n  --> exercises/t/x.rs:8:32\n   |\n 8 |       let handle = thread::spawn(move || {\n   |  __________________-------------_^\n   | |                  |\n   | |                  required by a bound introduced by this call\n 9 | |         *s.borrow_mut() += 1;\n10 | |     });\n   | |_____^ `RefCell<i32>` cannot be shared between threads safely\n   |\n   = help: the trait `Sync` is not implemented for `RefCell<i32>`\n   = note: if you want to do aliasing and mutation between multiple threads, use `std::sync::RwLock` instead\n   = note: required for `Arc<RefCell<i32>>` to implement `Send`\nnote: required because it's used within this closure\n  --> exercises/t/x.rs:8:32\n   |\n 8 |     let handle = thread::spawn(move || {\n   |                                ^^^^^^^\nnote: required by a bound in `spawn`\n  --> /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/std/src/thread/functions.rs:125:0\n\n"}"#;
 
 /// Four threads sharing one `Arc` that is never cloned.
 const MOVED_ARC: &str = "use std::sync::{Arc, Mutex};
@@ -431,7 +438,7 @@ fn main() {
 ";
 
 /// What rustc 1.95 printed for `MOVED_ARC` composed with a hidden test (explanation left out).
-const MOVED_ARC_JSON: &str = r#"{"$message_type":"diagnostic","message":"use of moved value: `counter`","code":{"code":"E0382","explanation":null},"level":"error","spans":[{"file_name":"exercises/t/x.rs","byte_start":140,"byte_end":153,"line_start":7,"line_end":7,"column_start":5,"column_end":18,"is_primary":false,"text":[{"text":"    for _ in 0..4 {","highlight_start":5,"highlight_end":18}],"label":"inside of this loop","suggested_replacement":null,"suggestion_applicability":null,"expansion":{"span":{"file_name":"exercises/t/x.rs","byte_start":140,"byte_end":262,"line_start":7,"line_end":11,"column_start":5,"column_end":6,"is_primary":false,"text":[{"text":"    for _ in 0..4 {","highlight_start":5,"highlight_end":20},{"text":"        handles.push(thread::spawn(move || {","highlight_start":1,"highlight_end":45},{"text":"            *counter.lock().unwrap() += 1;","highlight_start":1,"highlight_end":43},{"text":"        }));","highlight_start":1,"highlight_end":13},{"text":"    }","highlight_start":1,"highlight_end":6}],"label":null,"suggested_replacement":null,"suggestion_applicability":null,"expansion":null},"macro_decl_name":"desugaring of `for` loop","def_site_span":{"file_name":"exercises/t/x.rs","byte_start":0,"byte_end":0,"line_start":1,"line_end":1,"column_start":1,"column_end":1,"is_primary":false,"text":[],"label":null,"suggested_replacement":null,"suggestion_applicability":null,"expansion":null}}},{"file_name":"exercises/t/x.rs","byte_start":191,"byte_end":198,"line_start":8,"line_end":8,"column_start":36,"column_end":43,"is_primary":true,"text":[{"text":"        handles.push(thread::spawn(move || {","highlight_start":36,"highlight_end":43}],"label":"value moved into closure here, in previous iteration of loop","suggested_replacement":null,"suggestion_applicability":null,"expansion":null},{"file_name":"exercises/t/x.rs","byte_start":214,"byte_end":221,"line_start":9,"line_end":9,"column_start":14,"column_end":21,"is_primary":false,"text":[{"text":"            *counter.lock().unwrap() += 1;","highlight_start":14,"highlight_end":21}],"label":"use occurs due to use in closure","suggested_replacement":null,"suggestion_applicability":null,"expansion":null},{"file_name":"exercises/t/x.rs","byte_start":67,"byte_end":74,"line_start":5,"line_end":5,"column_start":9,"column_end":16,"is_primary":false,"text":[{"text":"    let counter = Arc::new(Mutex::new(0));","highlight_start":9,"highlight_end":16}],"label":"move occurs because `counter` has type `Arc<std::sync::Mutex<i32>>`, which does not implement the `Copy` trait","suggested_replacement":null,"suggestion_applicability":null,"expansion":null}],"children":[{"message":"consider cloning the value before moving it into the closure","code":null,"level":"help","spans":[{"file_name":"exercises/t/x.rs","byte_start":164,"byte_end":164,"line_start":8,"line_end":8,"column_start":9,"column_end":9,"is_primary":true,"text":[{"text":"        handles.push(thread::spawn(move || {","highlight_start":9,"highlight_end":9}],"label":null,"suggested_replacement":"let value = counter.clone();\n        ","suggestion_applicability":"MachineApplicable","expansion":null},{"file_name":"exercises/t/x.rs","byte_start":214,"byte_end":221,"line_start":9,"line_end":9,"column_start":14,"column_end":21,"is_primary":true,"text":[{"text":"            *counter.lock().unwrap() += 1;","highlight_start":14,"highlight_end":21}],"label":null,"suggested_replacement":"value","suggestion_applicability":"MachineApplicable","expansion":null}],"children":[],"rendered":null}],"rendered":"error[E0382]: use of moved value: `counter`\n  --> exercises/t/x.rs:8:36\n   |\n 5 |     let counter = Arc::new(Mutex::new(0));\n   |         ------- move occurs because `counter` has type `Arc<std::sync::Mutex<i32>>`, which does not implement the `Copy` trait\n 6 |     let mut handles = Vec::new();\n 7 |     for _ in 0..4 {\n   |     ------------- inside of this loop\n 8 |         handles.push(thread::spawn(move || {\n   |                                    ^^^^^^^ value moved into closure here, in previous iteration of loop\n 9 |             *counter.lock().unwrap() += 1;\n   |              ------- use occurs due to use in closure\n   |\nhelp: consider cloning the value before moving it into the closure\n   |\n 8 ~         let value = counter.clone();\n 9 ~         handles.push(thread::spawn(move || {\n10 ~             *value.lock().unwrap() += 1;\n   |\n\n"}"#;
+const MOVED_ARC_JSON: &str = r#"{"$message_type":"diagnostic","message":"use of moved value: `counter`","code":{"code":"E0382","explanation":null},"level":"error","spans":[{"file_name":"<anon>","byte_start":140,"byte_end":153,"line_start":7,"line_end":7,"column_start":5,"column_end":18,"is_primary":false,"text":[{"text":"    for _ in 0..4 {","highlight_start":5,"highlight_end":18}],"label":"inside of this loop","suggested_replacement":null,"suggestion_applicability":null,"expansion":{"span":{"file_name":"<anon>","byte_start":140,"byte_end":262,"line_start":7,"line_end":11,"column_start":5,"column_end":6,"is_primary":false,"text":[{"text":"    for _ in 0..4 {","highlight_start":5,"highlight_end":20},{"text":"        handles.push(thread::spawn(move || {","highlight_start":1,"highlight_end":45},{"text":"            *counter.lock().unwrap() += 1;","highlight_start":1,"highlight_end":43},{"text":"        }));","highlight_start":1,"highlight_end":13},{"text":"    }","highlight_start":1,"highlight_end":6}],"label":null,"suggested_replacement":null,"suggestion_applicability":null,"expansion":null},"macro_decl_name":"desugaring of `for` loop","def_site_span":{"file_name":"<anon>","byte_start":0,"byte_end":0,"line_start":1,"line_end":1,"column_start":1,"column_end":1,"is_primary":false,"text":[],"label":null,"suggested_replacement":null,"suggestion_applicability":null,"expansion":null}}},{"file_name":"<anon>","byte_start":191,"byte_end":198,"line_start":8,"line_end":8,"column_start":36,"column_end":43,"is_primary":true,"text":[{"text":"        handles.push(thread::spawn(move || {","highlight_start":36,"highlight_end":43}],"label":"value moved into closure here, in previous iteration of loop","suggested_replacement":null,"suggestion_applicability":null,"expansion":null},{"file_name":"<anon>","byte_start":214,"byte_end":221,"line_start":9,"line_end":9,"column_start":14,"column_end":21,"is_primary":false,"text":[{"text":"            *counter.lock().unwrap() += 1;","highlight_start":14,"highlight_end":21}],"label":"use occurs due to use in closure","suggested_replacement":null,"suggestion_applicability":null,"expansion":null},{"file_name":"<anon>","byte_start":67,"byte_end":74,"line_start":5,"line_end":5,"column_start":9,"column_end":16,"is_primary":false,"text":[{"text":"    let counter = Arc::new(Mutex::new(0));","highlight_start":9,"highlight_end":16}],"label":"move occurs because `counter` has type `Arc<std::sync::Mutex<i32>>`, which does not implement the `Copy` trait","suggested_replacement":null,"suggestion_applicability":null,"expansion":null}],"children":[{"message":"consider cloning the value before moving it into the closure","code":null,"level":"help","spans":[{"file_name":"<anon>","byte_start":164,"byte_end":164,"line_start":8,"line_end":8,"column_start":9,"column_end":9,"is_primary":true,"text":[{"text":"        handles.push(thread::spawn(move || {","highlight_start":9,"highlight_end":9}],"label":null,"suggested_replacement":"let value = counter.clone();\n        ","suggestion_applicability":"MachineApplicable","expansion":null},{"file_name":"<anon>","byte_start":214,"byte_end":221,"line_start":9,"line_end":9,"column_start":14,"column_end":21,"is_primary":true,"text":[{"text":"            *counter.lock().unwrap() += 1;","highlight_start":14,"highlight_end":21}],"label":null,"suggested_replacement":"value","suggestion_applicability":"MachineApplicable","expansion":null}],"children":[],"rendered":null}],"rendered":"error[E0382]: use of moved value: `counter`\n  --> exercises/t/x.rs:8:36\n   |\n 5 |     let counter = Arc::new(Mutex::new(0));\n   |         ------- move occurs because `counter` has type `Arc<std::sync::Mutex<i32>>`, which does not implement the `Copy` trait\n 6 |     let mut handles = Vec::new();\n 7 |     for _ in 0..4 {\n   |     ------------- inside of this loop\n 8 |         handles.push(thread::spawn(move || {\n   |                                    ^^^^^^^ value moved into closure here, in previous iteration of loop\n 9 |             *counter.lock().unwrap() += 1;\n   |              ------- use occurs due to use in closure\n   |\nhelp: consider cloning the value before moving it into the closure\n   |\n 8 ~         let value = counter.clone();\n 9 ~         handles.push(thread::spawn(move || {\n10 ~             *value.lock().unwrap() += 1;\n   |\n\n"}"#;
 
 const HIDDEN: &str = "use super::*;\n\n#[test]\nfn runs() {\n    main();\n}\n";
 
@@ -503,13 +510,24 @@ impl Tags {
             self.items.borrow_mut().push(tag.to_string());
 ";
 
-fn test_run(expected: &[&str], log: &str, stdout: &str, exit: Exit) -> TestRun {
+/// A harness report: each `(test, ending, stderr)` in the order they finished.
+fn test_run(records: &[(&str, Ending, &str)], exit: Exit) -> TestRun {
     TestRun {
-        expected: expected.iter().map(|n| format!("__learn_hidden::{n}")).collect(),
-        log: log.to_string(),
-        stdout: stdout.to_string(),
-        stderr: String::new(),
+        report: Report {
+            records: records
+                .iter()
+                .map(|(name, ending, stderr)| Record {
+                    name: name.to_string(),
+                    ending: ending.clone(),
+                    stdout: String::new(),
+                    stderr: stderr.to_string(),
+                    dropped: 0,
+                })
+                .collect(),
+            done: exit != Exit::TimedOut,
+        },
         exit,
+        stderr: String::new(),
         limit: Duration::from_secs(3),
         memory_limit: None,
     }
@@ -517,27 +535,17 @@ fn test_run(expected: &[&str], log: &str, stdout: &str, exit: Exit) -> TestRun {
 
 #[test]
 fn a_refcell_borrow_panic_points_at_the_learners_line() {
-    // The test binary's real stdout for the fixture (the thread id varies from run to run).
-    let stdout = "
-running 1 test
-test __learn_hidden::adds_each_tag_once ... FAILED
-
-failures:
-
----- __learn_hidden::adds_each_tag_once stdout ----
-
-thread '__learn_hidden::adds_each_tag_once' (19634) panicked at exercises/explain/refcell_already_borrowed.rs:16:24:
+    // The test's real stderr for the fixture (the thread id varies from run to run).
+    let stderr = "thread '__learn_hidden::adds_each_tag_once' (19634) panicked at <anon>:16:24:
 RefCell already borrowed
 note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
-
-
-failures:
-    __learn_hidden::adds_each_tag_once
-
-test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
 ";
-    let run = test_run(&["adds_each_tag_once"], "failed __learn_hidden::adds_each_tag_once\n", stdout, Exit::Code(101));
-    let (_, comp) = Composition::compose("exercises/explain/refcell_already_borrowed.rs", TAGS, "#[test]\nfn x() {}\n");
+    let run = test_run(&[("adds_each_tag_once", Ending::Exited(101), stderr)], Exit::Code(0));
+    let (_, comp) = Composition::compose(
+        "exercises/explain/refcell_already_borrowed.rs",
+        TAGS,
+        "#[test]\nfn adds_each_tag_once() {}\n",
+    );
     let v = judge(&run, &comp);
     assert!(matches!(v, Verdict::TestsFailed { .. }), "{v:?}");
     assert_eq!(
@@ -637,20 +645,31 @@ pub struct Bank {
 fn a_timeout_in_code_with_locks_names_the_tests_still_running() {
     // As the grader saw the fixture: `deposits_add_up` passed, `transfer_moves_money` hung.
     let run = test_run(
-        &["deposits_add_up", "transfer_moves_money"],
-        "ok __learn_hidden::deposits_add_up\n",
-        "\nrunning 2 tests\ntest __learn_hidden::deposits_add_up ... ok\n",
-        Exit::TimedOut,
+        &[("deposits_add_up", Ending::Passed, ""), ("transfer_moves_money", Ending::TimedOut, "")],
+        Exit::Code(0),
     );
-    let (_, comp) = Composition::compose("exercises/explain/lock_taken_twice.rs", BANK, "");
+    let hidden = "#[test]\nfn deposits_add_up() {}\n#[test]\nfn transfer_moves_money() {}\n";
+    let (_, comp) = Composition::compose("exercises/explain/lock_taken_twice.rs", BANK, hidden);
     let v = judge(&run, &comp);
     assert_eq!(explained(&v, BANK), [("lock_taken_twice".to_string(), None, Some("transfer_moves_money".to_string()))]);
 
     let v = Verdict::TimedOut {
         limit: Duration::from_secs(3),
         tests: vec![
-            TestOutcome { name: "a".into(), status: TestStatus::Unfinished, message: None, output: None },
-            TestOutcome { name: "b".into(), status: TestStatus::Unfinished, message: None, output: None },
+            TestOutcome {
+                name: "a".into(),
+                status: TestStatus::Unfinished,
+                message: None,
+                output: None,
+                description: String::new(),
+            },
+            TestOutcome {
+                name: "b".into(),
+                status: TestStatus::Unfinished,
+                message: None,
+                output: None,
+                description: String::new(),
+            },
         ],
     };
     let rwlock = "use std::sync::RwLock;\n";
@@ -661,7 +680,13 @@ fn a_timeout_in_code_with_locks_names_the_tests_still_running() {
 fn a_timeout_without_locks_in_the_code_is_not_a_deadlock() {
     let v = Verdict::TimedOut {
         limit: Duration::from_secs(3),
-        tests: vec![TestOutcome { name: "a".into(), status: TestStatus::Unfinished, message: None, output: None }],
+        tests: vec![TestOutcome {
+            name: "a".into(),
+            status: TestStatus::Unfinished,
+            message: None,
+            output: None,
+            description: String::new(),
+        }],
     };
     // tests/fixtures/explain/lock_taken_twice_unrelated.rs waits on a flag; locks named only in
     // comments (an exercise's instructions) or in longer names do not count.
@@ -681,7 +706,13 @@ fn a_timeout_explanation_comes_before_panics_of_the_same_run() {
         limit: Duration::from_secs(3),
         tests: vec![
             failed("first", "panicked at x.rs:1:1:\ncalled `Result::unwrap()` on an `Err` value: PoisonError { .. }"),
-            TestOutcome { name: "second".into(), status: TestStatus::Unfinished, message: None, output: None },
+            TestOutcome {
+                name: "second".into(),
+                status: TestStatus::Unfinished,
+                message: None,
+                output: None,
+                description: String::new(),
+            },
         ],
     };
     assert_eq!(

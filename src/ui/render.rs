@@ -141,9 +141,8 @@ fn test_list(w: &mut dyn Write, s: &Styles, tests: &[TestOutcome], why: &[Explan
             TestStatus::Unfinished => (paint(s.warn, "…"), " (did not finish)"),
         };
         writeln!(w, "  {mark} {}{}", t.name, paint(s.dim, note))?;
-        let shown: Vec<&str> = [t.output.as_deref(), t.message.as_deref()].into_iter().flatten().collect();
-        if !shown.is_empty() {
-            let text = shown.join("\n\n");
+        // What failed first, then what the test printed: a flood of output never hides the message.
+        for text in [t.message.as_deref(), t.output.as_deref()].into_iter().flatten() {
             let lines: Vec<&str> = text.lines().collect();
             for line in lines.iter().take(MESSAGE_LINES) {
                 match line.char_indices().nth(MESSAGE_LINE_CHARS) {
@@ -221,7 +220,13 @@ mod tests {
     }
 
     fn outcome(name: &str, status: TestStatus, message: Option<&str>) -> TestOutcome {
-        TestOutcome { name: name.into(), status, message: message.map(str::to_string), output: None }
+        TestOutcome {
+            name: name.into(),
+            status,
+            message: message.map(str::to_string),
+            output: None,
+            description: String::new(),
+        }
     }
 
     #[test]

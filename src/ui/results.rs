@@ -7,15 +7,15 @@
 //!   "status": "fail",                 // "pass" | "fail" | "error"
 //!   "message": "...",                 // only for "error": compile errors, timeouts, crashes
 //!   "tests": [
-//!     { "name": "quota_zero_refuses", "status": "pass" },
-//!     { "name": "third_call_refused", "status": "fail",
+//!     { "name": "quota_zero_refuses", "test_code": "quota zero refuses", "status": "pass" },
+//!     { "name": "third_call_refused", "test_code": "A third call within the quota is refused.", "status": "fail",
 //!       "message": "with a quota of 2 the third call should be refused",
 //!       "output": "what the test printed" }
 //!   ]
 //! }
 //! ```
 //!
-//! `pass`: every hidden test passed. `fail`: the code compiled and ran, and some tests failed.
+//! Tests are listed in the checks file's order. `pass`: every hidden test passed. `fail`: the code compiled and ran, and some tests failed.
 //! `error`: it did not compile, did not finish in time, or crashed; `message` says which and how
 //! (the compiler's messages, without colours). A test that did not finish has status `error`.
 //! `learn verify --format json` prints a list of these objects, each with an `exercise` field.
@@ -43,6 +43,9 @@ pub struct Results {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TestResult {
     pub name: String,
+    /// What the test checks, in words: its doc comment, or its name spelled out. (The interface's
+    /// field for the test's code; a hidden test's code stays hidden.)
+    pub test_code: String,
     pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -70,7 +73,8 @@ impl Results {
                     TestStatus::Failed => ("fail", t.message.clone()),
                     TestStatus::Unfinished => ("error", Some("did not finish".to_string())),
                 };
-                TestResult { name: t.name.clone(), status, message, output: t.output.clone() }
+                let test_code = if t.description.is_empty() { t.name.replace('_', " ") } else { t.description.clone() };
+                TestResult { name: t.name.clone(), test_code, status, message, output: t.output.clone() }
             })
             .collect();
         let (status, message) = match verdict {
@@ -114,6 +118,7 @@ mod tests {
             status,
             message: message.map(str::to_string),
             output: output.map(str::to_string),
+            description: String::new(),
         }
     }
 
@@ -133,10 +138,12 @@ mod tests {
   "tests": [
     {
       "name": "a",
+      "test_code": "a",
       "status": "pass"
     },
     {
       "name": "b",
+      "test_code": "b",
       "status": "fail",
       "message": "expected 2",
       "output": "debug line"

@@ -1,0 +1,399 @@
+//! The composed crate: the learner's file, the hidden tests and `learn`'s test harness, put together
+//! so that the learner's file cannot change what the tests mean. Pure: text in, text out.
+//!
+//! ```text
+//! pub(crate) mod exercise { <the learner's file, byte for byte>
+//! pub(crate) mod __learn_hidden {
+//! <the hidden tests, with `#[test]` and `#[should_panic]` blanked out>
+//! pub(crate) static __LEARN_TESTS: &[..] = &[("name", name, None), ..];
+//! }
+//! }
+//! <the harness: `fn main` and `mod __learn_harness`, see src/harness/template.rs>
+//! ```
+//!
+//! The learner's file is a module, not the crate root: crate-level attributes (`#![no_main]`,
+//! `#![no_std]`, …) cannot reshape the crate, and the entry point is always the harness. Its lines
+//! keep their numbers (the module opens on line 1), so a diagnostic or panic is mapped back by line:
+//! past [`Composition::learner_lines`] it is hidden code, named by test rather than shown. The text
+//! is given to rustc on stdin and never written to disk, so no `include_str!` can name it. Hidden
+//! tests are read with `syn`: their names, in file order, are the tests that must report back.
+
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+
+/// The module the hidden tests are wrapped in.
+pub const HIDDEN_MODULE: &str = "__learn_hidden";
+/// How rustc names a crate read from stdin, in diagnostics and panic locations.
+pub const STDIN_NAME: &str = "<anon>";
+/// What opens the learner's module, on the learner's first line.
+pub const PREFIX: &str = "pub(crate) mod exercise { ";
+/// The harness appended after the exercise module.
+const HARNESS: &str = include_str!("harness/template.rs");
+
+/// One hidden test, as found in the checks file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HiddenTest {
+    pub name: String,
+    /// The line (in the checks file) of its first attribute.
+    pub line: usize,
+    /// `Some(expected text)` for `#[should_panic]` (empty: any panic).
+    pub should_panic: Option<String>,
+    /// Its doc comment, joined into one paragraph.
+    pub doc: Option<String>,
+}
+
+impl HiddenTest {
+    /// What the test checks, for people: its doc comment, or its name in words.
+    pub fn description(&self) -> String {
+        self.doc.clone().unwrap_or_else(|| self.name.replace('_', " "))
+    }
+}
+
+/// How the learner's file and the hidden tests were put together.
+#[derive(Debug, Clone)]
+pub struct Composition {
+    /// The learner's file as the learner should see it named in messages.
+    pub display_path: String,
+    /// The learner's file's text.
+    pub learner_source: String,
+    /// The number of lines of the composed file that belong to the learner.
+    pub learner_lines: usize,
+    /// The composed line number of the hidden tests' first line.
+    pub hidden_first_line: usize,
+    /// The `#[test]` functions, in file order.
+    pub hidden_tests: Vec<HiddenTest>,
+    /// Why the hidden tests could not be read, if they could not (a course problem).
+    pub hidden_problem: Option<String>,
+}
+
+impl Composition {
+    /// Composes `learner` with `hidden`; returns the composed source and the map of its lines.
+    pub fn compose(display_path: &str, learner: &str, hidden: &str) -> (String, Composition) {
+        let (tests, rewritten, hidden_problem) = match read_hidden_tests(hidden) {
+            Ok((tests, rewritten)) => (tests, rewritten, None),
+            Err(problem) => (Vec::new(), hidden.to_string(), Some(problem)),
+        };
+        let mut text = String::with_capacity(learner.len() + hidden.len() + HARNESS.len() + 256);
+        text.push_str(PREFIX);
+        text.push_str(learner);
+        // The learner's file may end without a newline, or inside a line comment: start afresh.
+        text.push_str("\n#[allow(dead_code, unused_imports)]\npub(crate) mod ");
+        text.push_str(HIDDEN_MODULE);
+        text.push_str(" {\n");
+        let hidden_first_line = text.matches('\n').count() + 1;
+        text.push_str(&rewritten);
+        text.push_str("\npub(crate) static __LEARN_TESTS: &[crate::__learn_harness::Test] = &[\n");
+        for t in &tests {
+            let expected = match &t.should_panic {
+                Some(e) => format!("::std::option::Option::Some({e:?})"),
+                None => "::std::option::Option::None".to_string(),
+            };
+            let _ = writeln!(text, "    ({:?}, {}, {expected}),", t.name, t.name);
+        }
+        text.push_str("];\n}\n}\n");
+        text.push_str(HARNESS);
+        let learner_lines = learner.matches('\n').count() + usize::from(!learner.ends_with('\n'));
+        let composition = Composition {
+            display_path: display_path.to_string(),
+            learner_source: learner.to_string(),
+            learner_lines,
+            hidden_first_line,
+            hidden_tests: tests,
+            hidden_problem,
+        };
+        (text, composition)
+    }
+
+    /// Whether composed `line` belongs to the hidden tests or the harness.
+    pub fn is_hidden(&self, line: usize) -> bool {
+        line > self.learner_lines
+    }
+
+    /// The hidden test whose body holds composed `line`, if any.
+    pub fn hidden_test_at(&self, line: usize) -> Option<&str> {
+        let hidden_line = line.checked_sub(self.hidden_first_line)? + 1;
+        self.hidden_tests.iter().rev().find(|t| t.line <= hidden_line).map(|t| t.name.as_str())
+    }
+
+    /// The hidden tests' full names (`__learn_hidden::name`), in file order.
+    pub fn expected(&self) -> Vec<String> {
+        self.hidden_tests.iter().map(|t| format!("{HIDDEN_MODULE}::{}", t.name)).collect()
+    }
+
+    /// `path:line:col` as the learner should read it: the learner's own path for their lines.
+    pub fn location(&self, file: &str, line: usize, column: usize) -> String {
+        let column = if line == 1 { column.saturating_sub(PREFIX.chars().count()).max(1) } else { column };
+        let file = if file == STDIN_NAME { self.display_path.as_str() } else { file };
+        format!("{file}:{line}:{column}")
+    }
+
+    /// rustc's rendering of a diagnostic about the learner's lines, with the learner's path.
+    pub fn fix_rendered(&self, rendered: &str) -> String {
+        rendered.replace(&format!(" {STDIN_NAME}:"), &format!(" {}:", self.display_path)).replace(PREFIX, "")
+    }
+}
+
+/// The `#[test]` functions of a hidden test file, as `(line of the first attribute, name)`.
+pub fn hidden_test_functions(hidden: &str) -> Vec<(usize, String)> {
+    read_hidden_tests(hidden)
+        .map(|(tests, _)| tests.into_iter().map(|t| (t.line, t.name)).collect())
+        .unwrap_or_default()
+}
+
+/// Reads the hidden tests and returns them with the source rewritten for the harness: `#[test]`
+/// and `#[should_panic]` replaced by spaces (so every line keeps its number and columns).
+fn read_hidden_tests(hidden: &str) -> Result<(Vec<HiddenTest>, String), String> {
+    let file = syn::parse_file(hidden).map_err(|e| {
+        let at = e.span().start();
+        format!("line {}:{}: {e}", at.line, at.column + 1)
+    })?;
+    let mut tests = Vec::new();
+    let mut blank: Vec<(proc_macro2::LineColumn, proc_macro2::LineColumn)> = Vec::new();
+    for item in &file.items {
+        let syn::Item::Fn(f) = item else { continue };
+        if !f.attrs.iter().any(|a| a.path().is_ident("test")) {
+            continue;
+        }
+        let mut should_panic = None;
+        let mut doc = Vec::new();
+        for attr in &f.attrs {
+            let path = attr.path();
+            if path.is_ident("test") {
+                blank.push(span_of(attr));
+            } else if path.is_ident("should_panic") {
+                blank.push(span_of(attr));
+                should_panic = Some(expected_panic(attr));
+            } else if path.is_ident("doc")
+                && let syn::Meta::NameValue(nv) = &attr.meta
+                && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value
+            {
+                doc.push(s.value().trim().to_string());
+            }
+        }
+        let line = f.attrs.iter().map(|a| span_of(a).0.line).min().unwrap_or(1);
+        let doc = doc.join(" ").trim().to_string();
+        tests.push(HiddenTest {
+            name: f.sig.ident.to_string(),
+            line,
+            should_panic,
+            doc: (!doc.is_empty()).then_some(doc),
+        });
+    }
+    Ok((tests, blank_out(hidden, &blank)))
+}
+
+fn span_of(attr: &syn::Attribute) -> (proc_macro2::LineColumn, proc_macro2::LineColumn) {
+    use syn::spanned::Spanned;
+    let span = attr.span();
+    (span.start(), span.end())
+}
+
+/// The text a `#[should_panic]` expects in the panic message (empty: any panic).
+fn expected_panic(attr: &syn::Attribute) -> String {
+    let mut expected = String::new();
+    match &attr.meta {
+        syn::Meta::NameValue(nv) => {
+            if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value {
+                expected = s.value();
+            }
+        }
+        syn::Meta::List(_) => {
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("expected") {
+                    let s: syn::LitStr = meta.value()?.parse()?;
+                    expected = s.value();
+                }
+                Ok(())
+            });
+        }
+        syn::Meta::Path(_) => {}
+    }
+    expected
+}
+
+/// `text` with each `(start, end)` range (lines 1-based, columns in characters) turned into spaces.
+fn blank_out(text: &str, ranges: &[(proc_macro2::LineColumn, proc_macro2::LineColumn)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let n = i + 1;
+        for (col, ch) in line.chars().enumerate() {
+            let inside = ranges.iter().any(|(s, e)| {
+                let after_start = (n, col) >= (s.line, s.column);
+                let before_end = (n, col) < (e.line, e.column);
+                after_start && before_end
+            });
+            out.push(if inside && ch != '\n' { ' ' } else { ch });
+        }
+    }
+    out
+}
+
+/// Crate-level attributes that would reshape the crate the tests are compiled into.
+const SHAPE_ATTRIBUTES: &[&str] = &[
+    "no_main",
+    "no_std",
+    "no_core",
+    "no_implicit_prelude",
+    "cfg",
+    "crate_type",
+    "crate_name",
+    "feature",
+    "test_runner",
+    "reexport_test_harness_main",
+    "no_builtins",
+    "windows_subsystem",
+    "panic_runtime",
+    "needs_panic_runtime",
+];
+
+/// A problem with the learner's file that stops it from being graded, found before compiling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapeProblem {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Inner attributes at the top of the learner's file that change the crate's shape (`#![no_main]`,
+/// `#![no_std]`, `#![cfg(..)]`, …, also inside `#![cfg_attr(..)]`). `None` when the file does not
+/// tokenize (rustc will say why).
+pub fn crate_shape_problems(learner: &str) -> Option<Vec<ShapeProblem>> {
+    let tokens = TokenStream::from_str(learner).ok()?;
+    let mut problems = Vec::new();
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(TokenTree::Punct(hash)) = iter.peek().cloned() {
+        if hash.as_char() != '#' {
+            break;
+        }
+        iter.next();
+        match iter.next() {
+            Some(TokenTree::Punct(bang)) if bang.as_char() == '!' => {}
+            _ => break,
+        }
+        let Some(TokenTree::Group(group)) = iter.next() else { break };
+        if group.delimiter() != Delimiter::Bracket {
+            break;
+        }
+        let line = group.span().start().line;
+        for name in attribute_names(group.stream()) {
+            if SHAPE_ATTRIBUTES.contains(&name.as_str()) {
+                problems.push(ShapeProblem {
+                    line,
+                    message: format!(
+                        "`#![{name}]` changes the shape of the program the hidden tests are compiled into, \
+                         so learn does not grade files that use it: remove it"
+                    ),
+                });
+            }
+        }
+    }
+    Some(problems)
+}
+
+/// The attribute names in an attribute's tokens, looking inside `cfg_attr(predicate, attr, ..)`.
+fn attribute_names(stream: TokenStream) -> Vec<String> {
+    let mut iter = stream.into_iter();
+    let Some(TokenTree::Ident(name)) = iter.next() else { return Vec::new() };
+    let name = name.to_string();
+    if name != "cfg_attr" {
+        return vec![name];
+    }
+    let Some(TokenTree::Group(args)) = iter.next() else { return vec![name] };
+    // Split the arguments at top-level commas; the first is the predicate.
+    let mut parts: Vec<Vec<TokenTree>> = vec![Vec::new()];
+    for t in args.stream() {
+        match &t {
+            TokenTree::Punct(p) if p.as_char() == ',' => parts.push(Vec::new()),
+            _ => parts.last_mut().expect("never empty").push(t),
+        }
+    }
+    parts.into_iter().skip(1).flat_map(|p| attribute_names(p.into_iter().collect())).collect()
+}
+
+/// Whether the learner's file is a balanced sequence of tokens on its own: otherwise its brackets
+/// could close the exercise module early and move the hidden tests.
+pub fn tokenizes(learner: &str) -> bool {
+    TokenStream::from_str(learner).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LEARNER: &str = "use std::cell::RefCell;\n\nfn f() -> u32 {\n    1\n}\n";
+    const HIDDEN: &str = "use super::f;\n\n/// f gives one.\n#[test]\nfn first_test() {\n    ::std::assert_eq!(f(), 1);\n}\n\n#[test]\n#[should_panic(expected = \"boom\")]\nfn second_test() {\n    f();\n}\n";
+
+    #[test]
+    fn composition_keeps_learner_lines_and_maps_hidden_lines_to_tests() {
+        let (text, c) = Composition::compose("exercises/t/x.rs", LEARNER, HIDDEN);
+        assert!(text.starts_with(&format!("{PREFIX}{LEARNER}")));
+        assert_eq!(c.learner_lines, 5);
+        assert_eq!(c.hidden_first_line, 9);
+        assert_eq!(text.lines().nth(c.hidden_first_line - 1), Some("use super::f;"));
+        let names: Vec<(usize, &str)> = c.hidden_tests.iter().map(|t| (t.line, t.name.as_str())).collect();
+        assert_eq!(names, [(3, "first_test"), (9, "second_test")]);
+        assert_eq!(c.hidden_tests[0].doc.as_deref(), Some("f gives one."));
+        assert_eq!(c.hidden_tests[1].should_panic.as_deref(), Some("boom"));
+        assert_eq!(c.hidden_tests[1].description(), "second test");
+        assert!(!c.is_hidden(5));
+        assert!(c.is_hidden(6));
+        assert_eq!(c.hidden_test_at(9 + 4), Some("first_test"));
+        assert_eq!(c.hidden_test_at(9 + 10), Some("second_test"));
+        assert_eq!(c.hidden_test_at(3), None);
+        assert_eq!(c.expected(), ["__learn_hidden::first_test", "__learn_hidden::second_test"]);
+    }
+
+    #[test]
+    fn test_attributes_are_blanked_and_the_table_lists_tests_in_file_order() {
+        let (text, _) = Composition::compose("x.rs", LEARNER, HIDDEN);
+        assert!(!text.contains("#[test]"));
+        assert!(!text.contains("#[should_panic"));
+        assert!(text.contains("(\"first_test\", first_test, ::std::option::Option::None),\n"));
+        assert!(text.contains("(\"second_test\", second_test, ::std::option::Option::Some(\"boom\")),\n"));
+        // Blanking keeps every line where it was.
+        assert_eq!(text.lines().nth(8 + 9).map(str::trim), Some(""));
+        assert_eq!(text.lines().nth(8 + 10).map(str::trim), Some("fn second_test() {"));
+    }
+
+    #[test]
+    fn a_file_without_final_newline_still_counts_its_last_line() {
+        let (text, c) = Composition::compose("x.rs", "fn a() {} // end", "use super::a;");
+        assert_eq!(c.learner_lines, 1);
+        assert!(text.starts_with(&format!("{PREFIX}fn a() {{}} // end\n")));
+    }
+
+    #[test]
+    fn unparsable_hidden_tests_are_a_course_problem() {
+        let (_, c) = Composition::compose("x.rs", LEARNER, "#[test]\nfn broken( {\n");
+        assert!(c.hidden_problem.is_some());
+        assert!(c.hidden_tests.is_empty());
+    }
+
+    #[test]
+    fn crate_shaping_attributes_are_found_also_inside_cfg_attr() {
+        let file =
+            "//! docs\n#![allow(dead_code)]\n#![no_main]\n#![cfg_attr(all(), no_std, allow(unused))]\nfn main() {}\n";
+        let problems = crate_shape_problems(file).unwrap();
+        let found: Vec<(usize, bool)> =
+            problems.iter().map(|p| (p.line, p.message.starts_with("`#![no_main]`"))).collect();
+        assert_eq!(found, [(3, true), (4, false)]);
+        assert!(problems[1].message.starts_with("`#![no_std]`"));
+        assert_eq!(crate_shape_problems("fn main() {}\n#[cfg(test)]\nmod t {}\n"), Some(Vec::new()));
+    }
+
+    #[test]
+    fn unbalanced_files_are_noticed() {
+        assert!(tokenizes("fn a() {}\n"));
+        assert!(!tokenizes("fn a() {} } mod other {\n"));
+        assert!(!tokenizes("fn a() {} /* open"));
+    }
+
+    #[test]
+    fn locations_and_renderings_name_the_learners_file() {
+        let (_, c) = Composition::compose("exercises/t/x.rs", LEARNER, HIDDEN);
+        assert_eq!(c.location(STDIN_NAME, 3, 5), "exercises/t/x.rs:3:5");
+        assert_eq!(c.location(STDIN_NAME, 1, 30), "exercises/t/x.rs:1:4");
+        assert_eq!(c.fix_rendered(" --> <anon>:3:5\n"), " --> exercises/t/x.rs:3:5\n");
+    }
+}

@@ -1,0 +1,255 @@
+// The test harness `learn` compiles after every exercise (see src/harness.rs): standard library
+// only, no `unsafe`, every macro and item named by absolute path so the exercise cannot change what
+// it means. The exercise's code runs only inside the per-test child processes this harness starts.
+
+fn main() {
+    ::std::process::exit(__learn_harness::main(exercise::__learn_hidden::__LEARN_TESTS))
+}
+
+#[doc(hidden)]
+#[allow(dead_code)]
+mod __learn_harness {
+    use ::std::io::{Read as _, Write as _};
+
+    /// A hidden test: its name, its function, and `Some(expected)` when it must panic.
+    pub type Test = (&'static str, fn(), ::std::option::Option<&'static str>);
+
+    const MARK: &str = "\u{1e}learn-test-passed:";
+    /// Most of a child's stream kept, from its start and from its end.
+    const KEEP: usize = 128 * 1024;
+
+    pub fn main(tests: &[Test]) -> i32 {
+        // The secret comes first, before any of the exercise's code can run; stdin is then empty.
+        let mut secret = ::std::string::String::new();
+        if ::std::io::stdin().read_to_string(&mut secret).is_err() {
+            return 2;
+        }
+        let secret = secret.trim().to_string();
+        if secret.len() < 32 {
+            return 2;
+        }
+        let args: ::std::vec::Vec<::std::string::String> = ::std::env::args().collect();
+        match args.get(1).map(|a| a.as_str()) {
+            ::std::option::Option::Some("test") => match args.get(2) {
+                ::std::option::Option::Some(name) => run_one(tests, name, &secret),
+                ::std::option::Option::None => 2,
+            },
+            ::std::option::Option::Some("all") => {
+                let own = args.get(2).cloned().unwrap_or_default();
+                let limit_ms: u64 = args.get(3).and_then(|l| l.parse().ok()).unwrap_or(10_000);
+                supervise(tests, &own, &secret, ::std::time::Duration::from_millis(limit_ms))
+            }
+            _ => 2,
+        }
+    }
+
+    /// Runs one test on a thread named like libtest's, and says it passed only once it has.
+    fn run_one(tests: &[Test], name: &str, secret: &str) -> i32 {
+        let ::std::option::Option::Some(&(_, test, should_panic)) = tests.iter().find(|t| t.0 == name) else {
+            return 3;
+        };
+        // If the supervisor goes (learn was killed), go too: nothing may outlive grading.
+        let parent = ::std::os::unix::process::parent_id();
+        let _ = ::std::thread::Builder::new().name(::std::string::String::from("learn-watchdog")).spawn(move || loop {
+            ::std::thread::sleep(::std::time::Duration::from_millis(20));
+            if ::std::os::unix::process::parent_id() != parent {
+                ::std::process::exit(102);
+            }
+        });
+        let joined = ::std::thread::Builder::new()
+            .name(::std::format!("__learn_hidden::{name}"))
+            .spawn(test)
+            .map(|handle| handle.join());
+        let passed = match (joined, should_panic) {
+            (::std::result::Result::Err(e), _) => {
+                let _ = ::std::writeln!(::std::io::stderr(), "the test could not start a thread: {e}");
+                false
+            }
+            (::std::result::Result::Ok(::std::result::Result::Ok(())), ::std::option::Option::None) => true,
+            (::std::result::Result::Ok(::std::result::Result::Ok(())), ::std::option::Option::Some(_)) => {
+                let _ = ::std::writeln!(::std::io::stderr(), "note: the test was expected to panic, and did not");
+                false
+            }
+            (::std::result::Result::Ok(::std::result::Result::Err(_)), ::std::option::Option::None) => false,
+            (::std::result::Result::Ok(::std::result::Result::Err(payload)), ::std::option::Option::Some(expected)) => {
+                let message = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<::std::string::String>().cloned())
+                    .unwrap_or_default();
+                if message.contains(expected) {
+                    true
+                } else {
+                    let _ = ::std::writeln!(
+                        ::std::io::stderr(),
+                        "note: the panic message did not contain the expected text {expected:?}"
+                    );
+                    false
+                }
+            }
+        };
+        if !passed {
+            ::std::process::exit(101);
+        }
+        let mut out = ::std::io::stdout().lock();
+        let _ = ::std::write!(out, "{MARK}{secret}\n");
+        let _ = out.flush();
+        ::std::process::exit(0)
+    }
+
+    struct Running {
+        name: &'static str,
+        child: ::std::process::Child,
+        stdout: ::std::sync::mpsc::Receiver<(::std::vec::Vec<u8>, u64)>,
+        stderr: ::std::sync::mpsc::Receiver<(::std::vec::Vec<u8>, u64)>,
+    }
+
+    /// Starts every test in a process of its own, all at once, and reports each as it ends, on
+    /// stdout: `SECRET NAME STATUS CODE STDOUT_LEN STDERR_LEN DROPPED`, a newline, then both streams.
+    fn supervise(tests: &[Test], own: &str, secret: &str, limit: ::std::time::Duration) -> i32 {
+        let deadline = ::std::time::Instant::now() + limit;
+        let mut running: ::std::vec::Vec<Running> = ::std::vec::Vec::new();
+        for &(name, _, _) in tests {
+            let spawned = ::std::process::Command::new(own)
+                .arg("test")
+                .arg(name)
+                .stdin(::std::process::Stdio::piped())
+                .stdout(::std::process::Stdio::piped())
+                .stderr(::std::process::Stdio::piped())
+                .spawn();
+            let mut child = match spawned {
+                ::std::result::Result::Ok(child) => child,
+                ::std::result::Result::Err(e) => {
+                    let text = ::std::format!("the test could not be started: {e}");
+                    report(secret, name, "error", 0, b"", text.as_bytes(), 0);
+                    continue;
+                }
+            };
+            if let ::std::option::Option::Some(mut stdin) = child.stdin.take() {
+                let _ = stdin.write_all(secret.as_bytes());
+            }
+            let stdout = keep(child.stdout.take());
+            let stderr = keep(child.stderr.take());
+            running.push(Running { name, child, stdout, stderr });
+        }
+        while !running.is_empty() {
+            let now = ::std::time::Instant::now();
+            let mut i = 0;
+            while i < running.len() {
+                let status = running[i].child.try_wait();
+                let timed_out = now >= deadline;
+                match status {
+                    ::std::result::Result::Ok(::std::option::Option::None) if !timed_out => {
+                        i += 1;
+                        continue;
+                    }
+                    _ => {}
+                }
+                let mut done = running.swap_remove(i);
+                if timed_out && !::std::matches!(status, ::std::result::Result::Ok(::std::option::Option::Some(_))) {
+                    let _ = done.child.kill();
+                    let _ = done.child.wait();
+                    let (out, out_dropped) = collect(&done.stdout);
+                    let (err, err_dropped) = collect(&done.stderr);
+                    report(secret, done.name, "timeout", 0, &out, &err, out_dropped + err_dropped);
+                    continue;
+                }
+                let (mut out, out_dropped) = collect(&done.stdout);
+                let (err, err_dropped) = collect(&done.stderr);
+                let (status, code) = match status {
+                    ::std::result::Result::Ok(::std::option::Option::Some(s)) => {
+                        use ::std::os::unix::process::ExitStatusExt as _;
+                        match (s.code(), s.signal()) {
+                            (::std::option::Option::Some(c), _) => ("exit", c),
+                            (::std::option::Option::None, ::std::option::Option::Some(sig)) => ("signal", sig),
+                            _ => ("exit", -1),
+                        }
+                    }
+                    _ => ("exit", -1),
+                };
+                let mark = ::std::format!("{MARK}{secret}\n");
+                let passed = status == "exit" && code == 0 && strip(&mut out, mark.as_bytes());
+                let status = if passed { "pass" } else { status };
+                report(secret, done.name, status, code, &out, &err, out_dropped + err_dropped);
+            }
+            if !running.is_empty() {
+                ::std::thread::sleep(::std::time::Duration::from_millis(1));
+            }
+        }
+        let mut out = ::std::io::stdout().lock();
+        let _ = ::std::write!(out, "{secret} done\n");
+        let _ = out.flush();
+        0
+    }
+
+    /// Removes the last occurrence of `mark` from `bytes`; whether it was there.
+    fn strip(bytes: &mut ::std::vec::Vec<u8>, mark: &[u8]) -> bool {
+        let found = bytes.windows(mark.len()).rposition(|w| w == mark);
+        if let ::std::option::Option::Some(at) = found {
+            bytes.drain(at..at + mark.len());
+            return true;
+        }
+        false
+    }
+
+    /// Reads a child's stream on a thread, keeping its first and last `KEEP` bytes.
+    fn keep<R: ::std::io::Read + ::std::marker::Send + 'static>(
+        pipe: ::std::option::Option<R>,
+    ) -> ::std::sync::mpsc::Receiver<(::std::vec::Vec<u8>, u64)> {
+        let (tx, rx) = ::std::sync::mpsc::channel();
+        let ::std::option::Option::Some(mut pipe) = pipe else {
+            let _ = tx.send((::std::vec::Vec::new(), 0));
+            return rx;
+        };
+        ::std::thread::spawn(move || {
+            let mut head: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
+            let mut tail: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
+            let mut dropped: u64 = 0;
+            let mut buf = [0u8; 8192];
+            loop {
+                match pipe.read(&mut buf) {
+                    ::std::result::Result::Ok(0) | ::std::result::Result::Err(_) => break,
+                    ::std::result::Result::Ok(n) => {
+                        let mut chunk = &buf[..n];
+                        let room = KEEP.saturating_sub(head.len()).min(chunk.len());
+                        head.extend_from_slice(&chunk[..room]);
+                        chunk = &chunk[room..];
+                        tail.extend_from_slice(chunk);
+                        // Trimmed in large steps: this code is compiled without optimizations.
+                        if tail.len() > 2 * KEEP {
+                            let cut = tail.len() - KEEP;
+                            tail.drain(..cut);
+                            dropped += cut as u64;
+                        }
+                    }
+                }
+            }
+            if tail.len() > KEEP {
+                let cut = tail.len() - KEEP;
+                tail.drain(..cut);
+                dropped += cut as u64;
+            }
+            head.extend(tail);
+            let _ = tx.send((head, dropped));
+        });
+        rx
+    }
+
+    /// What a finished child wrote; a grandchild holding the pipe open is not waited for long.
+    fn collect(rx: &::std::sync::mpsc::Receiver<(::std::vec::Vec<u8>, u64)>) -> (::std::vec::Vec<u8>, u64) {
+        rx.recv_timeout(::std::time::Duration::from_millis(200)).unwrap_or_default()
+    }
+
+    fn report(secret: &str, name: &str, status: &str, code: i32, out: &[u8], err: &[u8], dropped: u64) {
+        let mut stdout = ::std::io::stdout().lock();
+        let _ = ::std::write!(
+            stdout,
+            "{secret} {name} {status} {code} {} {} {dropped}\n",
+            out.len(),
+            err.len()
+        );
+        let _ = stdout.write_all(out);
+        let _ = stdout.write_all(err);
+        let _ = stdout.flush();
+    }
+}
