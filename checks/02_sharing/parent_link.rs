@@ -101,11 +101,13 @@ fn a_parent_keeps_its_children_alive() {
     let kept: bool = watch_ana.upgrade().is_some();
     ::std::assert!(kept, "home still exists, so its child ana should too: the links downwards own the children");
     let names: Vec<String> = home.children().iter().map(|child| child.name.clone()).collect();
-    ::std::assert_eq!(names, ::std::vec!["ana".to_string(), "ben".to_string()], "home should still list both children");
+    let expected_names: Vec<String> = ::std::vec!["ana".to_string(), "ben".to_string()];
+    ::std::assert_eq!(names, expected_names, "home should still list both children");
     let paths: Vec<String> = home.children().iter().map(|child| child.path()).collect();
+    let expected_paths: Vec<String> = ::std::vec!["home/ana".to_string(), "home/ben".to_string()];
     ::std::assert_eq!(
         paths,
-        ::std::vec!["home/ana".to_string(), "home/ben".to_string()],
+        expected_paths,
         "the children should still find home as their parent"
     );
 }

@@ -24,9 +24,10 @@ fn visits_are_numbered_from_one() {
     let before: u64 = counter.total();
     ::std::assert_eq!(before, 0, "a new counter has counted no visit");
     let numbers: Vec<u64> = (0..3).map(|_| counter.hit()).collect();
+    let expected: Vec<u64> = ::std::vec![1, 2, 3];
     ::std::assert_eq!(
         numbers,
-        ::std::vec![1, 2, 3],
+        expected,
         "the first visit is number 1, the second 2, the third 3 (`fetch_add` returns the value from before \
          the addition)"
     );
