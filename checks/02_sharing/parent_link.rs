@@ -70,7 +70,11 @@ fn children_do_not_own_their_parent() {
          parent that own it make a reference cycle (see “Cycles and Weak”)"
     );
     let watchers: usize = Rc::weak_count(&home);
-    ::std::assert_eq!(watchers, 3, "each of the three children should point at home with a `Weak` made by `Rc::downgrade`");
+    ::std::assert_eq!(
+        watchers,
+        3,
+        "each of the three children should point at home with a `Weak` made by `Rc::downgrade`"
+    );
 }
 
 /// A folder kept after its parents are dropped reports no parent instead of keeping them alive.
@@ -105,9 +109,5 @@ fn a_parent_keeps_its_children_alive() {
     ::std::assert_eq!(names, expected_names, "home should still list both children");
     let paths: Vec<String> = home.children().iter().map(|child| child.path()).collect();
     let expected_paths: Vec<String> = ::std::vec!["home/ana".to_string(), "home/ben".to_string()];
-    ::std::assert_eq!(
-        paths,
-        expected_paths,
-        "the children should still find home as their parent"
-    );
+    ::std::assert_eq!(paths, expected_paths, "the children should still find home as their parent");
 }

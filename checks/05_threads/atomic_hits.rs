@@ -55,7 +55,11 @@ fn eight_threads_at_once_lose_no_visit() {
     let mut numbers: Vec<u64> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
     numbers.sort_unstable();
     let lowest: u64 = numbers[0];
-    ::std::assert_eq!(lowest, 1, "the first visit is number 1 (`fetch_add` returns the value from before the addition)");
+    ::std::assert_eq!(
+        lowest,
+        1,
+        "the first visit is number 1 (`fetch_add` returns the value from before the addition)"
+    );
     numbers.dedup();
     let distinct: usize = numbers.len();
     ::std::assert_eq!(

@@ -23,8 +23,8 @@ fn within<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
         Err(RecvTimeoutError::Timeout) => ::std::panic!(
             "`resolve` did not return within 1 s: it called `write()` while its own read guard was still \
              alive, and a write lock waits for every reader to leave, this thread included, so the thread \
-             waits for itself. End the read guard before asking for the write lock (see “A read guard blocks \
-             your own write”)"
+             waits for itself. End the read guard before asking for the write lock \
+             (see “A read guard blocks your own write”)"
         ),
         Err(RecvTimeoutError::Disconnected) => ::std::panic!("`resolve` panicked: see the message above"),
     }

@@ -16,7 +16,7 @@
 // New here: `fetch_add` — adds in one indivisible step and returns the value from before the addition.
 // New here: `load` — reads the current value.
 // New here: `swap` — stores a new value in one step and returns the old one.
-// New here: `Ordering::Relaxed` — the ordering argument every atomic call takes; a lone counter needs no stronger one.
+// New here: `Ordering::Relaxed` — the memory ordering every atomic call takes; enough for a lone counter.
 
 use std::sync::Mutex;
 use std::thread;

@@ -16,8 +16,8 @@
 //
 // New here: `OnceLock::get` — the value if one was stored, else `None`.
 // New here: `OnceLock::set` — stores a value if the lock is still empty (else hands it back in an `Err`).
-// New here: `OnceLock::get_or_init` — returns the value, running the given closure first if there is none; only one thread ever runs it, the others wait.
-// New here: `LazyLock` — a value built by its closure on first use (often a `static`); `OnceLock` plus the closure in one type.
+// New here: `OnceLock::get_or_init` — the value, running the closure first if empty; one runs it, others wait.
+// New here: `LazyLock` — a value its closure builds on first use (often a `static`): OnceLock and closure in one.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

@@ -58,10 +58,11 @@ fn main() {
     // Alice sends 30 to Bob while Bob sends 10 to Alice. Each transfer dawdles a moment between
     // its two locks, so both are likely to hold one lock when they ask for the other.
     let dawdle = || thread::sleep(Duration::from_millis(50));
-    let handles: Vec<thread::JoinHandle<bool>> = [(Arc::clone(&alice), Arc::clone(&bob), 30), (Arc::clone(&bob), Arc::clone(&alice), 10)]
-        .into_iter()
-        .map(|(from, to, amount)| thread::spawn(move || transfer(&from, &to, amount, dawdle)))
-        .collect();
+    let handles: Vec<thread::JoinHandle<bool>> =
+        [(Arc::clone(&alice), Arc::clone(&bob), 30), (Arc::clone(&bob), Arc::clone(&alice), 10)]
+            .into_iter()
+            .map(|(from, to, amount)| thread::spawn(move || transfer(&from, &to, amount, dawdle)))
+            .collect();
 
     // Give them half a second, then look.
     thread::sleep(Duration::from_millis(500));

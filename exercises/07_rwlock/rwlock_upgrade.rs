@@ -15,7 +15,7 @@
 // another thread missing the same host can store its own answer in it. So after taking the
 // write lock, look again before inserting: every caller must get the same address for a host.
 //
-// New here: `entry(key).or_insert(value)` — on a `HashMap`: the value already stored under `key`, or else `value`, stored now; one look, one step.
+// New here: `entry(key).or_insert(value)` — on a `HashMap`: what is under `key`, or else `value`, stored now.
 
 use std::collections::HashMap;
 use std::sync::RwLock;

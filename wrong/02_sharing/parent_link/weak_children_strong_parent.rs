@@ -10,11 +10,7 @@ struct Folder {
 
 impl Folder {
     fn new(name: &str) -> Rc<Folder> {
-        Rc::new(Folder {
-            name: name.to_string(),
-            parent: RefCell::new(None),
-            children: RefCell::new(Vec::new()),
-        })
+        Rc::new(Folder { name: name.to_string(), parent: RefCell::new(None), children: RefCell::new(Vec::new()) })
     }
 
     /// Puts `child` in `parent`'s list of children and points `child` back at `parent`.

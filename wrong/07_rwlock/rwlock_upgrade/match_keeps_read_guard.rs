@@ -1,4 +1,4 @@
-// wrong: matches on the read guard's lookup, and the guard lives through the whole `match`, so `write()` in the `None` arm waits for it
+// wrong: a `match` on the read guard keeps it alive in every arm, so `write()` in the `None` arm waits for it
 use std::collections::HashMap;
 use std::sync::RwLock;
 

@@ -1,4 +1,4 @@
-// wrong: ends the read guard before writing but stores its own address without looking again, overwriting another thread's
+// wrong: ends the read guard, then stores its own address without looking again, overwriting another thread's
 use std::collections::HashMap;
 use std::sync::RwLock;
 
