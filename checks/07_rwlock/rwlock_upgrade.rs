@@ -8,7 +8,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// How long a call may take before the test calls it stuck.
-const STUCK_AFTER: Duration = Duration::from_secs(1);
+const STUCK_AFTER: Duration = Duration::from_secs(2);
 
 /// Runs `work` on a thread of its own and returns its result, failing the test if it does not
 /// return within `STUCK_AFTER`.
@@ -21,7 +21,7 @@ fn within<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
     match result.recv_timeout(STUCK_AFTER) {
         Ok(value) => value,
         Err(RecvTimeoutError::Timeout) => ::std::panic!(
-            "`resolve` did not return within 1 s: it called `write()` while its own read guard was still \
+            "`resolve` did not return within 2 s: it called `write()` while its own read guard was still \
              alive, and a write lock waits for every reader to leave, this thread included, so the thread \
              waits for itself. End the read guard before asking for the write lock \
              (see “A read guard blocks your own write”)"

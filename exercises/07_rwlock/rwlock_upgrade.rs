@@ -7,7 +7,7 @@
 // `resolve` below reads, and on a miss calls `write()`... while its own read guard `known` is
 // still alive. A write lock waits until every reader has left, and one of those readers is this
 // very thread, which will never leave: it waits for itself. No error, no panic, the call just
-// never returns (the tests give it one second). In TypeScript you would simply go on from
+// never returns (the tests give it two seconds). In TypeScript you would simply go on from
 // reading the map to writing it; in Rust the lock you are reading under has to end first.
 // Reread “A read guard blocks your own write”.
 //
