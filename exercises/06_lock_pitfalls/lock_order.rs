@@ -2,8 +2,8 @@
 //
 // Every `Account` has its own `Mutex`, so transfers between different accounts never wait for
 // each other. A transfer locks both of its accounts and keeps both locks until it is done, so
-// the balance check and the move happen as one step and nobody ever sees the money missing
-// from both sides or on both sides.
+// the balance check and the move happen as one step, and nobody ever sees the money gone from
+// one account but not yet in the other.
 //
 // `transfer` locks `from`, then `to`. Now let Alice send to Bob while Bob sends to Alice: the
 // first transfer holds Alice's lock and waits for Bob's, the second holds Bob's lock and waits
