@@ -1,0 +1,110 @@
+use super::Settings;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::Duration;
+
+/// A loader that counts its calls, takes `delay_ms` and returns `host` as the "host" setting.
+fn counting_loader(
+    calls: &Arc<AtomicUsize>,
+    host: &'static str,
+    delay_ms: u64,
+) -> impl Fn() -> HashMap<String, String> + Send + Sync + 'static {
+    let calls = Arc::clone(calls);
+    move || {
+        calls.fetch_add(1, Ordering::SeqCst);
+        thread::sleep(Duration::from_millis(delay_ms));
+        HashMap::from([("host".to_string(), host.to_string()), ("port".to_string(), "5432".to_string())])
+    }
+}
+
+/// Nothing is loaded until a setting is asked for, and the first question loads once.
+#[test]
+fn loads_on_first_use_not_before() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let settings = Settings::new(counting_loader(&calls, "db.local", 0));
+    let before: usize = calls.load(Ordering::SeqCst);
+    ::std::assert_eq!(before, 0, "creating the settings should not load them: loading waits for the first use");
+    let host: Option<&str> = settings.get("host");
+    let expected: Option<&str> = Some("db.local");
+    ::std::assert_eq!(host, expected, "the host setting comes from the loader");
+    let after: usize = calls.load(Ordering::SeqCst);
+    ::std::assert_eq!(after, 1, "the first question should run the loader once");
+}
+
+/// Later calls on the same thread reuse the first load: same map, no new load.
+#[test]
+fn later_calls_reuse_the_first_load() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let settings = Settings::new(counting_loader(&calls, "db.local", 0));
+    let first: &HashMap<String, String> = settings.all();
+    let first_at: usize = ::std::ptr::from_ref(first) as usize;
+    for _ in 0..5 {
+        let port: Option<&str> = settings.get("port");
+        let expected: Option<&str> = Some("5432");
+        ::std::assert_eq!(port, expected, "the port setting comes from the loader");
+        let again: &HashMap<String, String> = settings.all();
+        let again_at: usize = ::std::ptr::from_ref(again) as usize;
+        ::std::assert_eq!(again_at, first_at, "every call to `all` should return the one map that was loaded");
+    }
+    let loads: usize = calls.load(Ordering::SeqCst);
+    ::std::assert_eq!(loads, 1, "six questions, but the settings should be loaded only once");
+}
+
+/// Eight threads asking at the same moment make the loader run exactly once, and all see its map.
+#[test]
+fn eight_threads_asking_at_once_load_once() {
+    const THREADS: usize = 8;
+    let calls = Arc::new(AtomicUsize::new(0));
+    // The load is slow, so a thread that checks while another one loads finds nothing stored yet.
+    let settings = Settings::new(counting_loader(&calls, "db.local", 300));
+    let start = Barrier::new(THREADS);
+    let seen: Vec<(usize, Option<String>)> = thread::scope(|scope| {
+        let handles: Vec<thread::ScopedJoinHandle<'_, (usize, Option<String>)>> = (0..THREADS)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait(); // all eight ask together
+                    let map: &HashMap<String, String> = settings.all();
+                    let host: Option<&str> = settings.get("host");
+                    (::std::ptr::from_ref(map) as usize, host.map(str::to_string))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let loads: usize = calls.load(Ordering::SeqCst);
+    ::std::assert_eq!(
+        loads,
+        1,
+        "the loader ran {loads} times for 8 threads asking at once, and should run once: between a check \
+         (`get()` finds nothing) and a separate `set`, other threads check too and load as well. \
+         `get_or_init` checks and loads as one step and makes the others wait for that one load (see \
+         “Initializing once: OnceLock and LazyLock”)"
+    );
+    let first_at: usize = seen[0].0;
+    let same_map: bool = seen.iter().all(|(at, _)| *at == first_at);
+    ::std::assert!(same_map, "all eight threads should get a reference to the same loaded map");
+    let hosts_right: bool = seen.iter().all(|(_, host)| host.as_deref() == Some("db.local"));
+    ::std::assert!(hosts_right, "all eight threads should see the host setting \"db.local\"");
+}
+
+/// Two `Settings` each load from their own loader: nothing is shared between them.
+#[test]
+fn each_settings_loads_its_own() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let main_db = Settings::new(counting_loader(&calls, "db.local", 0));
+    let backup_db = Settings::new(counting_loader(&calls, "backup.local", 0));
+    let first: Option<&str> = main_db.get("host");
+    let second: Option<&str> = backup_db.get("host");
+    let want_first: Option<&str> = Some("db.local");
+    let want_second: Option<&str> = Some("backup.local");
+    ::std::assert_eq!(first, want_first, "the first settings load from their own loader");
+    ::std::assert_eq!(
+        second,
+        want_second,
+        "the second settings should load from their own loader too, not reuse a value stored for everyone"
+    );
+    let loads: usize = calls.load(Ordering::SeqCst);
+    ::std::assert_eq!(loads, 2, "two settings, one load each");
+}

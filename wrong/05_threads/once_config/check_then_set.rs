@@ -1,0 +1,50 @@
+// wrong: checks `get()` and then calls `set` as two steps, so threads asking at once all load
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::thread;
+use std::time::Duration;
+
+type Map = HashMap<String, String>;
+
+struct Settings {
+    load: Box<dyn Fn() -> Map + Send + Sync>,
+    loaded: OnceLock<Map>,
+}
+
+impl Settings {
+    /// Settings that will come from `load`, called when they are first needed.
+    fn new(load: impl Fn() -> Map + Send + Sync + 'static) -> Self {
+        Settings { load: Box::new(load), loaded: OnceLock::new() }
+    }
+
+    /// Every setting. The first call loads them; every later call returns the same map.
+    fn all(&self) -> &Map {
+        if let Some(map) = self.loaded.get() {
+            return map;
+        }
+        let map = (self.load)();
+        let _ = self.loaded.set(map);
+        self.loaded.get().unwrap()
+    }
+
+    /// One setting, if it exists.
+    fn get(&self, key: &str) -> Option<&str> {
+        self.all().get(key).map(String::as_str)
+    }
+}
+
+fn main() {
+    let settings = Settings::new(|| {
+        println!("  (loading the settings...)");
+        thread::sleep(Duration::from_millis(100));
+        HashMap::from([("host".to_string(), "db.local".to_string()), ("port".to_string(), "5432".to_string())])
+    });
+    // Four request threads ask at about the same moment; count the "loading" lines.
+    thread::scope(|scope| {
+        for request in 1..=4 {
+            let settings = &settings;
+            scope.spawn(move || println!("request {request} connects to {:?}", settings.get("host")));
+        }
+    });
+    println!("port: {:?}", settings.get("port"));
+}
