@@ -17,6 +17,7 @@ pub mod error;
 pub mod explain;
 pub mod grader;
 pub mod harness;
+pub mod lint;
 pub mod parallel;
 pub mod progress;
 pub mod runner;

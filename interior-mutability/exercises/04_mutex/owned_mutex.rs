@@ -1,0 +1,68 @@
+// owned_mutex: a job board set up alone, shared while running, unwrapped at the end.
+//
+// A `JobBoard` lives through three phases:
+//   1. setup: one owner fills it through `jobs_mut(&mut self)`;
+//   2. running: worker threads share `&JobBoard` and call `add`, which locks;
+//   3. done: `finish(self)` consumes the board and returns the list.
+//
+// In phases 1 and 3 you hold `&mut` or the board itself: the borrow checker
+// guarantees nobody else can reach the Mutex, so there is no one to wait for.
+// Locking anyway costs time, and worse, a `MutexGuard` is a borrow that ends
+// when the guard drops, so you can neither return a reference through it nor
+// move the data out of it. `Mutex` has accessors for exactly this situation.
+//
+// TODO: fix `jobs_mut` and `finish` without calling `lock()`.
+
+use std::sync::Mutex;
+use std::thread;
+
+#[derive(Debug, PartialEq)] // deliberately not Clone: jobs are moved, never copied
+struct Job {
+    id: u32,
+    title: String,
+}
+
+struct JobBoard {
+    jobs: Mutex<Vec<Job>>,
+}
+
+impl JobBoard {
+    fn new() -> Self {
+        JobBoard {
+            jobs: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn jobs_mut(&mut self) -> &mut Vec<Job> {
+        &mut self.jobs.lock().unwrap() // TODO
+    }
+
+    fn add(&self, job: Job) {
+        self.jobs.lock().unwrap().push(job);
+    }
+
+    fn finish(self) -> Vec<Job> {
+        let guard = self.jobs.lock().unwrap(); // TODO
+        *guard
+    }
+}
+
+fn main() {
+    let mut board = JobBoard::new();
+    board.jobs_mut().push(Job {
+        id: 1,
+        title: "resize images".into(),
+    });
+    thread::scope(|scope| {
+        let board = &board;
+        scope.spawn(move || {
+            board.add(Job {
+                id: 2,
+                title: "send emails".into(),
+            })
+        });
+    });
+    for job in board.finish() {
+        println!("#{} {}", job.id, job.title);
+    }
+}

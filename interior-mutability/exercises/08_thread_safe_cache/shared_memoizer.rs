@@ -1,0 +1,61 @@
+// shared_memoizer: one memoizer for many threads.
+//
+// A memoizer wraps a slow function and remembers every answer, so each key is computed
+// only once. `get` takes `&self` although it fills the cache, thanks to interior mutability.
+//
+// This version was written for one thread (`RefCell` and `Cell`). Now several worker threads
+// should share ONE memoizer through an `Arc`, and the compiler refuses (error E0277, in `main`).
+// Make it thread-safe, and keep the two promises that `get` makes today:
+//   * a key that is already cached is never computed again (`misses` counts the computations);
+//   * nothing is borrowed (soon: locked) while the slow function runs, so other threads can
+//     use the cache meanwhile.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::thread;
+
+struct Memoizer<F> {
+    func: F,
+    // TODO: neither of these two may be shared between threads.
+    known: RefCell<HashMap<u64, u64>>,
+    misses: Cell<u64>,
+}
+
+impl<F: Fn(u64) -> u64> Memoizer<F> {
+    fn new(func: F) -> Self {
+        Memoizer { func, known: RefCell::new(HashMap::new()), misses: Cell::new(0) }
+    }
+
+    fn get(&self, key: u64) -> u64 {
+        // TODO: the same three steps, with thread-safe containers.
+        // 1. Look it up; the borrow ends with this statement, before any computing starts.
+        let cached = self.known.borrow().get(&key).copied();
+        if let Some(value) = cached {
+            return value;
+        }
+        // 2. Compute with nothing borrowed.
+        self.misses.set(self.misses.get() + 1);
+        let value = (self.func)(key);
+        // 3. Store the answer.
+        self.known.borrow_mut().insert(key, value);
+        value
+    }
+
+    fn misses(&self) -> u64 {
+        self.misses.get()
+    }
+}
+
+fn main() {
+    let memo = Arc::new(Memoizer::new(|n: u64| n * n + 1));
+    let warm: Vec<u64> = (1..=3).map(|n| memo.get(n)).collect();
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let memo = Arc::clone(&memo);
+            thread::spawn(move || (1..=3).map(|n| memo.get(n)).sum::<u64>())
+        })
+        .collect();
+    let sums: Vec<u64> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    println!("warm-up {warm:?}, worker sums {sums:?}, computations: {}", memo.misses());
+}

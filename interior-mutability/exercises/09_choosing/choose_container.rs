@@ -1,0 +1,70 @@
+// choose_container: five small types, each storing its state the wrong way for how it
+// is used (the doc comment above each type says how; the hidden tests use it exactly so).
+// For each one, ask: does it cross threads? Is the value `Copy`? Is it read far more often
+// than written? Does anybody really need to change it through a shared `&`, or does its one
+// owner have `&mut` anyway? Then pick the lightest tool that fits: a plain field with
+// `&mut self`, `Cell`, `RefCell`, `Arc<Mutex<_>>` or `Arc<RwLock<_>>`.
+// Change fields, bodies and receivers (`&self`/`&mut self`); keep names and return types.
+// (In TypeScript all five would simply be fields. In Rust the choice is part of the type.)
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Page-view counter on the UI thread; many widgets hold a `&Visits` and call `record`.
+#[derive(Default)]
+struct Visits { count: u32 } // TODO: pick the container
+impl Visits {
+    fn record(&self) { self.count += 1; }
+    fn total(&self) -> u32 { self.count }
+}
+
+/// Undo history on the UI thread; many widgets hold a `&History` and push to it.
+#[derive(Default)]
+struct History { entries: Vec<String> } // TODO: pick the container
+impl History {
+    fn push(&self, entry: &str) { self.entries.push(entry.to_string()); }
+    fn last(&self) -> Option<String> { self.entries.last().cloned() }
+}
+
+/// A playlist that only its one owner edits; readers borrow the tracks as a plain slice.
+#[derive(Default)]
+struct Playlist { tracks: RefCell<Vec<String>> } // TODO: pick the container
+impl Playlist {
+    fn add(&self, track: &str) { self.tracks.borrow_mut().push(track.to_string()); }
+    fn tracks(&self) -> &[String] { &self.tracks.borrow() }
+}
+
+/// Running total; every worker thread gets its own clone of the handle and adds to it.
+#[derive(Clone, Default)]
+struct Totals { sum: Rc<RefCell<u64>> } // TODO: pick the container
+impl Totals {
+    fn add(&self, n: u64) { *self.sum.borrow_mut() += n; }
+    fn get(&self) -> u64 { *self.sum.borrow() }
+}
+
+/// Equalizer bands shared by threads: audio threads read them for every buffer and must
+/// never wait for one another; the UI thread changes a band once in a while.
+#[derive(Clone)]
+struct Equalizer { bands: Rc<RefCell<Vec<i8>>> } // TODO: pick the container
+impl Equalizer {
+    fn new(bands: Vec<i8>) -> Self { Equalizer { bands: Rc::new(RefCell::new(bands)) } }
+    /// Runs `f` on the bands, or returns `None` at once if they cannot be read right now.
+    fn try_read<R>(&self, f: impl FnOnce(&[i8]) -> R) -> Option<R> {
+        self.bands.try_borrow().ok().map(|bands| f(&bands))
+    }
+    fn set_band(&self, index: usize, gain: i8) { self.bands.borrow_mut()[index] = gain; }
+}
+
+fn main() {
+    let (visits, history) = (Visits::default(), History::default());
+    visits.record();
+    history.push("typed hello");
+    let mut playlist = Playlist::default();
+    playlist.add("intro.mp3");
+    let (totals, eq) = (Totals::default(), Equalizer::new(vec![0, 2, -1]));
+    let (worker_totals, ui_eq) = (totals.clone(), eq.clone());
+    let worker = std::thread::spawn(move || (worker_totals.add(5), ui_eq.set_band(0, 4)));
+    worker.join().unwrap();
+    println!("{} visit(s), last action {:?}, tracks {:?}", visits.total(), history.last(), playlist.tracks());
+    println!("total {}, bands {:?}", totals.get(), eq.try_read(|bands| bands.to_vec()));
+}
