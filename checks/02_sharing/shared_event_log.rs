@@ -59,18 +59,6 @@ fn each_logger_holds_its_own_rc() {
     ::std::assert_eq!(with_two, 3, "with two loggers alive, the log should have 3 owners: `log` plus one per logger");
 }
 
-/// A logger keeps working after the caller's own handle is gone: it owns its share.
-#[test]
-fn a_logger_outlives_the_callers_handle() {
-    let log: Rc<RefCell<Vec<String>>> = new_log();
-    let auth = make_logger(&log, "auth");
-    let watcher: Rc<RefCell<Vec<String>>> = Rc::clone(&log);
-    drop(log);
-    auth("still here");
-    let got: Vec<String> = entries(&watcher);
-    ::std::assert_eq!(got, strings(&["[auth] still here"]), "the logger's own handle keeps the log alive and writable");
-}
-
 /// Dropping a logger gives its handle back.
 #[test]
 fn dropping_a_logger_gives_back_its_handle() {
