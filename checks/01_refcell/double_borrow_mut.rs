@@ -14,8 +14,10 @@ fn completing_a_task_moves_it_from_open_to_done() {
     ::std::assert!(done_ok, "completing an open task should return true");
     let open: Vec<String> = board.open();
     let done: Vec<String> = board.done();
-    ::std::assert_eq!(open, strings(&["a", "c"]), "\"b\" should no longer be open");
-    ::std::assert_eq!(done, strings(&["b"]), "\"b\" should now be in done");
+    let expected_open: Vec<String> = strings(&["a", "c"]);
+    ::std::assert_eq!(open, expected_open, "\"b\" should no longer be open");
+    let expected_done: Vec<String> = strings(&["b"]);
+    ::std::assert_eq!(done, expected_done, "\"b\" should now be in done");
 }
 
 /// One completion writes one history entry naming the task, with one write guard at a time.
@@ -25,7 +27,8 @@ fn completing_a_task_writes_one_history_entry() {
     board.complete("deploy");
     let history: Vec<String> = board.history();
     ::std::assert_eq!(history.len(), 1, "one completed task should leave exactly one history entry");
-    ::std::assert!(history[0].contains("deploy"), "the history entry should mention the task, got {:?}", history[0]);
+    let entry: String = history.first().cloned().unwrap_or_default();
+    ::std::assert!(entry.contains("deploy"), "the history entry should mention the task, got {entry:?}");
 }
 
 /// Completing a task that is not open returns false and changes nothing.
@@ -37,7 +40,8 @@ fn completing_an_unknown_task_changes_nothing() {
     let open: Vec<String> = board.open();
     let done: Vec<String> = board.done();
     let history: Vec<String> = board.history();
-    ::std::assert_eq!(open, strings(&["a"]), "open tasks should be unchanged");
+    let expected_open: Vec<String> = strings(&["a"]);
+    ::std::assert_eq!(open, expected_open, "open tasks should be unchanged");
     ::std::assert!(done.is_empty(), "nothing should have been moved to done");
     ::std::assert!(history.is_empty(), "a refused completion should not be logged");
 }
@@ -52,7 +56,8 @@ fn a_task_cannot_be_completed_twice() {
     ::std::assert!(!second, "the second completion of the same task should be refused");
     let done: Vec<String> = board.done();
     let history: Vec<String> = board.history();
-    ::std::assert_eq!(done, strings(&["a"]), "the task should appear in done only once");
+    let expected_done: Vec<String> = strings(&["a"]);
+    ::std::assert_eq!(done, expected_done, "the task should appear in done only once");
     ::std::assert_eq!(history.len(), 1, "only the successful completion should be logged");
 }
 
@@ -79,9 +84,11 @@ fn several_completions_through_shared_references_keep_order() {
     let done: Vec<String> = board.done();
     let history: Vec<String> = board.history();
     ::std::assert!(open.is_empty(), "all three tasks were completed, so none should be open");
-    ::std::assert_eq!(done, strings(&["three", "one", "two"]), "done should list tasks in completion order");
+    let expected_done: Vec<String> = strings(&["three", "one", "two"]);
+    ::std::assert_eq!(done, expected_done, "done should list tasks in completion order");
     ::std::assert_eq!(history.len(), 3, "three completions should leave three history entries");
     for (entry, task) in history.iter().zip(["three", "one", "two"]) {
-        ::std::assert!(entry.contains(task), "history entry {entry:?} should mention {task:?}, in completion order");
+        let mentioned: bool = entry.contains(task);
+        ::std::assert!(mentioned, "history entry {entry:?} should mention {task:?}, in completion order");
     }
 }

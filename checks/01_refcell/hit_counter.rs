@@ -14,7 +14,8 @@ fn the_map_lives_in_a_refcell() {
     let cell: &RefCell<HashMap<String, u32>> = &counter.hits;
     counter.record("/");
     let stored: Option<u32> = cell.borrow().get("/").copied();
-    ::std::assert_eq!(stored, Some(1), "record should write the visit into the map inside `hits`");
+    let expected_stored: Option<u32> = Some(1);
+    ::std::assert_eq!(stored, expected_stored, "record should write the visit into the map inside `hits`");
 }
 
 /// A page that was never visited has 0 hits, and a new counter totals 0.

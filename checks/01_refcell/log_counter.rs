@@ -54,8 +54,9 @@ fn count_can_be_read_between_logs() {
     let logger = Logger::new();
     let reader: &Logger = &logger;
     let writer: &Logger = &logger;
-    for expected in 1..=5u32 {
+    for round in 1..=5u32 {
         writer.log("tick");
+        let expected: u32 = round;
         let count: u32 = reader.count();
         ::std::assert_eq!(
             count, expected,

@@ -28,9 +28,10 @@ fn quota_zero_refuses_the_first_call() {
 fn quota_two_allows_two_calls_then_refuses_the_third() {
     let limiter = RateLimiter::new(2);
     let results: [bool; 3] = [limiter.try_acquire(), limiter.try_acquire(), limiter.try_acquire()];
+    let expected_results: [bool; 3] = [true, true, false];
     ::std::assert_eq!(
         results,
-        [true, true, false],
+        expected_results,
         "two permits then a refusal; if every call is granted, the count is going down in a copy, not in the cell"
     );
 }
@@ -64,9 +65,10 @@ fn two_clients_sharing_one_limiter_draw_from_the_same_quota() {
     let web: &RateLimiter = &limiter;
     let mobile: &RateLimiter = &limiter;
     let results: [bool; 5] = [web.try_acquire(), mobile.try_acquire(), web.try_acquire(), mobile.try_acquire(), web.try_acquire()];
+    let expected_results: [bool; 5] = [true, true, true, false, false];
     ::std::assert_eq!(
         results,
-        [true, true, true, false, false],
+        expected_results,
         "both clients share a quota of 3, so the fourth and fifth calls should be refused"
     );
 }

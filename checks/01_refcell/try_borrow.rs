@@ -13,10 +13,12 @@ fn record_stores_events_when_nothing_else_is_borrowing() {
     let shared: &Recorder = &recorder;
     let first: bool = shared.record("a");
     let second: bool = shared.record("b");
-    ::std::assert!(first && second, "recording while the cell is free should return true");
+    ::std::assert!(first, "recording while the cell is free should return true");
+    ::std::assert!(second, "recording while the cell is free should return true");
     let events: Vec<String> = recorder.events();
     let skipped: u32 = recorder.skipped();
-    ::std::assert_eq!(events, strings(&["a", "b"]), "both events should be stored in order");
+    let expected_events: Vec<String> = strings(&["a", "b"]);
+    ::std::assert_eq!(events, expected_events, "both events should be stored in order");
     ::std::assert_eq!(skipped, 0, "nothing should be skipped when no replay is running");
 }
 
@@ -27,9 +29,11 @@ fn record_during_replay_is_skipped_instead_of_panicking() {
     recorder.record("first");
     let mut results: Vec<bool> = Vec::new();
     recorder.replay(|_| results.push(recorder.record("during replay")));
-    ::std::assert_eq!(results, ::std::vec![false], "a record call made during a replay should return false");
+    let expected_results: Vec<bool> = ::std::vec![false];
+    ::std::assert_eq!(results, expected_results, "a record call made during a replay should return false");
     let events: Vec<String> = recorder.events();
-    ::std::assert_eq!(events, strings(&["first"]), "an event recorded during a replay should not be stored");
+    let expected_events: Vec<String> = strings(&["first"]);
+    ::std::assert_eq!(events, expected_events, "an event recorded during a replay should not be stored");
 }
 
 /// While the test itself holds a read guard on `events`, `record` skips and counts.
@@ -74,7 +78,8 @@ fn recording_works_again_after_the_replay_ends() {
     ::std::assert!(stored, "once the replay is over, record should succeed again");
     let events: Vec<String> = recorder.events();
     let skipped: u32 = recorder.skipped();
-    ::std::assert_eq!(events, strings(&["a", "b"]), "only the events recorded outside the replay should be stored");
+    let expected_events: Vec<String> = strings(&["a", "b"]);
+    ::std::assert_eq!(events, expected_events, "only the events recorded outside the replay should be stored");
     ::std::assert_eq!(skipped, 1, "exactly one event was recorded during the replay");
 }
 
@@ -87,5 +92,6 @@ fn replay_sees_every_recorded_event_in_order() {
     }
     let mut seen: Vec<String> = Vec::new();
     recorder.replay(|event| seen.push(event.to_string()));
-    ::std::assert_eq!(seen, strings(&["open", "type", "save"]), "replay should visit all events in the order they were recorded");
+    let expected_seen: Vec<String> = strings(&["open", "type", "save"]);
+    ::std::assert_eq!(seen, expected_seen, "replay should visit all events in the order they were recorded");
 }

@@ -20,9 +20,10 @@ fn entries_from_both_loggers_keep_call_order() {
     db("query 1");
     auth("logout");
     let got: Vec<String> = entries(&log);
+    let expected_got: Vec<String> = strings(&["[auth] login", "[db] query 1", "[auth] logout"]);
     ::std::assert_eq!(
         got,
-        strings(&["[auth] login", "[db] query 1", "[auth] logout"]),
+        expected_got,
         "both loggers should append to the same log, in the order they were called"
     );
 }
@@ -87,9 +88,10 @@ fn log_is_readable_after_loggers_are_dropped() {
         }
     }
     let got: Vec<String> = entries(&log);
+    let expected_got: Vec<String> = strings(&["[auth] ready", "[db] ready"]);
     ::std::assert_eq!(
         got,
-        strings(&["[auth] ready", "[db] ready"]),
+        expected_got,
         "entries written by loggers must stay in the log after the loggers are gone"
     );
 }

@@ -13,7 +13,8 @@ fn the_fields_are_cells() {
     let error: Option<String> = conn.take_last_error();
     ::std::assert!(!connected, "a new connection should not be connected yet");
     ::std::assert_eq!(retries, 0, "a new connection should have 0 retries");
-    ::std::assert_eq!(error, None, "a new connection should have no error");
+    let expected_error: Option<String> = None;
+    ::std::assert_eq!(error, expected_error, "a new connection should have no error");
 }
 
 /// Failures reported through two shared references add up.
@@ -71,7 +72,10 @@ fn last_error_is_handed_out_once_and_keeps_only_the_newest() {
     let left: Option<String> = shared.take_last_error();
     shared.record_failure("dns lookup failed");
     let next: Option<String> = shared.take_last_error();
-    ::std::assert_eq!(newest.as_deref(), Some("connection refused"), "take_last_error should return the most recent failure reason");
-    ::std::assert_eq!(left, None, "a second take_last_error should find nothing left: `take` leaves `None` behind");
-    ::std::assert_eq!(next.as_deref(), Some("dns lookup failed"), "a new failure should store a new error to take");
+    let expected_newest: Option<&str> = Some("connection refused");
+    ::std::assert_eq!(newest.as_deref(), expected_newest, "take_last_error should return the most recent failure reason");
+    let expected_left: Option<String> = None;
+    ::std::assert_eq!(left, expected_left, "a second take_last_error should find nothing left: `take` leaves `None` behind");
+    let expected_next: Option<&str> = Some("dns lookup failed");
+    ::std::assert_eq!(next.as_deref(), expected_next, "a new failure should store a new error to take");
 }

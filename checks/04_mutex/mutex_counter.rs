@@ -35,8 +35,9 @@ impl Gate {
     fn check(&self, threads: usize) {
         let calls: usize = self.calls.load(Ordering::SeqCst);
         let lonely: bool = self.lonely.load(Ordering::SeqCst);
+        let expected_calls: usize = threads;
         ::std::assert_eq!(
-            calls, threads,
+            calls, expected_calls,
             "each of the {threads} threads should call `on_start` once; the counting has to happen on threads you spawn (see “Arc and Mutex together”)"
         );
         ::std::assert!(

@@ -45,9 +45,10 @@ fn jobs_mut_does_not_lock() {
         let _ = tx.send(len);
     });
     let got: Option<usize> = rx.recv_timeout(Duration::from_secs(2)).ok();
+    let expected_got: Option<usize> = Some(1);
     ::std::assert_eq!(
         got,
-        Some(1),
+        expected_got,
         "jobs_mut waited for the lock: with `&mut self` nobody else can hold it, so use `Mutex::get_mut` instead of `lock()` (see “Exclusive access needs no lock”)"
     );
 }
@@ -65,9 +66,10 @@ fn finish_does_not_lock() {
         let _ = tx.send(ids(&jobs));
     });
     let got: Option<Vec<u32>> = rx.recv_timeout(Duration::from_secs(2)).ok();
+    let expected_got: Option<Vec<u32>> = Some(::std::vec![1, 2]);
     ::std::assert_eq!(
         got,
-        Some(::std::vec![1, 2]),
+        expected_got,
         "finish waited for the lock: it owns the board, so use `Mutex::into_inner` instead of `lock()` (see “Exclusive access needs no lock”)"
     );
 }
@@ -82,15 +84,19 @@ fn finish_returns_the_jobs_in_order() {
     shared.add(job(3, "deploy"));
     let jobs: Vec<Job> = board.finish();
     let titles: Vec<String> = jobs.iter().map(|j| j.title.clone()).collect();
-    ::std::assert_eq!(ids(&jobs), ::std::vec![1, 2, 3], "finish should hand back every job, in the order they were added");
-    ::std::assert_eq!(titles, ::std::vec!["build".to_string(), "test".to_string(), "deploy".to_string()], "the jobs should keep their titles");
+    let got: Vec<u32> = ids(&jobs);
+    let expected_got: Vec<u32> = ::std::vec![1, 2, 3];
+    ::std::assert_eq!(got, expected_got, "finish should hand back every job, in the order they were added");
+    let expected_titles: Vec<String> = ::std::vec!["build".to_string(), "test".to_string(), "deploy".to_string()];
+    ::std::assert_eq!(titles, expected_titles, "the jobs should keep their titles");
 }
 
 /// A board with no jobs finishes with an empty list.
 #[test]
 fn finish_on_an_empty_board_is_empty() {
     let jobs: Vec<Job> = JobBoard::new().finish();
-    ::std::assert!(jobs.is_empty(), "a board with no jobs should finish with an empty list");
+    let empty: bool = jobs.is_empty();
+    ::std::assert!(empty, "a board with no jobs should finish with an empty list");
 }
 
 /// Filled alone, shared by threads through `add`, then finished: every job is there.
@@ -113,7 +119,9 @@ fn board_filled_alone_then_shared_by_threads_then_finished() {
     let jobs: Vec<Job> = board.finish();
     let all: Vec<u32> = ids(&jobs);
     ::std::assert_eq!(all.len(), 23, "3 setup jobs plus 4 workers x 5 jobs should give 23 jobs");
-    ::std::assert_eq!(all[..3].to_vec(), ::std::vec![0, 1, 2], "the setup jobs were added before any worker started, so they come first");
+    let setup: Vec<u32> = all.iter().take(3).copied().collect();
+    let expected_setup: Vec<u32> = ::std::vec![0, 1, 2];
+    ::std::assert_eq!(setup, expected_setup, "the setup jobs were added before any worker started, so they come first");
     let mut worker_ids: Vec<u32> = all[3..].to_vec();
     worker_ids.sort();
     let expected: Vec<u32> = (1..=4u32).flat_map(|w| (0..5).map(move |n| w * 100 + n)).collect();

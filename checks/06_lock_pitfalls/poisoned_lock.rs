@@ -26,9 +26,10 @@ fn finished_list_survives_a_crashed_worker() {
     tally.update(|done| done.push("a".to_string()));
     crash_while_holding_lock(&tally, "b");
     let finished: Vec<String> = tally.finished();
+    let expected_finished: Vec<String> = ::std::vec!["a".to_string(), "b".to_string()];
     ::std::assert_eq!(
         finished,
-        ::std::vec!["a".to_string(), "b".to_string()],
+        expected_finished,
         "after a worker crashed holding the lock, finished() should still return the list, including what it pushed: take the guard out of the PoisonError"
     );
 }

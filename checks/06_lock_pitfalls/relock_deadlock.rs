@@ -55,9 +55,10 @@ fn the_lock_is_held_from_check_to_update() {
     ledger.deposit("alice", 100);
     let mut locked_during_audit: Option<bool> = None;
     ledger.transfer("alice", "bob", 100, || locked_during_audit = Some(ledger.balances.try_lock().is_err()));
+    let expected_locked_during_audit: Option<bool> = Some(true);
     ::std::assert_eq!(
         locked_during_audit,
-        Some(true),
+        expected_locked_during_audit,
         "between the balance check and the update the ledger was unlocked: check and update must happen under one guard (see “Check and act under one lock”)"
     );
 }
@@ -71,7 +72,7 @@ fn a_competing_transfer_waits_until_the_first_is_done() {
     let mut competitor: Option<bool> = None;
     thread::scope(|scope| {
         let (tx, rx) = mpsc::channel::<bool>();
-        let first = ledger.transfer("alice", "bob", 100, || {
+        let first: bool = ledger.transfer("alice", "bob", 100, || {
             let ledger = &ledger;
             scope.spawn(move || {
                 let _ = tx.send(ledger.transfer("alice", "carol", 100, || {}));
@@ -81,12 +82,14 @@ fn a_competing_transfer_waits_until_the_first_is_done() {
         ::std::assert!(first, "alice has 100, so the first transfer should be accepted");
         competitor = rx.recv_timeout(Duration::from_secs(3)).ok();
     });
+    let expected_finished_early: Option<bool> = Some(false);
     ::std::assert_eq!(
         finished_early,
-        Some(false),
+        expected_finished_early,
         "another transfer got in between the balance check and the update: keep the one guard alive from the check to the update (see “Check and act under one lock”)"
     );
-    ::std::assert_eq!(competitor, Some(false), "alice's 100 went to bob, so the competing transfer should be refused");
+    let expected_competitor: Option<bool> = Some(false);
+    ::std::assert_eq!(competitor, expected_competitor, "alice's 100 went to bob, so the competing transfer should be refused");
     let alice: i64 = ledger.balance("alice");
     ::std::assert_eq!(alice, 0, "alice should end at 0, never below");
 }

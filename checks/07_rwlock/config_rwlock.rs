@@ -19,9 +19,12 @@ fn get_returns_initial_values_and_none_for_unknown_keys() {
     let host: Option<String> = store.get("host");
     let port: Option<String> = store.get("port");
     let missing: Option<String> = store.get("missing");
-    ::std::assert_eq!(host.as_deref(), Some("localhost"), "host was created as \"localhost\"");
-    ::std::assert_eq!(port.as_deref(), Some("8080"), "port was created as \"8080\"");
-    ::std::assert_eq!(missing, None, "a key that was never set should give None");
+    let expected_host: Option<&str> = Some("localhost");
+    ::std::assert_eq!(host.as_deref(), expected_host, "host was created as \"localhost\"");
+    let expected_port: Option<&str> = Some("8080");
+    ::std::assert_eq!(port.as_deref(), expected_port, "port was created as \"8080\"");
+    let expected_missing: Option<String> = None;
+    ::std::assert_eq!(missing, expected_missing, "a key that was never set should give None");
 }
 
 /// `set` replaces and adds values that readers then see.
@@ -32,8 +35,10 @@ fn set_changes_what_readers_see() {
     store.set("mode", "debug");
     let port: Option<String> = store.get("port");
     let mode: Option<String> = store.get("mode");
-    ::std::assert_eq!(port.as_deref(), Some("9090"), "set should replace an existing value");
-    ::std::assert_eq!(mode.as_deref(), Some("debug"), "set should add a new key");
+    let expected_port: Option<&str> = Some("9090");
+    ::std::assert_eq!(port.as_deref(), expected_port, "set should replace an existing value");
+    let expected_mode: Option<&str> = Some("debug");
+    ::std::assert_eq!(mode.as_deref(), expected_mode, "set should add a new key");
 }
 
 /// While one read guard is held, `try_read` lets a second reader in.
@@ -50,7 +55,8 @@ fn second_reader_gets_in_while_a_snapshot_is_held() {
     let host: String = snapshot["host"].clone();
     let port: Option<String> = second.map(|s| s["port"].clone());
     ::std::assert_eq!(host, "localhost", "the first snapshot should see host = localhost");
-    ::std::assert_eq!(port.as_deref(), Some("8080"), "the second snapshot should see port = 8080");
+    let expected_port: Option<&str> = Some("8080");
+    ::std::assert_eq!(port.as_deref(), expected_port, "the second snapshot should see port = 8080");
 }
 
 /// A reader on another thread gets in while this thread holds a snapshot.
@@ -60,9 +66,10 @@ fn reader_on_another_thread_shares_the_lock() {
     let snapshot: RwLockReadGuard<'_, Map> = store.read();
     let seen_by_other_thread: Option<String> =
         thread::scope(|s| s.spawn(|| store.try_read().map(|settings| settings["host"].clone())).join().unwrap());
+    let expected_seen_by_other_thread: Option<&str> = Some("localhost");
     ::std::assert_eq!(
         seen_by_other_thread.as_deref(),
-        Some("localhost"),
+        expected_seen_by_other_thread,
         "a reader on another thread should get in while this thread holds a snapshot"
     );
     let port: String = snapshot["port"].clone();
@@ -82,7 +89,8 @@ fn writer_waits_for_readers_to_finish() {
     ::std::assert!(!during, "a writer must not get in while a reader holds a snapshot");
     ::std::assert_eq!(port_during, "8080", "the snapshot must not change while it is held");
     ::std::assert!(after, "once the snapshot is dropped, the writer should get in");
-    ::std::assert_eq!(port.as_deref(), Some("1"), "the write should now be visible");
+    let expected_port: Option<&str> = Some("1");
+    ::std::assert_eq!(port.as_deref(), expected_port, "the write should now be visible");
 }
 
 /// `try_read` answers at once, with `None`, while a writer holds the lock.
@@ -97,9 +105,10 @@ fn try_read_does_not_wait_for_a_writer() {
     });
     let answer: Option<bool> = rx.recv_timeout(Duration::from_secs(2)).ok();
     drop(writer);
+    let expected_answer: Option<bool> = Some(false);
     ::std::assert_eq!(
         answer,
-        Some(false),
+        expected_answer,
         "while a writer holds the lock, try_read should return None at once instead of waiting (see “Trying without waiting”)"
     );
     let after: bool = store.try_read().is_some();
@@ -120,6 +129,7 @@ fn write_from_one_thread_is_seen_by_reader_threads() {
         .collect();
     for reader in readers {
         let seen: Option<String> = reader.join().unwrap();
-        ::std::assert_eq!(seen.as_deref(), Some("2"), "every reader thread should see the value written by the writer thread");
+        let expected_seen: Option<&str> = Some("2");
+        ::std::assert_eq!(seen.as_deref(), expected_seen, "every reader thread should see the value written by the writer thread");
     }
 }

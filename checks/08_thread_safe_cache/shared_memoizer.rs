@@ -33,7 +33,8 @@ fn cached_keys_are_not_recomputed_by_other_threads() {
         .collect();
     for worker in workers {
         let got: Vec<u64> = worker.join().unwrap();
-        ::std::assert_eq!(got, ::std::vec![1, 4, 9, 16, 25], "every thread should get the squares of 1..=5");
+        let expected_got: Vec<u64> = ::std::vec![1, 4, 9, 16, 25];
+        ::std::assert_eq!(got, expected_got, "every thread should get the squares of 1..=5");
     }
     let misses: u64 = memo.misses();
     ::std::assert_eq!(
@@ -58,7 +59,8 @@ fn threads_share_results_through_a_plain_reference() {
     let misses: u64 = memo.misses();
     let two: u64 = memo.get(2);
     let misses_after: u64 = memo.misses();
-    ::std::assert_eq!(results, ::std::vec![100, 101, 102, 103], "each thread should get func(i) = i + 100");
+    let expected_results: Vec<u64> = ::std::vec![100, 101, 102, 103];
+    ::std::assert_eq!(results, expected_results, "each thread should get func(i) = i + 100");
     ::std::assert_eq!(misses, 4, "four different keys should mean four computations");
     ::std::assert_eq!(two, 102, "a key computed by another thread should now come from the cache");
     ::std::assert_eq!(misses_after, 4, "reading a cached key must not count as a computation");
@@ -102,5 +104,6 @@ fn no_lock_is_held_while_the_function_runs() {
         "two computations for different keys should be able to run at the same time; one of them waited 2 s for \
          the other to start, so `get` holds a lock while calling the function (see “Computing outside the lock”)"
     );
-    ::std::assert_eq!(results, ::std::vec![20, 40], "the results should be func(10) = 20 and func(20) = 40");
+    let expected_results: Vec<u64> = ::std::vec![20, 40];
+    ::std::assert_eq!(results, expected_results, "the results should be func(10) = 20 and func(20) = 40");
 }

@@ -28,8 +28,10 @@ fn history_is_pushed_through_a_refcell() {
     editor.push("type a");
     toolbar.push("bold");
     let last: Option<String> = editor.last();
-    ::std::assert_eq!(empty, None, "a new history should have no last entry");
-    ::std::assert_eq!(last.as_deref(), Some("bold"), "the last entry should be the most recent push");
+    let expected_empty: Option<String> = None;
+    ::std::assert_eq!(empty, expected_empty, "a new history should have no last entry");
+    let expected_last: Option<&str> = Some("bold");
+    ::std::assert_eq!(last.as_deref(), expected_last, "the last entry should be the most recent push");
 }
 
 /// `Playlist` has one owner: a plain `Vec<String>` changed through `&mut self`, lent as a slice.
@@ -42,7 +44,8 @@ fn playlist_lends_its_tracks_as_a_plain_slice() {
     let first: &[String] = playlist.tracks();
     let second: &[String] = playlist.tracks();
     let names: Vec<String> = first.to_vec();
-    ::std::assert_eq!(names, ::std::vec!["intro.mp3".to_string(), "theme.mp3".to_string()], "tracks() should list the tracks in the order they were added");
+    let expected_names: Vec<String> = ::std::vec!["intro.mp3".to_string(), "theme.mp3".to_string()];
+    ::std::assert_eq!(names, expected_names, "tracks() should list the tracks in the order they were added");
     ::std::assert_eq!(first.len(), second.len(), "two plain borrows of the tracks should see the same list");
 }
 
@@ -83,9 +86,10 @@ fn equalizer_change_from_ui_thread_is_seen_by_audio_threads() {
         .collect();
     for reader in audio {
         let seen: Option<i8> = reader.join().unwrap();
+        let expected_seen: Option<i8> = Some(6);
         ::std::assert_eq!(
             seen,
-            Some(6),
+            expected_seen,
             "with nobody writing, an audio thread should be able to read band 1, which the UI thread set to 6"
         );
     }
@@ -100,9 +104,10 @@ fn audio_threads_read_the_equalizer_at_the_same_time() {
         // While this thread is still reading, a second audio thread tries to read too.
         thread::spawn(move || other.try_read(|bands| bands[2])).join().unwrap()
     });
+    let expected_seen: Option<Option<i8>> = Some(Some(3));
     ::std::assert_eq!(
         seen,
-        Some(Some(3)),
+        expected_seen,
         "while one audio thread is reading the bands, a second one should be let in as well, not turned away (readers share the lock)"
     );
 }
