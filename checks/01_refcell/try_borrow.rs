@@ -27,8 +27,24 @@ fn record_stores_events_when_nothing_else_is_borrowing() {
 fn record_during_replay_is_skipped_instead_of_panicking() {
     let recorder = Recorder::new();
     recorder.record("first");
+    // Counts panics on this thread, even ones caught before they reach the test.
+    let panics = ::std::sync::Arc::new(::std::sync::atomic::AtomicUsize::new(0));
+    let me = ::std::thread::current().id();
+    let previous = ::std::panic::take_hook();
+    let seen = ::std::sync::Arc::clone(&panics);
+    ::std::panic::set_hook(::std::boxed::Box::new(move |info| {
+        if ::std::thread::current().id() == me {
+            seen.fetch_add(1, ::std::sync::atomic::Ordering::SeqCst);
+        }
+        previous(info);
+    }));
     let mut results: Vec<bool> = Vec::new();
     recorder.replay(|_| results.push(recorder.record("during replay")));
+    let panicked: usize = panics.load(::std::sync::atomic::Ordering::SeqCst);
+    ::std::assert_eq!(
+        panicked, 0,
+        "record should ask the cell first (`try_borrow_mut`) instead of letting `borrow_mut()` panic and catching the panic"
+    );
     let expected_results: Vec<bool> = ::std::vec![false];
     ::std::assert_eq!(results, expected_results, "a record call made during a replay should return false");
     let events: Vec<String> = recorder.events();
