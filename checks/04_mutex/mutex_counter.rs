@@ -1,7 +1,8 @@
 use super::count_in_parallel;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
 
 // A meeting point for `on_start`: each caller waits (at most 2 s) until `parties` threads are
 // inside at the same time. Only threads that really run at once can all get through in time.
@@ -65,6 +66,44 @@ fn start_three() {
 static UNUSED: Gate = Gate::new();
 fn start_unused() {
     UNUSED.arrive(1);
+}
+
+// For `the_counter_grows_while_the_threads_run`: the last of the eight threads to arrive waits
+// (at most 2 s) inside `on_start` until the other seven have added their 1000 each to the shared
+// counter. That only happens if each thread adds to the counter itself while it runs.
+static WATCHED: OnceLock<Arc<Mutex<u64>>> = OnceLock::new();
+static GROWN: Gate = Gate::new();
+static LAST: AtomicUsize = AtomicUsize::new(0);
+static NOT_GROWN: AtomicBool = AtomicBool::new(false);
+fn start_watched() {
+    GROWN.arrive(8);
+    if LAST.fetch_add(1, Ordering::SeqCst) != 7 {
+        return;
+    }
+    let counter = WATCHED.get().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while *counter.lock().unwrap() < 7000 {
+        if Instant::now() > deadline {
+            NOT_GROWN.store(true, Ordering::SeqCst);
+            return;
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Each thread adds to the shared counter itself, while the others are still running.
+#[test]
+fn the_counter_grows_while_the_threads_run() {
+    let counter: Arc<Mutex<u64>> = Arc::new(Mutex::new(0));
+    let _ = WATCHED.set(Arc::clone(&counter));
+    let returned: u64 = count_in_parallel(&counter, 8, 1000, start_watched);
+    GROWN.check(8);
+    let not_grown: bool = NOT_GROWN.load(Ordering::SeqCst);
+    ::std::assert!(
+        !not_grown,
+        "while one thread was still starting, the other seven had not added anything to the counter: each thread should add its 1s to the shared `Arc<Mutex<u64>>` itself, under the lock (see “Arc and Mutex together”)"
+    );
+    ::std::assert_eq!(returned, 8000, "count_in_parallel should return 8000");
 }
 
 /// Eight threads run at once and their 8 x 1000 increments all land in the shared `Arc<Mutex<u64>>`.
