@@ -98,7 +98,7 @@ fn an_explanation_sits_right_under_the_diagnostic_it_explains() {
     let next_error = run.stdout[error + 1..].find("error[").map_or(usize::MAX, |i| i + error + 1);
     assert!(error < why && why < next_error, "{}", run.stdout);
     let unwrapped = run.stdout.replace("\n  ", " ");
-    assert!(unwrapped.contains("Reread “Why the compiler refuses plain mutation through &self”."), "{}", run.stdout);
+    assert!(unwrapped.contains("Reread “Shared references are read-only”."), "{}", run.stdout);
 }
 
 #[test]

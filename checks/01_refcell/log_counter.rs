@@ -1,4 +1,5 @@
-use super::*;
+use super::Logger;
+use std::cell::RefCell;
 
 // A subsystem that keeps its own shared reference to the logger.
 struct Subsystem<'a> {
@@ -11,29 +12,27 @@ impl Subsystem<'_> {
     }
 }
 
+/// The count lives in a `RefCell<u32>`, so `log(&self)` can change it through a shared reference.
 #[test]
-fn new_logger_starts_at_zero() {
+fn the_count_is_kept_in_a_refcell() {
     let logger = Logger::new();
-    assert_eq!(
-        logger.count(),
-        0,
-        "a logger that has not logged anything should report a count of 0"
-    );
+    let _: &RefCell<u32> = &logger.count;
+    let count: u32 = logger.count();
+    ::std::assert_eq!(count, 0, "a logger that has not logged anything should report a count of 0");
 }
 
+/// Two calls to `log` through one `&Logger` count two messages.
 #[test]
 fn logging_through_a_shared_reference_counts_each_message() {
     let logger = Logger::new();
     let shared: &Logger = &logger;
     shared.log("first");
     shared.log("second");
-    assert_eq!(
-        logger.count(),
-        2,
-        "two calls to log through a `&Logger` should give a count of 2"
-    );
+    let count: u32 = logger.count();
+    ::std::assert_eq!(count, 2, "two calls to log through a `&Logger` should give a count of 2");
 }
 
+/// Two `&Logger` alive at the same time both add to the one count.
 #[test]
 fn two_references_alive_at_once_both_count() {
     let logger = Logger::new();
@@ -43,33 +42,44 @@ fn two_references_alive_at_once_both_count() {
     billing.log("charge card");
     auth.log("sign out");
     billing.log("send receipt");
-    assert_eq!(
-        auth.count(),
-        4,
-        "messages from both holders of the same logger should add up to 4"
-    );
-    assert_eq!(
-        billing.count(),
-        auth.count(),
-        "both references see the same logger, so the same count"
-    );
+    let seen_by_auth: u32 = auth.count();
+    let seen_by_billing: u32 = billing.count();
+    ::std::assert_eq!(seen_by_auth, 4, "messages from both holders of the same logger should add up to 4");
+    ::std::assert_eq!(seen_by_billing, 4, "both references see the same logger, so the same count");
 }
 
+/// The count can be read through one reference between writes through another.
 #[test]
 fn count_can_be_read_between_logs() {
     let logger = Logger::new();
     let reader: &Logger = &logger;
     let writer: &Logger = &logger;
-    for expected in 1..=5 {
+    for round in 1..=5u32 {
         writer.log("tick");
-        assert_eq!(
-            reader.count(),
-            expected,
+        let expected: u32 = round;
+        let count: u32 = reader.count();
+        ::std::assert_eq!(
+            count, expected,
             "after {expected} log calls the count read through another reference should be {expected}"
         );
     }
 }
 
+/// Each logger has a count of its own: two loggers do not share one number.
+#[test]
+fn two_loggers_count_separately() {
+    let first = Logger::new();
+    let second = Logger::new();
+    first.log("a");
+    first.log("b");
+    second.log("c");
+    let first_count: u32 = first.count();
+    let second_count: u32 = second.count();
+    ::std::assert_eq!(first_count, 2, "the first logger logged twice; its count belongs to it alone (a field, not a global)");
+    ::std::assert_eq!(second_count, 1, "the second logger logged once; its count belongs to it alone");
+}
+
+/// Subsystems that each keep a `&Logger` add to the same count.
 #[test]
 fn subsystems_holding_the_logger_share_one_count() {
     let logger = Logger::new();
@@ -78,9 +88,9 @@ fn subsystems_holding_the_logger_share_one_count() {
     auth.work("login");
     billing.work("invoice");
     billing.work("refund");
-    assert_eq!(
-        logger.count(),
-        3,
+    let count: u32 = logger.count();
+    ::std::assert_eq!(
+        count, 3,
         "two subsystems each holding `&Logger` should both add to the same count (expected 3)"
     );
 }

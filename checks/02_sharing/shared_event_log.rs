@@ -1,85 +1,84 @@
-use super::*;
+use super::{make_logger, new_log};
+use std::cell::RefCell;
+use std::rc::Rc;
 
+fn entries(log: &Rc<RefCell<Vec<String>>>) -> Vec<String> {
+    log.borrow().clone()
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// Two loggers append to the one shared log, in call order.
 #[test]
 fn entries_from_both_loggers_keep_call_order() {
-    let log = new_log();
+    let log: Rc<RefCell<Vec<String>>> = new_log();
     let auth = make_logger(&log, "auth");
     let db = make_logger(&log, "db");
     auth("login");
     db("query 1");
     auth("logout");
-    assert_eq!(
-        *log.borrow(),
-        vec!["[auth] login", "[db] query 1", "[auth] logout"],
+    let got: Vec<String> = entries(&log);
+    let expected_got: Vec<String> = strings(&["[auth] login", "[db] query 1", "[auth] logout"]);
+    ::std::assert_eq!(
+        got,
+        expected_got,
         "both loggers should append to the same log, in the order they were called"
     );
 }
 
+/// The log can be read between calls: a logger borrows the cell only while it writes.
 #[test]
 fn log_can_be_read_between_calls() {
-    let log = new_log();
+    let log: Rc<RefCell<Vec<String>>> = new_log();
     let auth = make_logger(&log, "auth");
     auth("first");
-    assert_eq!(
-        log.borrow().len(),
-        1,
-        "after one call the log should hold one entry"
-    );
+    let after_one: usize = log.borrow().len();
     auth("second");
-    assert_eq!(
-        log.borrow().len(),
-        2,
-        "after two calls the log should hold two entries"
-    );
+    let after_two: usize = log.borrow().len();
+    ::std::assert_eq!(after_one, 1, "after one call the log should hold one entry");
+    ::std::assert_eq!(after_two, 2, "after two calls the log should hold two entries");
 }
 
+/// Each logger keeps a handle of its own to the log (`Rc::clone`), counted by `Rc::strong_count`.
 #[test]
 fn each_logger_holds_its_own_rc() {
-    let log = new_log();
-    assert_eq!(
-        Rc::strong_count(&log),
-        1,
-        "a fresh log has exactly one owner"
-    );
+    let log: Rc<RefCell<Vec<String>>> = new_log();
+    let fresh: usize = Rc::strong_count(&log);
     let auth = make_logger(&log, "auth");
-    assert_eq!(
-        Rc::strong_count(&log),
-        2,
-        "make_logger should give the logger its own Rc handle (Rc::clone), so the log now has 2 owners"
-    );
+    let with_one: usize = Rc::strong_count(&log);
     let db = make_logger(&log, "db");
-    assert_eq!(
-        Rc::strong_count(&log),
-        3,
-        "with two loggers alive, the log should have 3 owners: `log` plus one handle inside each logger"
-    );
+    let with_two: usize = Rc::strong_count(&log);
     auth("still works");
     db("still works");
+    ::std::assert_eq!(fresh, 1, "a fresh log has exactly one owner");
+    ::std::assert_eq!(
+        with_one, 2,
+        "make_logger should give the logger its own Rc handle (Rc::clone), so the log now has 2 owners"
+    );
+    ::std::assert_eq!(with_two, 3, "with two loggers alive, the log should have 3 owners: `log` plus one per logger");
 }
 
+/// Dropping a logger gives its handle back.
 #[test]
 fn dropping_a_logger_gives_back_its_handle() {
-    let log = new_log();
+    let log: Rc<RefCell<Vec<String>>> = new_log();
     let auth = make_logger(&log, "auth");
     let db = make_logger(&log, "db");
     db("connected");
     drop(db);
-    assert_eq!(
-        Rc::strong_count(&log),
-        2,
-        "after dropping the db logger, only `log` and the auth logger should own the log"
-    );
+    let after_db: usize = Rc::strong_count(&log);
     drop(auth);
-    assert_eq!(
-        Rc::strong_count(&log),
-        1,
-        "after dropping both loggers, `log` should be the only owner left"
-    );
+    let after_both: usize = Rc::strong_count(&log);
+    ::std::assert_eq!(after_db, 2, "after dropping the db logger, only `log` and the auth logger should own the log");
+    ::std::assert_eq!(after_both, 1, "after dropping both loggers, `log` should be the only owner left");
 }
 
+/// Entries stay in the log after the loggers are dropped.
 #[test]
 fn log_is_readable_after_loggers_are_dropped() {
-    let log = new_log();
+    let log: Rc<RefCell<Vec<String>>> = new_log();
     {
         let auth = make_logger(&log, "auth");
         let db = make_logger(&log, "db");
@@ -88,9 +87,11 @@ fn log_is_readable_after_loggers_are_dropped() {
             logger("ready");
         }
     }
-    assert_eq!(
-        *log.borrow(),
-        vec!["[auth] ready", "[db] ready"],
+    let got: Vec<String> = entries(&log);
+    let expected_got: Vec<String> = strings(&["[auth] ready", "[db] ready"]);
+    ::std::assert_eq!(
+        got,
+        expected_got,
         "entries written by loggers must stay in the log after the loggers are gone"
     );
 }

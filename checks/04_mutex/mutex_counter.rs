@@ -1,52 +1,160 @@
-use super::*;
+use super::count_in_parallel;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
 
-#[test]
-fn eight_threads_of_a_thousand_make_exactly_8000() {
-    assert_eq!(
-        count_in_parallel(8, 1000),
-        8000,
-        "8 threads adding 1 a thousand times each should give exactly 8000, no lost updates"
-    );
+// A meeting point for `on_start`: each caller waits (at most 2 s) until `parties` threads are
+// inside at the same time. Only threads that really run at once can all get through in time.
+struct Gate {
+    inside: Mutex<usize>,
+    arrived: Condvar,
+    calls: AtomicUsize,
+    lonely: AtomicBool,
 }
 
+impl Gate {
+    const fn new() -> Self {
+        Gate { inside: Mutex::new(0), arrived: Condvar::new(), calls: AtomicUsize::new(0), lonely: AtomicBool::new(false) }
+    }
+
+    fn arrive(&self, parties: usize) {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.lonely.load(Ordering::SeqCst) {
+            return; // already seen alone once: do not make every later caller wait too
+        }
+        let mut inside = self.inside.lock().unwrap();
+        *inside += 1;
+        self.arrived.notify_all();
+        let (_inside, wait) =
+            self.arrived.wait_timeout_while(inside, Duration::from_secs(2), |n| *n < parties).unwrap();
+        if wait.timed_out() {
+            self.lonely.store(true, Ordering::SeqCst);
+        }
+    }
+
+    fn check(&self, threads: usize) {
+        let calls: usize = self.calls.load(Ordering::SeqCst);
+        let lonely: bool = self.lonely.load(Ordering::SeqCst);
+        let expected_calls: usize = threads;
+        ::std::assert_eq!(
+            calls, expected_calls,
+            "each of the {threads} threads should call `on_start` once; the counting has to happen on threads you spawn (see “Arc and Mutex together”)"
+        );
+        ::std::assert!(
+            !lonely,
+            "the {threads} threads did not run at the same time (one waited 2 s in `on_start` for the others): spawn all of them first, then join them"
+        );
+    }
+}
+
+static EIGHT: Gate = Gate::new();
+fn start_eight() {
+    EIGHT.arrive(8);
+}
+
+static FOUR: Gate = Gate::new();
+fn start_four() {
+    FOUR.arrive(4);
+}
+
+static THREE: Gate = Gate::new();
+fn start_three() {
+    THREE.arrive(3);
+}
+
+static UNUSED: Gate = Gate::new();
+fn start_unused() {
+    UNUSED.arrive(1);
+}
+
+// For `the_counter_grows_while_the_threads_run`: the last of the eight threads to arrive waits
+// (at most 2 s) inside `on_start` until the other seven have added their 1000 each to the shared
+// counter. That only happens if each thread adds to the counter itself while it runs.
+static WATCHED: OnceLock<Arc<Mutex<u64>>> = OnceLock::new();
+static GROWN: Gate = Gate::new();
+static LAST: AtomicUsize = AtomicUsize::new(0);
+static NOT_GROWN: AtomicBool = AtomicBool::new(false);
+fn start_watched() {
+    GROWN.arrive(8);
+    if LAST.fetch_add(1, Ordering::SeqCst) != 7 {
+        return;
+    }
+    let counter = WATCHED.get().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while *counter.lock().unwrap() < 7000 {
+        if Instant::now() > deadline {
+            NOT_GROWN.store(true, Ordering::SeqCst);
+            return;
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Each thread adds to the shared counter itself, while the others are still running.
+#[test]
+fn the_counter_grows_while_the_threads_run() {
+    let counter: Arc<Mutex<u64>> = Arc::new(Mutex::new(0));
+    let _ = WATCHED.set(Arc::clone(&counter));
+    let returned: u64 = count_in_parallel(&counter, 8, 1000, start_watched);
+    GROWN.check(8);
+    let not_grown: bool = NOT_GROWN.load(Ordering::SeqCst);
+    ::std::assert!(
+        !not_grown,
+        "while one thread was still starting, the other seven had not added anything to the counter: each thread should add its 1s to the shared `Arc<Mutex<u64>>` itself, under the lock (see “Arc and Mutex together”)"
+    );
+    ::std::assert_eq!(returned, 8000, "count_in_parallel should return 8000");
+}
+
+/// Eight threads run at once and their 8 x 1000 increments all land in the shared `Arc<Mutex<u64>>`.
+#[test]
+fn eight_threads_at_once_make_exactly_8000() {
+    let counter: Arc<Mutex<u64>> = Arc::new(Mutex::new(0));
+    let returned: u64 = count_in_parallel(&counter, 8, 1000, start_eight);
+    EIGHT.check(8);
+    let stored: u64 = *counter.lock().unwrap();
+    ::std::assert_eq!(stored, 8000, "8 threads adding 1 a thousand times each should leave exactly 8000 in the counter");
+    ::std::assert_eq!(returned, 8000, "count_in_parallel should return the counter's final value, 8000");
+}
+
+/// Under heavy contention no update is lost.
 #[test]
 fn many_increments_under_contention_are_all_counted() {
-    assert_eq!(
-        count_in_parallel(4, 25_000),
-        100_000,
-        "4 threads x 25000 increments should give exactly 100000"
-    );
+    let counter: Arc<Mutex<u64>> = Arc::new(Mutex::new(0));
+    let returned: u64 = count_in_parallel(&counter, 4, 25_000, start_four);
+    FOUR.check(4);
+    let stored: u64 = *counter.lock().unwrap();
+    ::std::assert_eq!(stored, 100_000, "4 threads x 25000 increments should leave exactly 100000 in the counter");
+    ::std::assert_eq!(returned, 100_000, "count_in_parallel should return 100000");
 }
 
+/// The threads add to the counter they are given, keeping what was already in it.
 #[test]
-fn other_shapes_count_correctly() {
-    assert_eq!(
-        count_in_parallel(1, 5),
-        5,
-        "1 thread x 5 increments should give 5"
-    );
-    assert_eq!(
-        count_in_parallel(3, 7),
-        21,
-        "3 threads x 7 increments should give 21"
-    );
-    assert_eq!(
-        count_in_parallel(16, 50),
-        800,
-        "16 threads x 50 increments should give 800"
-    );
+fn the_threads_add_to_the_given_counter() {
+    let counter: Arc<Mutex<u64>> = Arc::new(Mutex::new(5));
+    let returned: u64 = count_in_parallel(&counter, 3, 7, start_three);
+    THREE.check(3);
+    let stored: u64 = *counter.lock().unwrap();
+    ::std::assert_eq!(stored, 26, "the counter started at 5, and 3 threads x 7 increments add 21: expected 26");
+    ::std::assert_eq!(returned, 26, "count_in_parallel should return the counter's value, 26");
 }
 
+/// Every thread's `Arc` clone is gone once `count_in_parallel` returns.
+#[test]
+fn every_threads_handle_is_dropped_at_the_end() {
+    let counter: Arc<Mutex<u64>> = Arc::new(Mutex::new(0));
+    count_in_parallel(&counter, 1, 10, start_unused);
+    let owners: usize = Arc::strong_count(&counter);
+    ::std::assert_eq!(owners, 1, "after every thread is joined, their `Arc::clone`s should be dropped, leaving only the caller's handle");
+}
+
+/// With no threads, or threads that add nothing, the counter stays as it was.
 #[test]
 fn zero_threads_or_zero_increments_count_zero() {
-    assert_eq!(
-        count_in_parallel(0, 1000),
-        0,
-        "with 0 threads nobody increments, so the count is 0"
-    );
-    assert_eq!(
-        count_in_parallel(5, 0),
-        0,
-        "threads that increment 0 times leave the count at 0"
-    );
+    let counter: Arc<Mutex<u64>> = Arc::new(Mutex::new(0));
+    let none: u64 = count_in_parallel(&counter, 0, 1000, start_unused);
+    ::std::assert_eq!(none, 0, "with 0 threads nobody increments, so the count is 0");
+    let idle: Arc<Mutex<u64>> = Arc::new(Mutex::new(0));
+    let returned: u64 = count_in_parallel(&idle, 1, 0, start_unused);
+    ::std::assert_eq!(returned, 0, "a thread that increments 0 times leaves the count at 0");
 }

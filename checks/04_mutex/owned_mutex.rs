@@ -1,13 +1,26 @@
-use super::*;
+use super::{Job, JobBoard};
+use std::sync::mpsc;
+use std::sync::Mutex;
 use std::thread;
+use std::time::Duration;
 
 fn job(id: u32, title: &str) -> Job {
-    Job {
-        id,
-        title: title.to_string(),
-    }
+    Job { id, title: title.to_string() }
 }
 
+fn ids(jobs: &[Job]) -> Vec<u32> {
+    jobs.iter().map(|j| j.id).collect()
+}
+
+// Leaves the board's mutex locked for good: the guard is forgotten, so nothing ever unlocks it.
+// `get_mut` and `into_inner` do not look at the lock (they have `&mut` or the mutex itself);
+// `lock()` would wait forever.
+fn leave_locked(board: &JobBoard) {
+    let jobs: &Mutex<Vec<Job>> = &board.jobs;
+    ::std::mem::forget(jobs.lock().unwrap());
+}
+
+/// `jobs_mut` gives a plain `&mut Vec<Job>` into the board during setup.
 #[test]
 fn jobs_mut_gives_a_plain_mutable_reference_during_setup() {
     let mut board = JobBoard::new();
@@ -16,13 +29,52 @@ fn jobs_mut_gives_a_plain_mutable_reference_during_setup() {
     jobs.push(job(2, "test"));
     jobs.push(job(3, "deploy"));
     jobs.retain(|j| j.id != 2);
-    assert_eq!(
-        board.jobs_mut().len(),
-        2,
-        "jobs_mut should give direct access to the board's list: 3 pushed, 1 removed leaves 2"
+    let len: usize = board.jobs_mut().len();
+    ::std::assert_eq!(len, 2, "jobs_mut should give direct access to the board's list: 3 pushed, 1 removed leaves 2");
+}
+
+/// `jobs_mut` does not lock: it works even while the mutex is left locked.
+#[test]
+fn jobs_mut_does_not_lock() {
+    let mut board = JobBoard::new();
+    board.add(job(1, "build"));
+    leave_locked(&board);
+    let (tx, rx) = mpsc::channel::<usize>();
+    thread::spawn(move || {
+        let len = board.jobs_mut().len();
+        let _ = tx.send(len);
+    });
+    let got: Option<usize> = rx.recv_timeout(Duration::from_secs(2)).ok();
+    let expected_got: Option<usize> = Some(1);
+    ::std::assert_eq!(
+        got,
+        expected_got,
+        "jobs_mut waited for the lock: with `&mut self` nobody else can hold it, so use `Mutex::get_mut` instead of `lock()` (see “Exclusive access needs no lock”)"
     );
 }
 
+/// `finish` does not lock: it moves the list out of the mutex even while it is left locked.
+#[test]
+fn finish_does_not_lock() {
+    let board = JobBoard::new();
+    board.add(job(1, "build"));
+    board.add(job(2, "test"));
+    leave_locked(&board);
+    let (tx, rx) = mpsc::channel::<Vec<u32>>();
+    thread::spawn(move || {
+        let jobs = board.finish();
+        let _ = tx.send(ids(&jobs));
+    });
+    let got: Option<Vec<u32>> = rx.recv_timeout(Duration::from_secs(2)).ok();
+    let expected_got: Option<Vec<u32>> = Some(::std::vec![1, 2]);
+    ::std::assert_eq!(
+        got,
+        expected_got,
+        "finish waited for the lock: it owns the board, so use `Mutex::into_inner` instead of `lock()` (see “Exclusive access needs no lock”)"
+    );
+}
+
+/// `finish` hands back every job in the order it was added.
 #[test]
 fn finish_returns_the_jobs_in_order() {
     let mut board = JobBoard::new();
@@ -30,22 +82,24 @@ fn finish_returns_the_jobs_in_order() {
     let shared: &JobBoard = &board;
     shared.add(job(2, "test"));
     shared.add(job(3, "deploy"));
-    assert_eq!(
-        board.finish(),
-        vec![job(1, "build"), job(2, "test"), job(3, "deploy")],
-        "finish should hand back every job, in the order they were added"
-    );
+    let jobs: Vec<Job> = board.finish();
+    let titles: Vec<String> = jobs.iter().map(|j| j.title.clone()).collect();
+    let got: Vec<u32> = ids(&jobs);
+    let expected_got: Vec<u32> = ::std::vec![1, 2, 3];
+    ::std::assert_eq!(got, expected_got, "finish should hand back every job, in the order they were added");
+    let expected_titles: Vec<String> = ::std::vec!["build".to_string(), "test".to_string(), "deploy".to_string()];
+    ::std::assert_eq!(titles, expected_titles, "the jobs should keep their titles");
 }
 
+/// A board with no jobs finishes with an empty list.
 #[test]
 fn finish_on_an_empty_board_is_empty() {
-    assert_eq!(
-        JobBoard::new().finish(),
-        Vec::new(),
-        "a board with no jobs should finish with an empty list"
-    );
+    let jobs: Vec<Job> = JobBoard::new().finish();
+    let empty: bool = jobs.is_empty();
+    ::std::assert!(empty, "a board with no jobs should finish with an empty list");
 }
 
+/// Filled alone, shared by threads through `add`, then finished: every job is there.
 #[test]
 fn board_filled_alone_then_shared_by_threads_then_finished() {
     let mut board = JobBoard::new();
@@ -62,28 +116,19 @@ fn board_filled_alone_then_shared_by_threads_then_finished() {
             });
         }
     });
-    let mut jobs = board.finish();
-    assert_eq!(
-        jobs.len(),
-        23,
-        "3 setup jobs plus 4 workers x 5 jobs should give 23 jobs"
-    );
-    assert_eq!(
-        &jobs[..3],
-        &[job(0, "setup"), job(1, "setup"), job(2, "setup")],
-        "the setup jobs were added before any worker started, so they come first"
-    );
-    jobs.sort_by_key(|j| j.id);
-    let worker_ids: Vec<u32> = jobs.iter().skip(3).map(|j| j.id).collect();
-    let expected: Vec<u32> = (1..=4)
-        .flat_map(|w| (0..5).map(move |n| w * 100 + n))
-        .collect();
-    assert_eq!(
-        worker_ids, expected,
-        "every job added by a worker thread should be in the finished list"
-    );
+    let jobs: Vec<Job> = board.finish();
+    let all: Vec<u32> = ids(&jobs);
+    ::std::assert_eq!(all.len(), 23, "3 setup jobs plus 4 workers x 5 jobs should give 23 jobs");
+    let setup: Vec<u32> = all.iter().take(3).copied().collect();
+    let expected_setup: Vec<u32> = ::std::vec![0, 1, 2];
+    ::std::assert_eq!(setup, expected_setup, "the setup jobs were added before any worker started, so they come first");
+    let mut worker_ids: Vec<u32> = all[3..].to_vec();
+    worker_ids.sort();
+    let expected: Vec<u32> = (1..=4u32).flat_map(|w| (0..5).map(move |n| w * 100 + n)).collect();
+    ::std::assert_eq!(worker_ids, expected, "every job added by a worker thread should be in the finished list");
 }
 
+/// After the threads are gone, `jobs_mut` changes what `finish` returns.
 #[test]
 fn jobs_mut_still_works_after_the_shared_phase() {
     let mut board = JobBoard::new();
@@ -91,12 +136,8 @@ fn jobs_mut_still_works_after_the_shared_phase() {
         let board = &board;
         scope.spawn(move || board.add(job(7, "from a thread")));
     });
-    // The threads are gone, so we have exclusive access again.
-    let jobs = board.jobs_mut();
-    jobs[0].title.push_str(" (checked)");
-    assert_eq!(
-        board.finish(),
-        vec![job(7, "from a thread (checked)")],
-        "a change made through jobs_mut should be visible in the finished list"
-    );
+    board.jobs_mut()[0].title.push_str(" (checked)");
+    let jobs: Vec<Job> = board.finish();
+    let title: String = jobs[0].title.clone();
+    ::std::assert_eq!(title, "from a thread (checked)", "a change made through jobs_mut should be visible in the finished list");
 }

@@ -1,115 +1,107 @@
-use super::*;
+use super::{publish, record, Report, Stats};
+use std::sync::Mutex;
 use std::thread;
 
+// A report as plain numbers: (requests, errors, mean latency in ms).
+fn numbers(report: &Report) -> (usize, u64, u32) {
+    (report.requests, report.errors, report.mean_latency_ms)
+}
+
+/// While `send` runs, the stats mutex is already unlocked.
 #[test]
 fn lock_is_free_while_the_report_is_sent() {
     let stats = Mutex::new(Stats::default());
     record(&stats, 10, true);
-    let mut sent = false;
-    publish(&stats, |_report| {
-        assert!(
-            stats.try_lock().is_ok(),
-            "while `send` runs, the stats mutex should be unlocked; drop the guard before calling send"
-        );
-        sent = true;
-    });
-    assert!(sent, "publish should call send exactly once");
+    let mut free_during_send: Option<bool> = None;
+    publish(&stats, |_report| free_during_send = Some(stats.try_lock().is_ok()));
+    ::std::assert!(free_during_send.is_some(), "publish should call send exactly once");
+    let expected_free_during_send: Option<bool> = Some(true);
+    ::std::assert_eq!(
+        free_during_send,
+        expected_free_during_send,
+        "while `send` runs, the stats mutex should be unlocked: take what you need in a short block, let the guard go, then send (see “Keeping the lock short”)"
+    );
 }
 
+/// The report counts the requests and errors and gives the mean latency.
 #[test]
 fn report_has_counts_and_mean_latency() {
     let stats = Mutex::new(Stats::default());
     record(&stats, 100, true);
     record(&stats, 50, false);
     record(&stats, 30, true);
-    let mut received = None;
-    publish(&stats, |report| received = Some(report));
-    assert_eq!(
+    let mut received: Option<(usize, u64, u32)> = None;
+    publish(&stats, |report| received = Some(numbers(&report)));
+    let expected_received: Option<(usize, u64, u32)> = Some((3, 1, 60));
+    ::std::assert_eq!(
         received,
-        Some(Report {
-            requests: 3,
-            errors: 1,
-            mean_latency_ms: 60
-        }),
-        "3 requests (latencies 100, 50, 30 ms; one failed) should give a mean of 60 ms and 1 error"
+        expected_received,
+        "3 requests (latencies 100, 50, 30 ms; one failed) should give 3 requests, 1 error and a mean of 60 ms"
     );
 }
 
+/// An empty window reports zeros.
 #[test]
 fn empty_window_reports_zeros() {
     let stats = Mutex::new(Stats::default());
-    let mut received = None;
-    publish(&stats, |report| received = Some(report));
-    assert_eq!(
-        received,
-        Some(Report {
-            requests: 0,
-            errors: 0,
-            mean_latency_ms: 0
-        }),
-        "publishing with no requests recorded should report all zeros"
-    );
+    let mut received: Option<(usize, u64, u32)> = None;
+    publish(&stats, |report| received = Some(numbers(&report)));
+    let expected_received: Option<(usize, u64, u32)> = Some((0, 0, 0));
+    ::std::assert_eq!(received, expected_received, "publishing with no requests recorded should report all zeros");
 }
 
+/// Publishing starts a fresh window: what was reported is not reported again.
+#[test]
+fn publish_starts_a_fresh_window() {
+    let stats = Mutex::new(Stats::default());
+    record(&stats, 40, false);
+    publish(&stats, |_report| {});
+    let left: usize = stats.lock().unwrap().latencies_ms.len();
+    let errors: u64 = stats.lock().unwrap().errors;
+    ::std::assert_eq!(left, 0, "after publish the stats should be empty again, ready for the next window");
+    ::std::assert_eq!(errors, 0, "after publish the error count should start again at 0");
+}
+
+/// A request recorded during `send` goes into the next report.
 #[test]
 fn request_recorded_during_send_goes_into_the_next_report() {
     let stats = Mutex::new(Stats::default());
     record(&stats, 40, true);
-    let mut first = None;
+    let mut first: Option<(usize, u64, u32)> = None;
+    let mut free_during_send = false;
     publish(&stats, |report| {
-        assert!(
-            stats.try_lock().is_ok(),
-            "while `send` runs, the stats mutex should be unlocked so requests can still be recorded"
-        );
-        record(&stats, 90, false);
-        first = Some(report);
+        free_during_send = stats.try_lock().is_ok();
+        if free_during_send {
+            record(&stats, 90, false);
+        }
+        first = Some(numbers(&report));
     });
-    let mut second = None;
-    publish(&stats, |report| second = Some(report));
-    assert_eq!(
-        first,
-        Some(Report {
-            requests: 1,
-            errors: 0,
-            mean_latency_ms: 40
-        }),
-        "the first report should only contain the request recorded before publish"
-    );
-    assert_eq!(
-        second,
-        Some(Report {
-            requests: 1,
-            errors: 1,
-            mean_latency_ms: 90
-        }),
-        "the request recorded while sending belongs to the next window"
-    );
+    ::std::assert!(free_during_send, "while `send` runs, the stats mutex should be unlocked so requests can still be recorded");
+    let mut second: Option<(usize, u64, u32)> = None;
+    publish(&stats, |report| second = Some(numbers(&report)));
+    let expected_first: Option<(usize, u64, u32)> = Some((1, 0, 40));
+    ::std::assert_eq!(first, expected_first, "the first report should only contain the request recorded before publish");
+    let expected_second: Option<(usize, u64, u32)> = Some((1, 1, 90));
+    ::std::assert_eq!(second, expected_second, "the request recorded while sending belongs to the next window");
 }
 
+/// Another thread can record while the report is being sent.
 #[test]
 fn another_thread_can_record_while_sending() {
     let stats = Mutex::new(Stats::default());
     record(&stats, 20, true);
+    let mut free_during_send = false;
     publish(&stats, |_report| {
-        assert!(
-            stats.try_lock().is_ok(),
-            "while `send` runs, the stats mutex should be unlocked so other threads can record"
-        );
-        // A request thread records while we are still "sending"; the scope
-        // joins it before `send` returns.
-        thread::scope(|scope| {
-            scope.spawn(|| record(&stats, 70, true));
-        });
+        free_during_send = stats.try_lock().is_ok();
+        if free_during_send {
+            thread::scope(|scope| {
+                scope.spawn(|| record(&stats, 70, true));
+            });
+        }
     });
-    let mut next = None;
-    publish(&stats, |report| next = Some(report));
-    assert_eq!(
-        next,
-        Some(Report {
-            requests: 1,
-            errors: 0,
-            mean_latency_ms: 70
-        }),
-        "the request recorded by the other thread during send should be in the next report"
-    );
+    ::std::assert!(free_during_send, "while `send` runs, the stats mutex should be unlocked so other threads can record");
+    let mut next: Option<(usize, u64, u32)> = None;
+    publish(&stats, |report| next = Some(numbers(&report)));
+    let expected_next: Option<(usize, u64, u32)> = Some((1, 0, 70));
+    ::std::assert_eq!(next, expected_next, "the request recorded by the other thread during send should be in the next report");
 }

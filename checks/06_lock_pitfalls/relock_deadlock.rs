@@ -1,45 +1,116 @@
-use super::*;
-use std::sync::{Arc, Barrier};
+use super::Ledger;
+use std::collections::HashMap;
+use std::sync::mpsc;
+use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
+use std::time::Duration;
 
+/// Deposits add up in the balance; an unknown account has 0.
 #[test]
 fn deposit_shows_up_in_the_balance() {
     let ledger = Ledger::new();
+    let _: &Mutex<HashMap<String, i64>> = &ledger.balances;
     ledger.deposit("alice", 100);
     ledger.deposit("alice", 25);
-    assert_eq!(ledger.balance("alice"), 125, "two deposits of 100 and 25 should give a balance of 125");
-    assert_eq!(ledger.balance("nobody"), 0, "an account that never received money should have balance 0");
+    let alice: i64 = ledger.balance("alice");
+    let nobody: i64 = ledger.balance("nobody");
+    ::std::assert_eq!(alice, 125, "two deposits of 100 and 25 should give a balance of 125");
+    ::std::assert_eq!(nobody, 0, "an account that never received money should have balance 0");
 }
 
+/// A covered transfer moves the money and calls `approved` once.
 #[test]
 fn transfer_moves_money_between_accounts() {
     let ledger = Ledger::new();
     ledger.deposit("alice", 100);
-    assert!(ledger.transfer("alice", "bob", 30), "alice has 100, so a transfer of 30 should be accepted");
-    assert_eq!(ledger.balance("alice"), 70, "alice should have 100 - 30 = 70 after the transfer");
-    assert_eq!(ledger.balance("bob"), 30, "bob should have received the 30");
+    let mut audits: u32 = 0;
+    let ok: bool = ledger.transfer("alice", "bob", 30, || audits += 1);
+    let alice: i64 = ledger.balance("alice");
+    let bob: i64 = ledger.balance("bob");
+    ::std::assert!(ok, "alice has 100, so a transfer of 30 should be accepted");
+    ::std::assert_eq!(audits, 1, "an accepted transfer should call `approved` exactly once");
+    ::std::assert_eq!(alice, 70, "alice should have 100 - 30 = 70 after the transfer");
+    ::std::assert_eq!(bob, 30, "bob should have received the 30");
 }
 
+/// A transfer the account cannot cover is refused, not audited, and changes nothing.
 #[test]
 fn transfer_without_enough_money_is_refused_and_changes_nothing() {
     let ledger = Ledger::new();
     ledger.deposit("alice", 20);
-    assert!(!ledger.transfer("alice", "bob", 50), "alice has only 20, so a transfer of 50 should be refused");
-    assert_eq!(ledger.balance("alice"), 20, "a refused transfer should leave alice's balance at 20");
-    assert_eq!(ledger.balance("bob"), 0, "a refused transfer should not give bob anything");
+    let mut audits: u32 = 0;
+    let ok: bool = ledger.transfer("alice", "bob", 50, || audits += 1);
+    let alice: i64 = ledger.balance("alice");
+    let bob: i64 = ledger.balance("bob");
+    ::std::assert!(!ok, "alice has only 20, so a transfer of 50 should be refused");
+    ::std::assert_eq!(audits, 0, "a refused transfer should not be audited as approved");
+    ::std::assert_eq!(alice, 20, "a refused transfer should leave alice's balance at 20");
+    ::std::assert_eq!(bob, 0, "a refused transfer should not give bob anything");
 }
 
+/// The ledger's lock is still held when `approved` runs, between the check and the update.
+#[test]
+fn the_lock_is_held_from_check_to_update() {
+    let ledger = Ledger::new();
+    ledger.deposit("alice", 100);
+    let mut locked_during_audit: Option<bool> = None;
+    ledger.transfer("alice", "bob", 100, || locked_during_audit = Some(ledger.balances.try_lock().is_err()));
+    let expected_locked_during_audit: Option<bool> = Some(true);
+    ::std::assert_eq!(
+        locked_during_audit,
+        expected_locked_during_audit,
+        "between the balance check and the update the ledger was unlocked: check and update must happen under one guard (see “Check and act under one lock”)"
+    );
+}
+
+/// A competing transfer that starts between the check and the update must wait, so the account is never overdrawn.
+#[test]
+fn a_competing_transfer_waits_until_the_first_is_done() {
+    let ledger = Ledger::new();
+    ledger.deposit("alice", 100);
+    let mut finished_early: Option<bool> = None;
+    let mut competitor: Option<bool> = None;
+    thread::scope(|scope| {
+        let (tx, rx) = mpsc::channel::<bool>();
+        let first: bool = ledger.transfer("alice", "bob", 100, || {
+            let ledger = &ledger;
+            scope.spawn(move || {
+                let _ = tx.send(ledger.transfer("alice", "carol", 100, || {}));
+            });
+            finished_early = Some(rx.recv_timeout(Duration::from_millis(500)).is_ok());
+        });
+        ::std::assert!(first, "alice has 100, so the first transfer should be accepted");
+        competitor = rx.recv_timeout(Duration::from_secs(3)).ok();
+    });
+    let expected_finished_early: Option<bool> = Some(false);
+    ::std::assert_eq!(
+        finished_early,
+        expected_finished_early,
+        "another transfer got in between the balance check and the update: keep the one guard alive from the check to the update (see “Check and act under one lock”)"
+    );
+    let expected_competitor: Option<bool> = Some(false);
+    ::std::assert_eq!(competitor, expected_competitor, "alice's 100 went to bob, so the competing transfer should be refused");
+    let alice: i64 = ledger.balance("alice");
+    ::std::assert_eq!(alice, 0, "alice should end at 0, never below");
+}
+
+/// Right after a transfer the ledger can be used again: the guard was released.
 #[test]
 fn ledger_is_usable_again_right_after_a_transfer() {
     let ledger = Ledger::new();
     ledger.deposit("alice", 10);
-    assert!(ledger.transfer("alice", "bob", 10), "alice can cover a transfer of exactly her balance");
+    let first: bool = ledger.transfer("alice", "bob", 10, || {});
     ledger.deposit("bob", 5);
-    assert!(ledger.transfer("bob", "carol", 15), "bob now has 15 and should be able to send all of it");
-    assert_eq!(ledger.balance("carol"), 15, "carol should end with 15");
-    assert_eq!(ledger.balance("alice") + ledger.balance("bob"), 0, "alice and bob should both be empty");
+    let second: bool = ledger.transfer("bob", "carol", 15, || {});
+    let carol: i64 = ledger.balance("carol");
+    let rest: i64 = ledger.balance("alice") + ledger.balance("bob");
+    ::std::assert!(first, "alice can cover a transfer of exactly her balance");
+    ::std::assert!(second, "bob now has 15 and should be able to send all of it");
+    ::std::assert_eq!(carol, 15, "carol should end with 15");
+    ::std::assert_eq!(rest, 0, "alice and bob should both be empty");
 }
 
+/// Eight transfers at once from one account: exactly as many succeed as the money covers.
 #[test]
 fn concurrent_transfers_never_overdraw_the_account() {
     let ledger = Arc::new(Ledger::new());
@@ -51,11 +122,12 @@ fn concurrent_transfers_never_overdraw_the_account() {
             let start = Arc::clone(&start);
             thread::spawn(move || {
                 start.wait();
-                ledger.transfer("shared", &format!("worker{i}"), 100)
+                ledger.transfer("shared", &::std::format!("worker{i}"), 100, || {})
             })
         })
         .collect();
-    let accepted = handles.into_iter().map(|h| h.join().unwrap()).filter(|&ok| ok).count();
-    assert_eq!(accepted, 3, "350 can cover exactly three transfers of 100, so 3 of the 8 should succeed");
-    assert_eq!(ledger.balance("shared"), 50, "the shared account should end with 350 - 3 * 100 = 50");
+    let accepted: usize = handles.into_iter().map(|h| h.join().unwrap()).filter(|&ok| ok).count();
+    let left: i64 = ledger.balance("shared");
+    ::std::assert_eq!(accepted, 3, "350 can cover exactly three transfers of 100, so 3 of the 8 should succeed");
+    ::std::assert_eq!(left, 50, "the shared account should end with 350 - 3 * 100 = 50");
 }

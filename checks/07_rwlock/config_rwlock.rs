@@ -1,66 +1,121 @@
-use super::*;
-use std::sync::Arc;
+use super::ConfigStore;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::sync::mpsc;
 use std::thread;
+use std::time::Duration;
+
+type Map = HashMap<String, String>;
 
 fn sample_store() -> ConfigStore {
     ConfigStore::new(&[("host", "localhost"), ("port", "8080")])
 }
 
+/// The settings live in an `RwLock`; `get` returns the initial values, and `None` for unknown keys.
 #[test]
 fn get_returns_initial_values_and_none_for_unknown_keys() {
     let store = sample_store();
-    assert_eq!(store.get("host"), Some("localhost".to_string()), "host was created as \"localhost\"");
-    assert_eq!(store.get("port"), Some("8080".to_string()), "port was created as \"8080\"");
-    assert_eq!(store.get("missing"), None, "a key that was never set should give None");
+    let _: &RwLock<Map> = &store.settings;
+    let host: Option<String> = store.get("host");
+    let port: Option<String> = store.get("port");
+    let missing: Option<String> = store.get("missing");
+    let expected_host: Option<&str> = Some("localhost");
+    ::std::assert_eq!(host.as_deref(), expected_host, "host was created as \"localhost\"");
+    let expected_port: Option<&str> = Some("8080");
+    ::std::assert_eq!(port.as_deref(), expected_port, "port was created as \"8080\"");
+    let expected_missing: Option<String> = None;
+    ::std::assert_eq!(missing, expected_missing, "a key that was never set should give None");
 }
 
+/// `set` replaces and adds values that readers then see.
 #[test]
 fn set_changes_what_readers_see() {
     let store = sample_store();
     store.set("port", "9090");
     store.set("mode", "debug");
-    assert_eq!(store.get("port"), Some("9090".to_string()), "set should replace an existing value");
-    assert_eq!(store.get("mode"), Some("debug".to_string()), "set should add a new key");
+    let port: Option<String> = store.get("port");
+    let mode: Option<String> = store.get("mode");
+    let expected_port: Option<&str> = Some("9090");
+    ::std::assert_eq!(port.as_deref(), expected_port, "set should replace an existing value");
+    let expected_mode: Option<&str> = Some("debug");
+    ::std::assert_eq!(mode.as_deref(), expected_mode, "set should add a new key");
 }
 
+/// While one read guard is held, `try_read` lets a second reader in.
 #[test]
 fn second_reader_gets_in_while_a_snapshot_is_held() {
     let store = sample_store();
-    let snapshot = store.read();
-    let second = store.try_read();
-    assert!(
-        second.is_some(),
+    let snapshot: RwLockReadGuard<'_, Map> = store.read();
+    let second: Option<RwLockReadGuard<'_, Map>> = store.try_read();
+    let second_got_in: bool = second.is_some();
+    ::std::assert!(
+        second_got_in,
         "while one reader holds a snapshot, another reader should still be let in (readers share the lock)"
     );
-    assert_eq!(snapshot["host"], "localhost", "the first snapshot should see host = localhost");
-    assert_eq!(second.unwrap()["port"], "8080", "the second snapshot should see port = 8080");
+    let host: String = snapshot["host"].clone();
+    let port: Option<String> = second.map(|s| s["port"].clone());
+    ::std::assert_eq!(host, "localhost", "the first snapshot should see host = localhost");
+    let expected_port: Option<&str> = Some("8080");
+    ::std::assert_eq!(port.as_deref(), expected_port, "the second snapshot should see port = 8080");
 }
 
+/// A reader on another thread gets in while this thread holds a snapshot.
 #[test]
 fn reader_on_another_thread_shares_the_lock() {
     let store = sample_store();
-    let snapshot = store.read();
-    let seen_by_other_thread =
+    let snapshot: RwLockReadGuard<'_, Map> = store.read();
+    let seen_by_other_thread: Option<String> =
         thread::scope(|s| s.spawn(|| store.try_read().map(|settings| settings["host"].clone())).join().unwrap());
-    assert_eq!(
-        seen_by_other_thread,
-        Some("localhost".to_string()),
+    let expected_seen_by_other_thread: Option<&str> = Some("localhost");
+    ::std::assert_eq!(
+        seen_by_other_thread.as_deref(),
+        expected_seen_by_other_thread,
         "a reader on another thread should get in while this thread holds a snapshot"
     );
-    assert_eq!(snapshot["port"], "8080", "the snapshot held here should still be readable");
+    let port: String = snapshot["port"].clone();
+    ::std::assert_eq!(port, "8080", "the snapshot held here should still be readable");
 }
 
+/// A writer is kept out while a reader holds a snapshot, and gets in once it is dropped.
 #[test]
 fn writer_waits_for_readers_to_finish() {
     let store = sample_store();
-    let snapshot = store.read();
-    assert!(!store.try_set("port", "1"), "a writer must not get in while a reader holds a snapshot");
-    assert_eq!(snapshot["port"], "8080", "the snapshot must not change while it is held");
+    let snapshot: RwLockReadGuard<'_, Map> = store.read();
+    let during: bool = store.try_set("port", "1");
+    let port_during: String = snapshot["port"].clone();
     drop(snapshot);
-    assert!(store.try_set("port", "1"), "once the snapshot is dropped, the writer should get in");
-    assert_eq!(store.get("port"), Some("1".to_string()), "the write should now be visible");
+    let after: bool = store.try_set("port", "1");
+    let port: Option<String> = store.get("port");
+    ::std::assert!(!during, "a writer must not get in while a reader holds a snapshot");
+    ::std::assert_eq!(port_during, "8080", "the snapshot must not change while it is held");
+    ::std::assert!(after, "once the snapshot is dropped, the writer should get in");
+    let expected_port: Option<&str> = Some("1");
+    ::std::assert_eq!(port.as_deref(), expected_port, "the write should now be visible");
 }
 
+/// `try_read` answers at once, with `None`, while a writer holds the lock.
+#[test]
+fn try_read_does_not_wait_for_a_writer() {
+    let store = Arc::new(sample_store());
+    let writer = store.settings.write().unwrap();
+    let other = Arc::clone(&store);
+    let (tx, rx) = mpsc::channel::<bool>();
+    thread::spawn(move || {
+        let _ = tx.send(other.try_read().is_some());
+    });
+    let answer: Option<bool> = rx.recv_timeout(Duration::from_secs(2)).ok();
+    drop(writer);
+    let expected_answer: Option<bool> = Some(false);
+    ::std::assert_eq!(
+        answer,
+        expected_answer,
+        "while a writer holds the lock, try_read should return None at once instead of waiting (see “Trying without waiting”)"
+    );
+    let after: bool = store.try_read().is_some();
+    ::std::assert!(after, "once the writer is done, try_read should get in");
+}
+
+/// A write from one thread is seen by reader threads.
 #[test]
 fn write_from_one_thread_is_seen_by_reader_threads() {
     let store = Arc::new(sample_store());
@@ -73,10 +128,8 @@ fn write_from_one_thread_is_seen_by_reader_threads() {
         })
         .collect();
     for reader in readers {
-        assert_eq!(
-            reader.join().unwrap(),
-            Some("2".to_string()),
-            "every reader thread should see the value written by the writer thread"
-        );
+        let seen: Option<String> = reader.join().unwrap();
+        let expected_seen: Option<&str> = Some("2");
+        ::std::assert_eq!(seen.as_deref(), expected_seen, "every reader thread should see the value written by the writer thread");
     }
 }

@@ -1,18 +1,24 @@
-use super::*;
+use super::Memoizer;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
+/// Each key is computed once; asking again answers from the cache.
 #[test]
 fn each_key_is_computed_once() {
     let memo = Memoizer::new(|n: u64| n * 3);
-    assert_eq!(memo.get(4), 12, "get(4) should return func(4) = 12");
-    assert_eq!(memo.get(4), 12, "asking for 4 again should return the cached 12");
-    assert_eq!(memo.get(7), 21, "get(7) should return func(7) = 21");
-    assert_eq!(memo.misses(), 2, "two different keys were asked for, so func should have run exactly twice");
+    let four: u64 = memo.get(4);
+    let four_again: u64 = memo.get(4);
+    let seven: u64 = memo.get(7);
+    let misses: u64 = memo.misses();
+    ::std::assert_eq!(four, 12, "get(4) should return func(4) = 12");
+    ::std::assert_eq!(four_again, 12, "asking for 4 again should return the cached 12");
+    ::std::assert_eq!(seven, 21, "get(7) should return func(7) = 21");
+    ::std::assert_eq!(misses, 2, "two different keys were asked for, so func should have run exactly twice");
 }
 
+/// One memoizer shared through an `Arc`: keys cached before are not computed again by other threads.
 #[test]
 fn cached_keys_are_not_recomputed_by_other_threads() {
     let memo = Arc::new(Memoizer::new(|n: u64| n * n));
@@ -26,15 +32,18 @@ fn cached_keys_are_not_recomputed_by_other_threads() {
         })
         .collect();
     for worker in workers {
-        assert_eq!(worker.join().unwrap(), vec![1, 4, 9, 16, 25], "every thread should get the squares of 1..=5");
+        let got: Vec<u64> = worker.join().unwrap();
+        let expected_got: Vec<u64> = ::std::vec![1, 4, 9, 16, 25];
+        ::std::assert_eq!(got, expected_got, "every thread should get the squares of 1..=5");
     }
-    assert_eq!(
-        memo.misses(),
-        5,
+    let misses: u64 = memo.misses();
+    ::std::assert_eq!(
+        misses, 5,
         "keys 1..=5 were cached before the threads started, so the threads must not compute anything again"
     );
 }
 
+/// Threads holding a plain `&Memoizer` share their results.
 #[test]
 fn threads_share_results_through_a_plain_reference() {
     let memo = Memoizer::new(|n: u64| n + 100);
@@ -47,12 +56,17 @@ fn threads_share_results_through_a_plain_reference() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    assert_eq!(results, vec![100, 101, 102, 103], "each thread should get func(i) = i + 100");
-    assert_eq!(memo.misses(), 4, "four different keys should mean four computations");
-    assert_eq!(memo.get(2), 102, "a key computed by another thread should now come from the cache");
-    assert_eq!(memo.misses(), 4, "reading a cached key must not count as a computation");
+    let misses: u64 = memo.misses();
+    let two: u64 = memo.get(2);
+    let misses_after: u64 = memo.misses();
+    let expected_results: Vec<u64> = ::std::vec![100, 101, 102, 103];
+    ::std::assert_eq!(results, expected_results, "each thread should get func(i) = i + 100");
+    ::std::assert_eq!(misses, 4, "four different keys should mean four computations");
+    ::std::assert_eq!(two, 102, "a key computed by another thread should now come from the cache");
+    ::std::assert_eq!(misses_after, 4, "reading a cached key must not count as a computation");
 }
 
+/// No lock is held while the slow function runs: two computations for different keys overlap.
 #[test]
 fn no_lock_is_held_while_the_function_runs() {
     // Keys 10 and 20 are asked for on two threads. Each computation announces itself and then
@@ -84,10 +98,12 @@ fn no_lock_is_held_while_the_function_runs() {
         })
         .collect();
     let results: Vec<u64> = workers.into_iter().map(|w| w.join().unwrap()).collect();
-    assert!(
-        !lonely.load(Ordering::SeqCst),
-        "two computations for different keys should be able to run at the same time; one of them \
-         waited 2 s for the other to start, so `get` probably holds a lock while calling the function"
+    let waited_alone: bool = lonely.load(Ordering::SeqCst);
+    ::std::assert!(
+        !waited_alone,
+        "two computations for different keys should be able to run at the same time; one of them waited 2 s for \
+         the other to start, so `get` holds a lock while calling the function (see “Computing outside the lock”)"
     );
-    assert_eq!(results, vec![20, 40], "the results should be func(10) = 20 and func(20) = 40");
+    let expected_results: Vec<u64> = ::std::vec![20, 40];
+    ::std::assert_eq!(results, expected_results, "the results should be func(10) = 20 and func(20) = 40");
 }

@@ -1,42 +1,59 @@
-use super::*;
+use super::{Equalizer, History, Playlist, Totals, Visits};
+use std::cell::{Cell, RefCell};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread;
 
+/// `Visits` (one thread, a `Copy` number) keeps its count in a `Cell<u32>` and counts through `&`.
 #[test]
-fn visits_are_counted_through_shared_references() {
+fn visits_are_counted_in_a_cell() {
     let visits = Visits::default();
+    let _: &Cell<u32> = &visits.count;
     let header: &Visits = &visits;
     let footer: &Visits = &visits;
     header.record();
     footer.record();
     header.record();
-    assert_eq!(footer.total(), 3, "three calls to record() through two shared references should count 3 visits");
+    let total: u32 = footer.total();
+    ::std::assert_eq!(total, 3, "three calls to record() through two shared references should count 3 visits");
 }
 
+/// `History` (one thread, a `Vec`) keeps its entries in a `RefCell<Vec<String>>`.
 #[test]
-fn history_is_pushed_through_shared_references() {
+fn history_is_pushed_through_a_refcell() {
     let history = History::default();
+    let _: &RefCell<Vec<String>> = &history.entries;
     let editor: &History = &history;
     let toolbar: &History = &history;
-    assert_eq!(editor.last(), None, "a new history should have no last entry");
+    let empty: Option<String> = editor.last();
     editor.push("type a");
     toolbar.push("bold");
-    assert_eq!(editor.last(), Some("bold".to_string()), "the last entry should be the most recent push");
+    let last: Option<String> = editor.last();
+    let expected_empty: Option<String> = None;
+    ::std::assert_eq!(empty, expected_empty, "a new history should have no last entry");
+    let expected_last: Option<&str> = Some("bold");
+    ::std::assert_eq!(last.as_deref(), expected_last, "the last entry should be the most recent push");
 }
 
+/// `Playlist` has one owner: a plain `Vec<String>` changed through `&mut self`, lent as a slice.
 #[test]
 fn playlist_lends_its_tracks_as_a_plain_slice() {
     let mut playlist = Playlist::default();
+    let _: &Vec<String> = &playlist.tracks;
     playlist.add("intro.mp3");
     playlist.add("theme.mp3");
     let first: &[String] = playlist.tracks();
     let second: &[String] = playlist.tracks();
-    assert_eq!(first, ["intro.mp3", "theme.mp3"], "tracks() should list the tracks in the order they were added");
-    assert_eq!(first.len(), second.len(), "two plain borrows of the tracks should see the same list");
+    let names: Vec<String> = first.to_vec();
+    let expected_names: Vec<String> = ::std::vec!["intro.mp3".to_string(), "theme.mp3".to_string()];
+    ::std::assert_eq!(names, expected_names, "tracks() should list the tracks in the order they were added");
+    ::std::assert_eq!(first.len(), second.len(), "two plain borrows of the tracks should see the same list");
 }
 
+/// `Totals` crosses threads and is written by all: an `Arc<Mutex<u64>>`.
 #[test]
 fn totals_add_up_across_threads() {
     let totals = Totals::default();
+    let _: &Arc<Mutex<u64>> = &totals.sum;
     let workers: Vec<_> = (1..=4u64)
         .map(|n| {
             let handle = totals.clone();
@@ -50,12 +67,15 @@ fn totals_add_up_across_threads() {
     for worker in workers {
         worker.join().unwrap();
     }
-    assert_eq!(totals.get(), 1000, "4 threads adding 1, 2, 3 and 4 a hundred times each should total 1000");
+    let total: u64 = totals.get();
+    ::std::assert_eq!(total, 1000, "4 threads adding 1, 2, 3 and 4 a hundred times each should total 1000");
 }
 
+/// `Equalizer` crosses threads and is mostly read: an `Arc<RwLock<Vec<i8>>>`, and a UI change is seen by audio threads.
 #[test]
 fn equalizer_change_from_ui_thread_is_seen_by_audio_threads() {
-    let eq = Equalizer::new(vec![0, 0, 0]);
+    let eq = Equalizer::new(::std::vec![0, 0, 0]);
+    let _: &Arc<RwLock<Vec<i8>>> = &eq.bands;
     let ui = eq.clone();
     thread::spawn(move || ui.set_band(1, 6)).join().unwrap();
     let audio: Vec<_> = (0..3)
@@ -65,25 +85,29 @@ fn equalizer_change_from_ui_thread_is_seen_by_audio_threads() {
         })
         .collect();
     for reader in audio {
-        assert_eq!(
-            reader.join().unwrap(),
-            Some(6),
+        let seen: Option<i8> = reader.join().unwrap();
+        let expected_seen: Option<i8> = Some(6);
+        ::std::assert_eq!(
+            seen,
+            expected_seen,
             "with nobody writing, an audio thread should be able to read band 1, which the UI thread set to 6"
         );
     }
 }
 
+/// Two audio threads read the equalizer at the same time: readers do not wait for each other.
 #[test]
 fn audio_threads_read_the_equalizer_at_the_same_time() {
-    let eq = Equalizer::new(vec![1, 2, 3]);
+    let eq = Equalizer::new(::std::vec![1, 2, 3]);
     let other = eq.clone();
-    let seen = eq.try_read(|_bands| {
+    let seen: Option<Option<i8>> = eq.try_read(|_bands| {
         // While this thread is still reading, a second audio thread tries to read too.
         thread::spawn(move || other.try_read(|bands| bands[2])).join().unwrap()
     });
-    assert_eq!(
+    let expected_seen: Option<Option<i8>> = Some(Some(3));
+    ::std::assert_eq!(
         seen,
-        Some(Some(3)),
-        "while one audio thread is reading the bands, a second one should be let in as well, not turned away"
+        expected_seen,
+        "while one audio thread is reading the bands, a second one should be let in as well, not turned away (readers share the lock)"
     );
 }

@@ -1,5 +1,9 @@
 // double_borrow_mut: two write borrows of the same cell at the same time.
 //
+// Lesson section: “Two guards at once”.
+// New here: two guards of one cell — a second `borrow_mut()` while a `RefMut` of the same cell is
+//           alive panics with "RefCell already borrowed", even on one thread, even in a helper.
+//
 // A `TaskBoard` keeps all its state in one `RefCell<Board>`. `complete` moves
 // a task from `open` to `done` and logs it to `history` through a helper.
 //

@@ -1,5 +1,9 @@
 // hit_counter: reading and writing what is inside a RefCell.
 //
+// Lesson section: “Guards: Ref and RefMut”.
+// New here: `Ref` and `RefMut` — the guards `borrow()` and `borrow_mut()` return; the data's own methods
+//           (`get`, `entry`, `remove`...) are reached through them, not through the cell.
+//
 // A tiny web server counts page views. Every request handler gets a shared
 // `&HitCounter` (several handlers hold it at once), so all methods take `&self`
 // and the map lives inside a `RefCell`, the cell met in log_counter.

@@ -1,5 +1,10 @@
 // log_counter: your first taste of interior mutability.
 //
+// Lesson section: “Shared references are read-only”.
+// New here: `std::cell::RefCell` — a box whose contents can change through a shared `&`; it checks the
+//           one-writer-or-many-readers rule while the program runs instead of at compile time.
+// New here: `RefCell::borrow_mut` / `RefCell::borrow` — ask the cell for write or read access.
+//
 // A `Logger` prints messages and keeps a running count of them. Two parts of
 // the program (an `auth` module and a `billing` module) both hold a `&Logger`
 // pointing at the same logger, the way two TypeScript modules would both

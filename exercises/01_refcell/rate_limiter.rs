@@ -1,4 +1,8 @@
-// rate_limiter: put it all together (the lesson's Exercise 1).
+// rate_limiter: a quota counted down through `&self`.
+//
+// Lesson section: “Copying out versus changing in place”.
+// New here: `*cell.borrow()` on a `Copy` value — copies it out; changing the copy leaves the cell alone.
+// New here: a `RefMut` kept in a `let` — changes the value in place, inside the cell.
 //
 // A `RateLimiter` hands out a fixed number of permits, say 100 API calls per
 // client. Every part of the app that makes calls shares one `&RateLimiter`,

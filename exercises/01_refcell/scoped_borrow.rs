@@ -1,5 +1,9 @@
 // scoped_borrow: a read borrow that stays alive too long.
 //
+// Lesson section: “How long a guard lives”.
+// New here: a guard's lifetime — a guard in a `let` lives to the end of its block; a guard used in one
+//           expression without a `let` ends with that statement; `drop(guard)` ends it at once.
+//
 // A `Playlist` keeps its tracks in a `RefCell<Vec<String>>` so that any part
 // of the music app holding a `&Playlist` can add to it.
 //

@@ -1,5 +1,9 @@
 // try_borrow: skip a write instead of panicking when the cell is busy.
 //
+// Lesson section: “Asking first: try_borrow and try_borrow_mut”.
+// New here: `RefCell::try_borrow_mut` — asks for write access and returns `Err` instead of panicking
+//           when the cell is busy.
+//
 // A `Recorder` collects UI events in a `RefCell<Vec<String>>`. `replay` walks
 // over the recorded events and calls a callback for each one. Some callbacks
 // (a debug overlay, say) call `record` themselves, while `replay` is still

@@ -1,5 +1,9 @@
 // memo_cache: a cache whose compute function calls back into it.
 //
+// Lesson section: “Calling back into a borrowed cell”.
+// New here: re-entrant callbacks — a function you call may call back into your type; no guard of the
+//           cell may be alive while it runs.
+//
 // `Memo` wraps an expensive function and remembers every answer it has
 // computed. Looking a value up feels read-only to callers, so `get` takes
 // `&self`; the cache inside is a `RefCell<HashMap>` so it can still be filled.

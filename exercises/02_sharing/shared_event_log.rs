@@ -1,5 +1,10 @@
 // shared_event_log: one log, written by several closures.
 //
+// Lesson section: “Closures that keep a handle”.
+// New here: `std::rc::Rc` — shared ownership on one thread; `Rc::clone` makes one more handle to the same
+//           value (nothing inside is copied), and `Rc::strong_count` counts the handles.
+// New here: `move` closures — a closure returned from a function must own what it uses.
+//
 // Two parts of an app, "auth" and "db", should write into ONE event log. In
 // TypeScript you would hand the same array to both callbacks and be done:
 // every closure that mentions it sees the same object.

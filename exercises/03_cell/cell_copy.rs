@@ -1,5 +1,11 @@
 // cell_copy: a connection status kept in `Cell`s.
 //
+// Lesson section: “Swapping values in and out of a Cell”.
+// New here: `std::cell::Cell` — interior mutability without guards: `get` copies a `Copy` value out,
+//           `set` puts one in.
+// New here: `Cell::replace` / `Cell::take` — swap a value in and get the old one back (`take` leaves the
+//           default, e.g. `None`), which works for types that are not `Copy`.
+//
 // A `Connection` is shared by the whole app as `&Connection` (think of one
 // object that every TS module imports). Callers report failures and
 // successes through that shared reference, so the methods take `&self`.

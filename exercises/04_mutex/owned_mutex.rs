@@ -1,5 +1,9 @@
 // owned_mutex: a job board set up alone, shared while running, unwrapped at the end.
 //
+// Lesson section: “Exclusive access needs no lock”.
+// New here: `Mutex::get_mut` — with `&mut` to the mutex, a plain `&mut T` to its data, without locking.
+// New here: `Mutex::into_inner` — consumes the mutex and gives back the data, without locking.
+//
 // A `JobBoard` lives through three phases:
 //   1. setup: one owner fills it through `jobs_mut(&mut self)`;
 //   2. running: worker threads share `&JobBoard` and call `add`, which locks;

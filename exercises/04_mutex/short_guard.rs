@@ -1,5 +1,9 @@
 // short_guard: publishing stats without blocking the request threads.
 //
+// Lesson section: “Keeping the lock short”.
+// New here: a `{ }` block around a `MutexGuard` — the lock is released at the block's end, before slow work.
+// New here: `std::mem::take` — moves a value out of a `&mut`, leaving its `Default` behind.
+//
 // Request threads call `record` for every request: a quick lock, a push,
 // done. Every so often `publish` turns the collected stats into a `Report`,
 // starts a fresh window, and hands the report to `send`, which is slow (think

@@ -1,5 +1,10 @@
 // poisoned_lock: a tally of finished jobs, shared by worker threads.
 //
+// Lesson section: “Poisoned locks”.
+// New here: `PoisonError::into_inner` — takes the guard out of the error a poisoned lock returns.
+// New here: `Mutex::is_poisoned` / `Mutex::clear_poison` — ask whether a thread panicked holding the lock,
+//           and mark the data as fine again.
+//
 // When a thread panics while it holds a `Mutex` guard, the mutex becomes *poisoned*: from
 // then on `lock()` returns an `Err`, as a warning that the data may have been left half-way
 // through an update. With `.unwrap()` on every lock, one crashed worker makes every later

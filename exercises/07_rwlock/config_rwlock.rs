@@ -1,6 +1,10 @@
 // config_rwlock: a configuration store that every request handler reads and an admin
 // changes now and then.
 //
+// Lesson sections: “Readers and writers”, and “Trying without waiting”.
+// New here: `std::sync::RwLock` — many readers at once (`read()`) or one writer (`write()`).
+// New here: `RwLock::try_read` / `RwLock::try_write` — return `Err` at once instead of waiting.
+//
 // A `Mutex` lets one thread in at a time, even when everybody only wants to read, so the
 // handlers queue up behind each other for nothing. For read-mostly data there is `RwLock`:
 // it hands out either many read guards at once or a single write guard.

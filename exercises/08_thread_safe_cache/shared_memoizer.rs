@@ -1,5 +1,9 @@
 // shared_memoizer: one memoizer for many threads.
 //
+// Lesson sections: “From RefCell to Mutex in a memoizer”, and “Computing outside the lock”.
+// New here: a thread-safe memoizer — the single-thread `RefCell`/`Cell` pair becomes `Mutex` (or an atomic
+//           counter), with each lock lasting one statement so the slow work runs unlocked.
+//
 // A memoizer wraps a slow function and remembers every answer, so each key is computed
 // only once. `get` takes `&self` although it fills the cache, thanks to interior mutability.
 //

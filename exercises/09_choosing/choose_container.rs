@@ -1,4 +1,9 @@
-// choose_container: five small types, each storing its state the wrong way for how it
+// choose_container: one tool per type.
+//
+// Lesson sections: “The decision table”, and “Questions to ask about shared state”.
+// New here: nothing new — this exercise picks, for each type, the lightest tool you have already met.
+//
+// Five small types, each storing its state the wrong way for how it
 // is used (the doc comment above each type says how; the hidden tests use it exactly so).
 // For each one, ask: does it cross threads? Is the value `Copy`? Is it read far more often
 // than written? Does anybody really need to change it through a shared `&`, or does its one

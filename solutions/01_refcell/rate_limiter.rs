@@ -1,4 +1,4 @@
-// rate_limiter: put it all together (the lesson's Exercise 1).
+// rate_limiter: a quota counted down through `&self`.
 //
 // A `RateLimiter` hands out a fixed number of permits, say 100 API calls per
 // client. Every part of the app that makes calls shares one `&RateLimiter`,

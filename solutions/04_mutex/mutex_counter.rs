@@ -1,33 +1,31 @@
 // mutex_counter: counting from many threads.
 //
-// `count_in_parallel(threads, per_thread)` starts `threads` threads; each adds
-// 1 to a shared counter `per_thread` times. When all threads are done, it
-// returns the counter, which must be exactly `threads * per_thread`.
+// “Arc and Mutex together”: `count_in_parallel` starts `threads` threads that
+// share one counter. Each thread calls `on_start()` once, then adds 1 to the
+// counter `per_thread` times; once every thread is done, it returns the total.
 //
-// In Node, worker threads don't share plain objects at all, so this is new
-// ground. `Rc<RefCell<_>>` is the single-threaded idiom; across threads its
+// `Rc<RefCell<_>>` is the single-threaded idiom; across threads its
 // counterparts are `Arc` (an atomic reference count, safe to clone and drop
 // from any thread) and `Mutex` (one thread at a time, the others wait).
 
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-fn count_in_parallel(threads: usize, per_thread: u64) -> u64 {
-    // Arc shares the counter between threads, Mutex makes `+= 1` exclusive.
-    let counter = Arc::new(Mutex::new(0u64));
+fn count_in_parallel(counter: &Arc<Mutex<u64>>, threads: usize, per_thread: u64, on_start: fn()) -> u64 {
     let mut handles = Vec::new();
+    // Start every thread first, so they all run at the same time...
     for _ in 0..threads {
-        // Each thread owns its own Arc handle; the Mutex itself is not copied.
-        let counter = Arc::clone(&counter);
+        // ...each with a handle of its own to the same counter.
+        let counter = Arc::clone(counter);
         handles.push(thread::spawn(move || {
+            on_start();
             for _ in 0..per_thread {
-                // The guard lives for this one statement, so the lock is
-                // released after every increment and other threads get turns.
+                // The guard is a temporary: the lock is released at the semicolon.
                 *counter.lock().unwrap() += 1;
             }
         }));
     }
-    // Wait for every thread: only then is the count final.
+    // ...and only then wait for all of them.
     for handle in handles {
         handle.join().unwrap();
     }
@@ -35,6 +33,7 @@ fn count_in_parallel(threads: usize, per_thread: u64) -> u64 {
 }
 
 fn main() {
-    let total = count_in_parallel(8, 1000);
+    let counter = Arc::new(Mutex::new(0u64));
+    let total = count_in_parallel(&counter, 8, 1000, || println!("a worker starts"));
     println!("8 threads x 1000 increments = {total}");
 }

@@ -1,12 +1,9 @@
 // relock_deadlock: a ledger of account balances, shared by many threads.
 //
-// `transfer` must check the balance and move the money under ONE lock, so that no other
-// thread can sneak in between the check and the update. A Rust `Mutex` is not reentrant:
-// locking it again on the thread that already holds it waits forever.
-//
-// Solution: the helper `adjust` no longer locks anything. It takes `&mut HashMap` and every
-// caller passes in the map from the guard it already holds. Locking happens once, at the
-// public entry points; the helpers below them just work on the data.
+// “Locking twice on one thread”: a Rust `Mutex` is not reentrant, so a helper that locks the
+// mutex its caller already holds waits for itself forever. The fix keeps the single lock in
+// `transfer` (“Check and act under one lock”: the balance check, the audit call and the update
+// all happen while the guard is alive) and hands the already-locked map to the helper.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -21,18 +18,18 @@ impl Ledger {
     }
 
     fn deposit(&self, who: &str, amount: i64) {
-        // `&mut guard` turns the MutexGuard into a plain `&mut HashMap` for the helper.
         let mut balances = self.balances.lock().unwrap();
         adjust(&mut balances, who, amount);
     }
 
     /// Moves `amount` from `from` to `to`; refuses (returns false) if `from` cannot cover it.
-    fn transfer(&self, from: &str, to: &str, amount: i64) -> bool {
-        // One guard for the whole check-then-update, so the balance cannot change under us.
+    /// `approved` is called once the check has passed, before the money moves.
+    fn transfer(&self, from: &str, to: &str, amount: i64, approved: impl FnOnce()) -> bool {
         let mut balances = self.balances.lock().unwrap();
         if balances.get(from).copied().unwrap_or(0) < amount {
             return false;
         }
+        approved();
         adjust(&mut balances, from, -amount);
         adjust(&mut balances, to, amount);
         true
@@ -43,8 +40,7 @@ impl Ledger {
     }
 }
 
-// Takes the data, not the Mutex: whoever calls it must already hold the lock, so it can
-// never lock twice.
+// Works on a map the caller has already locked: no `lock()` in here.
 fn adjust(balances: &mut HashMap<String, i64>, who: &str, delta: i64) {
     *balances.entry(who.to_string()).or_insert(0) += delta;
 }
@@ -53,7 +49,6 @@ fn main() {
     let ledger = Ledger::new();
     ledger.deposit("alice", 100);
     println!("alice starts with {}", ledger.balance("alice"));
-    println!("moving 30 from alice to bob...");
-    ledger.transfer("alice", "bob", 30);
+    ledger.transfer("alice", "bob", 30, || println!("audit: 30 from alice to bob approved"));
     println!("alice: {}, bob: {}", ledger.balance("alice"), ledger.balance("bob"));
 }

@@ -1,0 +1,55 @@
+// wrong: counts in one global atomic instead of a field of each logger
+// log_counter: your first taste of interior mutability.
+//
+// A `Logger` prints messages and keeps a running count of them. Two parts of
+// the program (an `auth` module and a `billing` module) both hold a `&Logger`
+// pointing at the same logger, the way two TypeScript modules would both
+// import one shared `logger` object and call `logger.log(...)`.
+//
+// A plain `u32` field cannot be assigned through `&self` (error E0594), and
+// `&mut self` is no way out because two holders share the logger. In a
+// `RefCell<u32>` the counter carries its own borrow bookkeeping: the cell
+// checks each access as the program runs, so `log` can keep `&self`.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static LOGGED: AtomicU32 = AtomicU32::new(0);
+
+struct Logger {
+    // The cell owns the number; `&self` is enough to ask it for write access.
+    count: RefCell<u32>,
+}
+
+impl Logger {
+    fn new() -> Self {
+        Logger {
+            count: RefCell::new(0),
+        }
+    }
+
+    fn log(&self, msg: &str) {
+        println!("[log #{}] {msg}", self.count() + 1);
+        // `borrow_mut()` hands out a temporary exclusive guard. It is dropped at
+        // the end of this statement, so the next `log` call can borrow again.
+        LOGGED.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn count(&self) -> u32 {
+        // `borrow()` gives read access; `*` copies the `u32` out of the guard.
+        LOGGED.load(Ordering::SeqCst)
+    }
+}
+
+fn main() {
+    let logger = Logger::new();
+    // Two subsystems, one logger: both references are alive at the same time.
+    let auth: &Logger = &logger;
+    let billing: &Logger = &logger;
+
+    auth.log("user signed in");
+    billing.log("invoice created");
+    auth.log("user signed out");
+
+    println!("messages logged: {}", logger.count());
+}

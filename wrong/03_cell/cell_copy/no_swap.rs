@@ -1,0 +1,71 @@
+// wrong: `mark_connected` reads the count with `get` but never swaps 0 in, so the retries are not reset
+// cell_copy: a connection status kept in `Cell`s.
+//
+// A `Connection` is shared by the whole app as `&Connection` (think of one
+// object that every TS module imports). Callers report failures and
+// successes through that shared reference, so the methods take `&self`.
+//
+// The fields are tiny: a counter, a flag, and the most recent error. You could
+// reach for `RefCell`, but for values like these Rust has a lighter tool:
+// `Cell<T>`. A Cell never hands out a reference to its contents; you copy a
+// value in (`set`) or out (`get`), or swap one out (`replace`, `take`). No
+// borrow guard means no "already borrowed" panics. The catch: `get` only
+// works for `Copy` types, so a `String` inside has to be swapped out instead.
+
+use std::cell::Cell;
+
+struct Connection {
+    retries: Cell<u32>,
+    connected: Cell<bool>,
+    // `Option<String>` is not `Copy`, so `get` is not available here. `set`,
+    // `replace` and `take` still work: they move whole values in and out.
+    last_error: Cell<Option<String>>,
+}
+
+impl Connection {
+    fn new() -> Self {
+        Connection {
+            retries: Cell::new(0),
+            connected: Cell::new(false),
+            last_error: Cell::new(None),
+        }
+    }
+
+    fn record_failure(&self, reason: &str) {
+        // get + set: copy the number out, copy the new one back in.
+        self.retries.set(self.retries.get() + 1);
+        self.connected.set(false);
+        // The old error (if any) is dropped; `set` needs no `Copy`.
+        self.last_error.set(Some(reason.to_string()));
+    }
+
+    /// Marks the connection as up and returns how many retries it took.
+    fn mark_connected(&self) -> u32 {
+        self.connected.set(true);
+        self.retries.get()
+    }
+
+    fn is_connected(&self) -> bool {
+        self.connected.get()
+    }
+
+    fn retries(&self) -> u32 {
+        self.retries.get()
+    }
+
+    /// Hands out the last error once; afterwards there is none until the next failure.
+    fn take_last_error(&self) -> Option<String> {
+        // `take` swaps in `Default::default()` (here `None`) and returns what was there.
+        self.last_error.take()
+    }
+}
+
+fn main() {
+    let conn = Connection::new();
+    conn.record_failure("timeout");
+    conn.record_failure("connection refused");
+    let error = conn.take_last_error();
+    println!("retries: {}, last error: {error:?}", conn.retries());
+    let needed = conn.mark_connected();
+    println!("connected: {} after {needed} retries", conn.is_connected());
+}

@@ -1,0 +1,25 @@
+// wrong: computes `threads * per_thread` instead of counting on threads
+// mutex_counter: counting from many threads.
+//
+// “Arc and Mutex together”: `count_in_parallel` starts `threads` threads that
+// share one counter. Each thread calls `on_start()` once, then adds 1 to the
+// counter `per_thread` times; once every thread is done, it returns the total.
+//
+// `Rc<RefCell<_>>` is the single-threaded idiom; across threads its
+// counterparts are `Arc` (an atomic reference count, safe to clone and drop
+// from any thread) and `Mutex` (one thread at a time, the others wait).
+
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+fn count_in_parallel(counter: &Arc<Mutex<u64>>, threads: usize, per_thread: u64, on_start: fn()) -> u64 {
+    let _ = on_start;
+    *counter.lock().unwrap() += threads as u64 * per_thread;
+    *counter.lock().unwrap()
+}
+
+fn main() {
+    let counter = Arc::new(Mutex::new(0u64));
+    let total = count_in_parallel(&counter, 8, 1000, || println!("a worker starts"));
+    println!("8 threads x 1000 increments = {total}");
+}
