@@ -44,12 +44,30 @@ pub fn lint_hidden_tests(text: &str) -> Vec<LintProblem> {
 struct Lint {
     /// Names imported from the exercise (`use super::{..}`).
     exercise_names: BTreeSet<String>,
+    /// Names imported from the standard library (`use std::sync::Arc;`).
+    std_names: BTreeSet<String>,
+    /// Constants and statics the checks file defines itself.
+    own_values: BTreeSet<String>,
     /// Macros the checks file defines itself.
     own_macros: BTreeSet<String>,
     /// Locals of the function being read: `true` when declared with a pinning type.
     locals: BTreeMap<String, bool>,
+    /// Locals whose type is a standard container of the exercise's types (`Option<Rc<Folder>>`):
+    /// comparing them is up to the exercise, but methods such as `is_none()` are the standard's.
+    std_shaped: BTreeSet<String>,
     problems: Vec<LintProblem>,
 }
+
+/// Types and values every Rust file can name without importing them.
+const STD_PRELUDE: &[&str] = &[
+    "String", "Vec", "Box", "Option", "Result", "Some", "None", "Ok", "Err", "bool", "char", "str", "u8", "u16", "u32",
+    "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32", "f64",
+];
+
+/// Standard containers whose shape methods do not depend on what they hold.
+const STD_CONTAINERS: &[&str] = &["Option", "Result", "Vec", "VecDeque", "HashMap", "HashSet", "BTreeMap", "BTreeSet"];
+/// Methods of those containers whose result never depends on the element type.
+const SHAPE_METHODS: &[&str] = &["is_none", "is_some", "is_ok", "is_err", "is_empty", "len", "contains_key"];
 
 const ASSERTIONS: &[&str] = &["assert", "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne"];
 
@@ -60,7 +78,16 @@ impl Lint {
 
     fn collect_names(&mut self, item: &syn::Item) {
         match item {
-            syn::Item::Use(u) => collect_use(&u.tree, false, &mut self.exercise_names),
+            syn::Item::Use(u) => {
+                collect_use(&u.tree, false, &mut self.exercise_names);
+                collect_std_use(&u.tree, false, &mut self.std_names);
+            }
+            syn::Item::Const(c) => {
+                self.own_values.insert(c.ident.to_string());
+            }
+            syn::Item::Static(c) => {
+                self.own_values.insert(c.ident.to_string());
+            }
             syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
                 if let Some(ident) = &m.ident {
                     self.own_macros.insert(ident.to_string());
@@ -83,6 +110,12 @@ impl Lint {
             }
             syn::Pat::Type(t) => {
                 let pins = self.type_pins(&t.ty);
+                if !pins
+                    && let (syn::Pat::Ident(p), syn::Type::Path(tp)) = (&*t.pat, &*t.ty)
+                    && tp.path.segments.last().is_some_and(|s| STD_CONTAINERS.contains(&s.ident.to_string().as_str()))
+                {
+                    self.std_shaped.insert(p.ident.to_string());
+                }
                 self.bind(&t.pat, pins);
             }
             syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| self.bind(p, pinned)),
@@ -100,11 +133,11 @@ impl Lint {
                 if p.path.segments.len() == 1 && p.path.leading_colon.is_none() {
                     match self.locals.get(&first) {
                         Some(pinned) => *pinned,
-                        // Not a local: a constant of the checks file, unless the exercise's.
-                        None => !self.exercise_names.contains(&first),
+                        // Not a local: a constant of the checks file, or `None`.
+                        None => self.own_values.contains(&first) || first == "None",
                     }
                 } else {
-                    !self.exercise_names.contains(&first)
+                    self.is_std_path(&p.path)
                 }
             }
             E::Reference(r) => self.pinned(&r.expr),
@@ -112,7 +145,12 @@ impl Lint {
             E::Group(g) => self.pinned(&g.expr),
             E::Unary(u) => self.pinned(&u.expr),
             E::Binary(b) => self.pinned(&b.left) && self.pinned(&b.right),
-            E::MethodCall(m) => self.pinned(&m.receiver),
+            E::MethodCall(m) => {
+                self.pinned(&m.receiver)
+                    || (SHAPE_METHODS.contains(&m.method.to_string().as_str())
+                        && matches!(&*m.receiver, E::Path(p) if p.path.get_ident()
+                            .is_some_and(|i| self.std_shaped.contains(&i.to_string()))))
+            }
             E::Field(f) => self.pinned(&f.base),
             E::Index(i) => self.pinned(&i.expr),
             E::Cast(_) => true,
@@ -120,10 +158,10 @@ impl Lint {
             E::Array(a) => a.elems.iter().all(|e| self.pinned(e)),
             E::Call(c) => {
                 let callee_ok = match &*c.func {
-                    E::Path(p) => {
-                        let first = p.path.segments.first().map(|s| s.ident.to_string()).unwrap_or_default();
-                        !self.exercise_names.contains(&first) && (p.path.segments.len() > 1 || is_constructor(&first))
+                    E::Path(p) if p.path.segments.len() == 1 && p.path.leading_colon.is_none() => {
+                        is_constructor(&p.path.segments[0].ident.to_string())
                     }
+                    E::Path(p) => self.is_std_path(&p.path),
                     _ => false,
                 };
                 callee_ok && c.args.iter().all(|a| self.pinned(a))
@@ -141,6 +179,16 @@ impl Lint {
             }
             _ => false,
         }
+    }
+
+    /// Whether `path` names something of the standard library: absolute, imported from it, or a
+    /// prelude or primitive type (`String::from`, `u32::MAX`, `Arc::new`).
+    fn is_std_path(&self, path: &syn::Path) -> bool {
+        let first = path.segments.first().map(|s| s.ident.to_string()).unwrap_or_default();
+        path.leading_colon.is_some()
+            || self.std_names.contains(&first)
+            || matches!(first.as_str(), "std" | "core" | "alloc")
+            || STD_PRELUDE.contains(&first.as_str())
     }
 
     fn check_macro(&mut self, mac: &syn::Macro) {
@@ -191,7 +239,12 @@ fn quote_expr(expr: &syn::Expr) -> String {
 
 /// `logger . count ()` -> `logger.count()`: token spacing made readable for a message.
 fn tidy(text: &str) -> String {
-    text.replace(" . ", ".").replace(" (", "(").replace("( ", "(").replace(" )", ")").replace(" :: ", "::").replace("& ", "&")
+    text.replace(" . ", ".")
+        .replace(" (", "(")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(" :: ", "::")
+        .replace("& ", "&")
 }
 
 fn collect_use(tree: &syn::UseTree, from_exercise: bool, names: &mut BTreeSet<String>) {
@@ -207,6 +260,24 @@ fn collect_use(tree: &syn::UseTree, from_exercise: bool, names: &mut BTreeSet<St
             names.insert(r.rename.to_string());
         }
         syn::UseTree::Group(g) => g.items.iter().for_each(|t| collect_use(t, from_exercise, names)),
+        _ => {}
+    }
+}
+
+/// Names a `use` tree imports from the standard library.
+fn collect_std_use(tree: &syn::UseTree, from_std: bool, names: &mut BTreeSet<String>) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            let from = from_std || matches!(p.ident.to_string().as_str(), "std" | "core" | "alloc");
+            collect_std_use(&p.tree, from, names);
+        }
+        syn::UseTree::Name(n) if from_std => {
+            names.insert(n.ident.to_string());
+        }
+        syn::UseTree::Rename(r) if from_std => {
+            names.insert(r.rename.to_string());
+        }
+        syn::UseTree::Group(g) => g.items.iter().for_each(|t| collect_std_use(t, from_std, names)),
         _ => {}
     }
 }
@@ -247,6 +318,7 @@ impl<'ast> Visit<'ast> for Lint {
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         let saved = std::mem::take(&mut self.locals);
+        let saved_shaped = std::mem::take(&mut self.std_shaped);
         for input in &f.sig.inputs {
             if let syn::FnArg::Typed(t) = input {
                 let pins = self.type_pins(&t.ty);
@@ -255,6 +327,7 @@ impl<'ast> Visit<'ast> for Lint {
         }
         visit::visit_item_fn(self, f);
         self.locals = saved;
+        self.std_shaped = saved_shaped;
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
@@ -265,7 +338,9 @@ impl<'ast> Visit<'ast> for Lint {
                 self.visit_expr(diverge);
             }
         }
-        self.bind(&local.pat, false);
+        // `let done = false;`: a name whose type comes from a pinned value is pinned too.
+        let pinned = local.init.as_ref().is_some_and(|init| self.pinned(&init.expr));
+        self.bind(&local.pat, pinned);
     }
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
@@ -330,7 +405,9 @@ mod tests {
     #[test]
     fn values_of_the_exercises_own_types_are_not_pinned() {
         let text = "use super::{Track, tracks};\n#[test]\nfn t() {\n    let got: Vec<Track> = tracks();\n    \
-                    ::std::assert_eq!(got, ::std::vec![]);\n    ::std::assert_eq!(tracks().len(), 0);\n}\n";
+                    ::std::assert_eq!(got, ::std::vec![]);\n    ::std::assert_eq!(tracks().len(), 0);\n    \
+                    ::std::assert!(got.is_empty());\n    let first: Option<Track> = None;\n    ::std::assert!(first.is_none());\n    \
+                    let done = false;\n    ::std::assert!(done);\n}\n";
         let lines: Vec<usize> = lint(text).iter().map(|(l, _)| *l).collect();
         assert_eq!(lines, [5, 6]);
     }

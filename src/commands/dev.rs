@@ -1,6 +1,8 @@
 //! `learn dev check`: the course author's check. Every exercise has its three files, no file is
-//! orphaned, every solution passes its hidden tests and every starting file fails them. Exercises
-//! are graded in parallel (`--jobs`), each in a build folder of its own.
+//! orphaned, every solution passes its hidden tests, every starting file and every known wrong
+//! answer (`wrong/<topic>/<name>/*.rs`) fails them, and the hidden tests pass the lint that keeps
+//! them meaning what they say (see [`crate::lint`]). Files are graded in parallel (`--jobs`), each
+//! in a build folder of its own.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -19,10 +21,23 @@ use crate::ui::style::paint;
 
 type Graded = std::result::Result<Report, String>;
 
+/// The folder of known wrong answers: `wrong/<topic>/<name>/<slug>.rs`.
+const WRONG_DIR: &str = "wrong";
+
 /// The outcome of checking one exercise.
 struct Checked {
     solution: Graded,
     starting: Graded,
+    /// Each known wrong answer (its course path) and how it was graded.
+    wrong: Vec<(String, Graded)>,
+}
+
+/// What one grading job of the check grades.
+#[derive(Clone)]
+enum Kind {
+    Solution,
+    Starting,
+    Wrong(String),
 }
 
 pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<usize>) -> Result<i32> {
@@ -73,6 +88,21 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<
                 format!("{}{why}", render::headline(&r.verdict))
             })
             .unwrap_or_default();
+        let mut wrong_lines = Vec::new();
+        for (path, graded) in &result.wrong {
+            match graded {
+                Ok(r) if r.verdict.passed() => {
+                    bad.push(format!("the wrong answer {path} passes its hidden tests: they should reject it"));
+                }
+                Ok(r) => wrong_lines.push(format!(
+                    "      {} {path}: {}{}",
+                    paint(s.pass, "✓"),
+                    render::headline(&r.verdict),
+                    first_message(r).map(|m| format!(" — {m}")).unwrap_or_default()
+                )),
+                Err(e) => bad.push(format!("the wrong answer {path} could not be graded: {e}")),
+            }
+        }
         if bad.is_empty() {
             let tests = result.solution.as_ref().map(|r| r.verdict.tests().len()).unwrap_or(0);
             say(
@@ -97,7 +127,11 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<
             }
             problems.push(format!("{}: {}", ex.name, bad.join("; ")));
         }
+        for line in wrong_lines {
+            say(out, line);
+        }
     }
+    problems.extend(lint_problems(&loaded));
 
     if problems.is_empty() {
         say(out, format!("\n{} every exercise checks out.", paint(s.pass, "✓")));
@@ -127,6 +161,16 @@ fn file_problems(loaded: &LoadedCourse) -> Vec<String> {
             owned.insert(path);
         }
     }
+    for path in loaded.files.rust_files_under(WRONG_DIR) {
+        let owner = course.exercises.iter().find(|ex| path.starts_with(&wrong_prefix(ex)));
+        if owner.is_none() {
+            problems.push(format!(
+                "{path} is orphaned: wrong answers go in {WRONG_DIR}/<topic>/<name>/ of an exercise in {MANIFEST}"
+            ));
+        } else if !loaded.files.read(&path).is_ok_and(|t| t.starts_with("// wrong:")) {
+            problems.push(format!("{path}:1: a wrong answer starts with `// wrong: <what it gets wrong>`"));
+        }
+    }
     for dir in ["exercises", "solutions", course.hidden_tests_dir.as_str()] {
         for path in loaded.files.rust_files_under(dir) {
             if !owned.contains(&path) {
@@ -141,7 +185,8 @@ fn paths(course: &Course, ex: &Exercise) -> [String; 3] {
     [course.exercise_path(ex), course.solution_path(ex), course.hidden_tests_path(ex)]
 }
 
-/// Grades every exercise whose three files exist (solution and starting file), `jobs` at a time.
+/// Grades every exercise whose three files exist (solution, starting file and wrong answers),
+/// `jobs` at a time.
 fn grade_all(
     ctx: &Ctx,
     out: &mut dyn Write,
@@ -152,41 +197,98 @@ fn grade_all(
     jobs: usize,
 ) -> Vec<Option<Checked>> {
     let course = &loaded.course;
-    let mut work: Vec<(usize, bool)> = course
-        .exercises
-        .iter()
-        .enumerate()
-        .filter(|(_, ex)| paths(course, ex).iter().all(|p| loaded.files.exists(p)))
-        .flat_map(|(i, _)| [(i, false), (i, true)])
-        .collect();
-    // Likely hangs first, so the other jobs fill the time around them: a starting file whose
-    // exercise has a time limit of its own is one its author expects to run into that limit.
-    work.sort_by_key(|&(i, solution)| {
-        (std::cmp::Reverse(!solution && course.exercises[i].time_limit != default_limit(course)), i)
+    let wrong_answers = loaded.files.rust_files_under(WRONG_DIR);
+    let mut work: Vec<(usize, Kind)> = Vec::new();
+    for (i, ex) in course.exercises.iter().enumerate() {
+        if !paths(course, ex).iter().all(|p| loaded.files.exists(p)) {
+            continue;
+        }
+        work.push((i, Kind::Solution));
+        work.push((i, Kind::Starting));
+        let prefix = wrong_prefix(ex);
+        work.extend(wrong_answers.iter().filter(|p| p.starts_with(&prefix)).map(|p| (i, Kind::Wrong(p.clone()))));
+    }
+    // Likely hangs first, so the other jobs fill the time around them: a starting file (or wrong
+    // answer) whose exercise has a time limit of its own is one its author expects to hit it.
+    work.sort_by_key(|(i, kind)| {
+        (
+            std::cmp::Reverse(
+                !matches!(kind, Kind::Solution) && course.exercises[*i].time_limit != default_limit(course),
+            ),
+            *i,
+        )
     });
-    let mut results: Vec<(Option<Graded>, Option<Graded>)> = course.exercises.iter().map(|_| (None, None)).collect();
+    let mut results: Vec<(Option<Graded>, Option<Graded>, Vec<(String, Graded)>)> =
+        course.exercises.iter().map(|_| (None, None, Vec::new())).collect();
     let mut progress = ProgressLine::new(ctx, work.len());
-    let grade = |&(i, solution): &(usize, bool)| {
-        let ex = &course.exercises[i];
-        let rel = if solution { course.solution_path(ex) } else { course.exercise_path(ex) };
-        let kind = if solution { "solution" } else { "start" };
-        let build_dir = build_root.join(format!("{}-{kind}", ex.name));
+    let grade = |(i, kind): &(usize, Kind)| {
+        let ex = &course.exercises[*i];
+        let (rel, label) = match kind {
+            Kind::Solution => (course.solution_path(ex), "solution".to_string()),
+            Kind::Starting => (course.exercise_path(ex), "start".to_string()),
+            Kind::Wrong(path) => {
+                let slug = Path::new(path).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                (path.clone(), format!("wrong-{slug}"))
+            }
+        };
+        let build_dir = build_root.join(format!("{}-{label}", ex.name));
         grade_once(ctx, loaded, toolchain, ex, &root.join(&rel), &build_dir).map_err(|e| e.to_string())
     };
     parallel::for_each(&work, jobs, grade, |index, result| {
-        let (i, solution) = work[index];
-        progress.show(out, &format!("{} done", course.exercises[i].name));
-        let slot = &mut results[i];
-        if solution { slot.0 = Some(result) } else { slot.1 = Some(result) }
+        let (i, kind) = &work[index];
+        progress.show(out, &format!("{} done", course.exercises[*i].name));
+        let slot = &mut results[*i];
+        match kind {
+            Kind::Solution => slot.0 = Some(result),
+            Kind::Starting => slot.1 = Some(result),
+            Kind::Wrong(path) => slot.2.push((path.clone(), result)),
+        }
     });
     progress.clear(out);
     results
         .into_iter()
         .map(|r| match r {
-            (Some(solution), Some(starting)) => Some(Checked { solution, starting }),
+            (Some(solution), Some(starting), mut wrong) => {
+                wrong.sort_by(|a, b| a.0.cmp(&b.0));
+                Some(Checked { solution, starting, wrong })
+            }
             _ => None,
         })
         .collect()
+}
+
+/// Where the wrong answers of `ex` are kept.
+fn wrong_prefix(ex: &Exercise) -> String {
+    format!("{WRONG_DIR}/{}/{}/", ex.topic, ex.name)
+}
+
+/// The first thing a learner would read about a failing file: a failing test's message or the
+/// first compiler error, on one line.
+fn first_message(r: &Report) -> Option<String> {
+    use crate::verdict::{TestStatus, Verdict};
+    let text = match &r.verdict {
+        Verdict::CompileError { errors } => errors.first().map(|e| e.message.clone()),
+        v => v.tests().iter().find(|t| t.status != TestStatus::Passed).and_then(|t| t.message.clone()),
+    }?;
+    let line = text.lines().find(|l| !l.starts_with("panicked at") && !l.trim().is_empty())?.trim().to_string();
+    Some(match line.char_indices().nth(140) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
+    })
+}
+
+/// Hidden tests that the learner's file could reinterpret (see [`crate::lint`]).
+fn lint_problems(loaded: &LoadedCourse) -> Vec<String> {
+    let course = &loaded.course;
+    let mut problems = Vec::new();
+    for ex in &course.exercises {
+        let path = course.hidden_tests_path(ex);
+        let Ok(text) = loaded.files.read(&path) else { continue };
+        for p in crate::lint::lint_hidden_tests(&text) {
+            problems.push(format!("{path}:{}: {}", p.line, p.message));
+        }
+    }
+    problems
 }
 
 /// The time limit most exercises have (the course's default).
