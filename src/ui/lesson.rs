@@ -57,13 +57,53 @@ fn flush(out: &mut String, block: &mut String, skin: &MadSkin, width: usize, col
         block.clear();
         return;
     }
-    let text = termimad::FmtText::from(skin, block.trim_matches('\n'), Some(width)).to_string();
+    let joined = join_paragraph_lines(block.trim_matches('\n'));
+    let text = termimad::FmtText::from(skin, &joined, Some(width)).to_string();
     for line in text.lines() {
         out.push_str(if colored { line } else { line.trim_end() });
         out.push('\n');
     }
     out.push('\n');
     block.clear();
+}
+
+/// `block` with the lines of each paragraph (and of each list item) joined into one, as Markdown
+/// reads them, so that they are wrapped to the width instead of breaking where the source did.
+/// Code, tables, quotes and blank lines are left as they are.
+fn join_paragraph_lines(block: &str) -> String {
+    let mut out = String::with_capacity(block.len());
+    let mut fence: Option<&str> = None;
+    let mut joinable = false;
+    for line in block.lines() {
+        let trimmed = line.trim();
+        let starts_block = trimmed.is_empty()
+            || trimmed.starts_with('|')
+            || trimmed.starts_with('>')
+            || trimmed.starts_with("- ")
+            || trimmed.starts_with("* ")
+            || trimmed.starts_with("+ ")
+            || trimmed.split_once(". ").is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        if let Some(open) = fence {
+            if trimmed.starts_with(open) {
+                fence = None;
+            }
+            joinable = false;
+        } else if let Some(marker) = fence_marker(trimmed) {
+            fence = Some(marker);
+            joinable = false;
+        } else if joinable && !starts_block {
+            out.pop();
+            out.push(' ');
+            out.push_str(trimmed);
+            out.push('\n');
+            continue;
+        } else {
+            joinable = !trimmed.is_empty() && !trimmed.starts_with('|') && !trimmed.starts_with('>');
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 fn push_heading(out: &mut String, level: usize, title: &str, width: usize, s: &Styles) {
@@ -93,9 +133,9 @@ fn skin(colored: bool) -> MadSkin {
 mod tests {
     use super::*;
 
-    const CHAPTER: &str = "# Cells in brief\n\nA `Cell` holds a value you can **replace** through a shared reference, \
+    const CHAPTER: &str = "# Cells in brief\n\nA `Cell` holds a value you can **replace** through a shared reference,\n\
         even though the compiler would otherwise refuse any change made that way.\n\n\
-        ## Swapping values\n\n- `get` copies the value out\n- `set` puts a new one in\n\n\
+        ## Swapping values\n\n- `get` copies the value out\n- `set` puts a new one in,\n  in place\n\n\
         ```rust\n// # not a heading\nlet c = Cell::new(1);\nc.set(2);\n```\n\n\
         | method | needs |\n|---|---|\n| get | Copy |\n| take | Default |\n";
 
@@ -115,7 +155,7 @@ mod tests {
              ---------------\n\
              \n\
              • get copies the value out\n\
-             • set puts a new one in\n\
+             • set puts a new one in, in place\n\
              \n    \
              // # not a heading\n    \
              let c = Cell::new(1);\n    \
