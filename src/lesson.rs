@@ -13,6 +13,8 @@
 //! reserved for that in hints, explanations, exercise files, solutions and hidden tests, so
 //! `learn dev check` can tell that every reference resolves.
 
+use crate::course::Exercise;
+
 /// The folder of the lesson, relative to the course root.
 pub const DIR: &str = "lesson";
 /// The lesson's overview, relative to the course root.
@@ -103,10 +105,13 @@ impl Chapter {
         Some(format!("# {}\n\n{}", self.title, &self.text[section.start..]))
     }
 
-    /// The section titled `title` alone, as Markdown (its heading and body).
+    /// The section titled `title` alone, as Markdown: its heading, its text and its subsections.
     pub fn section_text(&self, title: &str) -> Option<String> {
-        let section = self.sections.iter().find(|s| s.title == title)?;
-        Some(format!("{} {}\n\n{}\n", "#".repeat(section.level), section.title, section.body))
+        let index = self.sections.iter().position(|s| s.title == title)?;
+        let section = &self.sections[index];
+        let end =
+            self.sections[index + 1..].iter().find(|s| s.level <= section.level).map_or(self.text.len(), |s| s.start);
+        Some(format!("{}\n", self.text[section.start..end].trim_end()))
     }
 }
 
@@ -158,6 +163,14 @@ impl Lesson {
     /// The section whose title is exactly `title`, and its chapter.
     pub fn section(&self, title: &str) -> Option<(&Chapter, &Section)> {
         self.chapters.iter().find_map(|c| c.sections.iter().find(|s| s.title == title).map(|s| (c, s)))
+    }
+
+    /// Whether the lesson has something for `ex` to read: its section, or its topic's chapter.
+    pub fn has_reading(&self, ex: &Exercise) -> bool {
+        match &ex.section {
+            Some(title) => self.section(title).is_some(),
+            None => self.chapter(&ex.topic).is_some(),
+        }
     }
 
     /// Every section title, in lesson order.
@@ -253,6 +266,7 @@ mod tests {
         let c = Chapter::parse("01_cells", CHAPTER);
         assert_eq!(c.from_section("Second things").unwrap(), "# Cells in brief\n\n## Second things ##\n\nMore.\n");
         assert_eq!(c.section_text("A detail").unwrap(), "### A detail\n\nDeeper.\n");
+        assert!(c.section_text("First things").unwrap().ends_with("```\n\n### A detail\n\nDeeper.\n"));
         assert_eq!(c.from_section("Nope"), None);
     }
 
