@@ -1,5 +1,5 @@
-//! `learn watch` in a real terminal (tmux): single keys work, and the terminal is restored after
-//! quitting with `q` and after Ctrl-C.
+//! `learn watch` in a real terminal (tmux): single keys work, the lesson's section is drawn at the
+//! terminal's width, and the terminal is restored after quitting with `q` and after Ctrl-C.
 
 use std::fs;
 use std::process::Command;
@@ -89,4 +89,34 @@ fn ctrl_c_restores_the_terminal_and_exits_130() {
     let after = wait_for_file(&sb.path("after.txt"));
     tmux(&["kill-session", "-t", &s]);
     assert_eq!(after, before, "the terminal settings were not restored");
+}
+
+#[test]
+fn s_shows_the_lesson_section_at_the_terminal_width_and_s_returns() {
+    if !has_tmux() {
+        eprintln!("tmux is not installed: the terminal tests need it");
+        return;
+    }
+    let sb = Sandbox::with_course("lesson");
+    sb.init();
+    let s = session(&sb, "section");
+    let screen = wait_for_screen(&s, "✗ first: 1 of 2 hidden tests failed.");
+    assert!(screen.contains("keys: h hint · s section · n next"), "{screen}");
+    tmux(&["send-keys", "-t", &s, "s"]);
+    // 110 columns: the paragraph that a pipe wraps at 80 is one line here.
+    let screen = wait_for_screen(&s, "keys: s back to the verdict");
+    assert!(
+        screen.contains(
+            "Returning a value\n-----------------\n\n\
+             The last expression of a body, without a semicolon, is what the function returns:\n"
+        ),
+        "{screen}"
+    );
+    assert!(!screen.contains("hidden tests failed"), "{screen}");
+    tmux(&["send-keys", "-t", &s, "s"]);
+    let screen = wait_for_screen(&s, "✗ first: 1 of 2 hidden tests failed.");
+    assert!(!screen.contains("Returning a value\n---"), "{screen}");
+    tmux(&["send-keys", "-t", &s, "q"]);
+    assert_eq!(wait_for_file(&sb.path("code.txt")).trim(), "0");
+    tmux(&["kill-session", "-t", &s]);
 }
