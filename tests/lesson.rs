@@ -208,3 +208,22 @@ fn help_man_and_completions_know_the_lesson() {
     assert!(sb.learn_in(sb.dir.path(), &["man"]).stdout.contains("learn\\-lesson"));
     assert!(sb.learn_in(sb.dir.path(), &["completions", "bash"]).stdout.contains("lesson"));
 }
+
+#[test]
+fn dev_check_says_when_references_point_into_a_lesson_the_course_lacks() {
+    let sb = Sandbox::with_course("basic");
+    let manifest = sb.course().join("info.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, text.replace("hints = [\"Count them.\"]", "hints = [\"Reread “Counting”.\"]")).unwrap();
+    let run = sb.learn_in(&sb.course(), &["dev", "check", "--jobs", "2"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.ends_with(
+            "✗ 2 problem(s):\n  \
+             - lesson/ is missing: the course refers to sections of a lesson it does not have (add lesson/<topic>.md chapters)\n  \
+             - info.toml:24: “Counting” is not a section title of the lesson\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}

@@ -164,11 +164,7 @@ fn reference_problems(loaded: &LoadedCourse) -> Result<Vec<String>> {
     let lesson = loaded.files.lesson()?;
     let course = &loaded.course;
     let unknown = |title: &str| {
-        let why = if lesson.is_empty() {
-            " (the course has no lesson: add lesson/<topic>.md chapters)".to_string()
-        } else {
-            lesson.suggest_title(title).map(|t| format!(" (did you mean “{t}”?)")).unwrap_or_default()
-        };
+        let why = lesson.suggest_title(title).map(|t| format!(" (did you mean “{t}”?)")).unwrap_or_default();
         format!("is not a section title of the lesson{why}")
     };
     let mut files = vec![MANIFEST.to_string()];
@@ -213,7 +209,15 @@ fn reference_problems(loaded: &LoadedCourse) -> Result<Vec<String>> {
     }
     problems
         .sort_by(|a, b| (files.iter().position(|f| *f == a.0), a.1).cmp(&(files.iter().position(|f| *f == b.0), b.1)));
-    Ok(problems.into_iter().map(|(file, line, message)| format!("{file}:{line}: {message}")).collect())
+    let mut out: Vec<String> = Vec::new();
+    if lesson.is_empty() && !problems.is_empty() {
+        out.push(format!(
+            "{}/ is missing: the course refers to sections of a lesson it does not have (add lesson/<topic>.md chapters)",
+            lesson::DIR
+        ));
+    }
+    out.extend(problems.into_iter().map(|(file, line, message)| format!("{file}:{line}: {message}")));
+    Ok(out)
 }
 
 fn paths(course: &Course, ex: &Exercise) -> [String; 3] {
