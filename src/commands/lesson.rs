@@ -76,7 +76,7 @@ fn find(loaded: &LoadedCourse, lesson: &Lesson, name: &str) -> Result<String> {
 }
 
 /// What an exercise's learner should read: its chapter from its section on, or its topic's chapter.
-pub fn reading(lesson: &Lesson, ex: &Exercise) -> Result<String> {
+fn reading(lesson: &Lesson, ex: &Exercise) -> Result<String> {
     if let Some(title) = &ex.section
         && let Some((chapter, _)) = lesson.section(title)
     {

@@ -194,7 +194,6 @@ impl Opened {
 }
 
 pub use init::create as create_workspace;
-pub use lesson::reading as exercise_reading;
 
 /// Grades `file` as exercise `ex` once, in a fresh `build_dir` (no incremental cache: it would be
 /// used once). For checking a course and grading submissions, where nothing is recorded.
