@@ -24,8 +24,12 @@ fn main() {
     }
     for (dir, ext) in DIRS {
         let path = root.join(dir);
-        // Cargo walks a directory given to rerun-if-changed, so new and removed files count too.
-        println!("cargo:rerun-if-changed={}", path.display());
+        // Cargo walks a directory given to rerun-if-changed, so new and removed files count too. A
+        // folder that does not exist is not named: cargo would rerun this script on every build.
+        // (A course that gains its first lesson/ folder changes info.toml too, which reruns it.)
+        if path.is_dir() {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
         collect(&root, &path, ext, &mut files);
     }
     files.sort();
