@@ -120,9 +120,8 @@ fn push_heading(out: &mut String, level: usize, title: &str, width: usize, s: &S
 fn skin(colored: bool) -> MadSkin {
     let mut skin = if colored { MadSkin::default() } else { MadSkin::no_style() };
     if colored {
-        skin.bold.set_fg(Color::Yellow);
         skin.inline_code.set_fgbg(Color::Cyan, Color::Reset);
-        skin.code_block.set_fgbg(Color::Reset, Color::Reset);
+        skin.code_block.set_fgbg(Color::Yellow, Color::Reset);
     }
     skin.code_block.left_margin = CODE_INDENT;
     skin.code_block.align = Alignment::Left;
