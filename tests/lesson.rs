@@ -196,6 +196,19 @@ fn watch_says_when_the_last_hint_was_shown() {
     w.wait_count("Hint 2 of 2 for first:", 1);
     w.key('h');
     w.wait_count("That was the last hint for first: press s to read “Returning a value”.\n", 1);
+    assert!(
+        w.last_screen(TITLE).ends_with(
+            "Hint 2 of 2 for first:\n  It should return 42. Reread “Returning a value”.\n\
+             That was the last hint for first: press s to read “Returning a value”.\n\n\
+             keys: h hint · s section · n next · l list · r regrade · x reset · q quit\n"
+        ),
+        "{}",
+        w.last_screen(TITLE)
+    );
+    // The note goes with the hints when the next verdict arrives.
+    w.key('r');
+    w.wait_count("✗ first: 1 of 2 hidden tests failed.", 5);
+    assert!(!w.last_screen(TITLE).contains("That was the last hint"), "{}", w.last_screen(TITLE));
     w.key('q');
     assert_eq!(w.wait_exit(), 0);
 }

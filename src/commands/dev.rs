@@ -158,8 +158,8 @@ struct SectionField {
 }
 
 /// Every pointer into the lesson that does not resolve: a “…” reference in the manifest, the
-/// explanations, or an exercise, solution or hidden-tests file that is not a section title, and a
-/// `section` field naming no section. Each names its file and line.
+/// explanations, or an exercise, solution, hidden-tests or wrong-answer file that is not a section
+/// title, and a `section` field naming no section. Each names its file and line.
 fn reference_problems(loaded: &LoadedCourse) -> Result<Vec<String>> {
     let lesson = loaded.files.lesson()?;
     let course = &loaded.course;
@@ -171,7 +171,8 @@ fn reference_problems(loaded: &LoadedCourse) -> Result<Vec<String>> {
     if loaded.files.exists(EXPLANATIONS) {
         files.push(EXPLANATIONS.to_string());
     }
-    for dir in ["exercises", "solutions", course.hidden_tests_dir.as_str()] {
+    // `wrong/` holds known wrong answers: copies of exercise files, with their comments.
+    for dir in ["exercises", "solutions", course.hidden_tests_dir.as_str(), "wrong"] {
         files.extend(loaded.files.rust_files_under(dir));
     }
     let mut problems = Vec::new();

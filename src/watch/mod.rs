@@ -92,6 +92,8 @@ struct Watch<'c> {
     notices: Vec<String>,
     solution: Option<String>,
     hint: Option<usize>,
+    /// Said under the hints when the learner asks past the last one.
+    hint_note: Option<String>,
     /// The lesson's section for the exercise is on view instead of its verdict (key `s`).
     section: bool,
     list: bool,
@@ -155,6 +157,7 @@ pub fn watch(ctx: &Ctx, out: &mut dyn Write, opts: Options) -> Result<i32> {
         notices,
         solution: None,
         hint: None,
+        hint_note: None,
         section: false,
         list: false,
         confirm_reset: false,
@@ -274,6 +277,7 @@ impl Watch<'_> {
         self.viewing = index;
         self.solution = None;
         self.hint = None;
+        self.hint_note = None;
         self.section = false;
         self.confirm_reset = false;
     }
@@ -375,6 +379,7 @@ impl Watch<'_> {
         self.shown = Shown::Report(report);
         // A new verdict replaces what was asked about the previous one.
         self.hint = None;
+        self.hint_note = None;
         self.section = false;
         if !passed {
             return;
@@ -434,7 +439,7 @@ impl Watch<'_> {
                         None if self.lesson.has_reading(ex) => ": press s to read its chapter of the lesson".into(),
                         _ => String::new(),
                     };
-                    self.notices = vec![format!("That was the last hint for {name}{read}.")];
+                    self.hint_note = Some(format!("That was the last hint for {name}{read}."));
                     self.hint = Some(levels);
                     self.section = false;
                     return Flow::Continue(true);
@@ -502,6 +507,15 @@ impl Watch<'_> {
         }
     }
 
+    /// The lesson's section for `ex` (or its topic's chapter), rendered to the screen's width.
+    fn section_text(&self, ex: &crate::course::Exercise) -> Option<String> {
+        let markdown = match &ex.section {
+            Some(title) => self.lesson.section(title).and_then(|(chapter, _)| chapter.section_text(title))?,
+            None => self.lesson.chapter(&ex.topic)?.text.clone(),
+        };
+        Some(crate::ui::lesson::render(&markdown, terminal::width(), &self.ctx.styles))
+    }
+
     fn draw(&self, out: &mut dyn Write) {
         let course = &self.opened.loaded.course;
         let ex = &course.exercises[self.viewing];
@@ -528,6 +542,7 @@ impl Watch<'_> {
             notices: &self.notices,
             solution: self.solution.clone(),
             hint: self.hint,
+            hint_note: self.hint_note.as_deref(),
             section: section.as_deref(),
             has_section: self.lesson.has_reading(ex),
             list: self.list,
@@ -544,17 +559,6 @@ impl Watch<'_> {
         let _ = screen::draw(&mut buf, &self.ctx.styles, &view);
         let _ = out.write_all(&buf);
         let _ = out.flush();
-    }
-}
-
-impl Watch<'_> {
-    /// The lesson's section for `ex` (or its topic's chapter), rendered to the screen's width.
-    fn section_text(&self, ex: &crate::course::Exercise) -> Option<String> {
-        let markdown = match &ex.section {
-            Some(title) => self.lesson.section(title).and_then(|(chapter, _)| chapter.section_text(title))?,
-            None => self.lesson.chapter(&ex.topic)?.text.clone(),
-        };
-        Some(crate::ui::lesson::render(&markdown, terminal::width(), &self.ctx.styles))
     }
 }
 

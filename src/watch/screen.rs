@@ -37,6 +37,8 @@ pub struct View<'a> {
     pub solution: Option<String>,
     /// Hint levels to show (1-based, up to).
     pub hint: Option<usize>,
+    /// Said under the hints (after the last one: where to read on).
+    pub hint_note: Option<&'a str>,
     /// The lesson's section for the exercise, rendered, shown instead of the verdict.
     pub section: Option<&'a str>,
     /// Whether the lesson has a section for the exercise (so `s` shows something).
@@ -81,6 +83,9 @@ pub fn draw(w: &mut dyn Write, s: &Styles, view: &View<'_>) -> io::Result<()> {
     if let Some(level) = view.hint {
         writeln!(w)?;
         render::hints(w, s, view.exercise, level, true)?;
+    }
+    if let Some(note) = view.hint_note {
+        writeln!(w, "{}", paint(s.hint, note))?;
     }
     if view.list {
         writeln!(w)?;
