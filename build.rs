@@ -1,4 +1,4 @@
-//! Embeds the course (manifest, starting files, hidden tests, solutions, explanations) into the
+//! Embeds the course (manifest, starting files, hidden tests, solutions, explanations, lesson) into the
 //! binary, so an installed `learn` needs nothing from this repository.
 //!
 //! The generated `embedded_course.rs` holds one `(relative path, contents)` pair per file. The build
@@ -9,7 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 const ROOT_FILES: &[&str] = &["info.toml", "explanations.toml"];
-const DIRS: &[&str] = &["exercises", "solutions", "checks"];
+/// Course folders, each with the extension of the files it holds.
+const DIRS: &[(&str, &str)] = &[("exercises", "rs"), ("solutions", "rs"), ("checks", "rs"), ("lesson", "md")];
 
 fn main() {
     let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
@@ -21,11 +22,15 @@ fn main() {
             files.push(name.to_string());
         }
     }
-    for dir in DIRS {
+    for (dir, ext) in DIRS {
         let path = root.join(dir);
-        // Cargo walks a directory given to rerun-if-changed, so new and removed files count too.
-        println!("cargo:rerun-if-changed={}", path.display());
-        collect(&root, &path, &mut files);
+        // Cargo walks a directory given to rerun-if-changed, so new and removed files count too. A
+        // folder that does not exist is not named: cargo would rerun this script on every build.
+        // (A course that gains its first lesson/ folder changes info.toml too, which reruns it.)
+        if path.is_dir() {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+        collect(&root, &path, ext, &mut files);
     }
     files.sort();
 
@@ -40,13 +45,13 @@ fn main() {
     fs::write(dest, out).expect("write embedded_course.rs");
 }
 
-fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {
+fn collect(root: &Path, dir: &Path, ext: &str, files: &mut Vec<String>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(root, &path, files);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+            collect(root, &path, ext, files);
+        } else if path.extension().is_some_and(|e| e == ext) {
             let rel = path.strip_prefix(root).expect("inside root");
             let rel: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             files.push(rel.join("/"));

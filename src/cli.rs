@@ -9,7 +9,8 @@ use crate::ui::style::ColorChoice;
 /// learn: exercises with hidden tests, graded on every save.
 ///
 /// Start with `learn watch` (or just `learn`): it creates a workspace if there is none, then grades
-/// the current exercise every time you save it.
+/// the current exercise every time you save it. `learn lesson` reads the course's lesson: the
+/// section the current exercise practises, or any chapter or section by name.
 #[derive(Debug, Parser)]
 #[command(name = "learn", version, propagate_version = true, styles = HELP_STYLES)]
 pub struct Cli {
@@ -26,7 +27,8 @@ pub enum Command {
     /// Grade the current exercise every time you save it (the default command).
     ///
     /// Creates the workspace ./<course name> first if there is none. Keys: h hint, n next exercise
-    /// (after a pass), l list, r regrade, x reset (asks first), q quit.
+    /// (after a pass), l list, s the lesson's section for the exercise, r regrade, x reset (asks
+    /// first), q quit.
     Watch {
         /// Do not watch files (for file systems where change events do not arrive): press r to grade.
         #[arg(long)]
@@ -64,6 +66,15 @@ pub enum Command {
         /// Show every hint level up to the next one.
         #[arg(long)]
         all: bool,
+    },
+    /// Read the course's lesson (default: the section the current exercise practises).
+    ///
+    /// Names a topic (its chapter), an exercise (its chapter from its section on) or a section by
+    /// its title (its chapter from that section on), e.g. `learn lesson "Guards: Ref and RefMut"`.
+    /// Long text goes through $PAGER (default `less -R`) on a terminal; a pipe gets plain text.
+    Lesson {
+        /// A topic, an exercise or a section title.
+        name: Option<String>,
     },
     /// Give an exercise back its original text (your version is kept as a backup first).
     Reset {

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::course::Course;
 use crate::error::Error;
 use crate::explain::Explanations;
+use crate::lesson::{self, Lesson};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_course.rs"));
@@ -72,19 +73,46 @@ impl CourseFiles {
 
     /// Every `.rs` file under the course's folder `dir`, as paths relative to the course root, sorted.
     pub fn rust_files_under(&self, dir: &str) -> Vec<String> {
+        self.files_under(dir, "rs")
+    }
+
+    /// Every file ending in `.ext` under the course's folder `dir`, as paths relative to the course
+    /// root, sorted.
+    pub fn files_under(&self, dir: &str, ext: &str) -> Vec<String> {
         let prefix = format!("{dir}/");
+        let suffix = format!(".{ext}");
         let mut out: Vec<String> = match self {
-            CourseFiles::Embedded => {
-                embedded::FILES.iter().filter(|(p, _)| p.starts_with(&prefix)).map(|(p, _)| p.to_string()).collect()
-            }
+            CourseFiles::Embedded => embedded::FILES
+                .iter()
+                .filter(|(p, _)| p.starts_with(&prefix) && p.ends_with(&suffix))
+                .map(|(p, _)| p.to_string())
+                .collect(),
             CourseFiles::Dir(root) => {
                 let mut out = Vec::new();
-                walk(root, &root.join(dir), &mut out);
+                walk(root, &root.join(dir), ext, &mut out);
                 out
             }
         };
         out.sort();
         out
+    }
+
+    /// The course's lesson: every `lesson/<topic>.md` chapter and `lesson/README.md` (empty when
+    /// the course has no `lesson/` folder).
+    pub fn lesson(&self) -> Result<Lesson, Error> {
+        let mut chapters = Vec::new();
+        let mut readme = None;
+        for rel in self.files_under(lesson::DIR, "md") {
+            let text = self.read(&rel)?.into_owned();
+            if rel == lesson::README {
+                readme = Some(text);
+            } else if let Some(topic) = rel.strip_prefix("lesson/").and_then(|r| r.strip_suffix(".md"))
+                && !topic.contains('/')
+            {
+                chapters.push((topic.to_string(), text));
+            }
+        }
+        Ok(Lesson::new(chapters.iter().map(|(t, x)| (t.as_str(), x.as_str())), readme))
     }
 
     /// How to name the course file `rel` in messages.
@@ -116,13 +144,13 @@ impl CourseFiles {
     }
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+fn walk(root: &Path, dir: &Path, ext: &str, out: &mut Vec<String>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            walk(root, &path, out);
-        } else if path.extension().is_some_and(|e| e == "rs")
+            walk(root, &path, ext, out);
+        } else if path.extension().is_some_and(|e| e == ext)
             && let Ok(rel) = path.strip_prefix(root)
         {
             let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();

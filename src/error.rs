@@ -122,6 +122,15 @@ pub enum Error {
     #[error("`git {step}` failed: {message}")]
     Git { step: String, message: String },
 
+    #[error(
+        "no topic, exercise or lesson section is called {name:?}{}\nTopics: {topics}",
+        suggestion.as_ref().map(|s| format!(": did you mean {s:?}?")).unwrap_or_default()
+    )]
+    UnknownLesson { name: String, suggestion: Option<String>, topics: String },
+
+    #[error("{what}: the course has no lesson for it (a course's lesson is one lesson/<topic>.md per topic)")]
+    NoLesson { what: String },
+
     #[error("interrupted")]
     Interrupted,
 }

@@ -1,9 +1,9 @@
 //! `learn`: an exercise runner that grades a learner's file against hidden tests.
 //!
 //! The flow: the command line ([`cli`]) picks a command ([`commands`]); commands find the learner's
-//! [`workspace`], load the [`course`] (embedded at build time, see [`course_files`]) and the learner's
-//! [`progress`], and hand exercises to the [`grader`], which composes, compiles and runs them
-//! ([`runner`], [`sys`]) and turns the output into a [`verdict`]. [`ui`] renders the results.
+//! [`workspace`], load the [`course`] (embedded at build time, see [`course_files`]) with its
+//! [`lesson`] and the learner's [`progress`], and hand exercises to the [`grader`], which composes,
+//! compiles and runs them ([`runner`], [`sys`]) and turns the output into a [`verdict`]. [`ui`] renders the results.
 //! The course, progress and verdict modules are pure and unit-tested; the rest is the shell around
 //! them. Errors are typed ([`error`]) and printed in one place, here, with one exit code each.
 
@@ -17,6 +17,7 @@ pub mod error;
 pub mod explain;
 pub mod grader;
 pub mod harness;
+pub mod lesson;
 pub mod lint;
 pub mod parallel;
 pub mod progress;

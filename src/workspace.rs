@@ -193,6 +193,7 @@ impl Workspace {
         for ex in &loaded.course.exercises {
             ws.restore(loaded, ex)?;
         }
+        ws.write_lesson(loaded)?;
         let gitignore = ws.root.join(".gitignore");
         fs::write(&gitignore, GITIGNORE).map_err(io_err("write", &gitignore))?;
         let vscode = ws.root.join(".vscode");
@@ -203,6 +204,20 @@ impl Workspace {
         ws.save_progress(&progress)?;
         ws.write_cargo_manifest(&loaded.course, &progress)?;
         Ok(ws)
+    }
+
+    /// Writes the course's lesson into the workspace as Markdown (`lesson/<topic>.md` and
+    /// `lesson/README.md`), so editors can render it next to the exercises.
+    pub fn write_lesson(&self, loaded: &LoadedCourse) -> Result<(), Error> {
+        for rel in loaded.files.files_under(crate::lesson::DIR, "md") {
+            let text = loaded.files.read(&rel)?;
+            let path = self.root.join(&rel);
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(io_err("create", dir))?;
+            }
+            fs::write(&path, text.as_bytes()).map_err(io_err("write", &path))?;
+        }
+        Ok(())
     }
 
     /// Writes the workspace's `Cargo.toml`, for editors only: each unlocked exercise and each

@@ -1,5 +1,6 @@
 //! `learn dev check`: the course author's check. Every exercise has its three files, no file is
-//! orphaned, every solution passes its hidden tests, every starting file and every known wrong
+//! orphaned, every pointer into the lesson (a “…” reference or a `section` field) names one of its
+//! sections, every solution passes its hidden tests, every starting file and every known wrong
 //! answer (`wrong/<topic>/<name>/*.rs`) fails them, and the hidden tests pass the lint that keeps
 //! them meaning what they say (see [`crate::lint`]). Files are graded in parallel (`--jobs`), each
 //! in a build folder of its own.
@@ -9,10 +10,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::commands::{Ctx, grade_once, say};
-use crate::course::{Course, Exercise};
-use crate::course_files::{CourseFiles, LoadedCourse, MANIFEST};
+use crate::course::{Course, Exercise, Location};
+use crate::course_files::{CourseFiles, EXPLANATIONS, LoadedCourse, MANIFEST};
 use crate::error::{EXIT_FAILED, EXIT_OK, Error, Result};
 use crate::grader::Report;
+use crate::lesson;
 use crate::parallel;
 use crate::toolchain::Toolchain;
 use crate::ui::progress::ProgressLine;
@@ -20,6 +22,8 @@ use crate::ui::render;
 use crate::ui::style::paint;
 
 type Graded = std::result::Result<Report, String>;
+/// An exercise's gradings as they arrive: solution, starting file, wrong answers.
+type Slot = (Option<Graded>, Option<Graded>, Vec<(String, Graded)>);
 
 /// The folder of known wrong answers: `wrong/<topic>/<name>/<slug>.rs`.
 const WRONG_DIR: &str = "wrong";
@@ -56,6 +60,7 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<
     );
 
     let mut problems = file_problems(&loaded);
+    problems.extend(reference_problems(&loaded)?);
     let build_root = tempfile::Builder::new().prefix("learn-dev-check").tempdir().map_err(|source| Error::Io {
         action: "create",
         path: std::env::temp_dir(),
@@ -181,6 +186,87 @@ fn file_problems(loaded: &LoadedCourse) -> Vec<String> {
     problems
 }
 
+/// What names a lesson section in `info.toml` and `explanations.toml`: an exercise's or a rule's
+/// `section` field (the rest of the files is only read for its “…” references).
+#[derive(serde::Deserialize)]
+struct Sectioned {
+    #[serde(default)]
+    exercises: Vec<SectionField>,
+    #[serde(default)]
+    rules: Vec<SectionField>,
+}
+
+#[derive(serde::Deserialize)]
+struct SectionField {
+    name: Option<String>,
+    id: Option<String>,
+    section: Option<toml::Spanned<String>>,
+}
+
+/// Every pointer into the lesson that does not resolve: a “…” reference in the manifest, the
+/// explanations, or an exercise, solution, hidden-tests or wrong-answer file that is not a section
+/// title, and a `section` field naming no section. Each names its file and line.
+fn reference_problems(loaded: &LoadedCourse) -> Result<Vec<String>> {
+    let lesson = loaded.files.lesson()?;
+    let course = &loaded.course;
+    let unknown = |title: &str| {
+        let why = lesson.suggest_title(title).map(|t| format!(" (did you mean “{t}”?)")).unwrap_or_default();
+        format!("is not a section title of the lesson{why}")
+    };
+    let mut files = vec![MANIFEST.to_string()];
+    if loaded.files.exists(EXPLANATIONS) {
+        files.push(EXPLANATIONS.to_string());
+    }
+    // `wrong/` holds known wrong answers: copies of exercise files, with their comments.
+    for dir in ["exercises", "solutions", course.hidden_tests_dir.as_str(), "wrong"] {
+        files.extend(loaded.files.rust_files_under(dir));
+    }
+    let mut problems = Vec::new();
+    for rel in &files {
+        let text = loaded.files.read(rel)?;
+        if rel == MANIFEST || rel == EXPLANATIONS {
+            // Both files parsed when the course loaded; only the positions are read here.
+            let fields: Sectioned = toml::from_str(&text).unwrap_or(Sectioned { exercises: vec![], rules: vec![] });
+            for field in fields.exercises.iter().chain(&fields.rules) {
+                let Some(section) = &field.section else { continue };
+                if lesson.section(section.get_ref()).is_none() {
+                    let owner = match (&field.name, &field.id) {
+                        (Some(name), _) => format!("exercise {name}"),
+                        (None, Some(id)) => format!("rule {id}"),
+                        (None, None) => "an entry".to_string(),
+                    };
+                    let line = Location::of_offset(&text, section.span().start).line;
+                    problems.push((
+                        rel.clone(),
+                        line,
+                        format!("section = {:?} ({owner}) {}", section.get_ref(), unknown(section.get_ref())),
+                    ));
+                }
+            }
+        }
+        for reference in lesson::references(&text) {
+            if lesson.section(&reference.title).is_none() {
+                problems.push((
+                    rel.clone(),
+                    reference.line,
+                    format!("“{}” {}", reference.title, unknown(&reference.title)),
+                ));
+            }
+        }
+    }
+    problems
+        .sort_by(|a, b| (files.iter().position(|f| *f == a.0), a.1).cmp(&(files.iter().position(|f| *f == b.0), b.1)));
+    let mut out: Vec<String> = Vec::new();
+    if lesson.is_empty() && !problems.is_empty() {
+        out.push(format!(
+            "{}/ is missing: the course refers to sections of a lesson it does not have (add lesson/<topic>.md chapters)",
+            lesson::DIR
+        ));
+    }
+    out.extend(problems.into_iter().map(|(file, line, message)| format!("{file}:{line}: {message}")));
+    Ok(out)
+}
+
 fn paths(course: &Course, ex: &Exercise) -> [String; 3] {
     [course.exercise_path(ex), course.solution_path(ex), course.hidden_tests_path(ex)]
 }
@@ -218,8 +304,7 @@ fn grade_all(
             *i,
         )
     });
-    let mut results: Vec<(Option<Graded>, Option<Graded>, Vec<(String, Graded)>)> =
-        course.exercises.iter().map(|_| (None, None, Vec::new())).collect();
+    let mut results: Vec<Slot> = course.exercises.iter().map(|_| (None, None, Vec::new())).collect();
     let mut progress = ProgressLine::new(ctx, work.len());
     let grade = |(i, kind): &(usize, Kind)| {
         let ex = &course.exercises[*i];

@@ -18,6 +18,13 @@ pub fn hint(ctx: &Ctx, out: &mut dyn Write, name: Option<&str>, all: bool) -> Re
         say(out, "Every exercise is done: name one to see its hints, e.g. `learn hint rate_limiter`.");
         return Ok(EXIT_OK);
     };
+    let shown = opened.progress.hints.get(&ex.name).copied().unwrap_or(0);
+    if !all && !ex.hints.is_empty() && shown >= ex.hints.len() {
+        let lesson = opened.loaded.files.lesson()?;
+        let reading = lesson.has_reading(ex).then(|| format!("`learn lesson {}`", ex.name));
+        let _ = render::no_more_hints(out, &ctx.styles, ex, reading.as_deref());
+        return Ok(EXIT_OK);
+    }
     let (level, _) = opened.ws.update_progress(|p| p.next_hint(&ex.name, ex.hints.len()))?;
     let _ = render::hints(out, &ctx.styles, ex, level, all);
     Ok(EXIT_OK)

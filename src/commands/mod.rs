@@ -5,6 +5,7 @@ mod dev;
 mod grade;
 mod info;
 mod init;
+mod lesson;
 mod reset;
 mod run;
 mod verify;
@@ -53,6 +54,7 @@ pub fn dispatch(cli: Cli, styles: Styles) -> Result<i32> {
         Some(Command::Run { name, format }) => run::run(&ctx.for_format(format), out, name.as_deref(), format),
         Some(Command::List) => info::list(&ctx, out),
         Some(Command::Hint { name, all }) => info::hint(&ctx, out, name.as_deref(), all),
+        Some(Command::Lesson { name }) => lesson::lesson(&ctx, out, name.as_deref()),
         Some(Command::Reset { name }) => reset::reset(&ctx, out, &name),
         Some(Command::Verify { names, all, format }) => {
             verify::verify(&ctx.for_format(format), out, &names, all, format)

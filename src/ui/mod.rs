@@ -1,6 +1,7 @@
 //! Everything the learner sees. Rendering writes to any `Write` (a terminal, a buffer in tests),
 //! with colours passed in as data ([`style::Styles`]); only [`terminal`] touches the terminal itself.
 
+pub mod lesson;
 pub mod progress;
 pub mod render;
 pub mod results;

@@ -208,6 +208,21 @@ pub fn hints(w: &mut dyn Write, s: &Styles, ex: &Exercise, upto: usize, all: boo
     Ok(())
 }
 
+/// Said when the learner asks for a hint after the last one: no hint is repeated, and `reading`
+/// (how to open the exercise's part of the lesson, if the course has one) is where to go next.
+pub fn no_more_hints(w: &mut dyn Write, s: &Styles, ex: &Exercise, reading: Option<&str>) -> io::Result<()> {
+    let total = ex.hints.len();
+    writeln!(w, "{}", paint(s.hint, format!("No more hints for {}: that was the last of {total}.", ex.name)))?;
+    if let Some(reading) = reading {
+        let what = match &ex.section {
+            Some(title) => format!("Read “{title}” in the lesson"),
+            None => "Read its chapter of the lesson".to_string(),
+        };
+        writeln!(w, "{what}: {reading}.")?;
+    }
+    writeln!(w, "{}", paint(s.dim, format!("(`learn hint {} --all` shows every hint again)", ex.name)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,9 @@
 //! The few terminal escape sequences `learn` uses (clear the screen, hide the cursor, hyperlinks),
-//! and the decision whether to use them.
+//! the decision whether to use them, the terminal's size, and the pager for long texts.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::process::{Command, Stdio};
 
 /// Clears the screen and the scrollback, and moves the cursor home.
 pub const CLEAR: &str = "\x1b[H\x1b[2J\x1b[3J";
@@ -22,6 +23,54 @@ impl Capabilities {
         let redraw = std::io::stdout().is_terminal() && std::env::var("TERM").map_or(true, |t| t != "dumb");
         Capabilities { redraw, hyperlinks: redraw && supports_hyperlinks::on(supports_hyperlinks::Stream::Stdout) }
     }
+}
+
+/// The width text is set to when stdout is not a terminal (a pipe, a file).
+pub const PIPE_WIDTH: usize = 80;
+
+/// The terminal's size as (columns, rows), when stdout is a terminal that says.
+pub fn size() -> Option<(usize, usize)> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    let (columns, rows) = termimad::crossterm::terminal::size().ok()?;
+    (columns > 0 && rows > 0).then_some((usize::from(columns), usize::from(rows)))
+}
+
+/// The width to set text to: the terminal's, or [`PIPE_WIDTH`] for a pipe.
+pub fn width() -> usize {
+    size().map_or(PIPE_WIDTH, |(columns, _)| columns)
+}
+
+/// The pager used when `$PAGER` is not set.
+const DEFAULT_PAGER: &str = "less -R";
+
+/// Writes `text` to `out`, through the learner's pager (`$PAGER`, else `less -R`) when stdout is a
+/// terminal and the text is taller than it, as git and man do. A pager that cannot start, an
+/// empty `$PAGER` or `PAGER=cat` means printing directly.
+pub fn page(out: &mut dyn Write, text: &str) -> std::io::Result<()> {
+    let taller = size().is_some_and(|(_, rows)| text.lines().count() >= rows);
+    let pager = std::env::var("PAGER").unwrap_or_else(|_| DEFAULT_PAGER.to_string());
+    let pager = pager.trim();
+    if taller && !pager.is_empty() && pager != "cat" {
+        let mut command = Command::new("sh");
+        command.arg("-c").arg(pager).stdin(Stdio::piped());
+        if std::env::var_os("LESS").is_none() {
+            // Quit at once if it fits after all, keep colours, leave the text on screen.
+            command.env("LESS", "FRX");
+        }
+        if let Ok(mut child) = command.spawn() {
+            let _ = out.flush();
+            if let Some(mut stdin) = child.stdin.take() {
+                // The reader may quit before the end: a closed pipe is not an error.
+                let _ = stdin.write_all(text.as_bytes());
+            }
+            if child.wait().is_ok_and(|status| status.code() != Some(127)) {
+                return Ok(());
+            }
+        }
+    }
+    out.write_all(text.as_bytes())
 }
 
 /// `text` as a link to the file `path` where the terminal supports it, plain `text` elsewhere.

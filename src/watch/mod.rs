@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 use crate::commands::{Ctx, Opened};
 use crate::error::{EXIT_OK, Error, Result};
 use crate::grader::{self, Graded, Report};
+use crate::lesson::Lesson;
 use crate::progress::Status as ExerciseStatus;
 use crate::runner::Cancel;
 use crate::sys;
@@ -91,8 +92,14 @@ struct Watch<'c> {
     notices: Vec<String>,
     solution: Option<String>,
     hint: Option<usize>,
+    /// Said under the hints when the learner asks past the last one.
+    hint_note: Option<String>,
+    /// The lesson's section for the exercise is on view instead of its verdict (key `s`).
+    section: bool,
     list: bool,
     confirm_reset: bool,
+    /// The course's lesson (empty when it has none).
+    lesson: Lesson,
     /// The last exercise passed: say so and stop.
     finished: bool,
 }
@@ -109,6 +116,7 @@ pub fn watch(ctx: &Ctx, out: &mut dyn Write, opts: Options) -> Result<i32> {
         }
     };
     let opened = Opened::load(ws)?;
+    let lesson = opened.loaded.files.lesson()?;
     let Some(current) = opened.progress.current(&opened.loaded.course) else {
         crate::commands::say(
             out,
@@ -149,8 +157,11 @@ pub fn watch(ctx: &Ctx, out: &mut dyn Write, opts: Options) -> Result<i32> {
         notices,
         solution: None,
         hint: None,
+        hint_note: None,
+        section: false,
         list: false,
         confirm_reset: false,
+        lesson,
         finished: false,
     };
     if !opts.manual {
@@ -266,6 +277,8 @@ impl Watch<'_> {
         self.viewing = index;
         self.solution = None;
         self.hint = None;
+        self.hint_note = None;
+        self.section = false;
         self.confirm_reset = false;
     }
 
@@ -364,6 +377,10 @@ impl Watch<'_> {
     fn show(&mut self, report: Report, hash: &str) {
         let passed = report.verdict.passed();
         self.shown = Shown::Report(report);
+        // A new verdict replaces what was asked about the previous one.
+        self.hint = None;
+        self.hint_note = None;
+        self.section = false;
         if !passed {
             return;
         }
@@ -406,12 +423,27 @@ impl Watch<'_> {
             }
             return Flow::Continue(true);
         }
+        if "hHnNlLrRxX".contains(key) {
+            self.section = false; // back to the verdict, where what the key does shows
+        }
         let course = &self.opened.loaded.course;
         match key {
             'q' | 'Q' => return Flow::Exit(EXIT_OK),
             'h' | 'H' => {
                 let ex = &course.exercises[self.viewing];
                 let (name, levels) = (ex.name.clone(), ex.hints.len());
+                let shown = self.opened.progress.hints.get(&name).copied().unwrap_or(0);
+                if levels > 0 && shown >= levels {
+                    let read = match &ex.section {
+                        Some(title) if self.lesson.has_reading(ex) => format!(": press s to read “{title}”"),
+                        None if self.lesson.has_reading(ex) => ": press s to read its chapter of the lesson".into(),
+                        _ => String::new(),
+                    };
+                    self.hint_note = Some(format!("That was the last hint for {name}{read}."));
+                    self.hint = Some(levels);
+                    self.section = false;
+                    return Flow::Continue(true);
+                }
                 match self.opened.ws.update_progress(|p| p.next_hint(&name, levels)) {
                     Ok((level, progress)) => {
                         self.opened.progress = progress;
@@ -433,6 +465,14 @@ impl Watch<'_> {
                 _ => self.notices = vec!["n moves on once this exercise passes.".into()],
             },
             'l' | 'L' => self.list = !self.list,
+            's' | 'S' => {
+                let ex = &course.exercises[self.viewing];
+                if self.lesson.has_reading(ex) {
+                    self.section = !self.section;
+                } else {
+                    self.notices = vec![format!("The course's lesson has no section for {}.", ex.name)];
+                }
+            }
             'r' | 'R' => {
                 self.notices.clear();
                 self.grade(self.viewing, true);
@@ -467,6 +507,15 @@ impl Watch<'_> {
         }
     }
 
+    /// The lesson's section for `ex` (or its topic's chapter), rendered to the screen's width.
+    fn section_text(&self, ex: &crate::course::Exercise) -> Option<String> {
+        let markdown = match &ex.section {
+            Some(title) => self.lesson.section(title).and_then(|(chapter, _)| chapter.section_text(title))?,
+            None => self.lesson.chapter(&ex.topic)?.text.clone(),
+        };
+        Some(crate::ui::lesson::render(&markdown, terminal::width(), &self.ctx.styles))
+    }
+
     fn draw(&self, out: &mut dyn Write) {
         let course = &self.opened.loaded.course;
         let ex = &course.exercises[self.viewing];
@@ -483,6 +532,7 @@ impl Watch<'_> {
                 self.ctx.display(&file)
             )
         });
+        let section = self.section.then(|| self.section_text(ex)).flatten();
         let view = screen::View {
             course,
             progress: &self.opened.progress,
@@ -492,6 +542,9 @@ impl Watch<'_> {
             notices: &self.notices,
             solution: self.solution.clone(),
             hint: self.hint,
+            hint_note: self.hint_note.as_deref(),
+            section: section.as_deref(),
+            has_section: self.lesson.has_reading(ex),
             list: self.list,
             prompt: prompt.as_deref(),
             manual: self.opts.manual,

@@ -1,6 +1,7 @@
 //! The watch screen, drawn from a [`View`] into any `Write`: a header with the progress bar, the
 //! exercise being graded (a clickable path), its verdict, then whatever the learner asked for
-//! (a hint, the list, a confirmation) and the keys.
+//! (a hint, the list, a confirmation) and the keys; or, instead of the verdict, the lesson's section
+//! for the exercise.
 
 use std::io::{self, Write};
 
@@ -36,6 +37,12 @@ pub struct View<'a> {
     pub solution: Option<String>,
     /// Hint levels to show (1-based, up to).
     pub hint: Option<usize>,
+    /// Said under the hints (after the last one: where to read on).
+    pub hint_note: Option<&'a str>,
+    /// The lesson's section for the exercise, rendered, shown instead of the verdict.
+    pub section: Option<&'a str>,
+    /// Whether the lesson has a section for the exercise (so `s` shows something).
+    pub has_section: bool,
     pub list: bool,
     pub prompt: Option<&'a str>,
     pub manual: bool,
@@ -53,6 +60,12 @@ pub fn draw(w: &mut dyn Write, s: &Styles, view: &View<'_>) -> io::Result<()> {
     let index = view.course.find(&view.exercise.name).map_or(0, |(i, _)| i + 1);
     writeln!(w, "Exercise {index} of {total}: {} ({})", paint(s.bold, &view.exercise.name), view.path)?;
     writeln!(w)?;
+    if let Some(section) = view.section {
+        write!(w, "{section}")?;
+        writeln!(w)?;
+        writeln!(w, "{}", paint(s.dim, "keys: s back to the verdict · h hint · l list · q quit"))?;
+        return Ok(());
+    }
     match view.status {
         Status::Grading => writeln!(w, "{}", paint(s.dim, format!("Grading {}…", view.exercise.name)))?,
         Status::Report(report) => render::report(w, s, &view.exercise.name, report)?,
@@ -71,6 +84,9 @@ pub fn draw(w: &mut dyn Write, s: &Styles, view: &View<'_>) -> io::Result<()> {
         writeln!(w)?;
         render::hints(w, s, view.exercise, level, true)?;
     }
+    if let Some(note) = view.hint_note {
+        writeln!(w, "{}", paint(s.hint, note))?;
+    }
     if view.list {
         writeln!(w)?;
         render::list(w, s, view.course, view.progress)?;
@@ -80,6 +96,7 @@ pub fn draw(w: &mut dyn Write, s: &Styles, view: &View<'_>) -> io::Result<()> {
         writeln!(w, "{}", paint(s.warn, prompt))?;
     }
     writeln!(w)?;
+    let section = if view.has_section { "s section · " } else { "" };
     let regrade = if view.manual { "r grade" } else { "r regrade" };
-    writeln!(w, "{}", paint(s.dim, format!("keys: h hint · n next · l list · {regrade} · x reset · q quit")))
+    writeln!(w, "{}", paint(s.dim, format!("keys: h hint · {section}n next · l list · {regrade} · x reset · q quit")))
 }

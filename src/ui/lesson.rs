@@ -1,0 +1,182 @@
+//! The lesson rendered for a terminal: Markdown in, text wrapped to a width out, with headings,
+//! paragraphs, lists, tables and code blocks set apart. Plain text (no escape codes at all) when
+//! colours are off, so a pipe or a file gets clean text.
+//!
+//! Paragraphs, lists, tables and code are laid out by `termimad`, a maintained terminal Markdown
+//! renderer (wrapping by Unicode width, tables with borders, fenced code). Headings are drawn here,
+//! underlined, so that they stand out in plain text too.
+
+use termimad::crossterm::style::Color;
+use termimad::{Alignment, MadSkin};
+
+use crate::lesson::{fence_marker, heading};
+use crate::ui::style::{Styles, paint};
+
+/// The widest text the lesson is set to, even on a wider terminal: long lines are hard to read.
+pub const MAX_WIDTH: usize = 100;
+/// The narrowest: below this, wrapping makes the text unreadable anyway.
+const MIN_WIDTH: usize = 20;
+/// How far code blocks are indented, to set them apart from the prose.
+const CODE_INDENT: usize = 4;
+
+/// `markdown` laid out for a terminal `width` columns wide, in the colours of `s` (plain text
+/// when `s` colours nothing).
+pub fn render(markdown: &str, width: usize, s: &Styles) -> String {
+    let colored = s.is_colored();
+    let skin = skin(colored);
+    let width = width.clamp(MIN_WIDTH, MAX_WIDTH);
+    let mut out = String::new();
+    let mut block = String::new();
+    let mut fence: Option<&str> = None;
+    for line in markdown.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if let Some(open) = fence {
+            if trimmed.trim_start().starts_with(open) {
+                fence = None;
+            }
+        } else if let Some(marker) = fence_marker(trimmed) {
+            fence = Some(marker);
+        } else if let Some((level, title)) = heading(trimmed) {
+            flush(&mut out, &mut block, &skin, width, colored);
+            push_heading(&mut out, level, title, width, s);
+            continue;
+        }
+        block.push_str(line);
+    }
+    flush(&mut out, &mut block, &skin, width, colored);
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// Renders the Markdown gathered in `block` into `out`, separated from what came before by one
+/// blank line.
+fn flush(out: &mut String, block: &mut String, skin: &MadSkin, width: usize, colored: bool) {
+    if block.trim().is_empty() {
+        block.clear();
+        return;
+    }
+    let joined = join_paragraph_lines(block.trim_matches('\n'));
+    let text = termimad::FmtText::from(skin, &joined, Some(width)).to_string();
+    for line in text.lines() {
+        out.push_str(if colored { line } else { line.trim_end() });
+        out.push('\n');
+    }
+    out.push('\n');
+    block.clear();
+}
+
+/// `block` with the lines of each paragraph (and of each list item) joined into one, as Markdown
+/// reads them, so that they are wrapped to the width instead of breaking where the source did.
+/// Code, tables, quotes and blank lines are left as they are.
+fn join_paragraph_lines(block: &str) -> String {
+    let mut out = String::with_capacity(block.len());
+    let mut fence: Option<&str> = None;
+    let mut joinable = false;
+    for line in block.lines() {
+        let trimmed = line.trim();
+        let starts_block = trimmed.is_empty()
+            || trimmed.starts_with('|')
+            || trimmed.starts_with('>')
+            || trimmed.starts_with("- ")
+            || trimmed.starts_with("* ")
+            || trimmed.starts_with("+ ")
+            || trimmed.split_once(". ").is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        if let Some(open) = fence {
+            if trimmed.starts_with(open) {
+                fence = None;
+            }
+            joinable = false;
+        } else if let Some(marker) = fence_marker(trimmed) {
+            fence = Some(marker);
+            joinable = false;
+        } else if joinable && !starts_block {
+            out.pop();
+            out.push(' ');
+            out.push_str(trimmed);
+            out.push('\n');
+            continue;
+        } else {
+            joinable = !trimmed.is_empty() && !trimmed.starts_with('|') && !trimmed.starts_with('>');
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn push_heading(out: &mut String, level: usize, title: &str, width: usize, s: &Styles) {
+    let (style, rule) = if level == 1 { (s.pass, '=') } else { (s.hint, if level == 2 { '-' } else { '·' }) };
+    for line in textwrap::wrap(title, width) {
+        out.push_str(&paint(style, &line));
+        out.push('\n');
+    }
+    let underline = textwrap::core::display_width(title).min(width);
+    out.push_str(&paint(s.dim, rule.to_string().repeat(underline)));
+    out.push_str("\n\n");
+}
+
+fn skin(colored: bool) -> MadSkin {
+    let mut skin = if colored { MadSkin::default() } else { MadSkin::no_style() };
+    if colored {
+        skin.inline_code.set_fgbg(Color::Cyan, Color::Reset);
+        skin.code_block.set_fgbg(Color::Yellow, Color::Reset);
+    }
+    skin.code_block.left_margin = CODE_INDENT;
+    skin.code_block.align = Alignment::Left;
+    skin
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHAPTER: &str = "# Cells in brief\n\nA `Cell` holds a value you can **replace** through a shared reference,\n\
+        even though the compiler would otherwise refuse any change made that way.\n\n\
+        ## Swapping values\n\n- `get` copies the value out\n- `set` puts a new one in,\n  in place\n\n\
+        ```rust\n// # not a heading\nlet c = Cell::new(1);\nc.set(2);\n```\n\n\
+        | method | needs |\n|---|---|\n| get | Copy |\n| take | Default |\n";
+
+    #[test]
+    fn plain_rendering_is_wrapped_and_sets_headings_and_code_apart() {
+        assert_eq!(
+            render(CHAPTER, 40, &Styles::plain()),
+            "Cells in brief\n\
+             ==============\n\
+             \n\
+             A Cell holds a value you can replace\n\
+             through a shared reference, even though\n\
+             the compiler would otherwise refuse any\n\
+             change made that way.\n\
+             \n\
+             Swapping values\n\
+             ---------------\n\
+             \n\
+             • get copies the value out\n\
+             • set puts a new one in, in place\n\
+             \n    \
+             // # not a heading\n    \
+             let c = Cell::new(1);\n    \
+             c.set(2);\n\
+             \n\
+             │method│ needs │\n\
+             ├──────┼───────┤\n\
+             │get   │Copy   │\n\
+             │take  │Default│\n"
+        );
+    }
+
+    #[test]
+    fn colours_are_escape_codes_only_when_asked_for() {
+        assert!(render(CHAPTER, 40, &Styles::colored()).contains('\x1b'));
+        assert!(!render(CHAPTER, 40, &Styles::plain()).contains('\x1b'));
+    }
+
+    #[test]
+    fn the_width_is_kept_within_bounds() {
+        let long = "word ".repeat(60);
+        let widest = render(&long, 500, &Styles::plain()).lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(widest <= MAX_WIDTH, "{widest}");
+    }
+}
