@@ -239,7 +239,8 @@ fn quote_expr(expr: &syn::Expr) -> String {
 
 /// `logger . count ()` -> `logger.count()`: token spacing made readable for a message.
 fn tidy(text: &str) -> String {
-    text.replace(" . ", ".")
+    text.replace(" , ", ", ")
+        .replace(" . ", ".")
         .replace(" (", "(")
         .replace("( ", "(")
         .replace(" )", ")")
