@@ -169,9 +169,111 @@ pub fn parse_compiler_output(stderr: &str, comp: &Composition) -> CompilerOutput
             Level::Error => out.errors.push(diagnostic),
         }
     }
-    // Errors in the learner's file first: errors in the hidden tests are often their consequence.
-    out.errors.sort_by_key(|d| d.hidden_test.is_some());
+    // Errors in the learner's file first; errors inside the hidden tests (the file's shape differs
+    // from what they use) become one summary after them.
+    let (hidden, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        out.errors.into_iter().partition(|d| d.hidden_test.is_some());
+    let mut errors = collapse_repeats(errors);
+    if !hidden.is_empty() {
+        errors.push(shape_mismatch(&hidden));
+    }
+    out.errors = errors;
     out
+}
+
+/// The same error at several lines (one mistake, repeated at each call) shown once, with the
+/// other lines named.
+fn collapse_repeats(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<(String, Diagnostic, Vec<usize>)> = Vec::new();
+    for d in errors {
+        let key = format!("{:?}|{}", d.code, without_names(&d.message));
+        match out.iter_mut().find(|(k, first, _)| *k == key && first.line.is_some() && d.line.is_some()) {
+            Some((_, _, lines)) => lines.extend(d.line),
+            None => out.push((key, d, Vec::new())),
+        }
+    }
+    out.into_iter()
+        .map(|(_, mut d, lines)| {
+            if !lines.is_empty() {
+                let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
+                let noun = if lines.len() == 1 { "line" } else { "lines" };
+                d.rendered =
+                    format!("{}\n   = note: the same error at {noun} {}\n", d.rendered.trim_end(), lines.join(", "));
+            }
+            d
+        })
+        .collect()
+}
+
+/// A message with its `quoted` names blanked, so the same error about different names matches.
+fn without_names(message: &str) -> String {
+    message.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { "_" } else { part }).collect()
+}
+
+/// One error for every error inside the hidden tests: what the tests expect that the file does
+/// not give them, each cause once, with the tests it stopped.
+fn shape_mismatch(hidden: &[Diagnostic]) -> Diagnostic {
+    let mut causes: Vec<(String, Vec<String>)> = Vec::new();
+    for d in hidden {
+        let cause = mismatch_advice(d);
+        let test = d.hidden_test.clone().unwrap_or_default();
+        match causes.iter_mut().find(|(c, _)| *c == cause) {
+            Some((_, tests)) if !tests.contains(&test) => tests.push(test),
+            Some(_) => {}
+            None => causes.push((cause, vec![test])),
+        }
+    }
+    let mut tests: Vec<&str> = Vec::new();
+    for d in hidden {
+        let t = d.hidden_test.as_deref().unwrap_or_default();
+        if !tests.contains(&t) {
+            tests.push(t);
+        }
+    }
+    let mut rendered = String::from("error: the hidden tests cannot use your code as it is\n");
+    for (cause, in_tests) in &causes {
+        let named: Vec<String> = in_tests.iter().filter(|t| *t != "hidden tests").map(|t| format!("`{t}`")).collect();
+        let where_ = if named.is_empty() { String::new() } else { format!(" (in {})", named.join(", ")) };
+        rendered.push_str(&format!("  - {cause}{where_}\n"));
+    }
+    rendered.push_str(
+        "   = note: the hidden tests use the names, signatures and field types the exercise's comment describes; \
+         change yours to match, not the tests' way of calling them\n",
+    );
+    let first = &hidden[0];
+    Diagnostic {
+        level: Level::Error,
+        code: first.code.clone(),
+        message: "the hidden tests cannot use your code as it is".to_string(),
+        rendered,
+        line: None,
+        hidden_test: first.hidden_test.clone(),
+        notes: hidden.iter().flat_map(|d| std::iter::once(d.message.clone()).chain(d.notes.clone())).collect(),
+    }
+}
+
+/// What an error inside a hidden test says about the learner's file, in the learner's terms.
+fn mismatch_advice(d: &Diagnostic) -> String {
+    let code = d.code.as_deref().unwrap_or("");
+    let m = d.message.as_str();
+    let found_expected =
+        d.notes.iter().find(|n| n.starts_with("expected ")).map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "));
+    match code {
+        "E0596" | "E0594" => "the tests call your methods through a shared reference (`&`): keep `&self`, not \
+                              `&mut self`, on the methods they call, and change the data through its field's type"
+            .to_string(),
+        "E0308" => match found_expected {
+            Some(types) => format!("a type is not the one the tests expect: {types}"),
+            None => format!("a type is not the one the tests expect: {m}"),
+        },
+        "E0599" | "E0425" | "E0432" | "E0433" | "E0412" | "E0422" | "E0609" | "E0560" => {
+            format!("the tests use a name your file does not define that way: {m}")
+        }
+        "E0061" | "E0060" | "E0107" => format!("the tests pass a different number of arguments: {m}"),
+        "E0277" => format!("a type does not have what the tests need: {m}"),
+        "E0603" | "E0616" | "E0624" => format!("the tests cannot reach something that is private: {m}"),
+        _ => m.to_string(),
+    }
 }
 
 impl RawSpan {
@@ -638,6 +740,61 @@ mod tests {
         );
     }
 
+    fn diag(code: &str, message: &str, line: Option<usize>, test: Option<&str>, notes: &[&str]) -> Diagnostic {
+        Diagnostic {
+            level: Level::Error,
+            code: Some(code.into()),
+            message: message.into(),
+            rendered: format!("error[{code}]: {message}\n"),
+            line,
+            hidden_test: test.map(str::to_string),
+            notes: notes.iter().map(|n| n.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn errors_inside_hidden_tests_become_one_error_that_says_what_the_tests_expect() {
+        let hidden = [
+            diag("E0596", "cannot borrow `*shared` as mutable, as it is behind a `&` reference", None, Some("a"), &[]),
+            diag("E0596", "cannot borrow `*auth` as mutable, as it is behind a `&` reference", None, Some("b"), &[]),
+            diag("E0596", "cannot borrow `first` as mutable, as it is not declared as mutable", None, Some("b"), &[]),
+            diag(
+                "E0308",
+                "mismatched types",
+                None,
+                Some("c"),
+                &["expected reference `&RefCell<u32>`\n   found reference `&u32`"],
+            ),
+        ];
+        let d = shape_mismatch(&hidden);
+        assert_eq!(
+            d.rendered,
+            "error: the hidden tests cannot use your code as it is\n  \
+             - the tests call your methods through a shared reference (`&`): keep `&self`, not `&mut self`, on the \
+             methods they call, and change the data through its field's type (in `a`, `b`)\n  \
+             - a type is not the one the tests expect: expected reference `&RefCell<u32>` found reference `&u32` (in `c`)\n   \
+             = note: the hidden tests use the names, signatures and field types the exercise's comment describes; \
+             change yours to match, not the tests' way of calling them\n"
+        );
+        assert_eq!((d.line, d.hidden_test.as_deref()), (None, Some("a")));
+    }
+
+    #[test]
+    fn the_same_error_at_several_lines_is_shown_once() {
+        let errors = vec![
+            diag("E0596", "cannot borrow `*auth` as mutable", Some(51), None, &[]),
+            diag("E0596", "cannot borrow `*billing` as mutable", Some(52), None, &[]),
+            diag("E0308", "mismatched types", Some(60), None, &[]),
+            diag("E0596", "cannot borrow `*auth` as mutable", Some(53), None, &[]),
+        ];
+        let out = collapse_repeats(errors);
+        assert_eq!(out.len(), 2);
+        assert_eq!(
+            out[0].rendered,
+            "error[E0596]: cannot borrow `*auth` as mutable\n   = note: the same error at lines 52, 53\n"
+        );
+    }
+
     fn json(level: &str, code: &str, msg: &str, line: usize, label: &str, rendered: &str) -> String {
         serde_json::json!({
             "$message_type": "diagnostic", "message": msg, "code": {"code": code, "explanation": null},
@@ -686,7 +843,8 @@ mod tests {
         assert!(!e.rendered.contains("SECRET"), "{}", e.rendered);
         assert!(
             e.rendered.starts_with(
-                "error[E0599]: no method named `g` found\n  --> in the hidden test `first_test`: method not found\n"
+                "error: the hidden tests cannot use your code as it is\n  - the tests use a name your file does not \
+                 define that way: no method named `g` found (in `first_test`)\n"
             ),
             "{}",
             e.rendered

@@ -31,10 +31,11 @@ fn a_compile_error_points_at_the_learners_file_and_line() {
          |         ^^^^^^^^^^^^^^^ `self` is a `&` reference, so it cannot be written to\n  |\n\
          help: consider changing this to be a mutable reference\n  |\n\
          8 |     fn bump(&mut self) {\n  |              +++\n\n\
-         error[E0599]: no method named `get` found for type `u32` in the current scope\n  \
-         --> in the hidden test `bump_counts_through_a_shared_reference`\n   \
-         = help: there is a method `ge` with a similar name, but with different arguments\n   \
-         = note: the hidden tests use the names and signatures the exercise's comment describes; check that yours match\n\n\
+         error: the hidden tests cannot use your code as it is\n  \
+         - the tests use a name your file does not define that way: no method named `get` found for type `u32` in \
+         the current scope (in `bump_counts_through_a_shared_reference`)\n   \
+         = note: the hidden tests use the names, signatures and field types the exercise's comment describes; \
+         change yours to match, not the tests' way of calling them\n\n\
          Stuck? `learn hint second` gives a hint.\n"
     );
 }
