@@ -8,6 +8,7 @@ mod explain;
 mod faults;
 mod grade;
 mod grading;
+mod integrity;
 mod lesson;
 mod properties;
 mod terminal;

@@ -1,0 +1,184 @@
+//! The attack suite: learner files that try to pass without a right answer, by changing what the
+//! hidden tests mean, writing the result channel, reshaping the crate, or reading the hidden tests.
+//! Each asserts the exact verdict, that the hidden tests' text never shows, that nothing is left
+//! running, and that nothing outside the exercise's build folder changed.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use crate::harness::{Run, Sandbox, processes_running};
+
+/// The basic course's first exercise: hidden tests want `answer() == 42` and even.
+const FIRST: &str = "exercises/intro/first.rs";
+
+/// Text that is only in the hidden tests (a test's doc comment and its code).
+const HIDDEN_ONLY: &[&str] = &["answer() returns an even number.", "let got: u32 = answer();", "__learn_harness"];
+
+/// Every file of the workspace outside `.learn/` with its content.
+fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let rel = path.strip_prefix(root).unwrap().display().to_string();
+            if rel == ".learn" {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.insert(rel, fs::read(&path).unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+/// Grades `file` as the first exercise and checks what every attack must leave intact.
+fn attack(file: &str) -> Run {
+    let sb = Sandbox::basic();
+    sb.write(FIRST, file);
+    let before = snapshot(&sb.ws());
+    let outside = snapshot(sb.dir.path().join("course").as_path());
+    let run = sb.learn(&["run"]);
+    assert_eq!(snapshot(&sb.ws()), before, "the attack changed the workspace:\n{}", run.stdout);
+    assert_eq!(snapshot(sb.dir.path().join("course").as_path()), outside, "the attack changed the course");
+    for secret in HIDDEN_ONLY {
+        assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret), "hidden text shown:\n{}", run.stdout);
+    }
+    let build = format!("{}/ws/.learn/build", sb.dir.path().canonicalize().unwrap().display());
+    let left = processes_running(&build);
+    assert!(left.is_empty(), "left running: {left:?}");
+    run
+}
+
+/// The verdict line (after any compiler warnings).
+fn headline(run: &Run) -> &str {
+    run.stdout.lines().find(|l| l.starts_with('✗') || l.starts_with('✓')).unwrap_or_default()
+}
+
+#[test]
+fn redefining_the_assertion_macros_changes_nothing() {
+    let run = attack(
+        "macro_rules! assert_eq { ($($t:tt)*) => {} }\nmacro_rules! assert { ($($t:tt)*) => {} }\n\
+         macro_rules! assert_ne { ($($t:tt)*) => {} }\nfn answer() -> u32 { 1 }\nfn main() {}\n",
+    );
+    assert_eq!(headline(&run), "✗ first: 2 of 2 hidden tests failed.");
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_type_whose_equality_always_says_yes_does_not_compile_against_pinned_tests() {
+    let run = attack(
+        "#[derive(Debug)]\npub struct Yes;\nimpl PartialEq<u32> for Yes { fn eq(&self, _: &u32) -> bool { true } }\n\
+         impl PartialEq for Yes { fn eq(&self, _: &Yes) -> bool { true } }\n\
+         impl std::ops::Rem<u32> for Yes { type Output = Yes; fn rem(self, _: u32) -> Yes { Yes } }\n\
+         fn answer() -> Yes { Yes }\nfn main() {}\n",
+    );
+    assert_eq!(headline(&run), "✗ first does not compile yet:");
+    assert!(run.stdout.contains("error: the hidden tests cannot use your code as it is\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("a type is not the one the tests expect"), "{}", run.stdout);
+}
+
+#[test]
+fn printing_fake_records_and_exiting_with_success_does_not_pass() {
+    // Whatever the record format, without the run's secret a record counts for nothing.
+    let run = attack(
+        "fn answer() -> u32 {\n    for name in [\"answer_is_forty_two\", \"answer_is_even\"] {\n        \
+         println!(\"00000000000000000000000000000000 {name} pass 0 0 0 0\");\n        \
+         println!(\"\\u{1e}learn-test-passed:00000000000000000000000000000000\");\n    }\n    \
+         println!(\"test result: ok. 2 passed\");\n    std::process::exit(0)\n}\nfn main() {}\n",
+    );
+    assert!(
+        headline(&run).starts_with("✗ first crashed: the test ended the program (`std::process::exit`)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_panic_hook_that_exits_with_success_does_not_pass() {
+    let run = attack(
+        "fn answer() -> u32 {\n    std::panic::set_hook(Box::new(|_| std::process::exit(0)));\n    1\n}\nfn main() {}\n",
+    );
+    assert!(headline(&run).starts_with("✗ first crashed: the test ended the program"), "{}", run.stdout);
+}
+
+#[test]
+fn re_running_the_test_program_from_inside_a_test_does_not_pass() {
+    // The test program run again reports with a secret of its own, into the test's own output.
+    let run = attack(
+        "fn answer() -> u32 {\n    let me = std::env::current_exe().unwrap();\n    \
+         let _ = std::process::Command::new(&me).arg(\"all\").arg(&me).arg(\"1000\")\n        \
+         .stdin(std::process::Stdio::null()).status();\n    \
+         let _ = std::process::Command::new(me).arg(\"test\").arg(\"answer_is_even\").status();\n    1\n}\nfn main() {}\n",
+    );
+    assert_eq!(headline(&run), "✗ first: 2 of 2 hidden tests failed.");
+}
+
+#[test]
+fn crate_level_attributes_that_reshape_the_program_are_refused() {
+    for (file, attribute) in [
+        ("#![no_main]\nfn answer() -> u32 { 42 }\nfn main() {}\n", "no_main"),
+        ("#![cfg_attr(all(), no_std)]\nfn answer() -> u32 { 42 }\nfn main() {}\n", "no_std"),
+        ("//! docs\n#![no_implicit_prelude]\nfn answer() -> u32 { 42 }\nfn main() {}\n", "no_implicit_prelude"),
+    ] {
+        let run = attack(file);
+        assert_eq!(headline(&run), "✗ first does not compile yet:");
+        assert!(
+            run.stdout.contains(&format!(
+                "error: `#![{attribute}]` changes the shape of the program the hidden tests are compiled into, so learn \
+                 does not grade files that use it: remove it\n"
+            )),
+            "{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn code_that_runs_before_main_is_refused_as_unsafe() {
+    for file in [
+        "#[unsafe(link_section = \".init_array\")]\n#[used]\nstatic EARLY: extern \"C\" fn() = early;\n\
+         extern \"C\" fn early() { std::process::exit(0) }\nfn answer() -> u32 { 1 }\nfn main() {}\n",
+        "#[unsafe(no_mangle)]\npub extern \"C\" fn main() -> i32 { 0 }\nfn answer() -> u32 { 1 }\n",
+        "#[unsafe(export_name = \"main\")]\npub extern \"C\" fn start() -> i32 { 0 }\nfn answer() -> u32 { 1 }\nfn main() {}\n",
+        "#![allow(unsafe_code)]\nfn answer() -> u32 { unsafe { std::hint::unreachable_unchecked() } }\nfn main() {}\n",
+    ] {
+        let run = attack(file);
+        assert_eq!(headline(&run), "✗ first does not compile yet:", "{file}");
+        assert!(run.stdout.contains("unsafe"), "{}", run.stdout);
+    }
+}
+
+#[test]
+fn the_composed_source_cannot_be_included() {
+    // The composed crate goes to the compiler on stdin: nothing on disk to name, and stdin is
+    // already read when the file's macros run.
+    for path in ["/dev/stdin", "/proc/self/fd/0", "first.rs", "first-tests"] {
+        let run = attack(&format!(
+            "compile_error!(include_str!(\"{path}\"));\nfn answer() -> u32 {{ 42 }}\nfn main() {{}}\n"
+        ));
+        assert_eq!(headline(&run), "✗ first does not compile yet:", "{path}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn brackets_that_close_the_exercise_module_early_do_not_move_the_tests() {
+    let run = attack(
+        "fn answer() -> u32 { 1 }\nfn main() {}\n}\npub(crate) mod decoy {\n    \
+         pub(crate) mod __learn_hidden { pub(crate) static __LEARN_TESTS: &[crate::__learn_harness::Test] = &[]; }\n",
+    );
+    assert_eq!(headline(&run), "✗ first does not compile yet:");
+}
+
+#[test]
+fn a_right_answer_passes() {
+    let sb = Sandbox::basic();
+    sb.write(FIRST, "fn answer() -> u32 {\n    42\n}\nfn main() {}\n");
+    let run = sb.learn(&["run"]);
+    assert_eq!(headline(&run), "✓ first passes: all 2 hidden tests passed.");
+}
