@@ -31,6 +31,8 @@ pub const MAX_FILE_BYTES: usize = 1 << 20;
 const COMPILE_LIMIT: Duration = Duration::from_secs(120);
 /// Limits on the learner's test program.
 pub const DEFAULT_LIMITS: ResourceLimits = ResourceLimits { memory: 1 << 30, cpu_secs: 120, file_size: 64 << 20 };
+/// Limits on the compiler (and the linker it runs).
+pub const COMPILE_LIMITS: ResourceLimits = ResourceLimits { memory: 4 << 30, cpu_secs: 240, file_size: 512 << 20 };
 
 /// One exercise to grade. Owned, so a watch-mode grading thread can take it.
 #[derive(Debug, Clone)]
@@ -186,8 +188,14 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         Some(list) => list,
         None => return Ok(Graded::Cancelled),
     };
-    let log_path = job.build_dir.join("tests.log");
-    let _ = fs::remove_file(&log_path);
+    // The test program writes only a fresh scratch folder of its own (its log file, its temporary
+    // files), never the build folder: it cannot change its own binary or the compile cache.
+    let scratch = tempfile::Builder::new().prefix("learn-run").tempdir().map_err(|source| Error::Io {
+        action: "create",
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let log_path = scratch.path().join("tests.log");
     let filter = format!("{}::", verdict::HIDDEN_MODULE);
     let args: [&OsStr; 5] = [
         OsStr::new(&filter),
@@ -196,9 +204,15 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         OsStr::new("--color"),
         OsStr::new("never"),
     ];
-    let mut cmd = sys::sandboxed(&binary, &args, DEFAULT_LIMITS)
+    let confinement = sys::Confinement {
+        read: job.toolchain.dynamic_std.iter().cloned().collect(),
+        write: vec![scratch.path().to_path_buf()],
+        exec: Vec::new(),
+    };
+    let mut cmd = sys::sandboxed(&binary, &args, DEFAULT_LIMITS, &confinement)
         .map_err(|source| Error::Spawn { program: "learn (sandbox launcher)".into(), source })?;
-    cmd.current_dir(&job.build_dir)
+    cmd.current_dir(scratch.path())
+        .env("TMPDIR", scratch.path())
         .env("RUST_BACKTRACE", "0")
         .env("MALLOC_ARENA_MAX", "2")
         .env_remove("RUST_TEST_NOCAPTURE")
@@ -234,33 +248,30 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
 /// Takes the build folder's lock, waiting for another grading to finish; `None` when cancelled
 /// while waiting.
 fn lock_build_dir(dir: &Path, cancel: &Cancel) -> Result<Option<fs::File>, Error> {
-    let path = dir.join(".lock");
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|source| Error::Io { action: "open", path: path.clone(), source })?;
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(Some(file)),
-            Err(fs::TryLockError::WouldBlock) if !cancel.is_cancelled() => {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            Err(fs::TryLockError::WouldBlock) => return Ok(None),
-            Err(fs::TryLockError::Error(source)) => return Err(Error::Io { action: "lock", path, source }),
-        }
-    }
+    crate::workspace::take_lock(&dir.join(".lock"), "the build folder's lock", || cancel.is_cancelled())
 }
 
-/// Compiles; `None` when cancelled.
+/// Compiles, confined (see `sandbox`): the compiler reads the toolchain and the system's linker,
+/// and reads and writes only the build folder, so an `include_str!` of anything outside it fails;
+/// its memory is limited, so a huge constant ends in a verdict rather than a stalled machine.
+/// `None` when cancelled.
 fn compile(job: &Job, composed: &Path, binary: &Path, cancel: &Cancel) -> Result<Option<(Exit, String)>, Error> {
     let program = job.toolchain.rustc.display().to_string();
+    let Some(rustc) = crate::toolchain::find_program(&job.toolchain.rustc) else {
+        return Err(Error::RustcMissing { program });
+    };
     let display_dir = Path::new(&job.display_path).parent().map(Path::to_path_buf).unwrap_or_default();
     let mut remap = job.build_dir.as_os_str().to_owned();
     remap.push("=");
     remap.push(if display_dir.as_os_str().is_empty() { Path::new(".") } else { &display_dir });
-    let mut cmd = Command::new(&job.toolchain.rustc);
+    let confinement = sys::Confinement {
+        read: Vec::new(),
+        write: vec![job.build_dir.clone()],
+        exec: job.toolchain.confinement_exec(&rustc),
+    };
+    // Arguments added to the launcher's command after this go to the compiler.
+    let mut cmd = sys::sandboxed(&rustc, &[], COMPILE_LIMITS, &confinement)
+        .map_err(|source| Error::Spawn { program: "learn (sandbox launcher)".into(), source })?;
     cmd.arg("--edition")
         .arg(&job.edition)
         .arg("--test")
@@ -273,7 +284,8 @@ fn compile(job: &Job, composed: &Path, binary: &Path, cancel: &Cancel) -> Result
         .arg("-o")
         .arg(binary)
         .arg(composed)
-        .current_dir(&job.build_dir);
+        .current_dir(&job.build_dir)
+        .env("TMPDIR", &job.build_dir);
     if job.color {
         cmd.arg("--json=diagnostic-rendered-ansi");
     }
@@ -281,11 +293,31 @@ fn compile(job: &Job, composed: &Path, binary: &Path, cancel: &Cancel) -> Result
         cmd.arg("-C").arg(incremental_arg(&job.build_dir));
     }
     match runner::run(cmd, COMPILE_LIMIT, cancel) {
+        Ok(RunEnd::Finished { exit, stderr, .. }) if compiler_ran_out_of_memory(&exit, &stderr.text) => {
+            let limit = COMPILE_LIMITS.memory >> 20;
+            let message = format!(
+                "the compiler ran out of memory (its limit is {limit} MiB): something in the file makes it \
+                 build a huge value, such as a very large array constant"
+            );
+            let diagnostic = serde_json::json!({
+                "message": message, "code": null, "level": "error", "spans": [], "children": [],
+                "rendered": format!("error: {message}\n"),
+            });
+            Ok(Some((Exit::Code(1), diagnostic.to_string())))
+        }
         Ok(RunEnd::Finished { exit, stderr, .. }) => Ok(Some((exit, stderr.text))),
         Ok(RunEnd::Cancelled) => Ok(None),
         Err(e) if e.kind() == ErrorKind::NotFound => Err(Error::RustcMissing { program }),
         Err(source) => Err(run_error(program, source)),
     }
+}
+
+/// Whether the compiler stopped because its memory limit was reached (it then aborts, saying that
+/// an allocation failed, or is killed without a diagnostic).
+fn compiler_ran_out_of_memory(exit: &Exit, stderr: &str) -> bool {
+    let abort = matches!(exit, Exit::Signal(6) | Exit::Signal(9) | Exit::Signal(11));
+    let said = stderr.lines().any(|l| l.starts_with("memory allocation of") && l.ends_with("failed"));
+    said || (abort && !stderr.contains("internal compiler error"))
 }
 
 fn incremental_arg(build_dir: &Path) -> std::ffi::OsString {

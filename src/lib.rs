@@ -18,6 +18,7 @@ pub mod grader;
 pub mod parallel;
 pub mod progress;
 pub mod runner;
+pub mod sandbox;
 pub mod sys;
 pub mod toolchain;
 pub mod ui;

@@ -11,7 +11,6 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitStatus};
 use std::sync::Mutex;
 
-use nix::sys::resource::{Resource, setrlimit};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
@@ -117,57 +116,20 @@ pub struct ResourceLimits {
 /// The hidden argument that makes `learn` act as the sandbox launcher.
 pub const SANDBOX_ARG: &str = "__sandbox";
 
-/// A command that runs `program args` under `limits`, through `learn` itself: the launcher sets the
-/// limits on its own process and then replaces itself with the program, so the limits apply from
-/// the program's first instruction without any `unsafe` pre-exec hook.
-pub fn sandboxed(
-    program: &std::path::Path,
-    args: &[&std::ffi::OsStr],
-    limits: ResourceLimits,
-) -> std::io::Result<Command> {
-    // On Linux, /proc/self/exe runs this very binary even after it was replaced on disk (an upgrade
-    // or a rebuild while `learn watch` runs), when its old path no longer exists.
+pub use crate::sandbox::{Confinement, sandboxed};
+
+/// The path that starts this very `learn` again. On Linux, /proc/self/exe runs this binary even
+/// after it was replaced on disk (an upgrade or a rebuild while `learn watch` runs), when its old
+/// path no longer exists.
+pub fn own_exe() -> std::io::Result<std::path::PathBuf> {
     let proc_exe = std::path::Path::new("/proc/self/exe");
-    let exe = if proc_exe.exists() { proc_exe.to_path_buf() } else { std::env::current_exe()? };
-    let mut cmd = Command::new(exe);
-    cmd.arg(SANDBOX_ARG)
-        .arg(std::process::id().to_string())
-        .arg(limits.memory.to_string())
-        .arg(limits.cpu_secs.to_string())
-        .arg(limits.file_size.to_string())
-        .arg(program)
-        .args(args);
-    Ok(cmd)
+    if proc_exe.exists() { Ok(proc_exe.to_path_buf()) } else { std::env::current_exe() }
 }
 
 /// The launcher's side of [`sandboxed`]: `args` are what follows [`SANDBOX_ARG`]. Only returns on
-/// failure, with the exit code to use.
+/// failure, or with the program's exit code (see `sandbox`).
 pub fn sandbox_main(args: &[std::ffi::OsString]) -> i32 {
-    let parse = |i: usize| args.get(i).and_then(|a| a.to_str()).and_then(|a| a.parse::<u64>().ok());
-    let (Some(parent), Some(memory), Some(cpu), Some(fsize), Some(program)) =
-        (parse(0), parse(1), parse(2), parse(3), args.get(4))
-    else {
-        eprintln!("learn: the sandbox launcher is internal; it takes PARENT MEMORY CPU FSIZE PROGRAM ARGS...");
-        return crate::error::EXIT_ERROR;
-    };
-    // Best effort: a platform that refuses a limit still runs the program under the time limit.
-    let _ = setrlimit(Resource::RLIMIT_AS, memory, memory);
-    let _ = setrlimit(Resource::RLIMIT_CPU, cpu, cpu + 1);
-    let _ = setrlimit(Resource::RLIMIT_FSIZE, fsize, fsize);
-    let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    {
-        // If learn dies without a chance to clean up (SIGKILL), take the program down too.
-        let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
-    }
-    // learn may have exited between starting this launcher and the line above (a Ctrl-C at that
-    // moment): then nobody would kill the program, so do not start it.
-    if u64::try_from(nix::unistd::getppid().as_raw()).ok() != Some(parent) {
-        return crate::error::EXIT_INTERRUPTED;
-    }
-    let err = Command::new(program).args(&args[5..]).exec();
-    eprintln!("learn: could not start {}: {err}", program.to_string_lossy());
-    crate::error::EXIT_ERROR
+    crate::sandbox::launcher_main(args)
 }
 
 /// The terminal settings to put back when `learn` stops reading single keys.

@@ -212,7 +212,7 @@ fn verify_reports_a_done_exercise_that_fails_now() {
     sb.solve("first");
     sb.learn(&["run"]);
     sb.write("exercises/intro/first.rs", "fn answer() -> u32 { 1 }\nfn main() {}\n");
-    let run = sb.learn(&["verify"]);
+    let run = sb.learn(&["verify", "--course", "../course"]);
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stdout,
@@ -265,7 +265,7 @@ fn a_broken_manifest_is_reported_with_file_line_and_column() {
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr,
-        "error: [TMP]/course/info.toml:23:1: unknown field `colour`, expected one of `name`, `topic`, `hints`, `time_limit_secs`\n"
+        "error: [TMP]/course/info.toml:23:1: unknown field `colour`, expected one of `name`, `topic`, `hints`, `section`, `time_limit_secs`, `allow_unsafe`\n"
     );
     fs::write(&manifest, text.replace("name = \"third\"", "name = \"first\"")).unwrap();
     let run = sb.learn_in(&sb.course(), &["dev", "check"]);
@@ -336,7 +336,7 @@ fn run_in_json_prints_exercism_v3_results() {
 #[test]
 fn verify_all_in_json_lists_every_exercise_with_its_status() {
     let sb = Sandbox::basic();
-    let run = sb.learn(&["verify", "--all", "--format", "json"]);
+    let run = sb.learn(&["verify", "--all", "--format", "json", "--course", "../course"]);
     assert_eq!(run.code, 1);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let summary: Vec<(&str, &str)> = json
@@ -356,7 +356,7 @@ fn verify_grades_named_exercises_even_when_locked_and_changes_nothing() {
     let sb = Sandbox::basic();
     sb.solve("third");
     let before = sb.read(".learn-progress.toml");
-    let run = sb.learn(&["verify", "third", "first"]);
+    let run = sb.learn(&["verify", "third", "first", "--course", "../course"]);
     assert_eq!(run.stdout, "✓ third\n✗ first (current): 1 of 2 hidden tests failed\n\n1 of 2 exercises pass.\n");
     assert_eq!(run.code, 1);
     assert_eq!(sb.read(".learn-progress.toml"), before);

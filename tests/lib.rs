@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod attacks;
 mod commands;
 mod explain;
 mod faults;
