@@ -586,4 +586,16 @@ mod tests {
         assert_eq!(Spec::parse(&spec.to_args()), Some(spec));
         assert_eq!(Spec::parse(&["1".into(), "2".into()]), None);
     }
+
+    #[test]
+    fn confined_needs_files_descendants_and_signals() {
+        let item = |name, active| Protection { name, active, detail: String::new() };
+        let mut found = Protections {
+            items: vec![item(FILES, true), item(DESCENDANTS, true), item(SIGNALS, true), item("no network", false)],
+        };
+        assert!(found.confined(), "the network is not required");
+        found.items[1].active = false;
+        assert!(!found.confined());
+        assert_eq!(found.missing().iter().map(|p| p.name).collect::<Vec<_>>(), [DESCENDANTS]);
+    }
 }
