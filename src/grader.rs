@@ -12,7 +12,6 @@ use std::ffi::OsStr;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -184,7 +183,7 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         }
     }
 
-    let expected = match list_tests(&binary, cancel)? {
+    let expected = match list_tests(&binary, &job.toolchain, cancel)? {
         Some(list) => list,
         None => return Ok(Graded::Cancelled),
     };
@@ -327,8 +326,12 @@ fn incremental_arg(build_dir: &Path) -> std::ffi::OsString {
 }
 
 /// The hidden tests' full names, from the test binary's own list. `None` when cancelled.
-fn list_tests(binary: &Path, cancel: &Cancel) -> Result<Option<Vec<String>>, Error> {
-    let mut cmd = Command::new(binary);
+/// The listing runs confined like the tests: code of the learner's can run before `main`.
+fn list_tests(binary: &Path, toolchain: &Toolchain, cancel: &Cancel) -> Result<Option<Vec<String>>, Error> {
+    let confinement =
+        sys::Confinement { read: toolchain.dynamic_std.iter().cloned().collect(), write: Vec::new(), exec: Vec::new() };
+    let mut cmd = sys::sandboxed(binary, &[], DEFAULT_LIMITS, &confinement)
+        .map_err(|source| Error::Spawn { program: "learn (sandbox launcher)".into(), source })?;
     cmd.args(["--list", "--format", "terse"]).arg(format!("{}::", verdict::HIDDEN_MODULE));
     let end = runner::run(cmd, Duration::from_secs(10), cancel)
         .map_err(|source| run_error(binary.display().to_string(), source))?;

@@ -24,6 +24,16 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
+/// Blocks the calling thread while the signal thread finishes ending `learn` (it exits the process
+/// once every killed process is gone, see [`install_signal_handlers`]); returns at once when no
+/// signal arrived. Without this, the main thread could exit first, while a killed sandbox's
+/// processes are still going.
+pub fn await_signal_exit() {
+    if interrupted() {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    }
+}
+
 /// Process groups of learner programs and compilers that are running now.
 static LIVE_GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 /// Run before exiting on a signal (the watch mode restores the terminal with it).
@@ -52,9 +62,20 @@ pub fn kill_group(pgid: u32) {
     }
 }
 
-/// Whether any process of the group `pgid` still exists.
+/// Whether any process of the group `pgid` still runs. Zombies do not count: a sandbox's init,
+/// killed with its launcher, is reaped by the system's init, which may take its time.
 fn group_exists(pgid: u32) -> bool {
-    i32::try_from(pgid).is_ok_and(|pid| killpg(Pid::from_raw(pid), None).is_ok())
+    let exists = i32::try_from(pgid).is_ok_and(|pid| killpg(Pid::from_raw(pid), None).is_ok());
+    if !exists || !cfg!(target_os = "linux") {
+        return exists;
+    }
+    let Ok(entries) = std::fs::read_dir("/proc") else { return exists };
+    entries.flatten().any(|entry| {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { return false };
+        // `pid (comm) state ppid pgrp ...`; the command may hold spaces and parentheses.
+        let fields: Vec<&str> = stat.rsplit_once(')').map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+        fields.get(2).is_some_and(|g| *g == pgid.to_string()) && fields.first().is_some_and(|s| !["Z", "X"].contains(s))
+    })
 }
 
 /// How a process ended, in the verdict's terms.

@@ -259,6 +259,32 @@ fn main() {}
 }
 
 #[test]
+fn code_that_runs_before_main_is_confined_too() {
+    let sb = attacks();
+    // Runs when the test binary starts, also when learn only lists its tests.
+    let run = attack(
+        &sb,
+        r#"#[used]
+#[link_section = ".init_array"]
+static BEFORE_MAIN: extern "C" fn() = before_main;
+
+extern "C" fn before_main() {
+    let _ = std::fs::write("{ROOT}/ws/.learn-progress.toml", "written before main");
+    let _ = std::fs::write("{ROOT}/before-main.txt", "written before main");
+}
+
+fn answer() -> u32 {
+    1
+}
+fn main() {}
+"#,
+    );
+    assert_eq!((run.code, run.stdout.as_str()), (0, REFUSED), "{}", run.stderr);
+    assert!(!sb.path("before-main.txt").exists());
+    assert_next_grading_works(&sb);
+}
+
+#[test]
 fn a_held_build_lock_times_out_naming_the_holder() {
     let sb = attacks();
     let lock_path = sb.ws().join(".learn/build/intruder/.lock");
