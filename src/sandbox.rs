@@ -42,9 +42,20 @@ pub struct Confinement {
 }
 
 /// Folders every confined program may read and execute from: the system's shared libraries and the
-/// dynamic loader. (Executing a library only means mapping it; programs are not in these folders.)
-pub const SYSTEM_LIBRARIES: &[&str] =
-    &["/lib", "/lib32", "/lib64", "/libx32", "/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/libexec", "/usr/local/lib"];
+/// dynamic loader (on Nix and Guix systems, their stores hold them).
+pub const SYSTEM_LIBRARIES: &[&str] = &[
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/usr/lib",
+    "/usr/lib32",
+    "/usr/lib64",
+    "/usr/libexec",
+    "/usr/local/lib",
+    "/nix/store",
+    "/gnu/store",
+];
 /// Files every confined program may read: the dynamic loader's configuration.
 const SYSTEM_FILES: &[&str] = &["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/ld.so.preload"];
 /// Devices every confined program may read and write.
