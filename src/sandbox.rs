@@ -298,7 +298,7 @@ fn probe() -> Protections {
         item(
             SIGNALS,
             yes("signals_confined"),
-            "processes outside the sandbox are out of reach (PID namespace and Landlock signal scoping)",
+            "processes outside the sandbox are out of reach (Landlock signal scoping, and the PID namespace where there is one)",
             not_here_or(linux, "neither a PID namespace nor Landlock signal scoping is available"),
         ),
         item(

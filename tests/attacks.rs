@@ -532,3 +532,76 @@ fn main() {{}}
     assert_unchanged(&before, &snapshot(&subs));
     assert_nothing_running(&["learn-grade"]);
 }
+
+/// Runs `learn ARGS` in `dir` inside a user namespace that may not create namespaces of its own
+/// (like a kernel that forbids them to unprivileged users). `None` where that cannot be set up.
+fn without_namespaces(sb: &Sandbox, dir: &Path, args: &[&str]) -> Option<Run> {
+    let probe = Command::new("unshare").args(["--user", "--map-root-user", "true"]).output().ok()?;
+    if !probe.status.success() {
+        eprintln!("user namespaces are not available: skipping");
+        return None;
+    }
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let script = format!(
+        "echo 0 > /proc/sys/user/max_user_namespaces || exit 99; cd '{}' && exec '{BIN}' {}",
+        dir.display(),
+        quoted.join(" ")
+    );
+    let start = Instant::now();
+    let out = Command::new("unshare").args(["--user", "--map-root-user", "sh", "-c", &script]).output().unwrap();
+    if out.status.code() == Some(99) {
+        eprintln!("cannot forbid namespaces here: skipping");
+        return None;
+    }
+    Some(Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: sb.redact(&String::from_utf8_lossy(&out.stdout)),
+        stderr: sb.redact(&String::from_utf8_lossy(&out.stderr)),
+        elapsed: start.elapsed(),
+    })
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn without_namespaces_grade_refuses_unless_unconfined_and_doctor_says_why() {
+    let sb = Sandbox::with_course("attacks");
+    let file = sb.path("submissions/alice/exercises/intro/intruder.rs");
+    fs::create_dir_all(file.parent().unwrap()).unwrap();
+    fs::copy(sb.course().join("solutions/intro/intruder.rs"), &file).unwrap();
+    let Some(doctor) = without_namespaces(&sb, sb.dir.path(), &["doctor"]) else { return };
+    assert_eq!(doctor.code, 1, "{doctor:?}");
+    assert!(doctor.stdout.contains("  ✗ no process outlives grading  "), "{}", doctor.stdout);
+    // Landlock still confines file access and signals.
+    assert!(doctor.stdout.contains("  ✓ file access  "), "{}", doctor.stdout);
+    assert!(
+        doctor.stdout.ends_with(
+            "\nGraded programs are not fully confined here: `learn grade` refuses to run without `--unconfined`.\n"
+        ),
+        "{}",
+        doctor.stdout
+    );
+
+    let grade = without_namespaces(&sb, sb.dir.path(), &["grade", "submissions", "--course", "course"]).unwrap();
+    assert_eq!(grade.code, 2, "{grade:?}");
+    assert!(
+        grade
+            .stderr
+            .starts_with("error: submissions cannot be confined on this machine: no process outlives grading ("),
+        "{}",
+        grade.stderr
+    );
+    assert!(grade.stderr.ends_with(
+        "`learn doctor` lists the protections; grade on a machine that has them, or pass `--unconfined` if you trust every submission\n"
+    ));
+    assert_eq!(grade.stdout, "");
+
+    let args = ["grade", "submissions", "--course", "course", "--unconfined"];
+    let grade = without_namespaces(&sb, sb.dir.path(), &args).unwrap();
+    assert_eq!(grade.code, 0, "{grade:?}");
+    assert_eq!(
+        grade.stdout,
+        "learner,exercise,status,tests_passed,tests_total,message\n\
+         alice,intruder,pass,1,1,\n\
+         alice,bystander,error,0,0,alice/exercises/intro/bystander.rs is missing: `learn reset bystander` restores the original\n"
+    );
+}
