@@ -57,8 +57,10 @@ pub const SYSTEM_LIBRARIES: &[&str] = &[
     "/gnu/store",
 ];
 /// Files every confined program may read: the dynamic loader's configuration.
+#[cfg(target_os = "linux")]
 const SYSTEM_FILES: &[&str] = &["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/ld.so.preload"];
 /// Devices every confined program may read and write.
+#[cfg(target_os = "linux")]
 const DEVICES: &[&str] = &["/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/full"];
 /// The folders of the system's programs (the linker the compiler calls lives there).
 pub const SYSTEM_PROGRAMS: &[&str] = &["/usr/bin", "/bin", "/usr/local/bin"];
