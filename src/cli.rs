@@ -91,6 +91,10 @@ pub enum Command {
         /// Output format: text for people, json for tools (a list of exercism v3 results).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// The course folder to grade against (needed for a workspace made with `learn init --course`:
+        /// the workspace's own files never choose the hidden tests).
+        #[arg(long, value_name = "COURSE_DIR")]
+        course: Option<PathBuf>,
     },
     /// Rebuild a damaged progress file by grading your exercises (a copy of the damaged file is kept).
     Repair {
@@ -110,10 +114,16 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = GradeFormat::Csv)]
         format: GradeFormat,
+        /// Grade even where submissions cannot be confined (see `learn doctor`): only for
+        /// submissions you trust.
+        #[arg(long)]
+        unconfined: bool,
         /// How many gradings to run at once (default: the number of CPUs).
         #[arg(long, short)]
         jobs: Option<usize>,
     },
+    /// Say which protections graded programs get on this machine (file access, processes, signals).
+    Doctor,
     /// Print a shell completion script (e.g. `learn completions bash > ~/.local/share/bash-completion/completions/learn`).
     Completions {
         /// The shell to complete in.

@@ -71,6 +71,30 @@ pub enum Error {
     )]
     CourseMismatch { found: String, expected: String },
 
+    #[error(
+        "the progress file {} names the course folder {}, but `learn verify` never takes the hidden \
+         tests from the workspace's own files (anyone who can edit them could point it at tests of \
+         their own).\nName the course on the command line: `learn verify --course {}`",
+        path.display(), dir.display(), dir.display()
+    )]
+    CourseDirNotTrusted { path: PathBuf, dir: PathBuf },
+
+    #[error(
+        "{what} {} is held by another learn{}: gave up after waiting {secs} s.\n\
+         If that learn is stuck, end it{} and run the command again",
+        path.display(),
+        holder.map(|p| format!(" (process {p})")).unwrap_or_default(),
+        holder.map(|p| format!(" (`kill {p}`)")).unwrap_or_default()
+    )]
+    LockTimeout { what: &'static str, path: PathBuf, holder: Option<u32>, secs: u64 },
+
+    #[error(
+        "submissions cannot be confined on this machine: {missing}.\n\
+         `learn doctor` lists the protections; grade on a machine that has them, or pass `--unconfined` \
+         if you trust every submission"
+    )]
+    Unconfined { missing: String },
+
     #[error("unknown exercise {name:?}{}\nRun `learn list` to see every exercise", suggestion.as_ref().map(|s| format!(": did you mean {s:?}?")).unwrap_or_default())]
     UnknownExercise { name: String, suggestion: Option<String> },
 

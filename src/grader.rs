@@ -13,7 +13,6 @@ use std::ffi::OsStr;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,6 +37,8 @@ const HARNESS_OUTPUT_CAP: usize = 16 << 20;
 const HARNESS_GRACE: Duration = Duration::from_secs(2);
 /// Limits on the learner's test program.
 pub const DEFAULT_LIMITS: ResourceLimits = ResourceLimits { memory: 1 << 30, cpu_secs: 120, file_size: 64 << 20 };
+/// Limits on the compiler (and the linker it runs).
+pub const COMPILE_LIMITS: ResourceLimits = ResourceLimits { memory: 4 << 30, cpu_secs: 240, file_size: 512 << 20 };
 
 /// One exercise to grade. Owned, so a watch-mode grading thread can take it.
 #[derive(Debug, Clone)]
@@ -207,11 +208,24 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         path: PathBuf::from("/dev/urandom"),
         source,
     })?;
+    // The test program writes only a fresh scratch folder of its own (its temporary files), never
+    // the build folder: it cannot change its own binary or the compile cache.
+    let scratch = tempfile::Builder::new().prefix("learn-run").tempdir().map_err(|source| Error::Io {
+        action: "create",
+        path: std::env::temp_dir(),
+        source,
+    })?;
     let limit_ms = job.time_limit.as_millis().to_string();
     let args: [&OsStr; 3] = [OsStr::new("all"), binary.as_os_str(), OsStr::new(&limit_ms)];
-    let mut cmd = sys::sandboxed(&binary, &args, DEFAULT_LIMITS)
+    let confinement = sys::Confinement {
+        read: job.toolchain.dynamic_std.iter().cloned().collect(),
+        write: vec![scratch.path().to_path_buf()],
+        exec: Vec::new(),
+    };
+    let mut cmd = sys::sandboxed(&binary, &args, DEFAULT_LIMITS, &confinement)
         .map_err(|source| Error::Spawn { program: "learn (sandbox launcher)".into(), source })?;
-    cmd.current_dir(&job.build_dir)
+    cmd.current_dir(scratch.path())
+        .env("TMPDIR", scratch.path())
         .env("RUST_BACKTRACE", "0")
         .env("MALLOC_ARENA_MAX", "2")
         .env_remove("RUST_TEST_NOCAPTURE")
@@ -261,29 +275,26 @@ fn shape_error(comp: &Composition, problem: &composition::ShapeProblem) -> Diagn
 /// Takes the build folder's lock, waiting for another grading to finish; `None` when cancelled
 /// while waiting.
 fn lock_build_dir(dir: &Path, cancel: &Cancel) -> Result<Option<fs::File>, Error> {
-    let path = dir.join(".lock");
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|source| Error::Io { action: "open", path: path.clone(), source })?;
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(Some(file)),
-            Err(fs::TryLockError::WouldBlock) if !cancel.is_cancelled() => {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            Err(fs::TryLockError::WouldBlock) => return Ok(None),
-            Err(fs::TryLockError::Error(source)) => return Err(Error::Io { action: "lock", path, source }),
-        }
-    }
+    crate::workspace::take_lock(&dir.join(".lock"), "the build folder's lock", || cancel.is_cancelled())
 }
 
-/// Compiles the composed source, given on stdin (never written to disk); `None` when cancelled.
+/// Compiles the composed source, confined (see `sandbox`) and given on stdin (never written to
+/// disk): the compiler reads the toolchain and the system's linker, and reads and writes only the
+/// build folder, so an `include_str!` of anything outside it fails; its memory is limited, so a
+/// huge constant ends in a verdict rather than a stalled machine. `None` when cancelled.
 fn compile(job: &Job, composed: &str, binary: &Path, cancel: &Cancel) -> Result<Option<(Exit, String)>, Error> {
     let program = job.toolchain.rustc.display().to_string();
-    let mut cmd = Command::new(&job.toolchain.rustc);
+    let Some(rustc) = crate::toolchain::find_program(&job.toolchain.rustc) else {
+        return Err(Error::RustcMissing { program });
+    };
+    let confinement = sys::Confinement {
+        read: Vec::new(),
+        write: vec![job.build_dir.clone()],
+        exec: job.toolchain.confinement_exec(&rustc),
+    };
+    // Arguments added to the launcher's command after this go to the compiler.
+    let mut cmd = sys::sandboxed(&rustc, &[], COMPILE_LIMITS, &confinement)
+        .map_err(|source| Error::Spawn { program: "learn (sandbox launcher)".into(), source })?;
     cmd.arg("--edition")
         .arg(&job.edition)
         .arg("--crate-type")
@@ -296,7 +307,8 @@ fn compile(job: &Job, composed: &str, binary: &Path, cancel: &Cancel) -> Result<
         .args(job.toolchain.fast_build_args())
         .arg("-o")
         .arg(binary)
-        .current_dir(&job.build_dir);
+        .current_dir(&job.build_dir)
+        .env("TMPDIR", &job.build_dir);
     if !job.allow_unsafe {
         // `unsafe` (and `no_mangle`, `link_section`, `export_name`) could run code before the
         // harness or reach its channel; forbidden, so no attribute in the file can allow it again.
@@ -311,11 +323,31 @@ fn compile(job: &Job, composed: &str, binary: &Path, cancel: &Cancel) -> Result<
     cmd.arg("-");
     let input = runner::Input { stdin: Some(composed.as_bytes().to_vec()), cap: runner::OUTPUT_CAP };
     match runner::run_with(cmd, input, COMPILE_LIMIT, cancel) {
+        Ok(RunEnd::Finished { exit, stderr, .. }) if compiler_ran_out_of_memory(&exit, &stderr.text) => {
+            let limit = COMPILE_LIMITS.memory >> 20;
+            let message = format!(
+                "the compiler ran out of memory (its limit is {limit} MiB): something in the file makes it \
+                 build a huge value, such as a very large array constant"
+            );
+            let diagnostic = serde_json::json!({
+                "message": message, "code": null, "level": "error", "spans": [], "children": [],
+                "rendered": format!("error: {message}\n"),
+            });
+            Ok(Some((Exit::Code(1), diagnostic.to_string())))
+        }
         Ok(RunEnd::Finished { exit, stderr, .. }) => Ok(Some((exit, stderr.text))),
         Ok(RunEnd::Cancelled) => Ok(None),
         Err(e) if e.kind() == ErrorKind::NotFound => Err(Error::RustcMissing { program }),
         Err(source) => Err(run_error(program, source)),
     }
+}
+
+/// Whether the compiler stopped because its memory limit was reached (it then aborts, saying that
+/// an allocation failed, or is killed without a diagnostic).
+fn compiler_ran_out_of_memory(exit: &Exit, stderr: &str) -> bool {
+    let abort = matches!(exit, Exit::Signal(6) | Exit::Signal(9) | Exit::Signal(11));
+    let said = stderr.lines().any(|l| l.starts_with("memory allocation of") && l.ends_with("failed"));
+    said || (abort && !stderr.contains("internal compiler error"))
 }
 
 fn incremental_arg(build_dir: &Path) -> std::ffi::OsString {

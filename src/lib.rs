@@ -22,6 +22,7 @@ pub mod lint;
 pub mod parallel;
 pub mod progress;
 pub mod runner;
+pub mod sandbox;
 pub mod sys;
 pub mod toolchain;
 pub mod ui;
@@ -61,7 +62,10 @@ pub fn run(args: Vec<OsString>) -> i32 {
     match commands::dispatch(cli, styles) {
         Ok(code) => code,
         // The signal handler is ending learn at this moment; it has nothing to add.
-        Err(e @ error::Error::Interrupted) => e.exit_code(),
+        Err(e @ error::Error::Interrupted) => {
+            sys::await_signal_exit();
+            e.exit_code()
+        }
         Err(e) => {
             let mut stderr = std::io::stderr().lock();
             let _ = writeln!(stderr, "{} {e}", paint(styles.fail, "error:"));

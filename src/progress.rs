@@ -44,6 +44,10 @@ pub struct Progress {
     pub done: BTreeMap<String, String>,
     #[serde(default)]
     pub hints: BTreeMap<String, usize>,
+    /// Done exercises whose file no longer has the content that passed (found by reading the
+    /// files, see `Workspace::changed_since`; not stored).
+    #[serde(skip)]
+    pub changed: std::collections::BTreeSet<String>,
 }
 
 /// Where an exercise stands for the learner.
@@ -89,6 +93,7 @@ impl Progress {
             course_dir,
             done: BTreeMap::new(),
             hints: BTreeMap::new(),
+            changed: Default::default(),
         }
     }
 

@@ -11,7 +11,6 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitStatus};
 use std::sync::Mutex;
 
-use nix::sys::resource::{Resource, setrlimit};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
@@ -23,6 +22,16 @@ static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBoo
 /// Whether `learn` is stopping on a signal (then a child that just died was killed by `learn`).
 pub fn interrupted() -> bool {
     INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Blocks the calling thread while the signal thread finishes ending `learn` (it exits the process
+/// once every killed process is gone, see [`install_signal_handlers`]); returns at once when no
+/// signal arrived. Without this, the main thread could exit first, while a killed sandbox's
+/// processes are still going.
+pub fn await_signal_exit() {
+    if interrupted() {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    }
 }
 
 /// Process groups of learner programs and compilers that are running now.
@@ -53,9 +62,20 @@ pub fn kill_group(pgid: u32) {
     }
 }
 
-/// Whether any process of the group `pgid` still exists.
+/// Whether any process of the group `pgid` still runs. Zombies do not count: a sandbox's init,
+/// killed with its launcher, is reaped by the system's init, which may take its time.
 fn group_exists(pgid: u32) -> bool {
-    i32::try_from(pgid).is_ok_and(|pid| killpg(Pid::from_raw(pid), None).is_ok())
+    let exists = i32::try_from(pgid).is_ok_and(|pid| killpg(Pid::from_raw(pid), None).is_ok());
+    if !exists || !cfg!(target_os = "linux") {
+        return exists;
+    }
+    let Ok(entries) = std::fs::read_dir("/proc") else { return exists };
+    entries.flatten().any(|entry| {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { return false };
+        // `pid (comm) state ppid pgrp ...`; the command may hold spaces and parentheses.
+        let fields: Vec<&str> = stat.rsplit_once(')').map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+        fields.get(2).is_some_and(|g| *g == pgid.to_string()) && fields.first().is_some_and(|s| !["Z", "X"].contains(s))
+    })
 }
 
 /// How a process ended, in the verdict's terms.
@@ -117,57 +137,20 @@ pub struct ResourceLimits {
 /// The hidden argument that makes `learn` act as the sandbox launcher.
 pub const SANDBOX_ARG: &str = "__sandbox";
 
-/// A command that runs `program args` under `limits`, through `learn` itself: the launcher sets the
-/// limits on its own process and then replaces itself with the program, so the limits apply from
-/// the program's first instruction without any `unsafe` pre-exec hook.
-pub fn sandboxed(
-    program: &std::path::Path,
-    args: &[&std::ffi::OsStr],
-    limits: ResourceLimits,
-) -> std::io::Result<Command> {
-    // On Linux, /proc/self/exe runs this very binary even after it was replaced on disk (an upgrade
-    // or a rebuild while `learn watch` runs), when its old path no longer exists.
+pub use crate::sandbox::{Confinement, sandboxed};
+
+/// The path that starts this very `learn` again. On Linux, /proc/self/exe runs this binary even
+/// after it was replaced on disk (an upgrade or a rebuild while `learn watch` runs), when its old
+/// path no longer exists.
+pub fn own_exe() -> std::io::Result<std::path::PathBuf> {
     let proc_exe = std::path::Path::new("/proc/self/exe");
-    let exe = if proc_exe.exists() { proc_exe.to_path_buf() } else { std::env::current_exe()? };
-    let mut cmd = Command::new(exe);
-    cmd.arg(SANDBOX_ARG)
-        .arg(std::process::id().to_string())
-        .arg(limits.memory.to_string())
-        .arg(limits.cpu_secs.to_string())
-        .arg(limits.file_size.to_string())
-        .arg(program)
-        .args(args);
-    Ok(cmd)
+    if proc_exe.exists() { Ok(proc_exe.to_path_buf()) } else { std::env::current_exe() }
 }
 
 /// The launcher's side of [`sandboxed`]: `args` are what follows [`SANDBOX_ARG`]. Only returns on
-/// failure, with the exit code to use.
+/// failure, or with the program's exit code (see `sandbox`).
 pub fn sandbox_main(args: &[std::ffi::OsString]) -> i32 {
-    let parse = |i: usize| args.get(i).and_then(|a| a.to_str()).and_then(|a| a.parse::<u64>().ok());
-    let (Some(parent), Some(memory), Some(cpu), Some(fsize), Some(program)) =
-        (parse(0), parse(1), parse(2), parse(3), args.get(4))
-    else {
-        eprintln!("learn: the sandbox launcher is internal; it takes PARENT MEMORY CPU FSIZE PROGRAM ARGS...");
-        return crate::error::EXIT_ERROR;
-    };
-    // Best effort: a platform that refuses a limit still runs the program under the time limit.
-    let _ = setrlimit(Resource::RLIMIT_AS, memory, memory);
-    let _ = setrlimit(Resource::RLIMIT_CPU, cpu, cpu + 1);
-    let _ = setrlimit(Resource::RLIMIT_FSIZE, fsize, fsize);
-    let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    {
-        // If learn dies without a chance to clean up (SIGKILL), take the program down too.
-        let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
-    }
-    // learn may have exited between starting this launcher and the line above (a Ctrl-C at that
-    // moment): then nobody would kill the program, so do not start it.
-    if u64::try_from(nix::unistd::getppid().as_raw()).ok() != Some(parent) {
-        return crate::error::EXIT_INTERRUPTED;
-    }
-    let err = Command::new(program).args(&args[5..]).exec();
-    eprintln!("learn: could not start {}: {err}", program.to_string_lossy());
-    crate::error::EXIT_ERROR
+    crate::sandbox::launcher_main(args)
 }
 
 /// The terminal settings to put back when `learn` stops reading single keys.

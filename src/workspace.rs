@@ -16,6 +16,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::course::{Course, Exercise};
 use crate::course_files::{CourseFiles, LoadedCourse};
@@ -100,6 +101,40 @@ impl Workspace {
         Ok(loaded)
     }
 
+    /// The course to grade this workspace against when the grade must be trusted (`learn verify`):
+    /// `course_dir` from the command line, or the embedded course. A course folder named by the
+    /// progress file is refused: the learner can write that file, and with it choose the tests.
+    pub fn load_trusted_course(&self, progress: &Progress, course_dir: Option<&Path>) -> Result<LoadedCourse, Error> {
+        let files = match (course_dir, &progress.course_dir) {
+            (Some(dir), _) => CourseFiles::Dir(dir.to_path_buf()),
+            (None, Some(named)) => {
+                return Err(Error::CourseDirNotTrusted { path: self.progress_path(), dir: named.clone() });
+            }
+            (None, None) => CourseFiles::Embedded,
+        };
+        let loaded = files.load()?;
+        if loaded.course.name != progress.course {
+            return Err(Error::CourseMismatch { found: progress.course.clone(), expected: loaded.course.name });
+        }
+        Ok(loaded)
+    }
+
+    /// The done exercises whose file no longer matches the content that passed (edited, reset or
+    /// deleted since).
+    pub fn changed_since(&self, course: &Course, progress: &Progress) -> std::collections::BTreeSet<String> {
+        course
+            .exercises
+            .iter()
+            .filter(|ex| {
+                progress.done.get(&ex.name).is_some_and(|hash| {
+                    fs::read(self.exercise_file(course, ex))
+                        .map_or(true, |bytes| crate::grader::content_hash(&bytes) != *hash)
+                })
+            })
+            .map(|ex| ex.name.clone())
+            .collect()
+    }
+
     /// Applies `change` to the progress under the workspace lock and saves it atomically. Another
     /// `learn` process's update made in the meantime is read first, so neither update is lost.
     pub fn update_progress<R>(&self, change: impl FnOnce(&mut Progress) -> R) -> Result<(R, Progress), Error> {
@@ -123,11 +158,8 @@ impl Workspace {
     pub fn lock(&self) -> Result<File, Error> {
         let dir = self.root.join(CACHE_DIR);
         fs::create_dir_all(&dir).map_err(io_err("create", &dir))?;
-        let path = dir.join("lock");
-        let file =
-            OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io_err("open", &path))?;
-        file.lock().map_err(io_err("lock", &path))?;
-        Ok(file)
+        let taken = take_lock(&dir.join("lock"), "the workspace lock", || false)?;
+        Ok(taken.expect("never cancelled"))
     }
 
     /// Copies the learner's file of `ex` to a new backup file and returns its path (`None` when
@@ -253,6 +285,49 @@ pub fn cargo_manifest(course: &Course, progress: &Progress, has_solution: impl F
          dead_code = \"allow\"\n\n# Not part of any enclosing Cargo workspace.\n[workspace]\n",
     );
     text
+}
+
+/// How long `learn` waits for a lock another process holds: `$LEARN_LOCK_TIMEOUT_SECS`, or long
+/// enough for the longest grading (a compile and a test run at their limits).
+pub fn lock_wait() -> Duration {
+    std::env::var("LEARN_LOCK_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .map_or(Duration::from_secs(300), Duration::from_secs)
+}
+
+/// Takes the lock file `path` (`what` names it in messages), waiting while another process holds
+/// it, for at most [`lock_wait`]; then an error names the holder, whose process id the holder
+/// writes into the file. `None` when `cancelled` says so while waiting. Released when the returned
+/// file is dropped (or its process ends).
+pub fn take_lock(path: &Path, what: &'static str, cancelled: impl Fn() -> bool) -> Result<Option<File>, Error> {
+    let mut file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(io_err("open", path))?;
+    let started = Instant::now();
+    let wait = lock_wait();
+    loop {
+        match file.try_lock() {
+            Ok(()) => {
+                // Best effort: the holder's id only makes a timeout's message more useful.
+                let _ = file.set_len(0).and_then(|()| file.write_all(std::process::id().to_string().as_bytes()));
+                return Ok(Some(file));
+            }
+            Err(fs::TryLockError::WouldBlock) if cancelled() => return Ok(None),
+            Err(fs::TryLockError::WouldBlock) if started.elapsed() >= wait => {
+                let holder = fs::read_to_string(path).ok().and_then(|s| s.trim().parse::<u32>().ok());
+                return Err(Error::LockTimeout { what, path: path.to_path_buf(), holder, secs: wait.as_secs() });
+            }
+            Err(fs::TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(5)),
+            Err(fs::TryLockError::Error(source)) => {
+                return Err(Error::Io { action: "lock", path: path.to_path_buf(), source });
+            }
+        }
+    }
 }
 
 /// Writes `bytes` to a temporary file next to `path`, flushes it to disk, and renames it over

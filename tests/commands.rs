@@ -212,7 +212,7 @@ fn verify_reports_a_done_exercise_that_fails_now() {
     sb.solve("first");
     sb.learn(&["run"]);
     sb.write("exercises/intro/first.rs", "fn answer() -> u32 { 1 }\nfn main() {}\n");
-    let run = sb.learn(&["verify"]);
+    let run = sb.learn(&["verify", "--course", "../course"]);
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stdout,
@@ -339,7 +339,7 @@ fn run_in_json_prints_exercism_v3_results() {
 #[test]
 fn verify_all_in_json_lists_every_exercise_with_its_status() {
     let sb = Sandbox::basic();
-    let run = sb.learn(&["verify", "--all", "--format", "json"]);
+    let run = sb.learn(&["verify", "--all", "--format", "json", "--course", "../course"]);
     assert_eq!(run.code, 1);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let summary: Vec<(&str, &str)> = json
@@ -359,7 +359,7 @@ fn verify_grades_named_exercises_even_when_locked_and_changes_nothing() {
     let sb = Sandbox::basic();
     sb.solve("third");
     let before = sb.read(".learn-progress.toml");
-    let run = sb.learn(&["verify", "third", "first"]);
+    let run = sb.learn(&["verify", "third", "first", "--course", "../course"]);
     assert_eq!(run.stdout, "✓ third\n✗ first (current): 1 of 2 hidden tests failed\n\n1 of 2 exercises pass.\n");
     assert_eq!(run.code, 1);
     assert_eq!(sb.read(".learn-progress.toml"), before);

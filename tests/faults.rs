@@ -73,14 +73,19 @@ fn sleeping_past_the_limit_times_out() {
 #[test]
 fn threads_and_child_processes_of_a_hung_program_are_killed_with_it() {
     let sb = faults();
-    let run = grade_victim(
-        &sb,
-        "for _ in 0..4 { std::thread::spawn(|| loop { std::hint::spin_loop() }); }\n\
-         std::process::Command::new(\"sleep\").arg(\"31.25\").spawn().unwrap();\n\
-         loop { std::thread::sleep(std::time::Duration::from_millis(5)); }",
+    // The child process is the test program itself, running a test of the learner's that sleeps
+    // (a confined program may execute nothing else).
+    sb.write(
+        "exercises/intro/victim.rs",
+        "#[test]\nfn helper_sleeps() { std::thread::sleep(std::time::Duration::from_secs(31)); }\n\
+         fn victim() -> u32 {\n\
+         for _ in 0..4 { std::thread::spawn(|| loop { std::hint::spin_loop() }); }\n\
+         std::process::Command::new(std::env::current_exe().unwrap()).args([\"helper_sleeps\", \"--exact\"]).spawn().unwrap();\n\
+         loop { std::thread::sleep(std::time::Duration::from_millis(5)); }\n}\nfn main() {}\n",
     );
+    let run = sb.learn(&["run"]);
     assert_timed_out(&run);
-    assert_no_leftovers(&sb, &["sleep 31.25"]);
+    assert_no_leftovers(&sb, &["helper_sleeps --exact"]);
 }
 
 #[test]

@@ -33,12 +33,12 @@ fn grade_writes_one_csv_row_per_learner_and_exercise() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(
         run.stdout,
-        "learner,exercise,status,tests_passed,tests_total\n\
-         alice,victim,pass,2,2\n\
-         bob,victim,error,1,2\n\
-         carol,victim,error,0,0\n\
-         dave,victim,error,0,0\n\
-         erin,victim,fail,1,2\n"
+        "learner,exercise,status,tests_passed,tests_total,message\n\
+         alice,victim,pass,2,2,\n\
+         bob,victim,error,1,2,timed out after 1 s\n\
+         carol,victim,error,0,0,does not compile: mismatched types\n\
+         dave,victim,error,0,0,dave/exercises/intro/victim.rs is missing: `learn reset victim` restores the original\n\
+         erin,victim,fail,1,2,1 of 2 hidden tests failed\n"
     );
     // Five gradings, one of which hangs for its whole 1 s limit, on two workers.
     assert!(run.elapsed < Duration::from_secs(6), "took {:?}", run.elapsed);
@@ -53,6 +53,6 @@ fn grade_writes_json_too() {
     assert_eq!(rows.as_array().unwrap().len(), 5);
     assert_eq!(
         rows[0],
-        serde_json::json!({"learner": "alice", "exercise": "victim", "status": "pass", "tests_passed": 2, "tests_total": 2})
+        serde_json::json!({"learner": "alice", "exercise": "victim", "status": "pass", "tests_passed": 2, "tests_total": 2, "message": ""})
     );
 }

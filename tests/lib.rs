@@ -3,6 +3,9 @@
 
 mod harness;
 
+// The attacks need Linux's confinement (namespaces, Landlock); see RELIABILITY.md for macOS.
+#[cfg(target_os = "linux")]
+mod attacks;
 mod commands;
 mod explain;
 mod faults;

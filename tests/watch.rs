@@ -286,11 +286,13 @@ fn after_a_pass_the_next_exercise_is_graded_ahead_so_n_shows_it_at_once() {
     w.wait_count(FAILING, 1);
     fs::write(first(&sb), solution(&sb, "first")).unwrap();
     w.wait_count(PASSING, 1);
-    // Wait for the grading ahead of time to be over: its build folder's lock is free again (then
-    // its verdict is on its way to the watch loop, a moment before a learner could press n).
+    // Wait for the grading ahead of time to be over: its build folder's lock was taken (its holder
+    // wrote its process id into it) and is free again (then its verdict is on its way to the watch
+    // loop, a moment before a learner could press n).
     let lock = sb.ws().join(".learn/build/second/.lock");
     w.wait_for("the next exercise graded ahead", |_| {
-        fs::OpenOptions::new().write(true).open(&lock).is_ok_and(|f| f.try_lock().is_ok())
+        fs::read_to_string(&lock).is_ok_and(|holder| !holder.is_empty())
+            && fs::OpenOptions::new().write(true).open(&lock).is_ok_and(|f| f.try_lock().is_ok())
     });
     std::thread::sleep(Duration::from_millis(100));
     w.key('n');

@@ -66,7 +66,7 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<
         path: std::env::temp_dir(),
         source,
     })?;
-    let toolchain = Toolchain::resolve(&root, None)?;
+    let toolchain = Toolchain::resolve()?;
     let checked = grade_all(ctx, out, &loaded, &toolchain, &root, build_root.path(), jobs);
 
     for (ex, result) in course.exercises.iter().zip(checked) {

@@ -3,6 +3,11 @@
 //! every one, in parallel, each under its exercise's time limit, in a build folder of its own (the
 //! submissions are only read). A crashing or hanging submission holds up one worker for at most
 //! its time limit and never blocks the others. One row per learner and exercise, as CSV or JSON.
+//!
+//! Each grading compiles a private copy of the learner's file in a build folder of its own, outside
+//! the submissions folder, and runs confined (see `sandbox`): a submission cannot read or write
+//! another, signal `learn`, or outlive its grading. Where the machine cannot confine programs,
+//! `learn grade` refuses to run unless told `--unconfined`.
 
 use std::fs;
 use std::io::{IsTerminal, Write};
@@ -17,6 +22,7 @@ use crate::error::{EXIT_OK, Error, Result};
 use crate::parallel;
 use crate::toolchain::Toolchain;
 use crate::ui::progress::ProgressLine;
+use crate::ui::render;
 use crate::ui::results::Results;
 use crate::verdict::TestStatus;
 
@@ -29,6 +35,8 @@ struct Row {
     status: &'static str,
     tests_passed: usize,
     tests_total: usize,
+    /// Why it did not pass, in one line (empty for a pass).
+    message: String,
 }
 
 pub fn grade(
@@ -38,7 +46,15 @@ pub fn grade(
     course_dir: Option<PathBuf>,
     format: GradeFormat,
     jobs: Option<usize>,
+    unconfined: bool,
 ) -> Result<i32> {
+    if !unconfined {
+        let found = crate::sandbox::protections();
+        if !found.confined() {
+            let missing: Vec<String> = found.missing().iter().map(|p| format!("{} ({})", p.name, p.detail)).collect();
+            return Err(Error::Unconfined { missing: missing.join("; ") });
+        }
+    }
     let dir = ctx.cwd.join(&submissions);
     let files = match course_dir {
         Some(d) => CourseFiles::Dir(ctx.cwd.join(d)),
@@ -52,7 +68,7 @@ pub fn grade(
         .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
         .collect();
     learners.sort();
-    let toolchain = Toolchain::resolve(&dir, None)?;
+    let toolchain = Toolchain::resolve()?;
     let build_root = tempfile::Builder::new().prefix("learn-grade").tempdir().map_err(|source| Error::Io {
         action: "create",
         path: std::env::temp_dir(),
@@ -67,15 +83,32 @@ pub fn grade(
         let ex = &course.exercises[e];
         let file = root.join(course.exercise_path(ex));
         let build_dir = build_root.path().join(format!("{l}-{}", ex.name));
-        let (status, passed, total) = match grade_once(ctx, &loaded, &toolchain, ex, &file, &build_dir) {
+        let (status, passed, total, message) = match grade_once(ctx, &loaded, &toolchain, ex, &file, &build_dir) {
             Ok(report) => {
                 let tests = report.verdict.tests();
                 let passed = tests.iter().filter(|t| t.status == TestStatus::Passed).count();
-                (Results::of(&report.verdict, &[]).status, passed, tests.len())
+                let message = match &report.verdict {
+                    v if v.passed() => String::new(),
+                    crate::verdict::Verdict::CompileError { errors } => {
+                        format!("does not compile: {}", errors.first().map_or("", |e| e.message.as_str()))
+                    }
+                    v => render::headline(v),
+                };
+                (Results::of(&report.verdict, &[]).status, passed, tests.len(), message)
             }
-            Err(_) => ("error", 0, 0),
+            Err(e) => ("error", 0, 0, e.to_string().lines().next().unwrap_or_default().to_string()),
         };
-        Row { learner: name.clone(), exercise: ex.name.clone(), status, tests_passed: passed, tests_total: total }
+        // Nothing of this grading is kept: another submission's grading never sees it.
+        let _ = fs::remove_dir_all(&build_dir);
+        let message = message.replace(&root.display().to_string(), name);
+        Row {
+            learner: name.clone(),
+            exercise: ex.name.clone(),
+            status,
+            tests_passed: passed,
+            tests_total: total,
+            message,
+        }
     };
     let mut rows: Vec<Option<Row>> = vec![None; work.len()];
     let mut stderr = std::io::stderr();

@@ -56,9 +56,10 @@ pub fn dispatch(cli: Cli, styles: Styles) -> Result<i32> {
         Some(Command::Hint { name, all }) => info::hint(&ctx, out, name.as_deref(), all),
         Some(Command::Lesson { name }) => lesson::lesson(&ctx, out, name.as_deref()),
         Some(Command::Reset { name }) => reset::reset(&ctx, out, &name),
-        Some(Command::Verify { names, all, format }) => {
-            verify::verify(&ctx.for_format(format), out, &names, all, format)
+        Some(Command::Verify { names, all, format, course }) => {
+            verify::verify(&ctx.for_format(format), out, &names, all, format, course)
         }
+        Some(Command::Doctor) => info::doctor(&ctx, out),
         Some(Command::Repair { course }) => verify::repair(&ctx, out, course),
         Some(Command::Dev(DevCommand::Check { dir, jobs })) => dev::check(&ctx, out, dir, jobs),
         Some(Command::Completions { shell }) => {
@@ -76,13 +77,24 @@ pub fn dispatch(cli: Cli, styles: Styles) -> Result<i32> {
                 _ => Ok(crate::error::EXIT_OK),
             }
         }
-        Some(Command::Grade { submissions, course, format, jobs }) => {
-            grade::grade(&ctx, out, submissions, course, format, jobs)
+        Some(Command::Grade { submissions, course, format, jobs, unconfined }) => {
+            grade::grade(&ctx, out, submissions, course, format, jobs, unconfined)
         }
         Some(Command::Watch { manual_run, poll }) => {
             crate::watch::watch(&ctx, out, crate::watch::Options { manual: manual_run, poll })
         }
         None => crate::watch::watch(&ctx, out, crate::watch::Options::default()),
+    }
+}
+
+/// The error for a command run outside any workspace.
+fn no_workspace(ctx: &Ctx) -> Error {
+    Error::NoWorkspace {
+        start: ctx.cwd.clone(),
+        default_dir: crate::course_files::CourseFiles::Embedded
+            .load()
+            .map(|c| c.course.name)
+            .unwrap_or_else(|_| "course".into()),
     }
 }
 
@@ -98,13 +110,7 @@ pub struct Opened {
 impl Opened {
     /// Finds the workspace around the current folder and loads it.
     pub fn open(ctx: &Ctx) -> Result<Opened> {
-        let ws = Workspace::find(&ctx.cwd).ok_or_else(|| Error::NoWorkspace {
-            start: ctx.cwd.clone(),
-            default_dir: crate::course_files::CourseFiles::Embedded
-                .load()
-                .map(|c| c.course.name)
-                .unwrap_or_else(|_| "course".into()),
-        })?;
+        let ws = Workspace::find(&ctx.cwd).ok_or_else(|| no_workspace(ctx))?;
         Opened::load(ws)
     }
 
@@ -115,18 +121,35 @@ impl Opened {
         Ok(Opened { ws, loaded, progress, toolchain: std::cell::OnceCell::new() })
     }
 
+    /// Finds the workspace around the current folder and loads it with the course to trust for
+    /// grading: `course_dir` from the command line, or the embedded one (see
+    /// [`Workspace::load_trusted_course`]).
+    pub fn open_trusted(ctx: &Ctx, course_dir: Option<PathBuf>) -> Result<Opened> {
+        let ws = Workspace::find(&ctx.cwd).ok_or_else(|| no_workspace(ctx))?;
+        let progress = ws.load_progress()?;
+        let dir = match course_dir {
+            Some(d) => {
+                let d = ctx.cwd.join(d);
+                Some(d.canonicalize().map_err(|source| Error::Io { action: "open", path: d.clone(), source })?)
+            }
+            None => None,
+        };
+        let loaded = ws.load_trusted_course(&progress, dir.as_deref())?;
+        Ok(Opened { ws, loaded, progress, toolchain: std::cell::OnceCell::new() })
+    }
+
     /// An opened workspace from its parts.
     pub fn new(ws: Workspace, loaded: LoadedCourse, progress: Progress) -> Opened {
         Opened { ws, loaded, progress, toolchain: std::cell::OnceCell::new() }
     }
 
-    /// The compiler, resolved once (and cached in the workspace).
+    /// The compiler, resolved once (and cached in the user's cache folder).
     pub fn toolchain(&self) -> Result<&Toolchain> {
         if let Some(t) = self.toolchain.get() {
             return Ok(t);
         }
-        let cache = self.ws.root.join(crate::workspace::CACHE_DIR).join("toolchain.toml");
-        let resolved = Toolchain::resolve(&self.ws.root, Some(&cache))?;
+        // Resolved outside the workspace: nothing the learner can write chooses the compiler.
+        let resolved = Toolchain::resolve()?;
         Ok(self.toolchain.get_or_init(|| resolved))
     }
 

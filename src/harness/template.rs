@@ -100,8 +100,8 @@ mod __learn_harness {
     struct Running {
         name: &'static str,
         child: ::std::process::Child,
-        stdout: ::std::sync::mpsc::Receiver<(::std::vec::Vec<u8>, u64)>,
-        stderr: ::std::sync::mpsc::Receiver<(::std::vec::Vec<u8>, u64)>,
+        stdout: Stream,
+        stderr: Stream,
     }
 
     /// Starts every test in a process of its own, all at once, and reports each as it ends, on
@@ -192,52 +192,67 @@ mod __learn_harness {
         false
     }
 
-    /// Reads a child's stream on a thread, keeping its first and last `KEEP` bytes.
-    fn keep<R: ::std::io::Read + ::std::marker::Send + 'static>(
-        pipe: ::std::option::Option<R>,
-    ) -> ::std::sync::mpsc::Receiver<(::std::vec::Vec<u8>, u64)> {
+    /// What was read of a child's stream so far: its head, its tail, and how much was dropped.
+    #[derive(Default)]
+    struct Kept {
+        head: ::std::vec::Vec<u8>,
+        tail: ::std::vec::Vec<u8>,
+        dropped: u64,
+    }
+
+    type Stream = (::std::sync::Arc<::std::sync::Mutex<Kept>>, ::std::sync::mpsc::Receiver<()>);
+
+    /// Reads a child's stream on a thread, keeping its first and last `KEEP` bytes; the receiver
+    /// hears when the stream ends.
+    fn keep<R: ::std::io::Read + ::std::marker::Send + 'static>(pipe: ::std::option::Option<R>) -> Stream {
+        let kept = ::std::sync::Arc::new(::std::sync::Mutex::new(Kept::default()));
         let (tx, rx) = ::std::sync::mpsc::channel();
         let ::std::option::Option::Some(mut pipe) = pipe else {
-            let _ = tx.send((::std::vec::Vec::new(), 0));
-            return rx;
+            let _ = tx.send(());
+            return (kept, rx);
         };
+        let shared = ::std::sync::Arc::clone(&kept);
         ::std::thread::spawn(move || {
-            let mut head: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
-            let mut tail: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
-            let mut dropped: u64 = 0;
             let mut buf = [0u8; 8192];
             loop {
                 match pipe.read(&mut buf) {
                     ::std::result::Result::Ok(0) | ::std::result::Result::Err(_) => break,
                     ::std::result::Result::Ok(n) => {
+                        let mut k = shared.lock().unwrap_or_else(|e| e.into_inner());
                         let mut chunk = &buf[..n];
-                        let room = KEEP.saturating_sub(head.len()).min(chunk.len());
-                        head.extend_from_slice(&chunk[..room]);
+                        let room = KEEP.saturating_sub(k.head.len()).min(chunk.len());
+                        k.head.extend_from_slice(&chunk[..room]);
                         chunk = &chunk[room..];
-                        tail.extend_from_slice(chunk);
+                        k.tail.extend_from_slice(chunk);
                         // Trimmed in large steps: this code is compiled without optimizations.
-                        if tail.len() > 2 * KEEP {
-                            let cut = tail.len() - KEEP;
-                            tail.drain(..cut);
-                            dropped += cut as u64;
+                        if k.tail.len() > 2 * KEEP {
+                            let cut = k.tail.len() - KEEP;
+                            k.tail.drain(..cut);
+                            k.dropped += cut as u64;
                         }
                     }
                 }
             }
-            if tail.len() > KEEP {
-                let cut = tail.len() - KEEP;
-                tail.drain(..cut);
-                dropped += cut as u64;
-            }
-            head.extend(tail);
-            let _ = tx.send((head, dropped));
+            let _ = tx.send(());
         });
-        rx
+        (kept, rx)
     }
 
-    /// What a finished child wrote; a grandchild holding the pipe open is not waited for long.
-    fn collect(rx: &::std::sync::mpsc::Receiver<(::std::vec::Vec<u8>, u64)>) -> (::std::vec::Vec<u8>, u64) {
-        rx.recv_timeout(::std::time::Duration::from_millis(200)).unwrap_or_default()
+    /// What a finished child wrote. A grandchild holding the pipe open is not waited for long:
+    /// what arrived until then counts.
+    fn collect(stream: &Stream) -> (::std::vec::Vec<u8>, u64) {
+        let _ = stream.1.recv_timeout(::std::time::Duration::from_millis(200));
+        let mut k = stream.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut tail = ::std::mem::take(&mut k.tail);
+        let mut dropped = k.dropped;
+        if tail.len() > KEEP {
+            let cut = tail.len() - KEEP;
+            tail.drain(..cut);
+            dropped += cut as u64;
+        }
+        let mut out = ::std::mem::take(&mut k.head);
+        out.extend(tail);
+        (out, dropped)
     }
 
     fn report(secret: &str, name: &str, status: &str, code: i32, out: &[u8], err: &[u8], dropped: u64) {

@@ -172,15 +172,18 @@ pub fn list(w: &mut dyn Write, s: &Styles, course: &Course, progress: &Progress)
     let name_width = course.exercises.iter().map(|e| e.name.len()).max().unwrap_or(4).max(4);
     writeln!(w, "{}", paint(s.bold, &course.title))?;
     writeln!(w)?;
-    writeln!(w, "  {:>3}  {:<7}  {:<name_width$}  file", "#", "state", "name")?;
+    const CHANGED: &str = "done, changed since";
+    let state_width = if progress.changed.is_empty() { 7 } else { CHANGED.len() };
+    writeln!(w, "  {:>3}  {:<state_width$}  {:<name_width$}  file", "#", "state", "name")?;
     for (i, ex) in course.exercises.iter().enumerate() {
         let status = progress.status(course, i);
         let (state, style) = match status {
+            Status::Done if progress.changed.contains(&ex.name) => (CHANGED, s.warn),
             Status::Done => ("done", s.pass),
             Status::Current => ("current", s.warn),
             Status::Locked => ("locked", s.dim),
         };
-        let state = paint(style, format!("{state:<7}"));
+        let state = paint(style, format!("{state:<state_width$}"));
         writeln!(w, "  {:>3}  {state}  {:<name_width$}  {}", i + 1, ex.name, course.exercise_path(ex))?;
     }
     writeln!(w)?;
