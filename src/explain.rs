@@ -240,10 +240,19 @@ impl Explanations {
                 },
             };
             if let Some((item, anchor, line, test)) = hit {
+                let mut text = rule.text.clone();
+                // A borrow clash: point at the guard that was still alive, where it was taken.
+                if let (Trigger::Panic { messages }, Some(line)) = (&rule.trigger, line)
+                    && messages.iter().any(|m| m.contains("already"))
+                    && let Some(origin) = guard_origin(learner_source, line)
+                {
+                    text.push('\n');
+                    text.push_str(&origin);
+                }
                 let explanation = Explanation {
                     id: rule.id.clone(),
                     title: rule.title.clone(),
-                    text: rule.text.clone(),
+                    text,
                     section: rule.section.clone(),
                     line,
                     test,
@@ -255,6 +264,48 @@ impl Explanations {
         found.sort_by_key(|(item, rule, _)| (*item, *rule));
         found.into_iter().map(|(_, _, e)| e).collect()
     }
+}
+
+/// Where the guard still alive at `line` (1-based) was taken: the nearest earlier line of the same
+/// function that borrows from a cell, said in the learner's terms.
+fn guard_origin(source: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = source.lines().collect();
+    let panic_line = lines.get(line.checked_sub(1)?)?;
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let borrows = |l: &str| {
+        let code = l.split("//").next().unwrap_or("");
+        code.contains(".borrow()") || code.contains(".borrow_mut()")
+    };
+    for index in (0..line - 1).rev() {
+        let text = lines[index];
+        let trimmed = text.trim_start();
+        // The start of the function: the guard was not taken in it (it came from a caller).
+        if (trimmed.starts_with("fn ") || trimmed.starts_with("pub fn ")) && indent(text) < indent(panic_line) {
+            return None;
+        }
+        if !borrows(text) {
+            continue;
+        }
+        let shown = trimmed.trim_end();
+        let code = shown.split("//").next().unwrap_or("").trim_end();
+        let why = if trimmed.starts_with("match ") {
+            "a guard made in a `match`'s scrutinee lives until the whole `match` ends, arms included"
+        } else if trimmed.starts_with("if let ") || trimmed.starts_with("} else if let ") {
+            "a guard made in an `if let`'s condition lives through its block"
+        } else if trimmed.starts_with("while let ") || trimmed.starts_with("for ") {
+            "a guard made in a loop's head lives through the loop's body"
+        } else if trimmed.starts_with("let ") && (code.ends_with(".borrow();") || code.ends_with(".borrow_mut();")) {
+            "a guard kept in a `let` lives until the end of its block"
+        } else {
+            // A temporary guard, gone at the end of its statement: not the one still alive.
+            continue;
+        };
+        return Some(format!(
+            "The guard still alive at line {line} was taken at line {}, `{shown}`: {why}.",
+            index + 1
+        ));
+    }
+    None
 }
 
 fn check_rule(problems: &mut Problems<'_>, r: RawRule, id_lines: &mut Vec<(String, usize)>) -> Option<Rule> {

@@ -910,3 +910,38 @@ fn panic_lines_come_from_the_header_right_above() {
     let windows = "panicked at C:\\w\\x.rs:4:1:\nboom";
     assert_eq!(panic_line(windows, windows.find("boom").unwrap(), 10), Some(4));
 }
+
+#[test]
+fn a_borrow_clash_names_where_the_live_guard_was_taken() {
+    let source = "impl S {\n    fn get(&self) -> u64 {\n        match self.known.borrow().get(&1) {\n            \
+                  Some(v) => *v,\n            None => { self.known.borrow_mut().insert(1, 1); 1 }\n        }\n    }\n}\n";
+    let v = Verdict::TestsFailed {
+        tests: vec![failed("t", "panicked at exercises/t/x.rs:5:23:\nRefCell already borrowed")],
+    };
+    let found = course().explain(&v, source);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].text.ends_with(
+            "The guard still alive at line 5 was taken at line 3, `match self.known.borrow().get(&1) {`: a guard made \
+             in a `match`'s scrutinee lives until the whole `match` ends, arms included."
+        ),
+        "{}",
+        found[0].text
+    );
+
+    // A temporary guard ended with its statement: the one still alive is the `let` above it.
+    let source = "fn add(&self) {\n    let items = self.items.borrow();\n    let n = self.items.borrow().len();\n    \
+                  self.items.borrow_mut().push(n);\n}\n";
+    let v = Verdict::TestsFailed {
+        tests: vec![failed("t", "panicked at exercises/t/x.rs:4:16:\nRefCell already borrowed")],
+    };
+    let found = course().explain(&v, source);
+    assert!(
+        found[0].text.ends_with(
+            "The guard still alive at line 4 was taken at line 2, `let items = self.items.borrow();`: a guard kept in a \
+             `let` lives until the end of its block."
+        ),
+        "{}",
+        found[0].text
+    );
+}
