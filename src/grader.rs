@@ -253,6 +253,23 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
     Ok(report(verdict, out.warnings, program_output))
 }
 
+/// Whether `job`'s incremental cache is still empty: then the first compile is faster without it
+/// (writing a cache costs more than a cold one saves), and [`warm`] fills it afterwards.
+pub fn cache_is_cold(job: &Job) -> bool {
+    job.incremental && !job.build_dir.join("incremental").is_dir()
+}
+
+/// Fills the incremental cache of `job` by compiling `source` once more, for the next save's sake;
+/// the program is thrown away. Cancellable (a newer save stops it); errors are of no consequence.
+pub fn warm(job: &Job, source: &str, cancel: &Cancel) {
+    let (composed, _) = Composition::compose(&job.display_path, source, &job.hidden);
+    let Ok(Some(_lock)) = lock_build_dir(&job.build_dir, cancel) else { return };
+    let binary = job.build_dir.join(format!("{}-warm", job.name));
+    let job = Job { incremental: true, color: false, ..job.clone() };
+    let _ = compile(&job, &composed, &binary, cancel);
+    let _ = fs::remove_file(&binary);
+}
+
 /// A problem found before compiling, shown like a compiler error at the learner's line.
 fn shape_error(comp: &Composition, problem: &composition::ShapeProblem) -> Diagnostic {
     let text = comp.learner_source.lines().nth(problem.line.saturating_sub(1)).unwrap_or("");

@@ -326,8 +326,16 @@ impl Watch<'_> {
         let thread_cancel = cancel.clone();
         let thread_hash = hash.clone();
         let handle = std::thread::spawn(move || {
-            let result = grader::grade(&job, &source, &thread_cancel);
+            // The first compile of an exercise goes faster without writing an incremental cache;
+            // the cache is filled once the verdict is on screen, so the next save is fast too.
+            let cold = grader::cache_is_cold(&job);
+            let first = grader::Job { incremental: !cold, ..job.clone() };
+            let result = grader::grade(&first, &source, &thread_cancel);
+            let compiled = matches!(&result, Ok(Graded::Report(r)) if !matches!(r.verdict, crate::verdict::Verdict::CompileError { .. }));
             let _ = tx.send(Event::Graded { generation, index, hash: thread_hash, result });
+            if cold && compiled {
+                grader::warm(&job, &source, &thread_cancel);
+            }
         });
         self.running = Some(Running { index, hash, cancel, handle });
         if index == self.viewing {
