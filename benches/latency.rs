@@ -97,8 +97,45 @@ fn main() {
             watch.wait_for_count("passes", seen + 1);
         }));
     }
+    // The first save of an exercise: its build folder (and incremental cache) gone, as when a
+    // learner opens an exercise for the first time. Against the floor, which has no cache either.
+    let build = ws.join(format!(".learn/build/{EXERCISE}"));
+    let mut first_save = Vec::new();
+    for _ in 0..rounds {
+        // Let the previous save's cache warm-up finish before starting cold again.
+        std::thread::sleep(Duration::from_millis(1500));
+        let _ = fs::remove_dir_all(&build);
+        let seen = watch.count("passes");
+        let content = next_edit(&solution);
+        first_save.push(time(|| {
+            fs::write(&file, &content).unwrap();
+            watch.wait_for_count("passes", seen + 1);
+        }));
+    }
     let (cpu_ticks, rss_kib) = watch.idle_cost(Duration::from_secs(5));
     drop(watch);
+
+    // `learn grade`: learners' workspaces (copies of this one) graded in parallel, one job, and
+    // without the sandbox (its cost), 2 and 4 learners (linear in learners).
+    let submissions = |n: usize| {
+        let subs = dir.join(format!("submissions-{n}"));
+        for i in 0..n {
+            copy_workspace(&ws, &subs.join(format!("learner{i}")));
+        }
+        subs
+    };
+    let (two, four) = (submissions(2), submissions(4));
+    let grade = |subs: &Path, extra: &[&str]| {
+        time(|| run_ok(Command::new(LEARN).arg("grade").arg(subs).args(extra).current_dir(&dir)))
+    };
+    let (mut grade4, mut grade4_one_job, mut grade2, mut grade4_unconfined) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..3 {
+        grade4.push(grade(&four, &[]));
+        grade4_one_job.push(grade(&four, &["--jobs", "1"]));
+        grade2.push(grade(&two, &[]));
+        grade4_unconfined.push(grade(&four, &["--unconfined"]));
+    }
 
     // Reading commands.
     let list: Vec<_> = (0..rounds).map(|_| time(|| run_ok(Command::new(LEARN).arg("list").current_dir(&ws)))).collect();
@@ -139,6 +176,29 @@ fn main() {
     );
     println!("| watch: unchanged save -> verdict (no compile) | {:.1} ms | | | under 20 ms |", ms(&unchanged));
     println!(
+        "| watch: first save of a fresh exercise -> verdict vs the floor | {:.0} ms | {floor_ms:.0} ms | {:.2}x | at most 1.0x |",
+        ms(&first_save),
+        ms(&first_save) / floor_ms
+    );
+    println!(
+        "| `learn grade` of 4 learners vs `--jobs 1` | {:.2} s | {:.2} s | {:.2}x faster | at least 1.6x |",
+        ms(&grade4) / 1000.0,
+        ms(&grade4_one_job) / 1000.0,
+        ms(&grade4_one_job) / ms(&grade4)
+    );
+    println!(
+        "| `learn grade` of 4 learners vs 2 (linear in learners) | {:.2} s | {:.2} s | {:.2}x | about 2x |",
+        ms(&grade4) / 1000.0,
+        ms(&grade2) / 1000.0,
+        ms(&grade4) / ms(&grade2)
+    );
+    println!(
+        "| the sandbox: `learn grade` of 4 learners vs `--unconfined` | {:.2} s | {:.2} s | {:+.1} ms per grading | |",
+        ms(&grade4) / 1000.0,
+        ms(&grade4_unconfined) / 1000.0,
+        (ms(&grade4) - ms(&grade4_unconfined)) / gradings(&four) as f64
+    );
+    println!(
         "| `learn dev check` on all cores vs `--jobs 1` | {:.2} s | {:.2} s | {:.2}x | at most 0.65x |",
         ms(&check_all) / 1000.0,
         ms(&check1) / 1000.0,
@@ -151,6 +211,37 @@ fn main() {
         rss_kib as f64 / 1024.0
     );
     let _ = fs::remove_dir_all(&dir);
+}
+
+/// Copies a workspace's files (not its cache) to `to`, as a learner's submission.
+fn copy_workspace(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap().flatten() {
+        let name = entry.file_name();
+        if name == ".learn" || name == "target" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_workspace(&path, &to.join(&name));
+        } else {
+            fs::copy(&path, to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// How many exercise files the submissions in `subs` hold (each is one grading).
+fn gradings(subs: &Path) -> usize {
+    fs::read_dir(subs)
+        .unwrap()
+        .flatten()
+        .map(|learner| {
+            fs::read_dir(learner.path().join("exercises"))
+                .map(|topics| topics.flatten().map(|t| fs::read_dir(t.path()).map(|f| f.count()).unwrap_or(0)).sum())
+                .unwrap_or(0)
+        })
+        .sum::<usize>()
+        .max(1)
 }
 
 fn median(v: &[Duration]) -> Duration {
