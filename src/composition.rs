@@ -295,7 +295,8 @@ pub fn crate_shape_problems(learner: &str) -> Option<Vec<ShapeProblem>> {
 fn attribute_names(stream: TokenStream) -> Vec<String> {
     let mut iter = stream.into_iter();
     let Some(TokenTree::Ident(name)) = iter.next() else { return Vec::new() };
-    let name = name.to_string();
+    // `r#no_main` is `no_main` to the compiler.
+    let name = name.to_string().trim_start_matches("r#").to_string();
     if name != "cfg_attr" {
         return vec![name];
     }
