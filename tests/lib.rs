@@ -13,6 +13,9 @@ mod grade;
 mod grading;
 mod integrity;
 mod lesson;
+// FUSE mounts (bindfs) are a Linux test fixture.
+#[cfg(target_os = "linux")]
+mod platforms;
 mod properties;
 mod terminal;
 mod watch;
