@@ -1,6 +1,8 @@
 //! Integration tests: the real `learn` binary against fixture courses in temporary folders, with
 //! full-text assertions on what it prints. One test binary (see `autotests = false`).
 
+#![cfg(unix)]
+
 mod harness;
 
 // The attacks need Linux's confinement (namespaces, Landlock); see RELIABILITY.md for macOS.
