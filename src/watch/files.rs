@@ -205,7 +205,7 @@ pub struct SelfCheck {
 /// How often the self-check looks at the exercises (one `stat` each: no measurable CPU).
 pub const CHECK_EVERY: Duration = Duration::from_secs(1);
 /// How long an event may take to follow a change before the change counts as missed.
-pub const GRACE: Duration = Duration::from_millis(500);
+pub const GRACE: Duration = Duration::from_secs(1);
 
 impl SelfCheck {
     /// Takes the first stamps. `stamp` looks at a file; `events` says how many events came for it.
