@@ -43,21 +43,12 @@ const CLOSE_WAIT: Duration = Duration::from_millis(1000);
 
 /// Everything the watch loop reacts to.
 pub enum Event {
-    File {
-        path: PathBuf,
-        change: Change,
-    },
+    File { path: PathBuf, change: Change },
     WatchError(String),
-    /// File events missed a change: the files are polled from now on, for the reason given.
-    Polling(String),
     Key(char),
     InputClosed,
-    Graded {
-        generation: u64,
-        index: usize,
-        hash: String,
-        result: Result<Graded>,
-    },
+    Graded { generation: u64, index: usize, hash: String, result: Result<Graded> },
+    Polling(String), // file events missed a change: polling from now on, for this reason
 }
 
 /// `learn watch` options.
