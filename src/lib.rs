@@ -6,6 +6,10 @@
 //! compiles and runs them ([`runner`], [`sys`]) and turns the output into a [`verdict`]. [`ui`] renders the results.
 //! The course, progress and verdict modules are pure and unit-tested; the rest is the shell around
 //! them. Errors are typed ([`error`]) and printed in one place, here, with one exit code each.
+//!
+//! `learn` is built for Unix (Linux and macOS; Windows through WSL 2): elsewhere this library is
+//! empty and the binary stops with one `compile_error!` that says so (see `main.rs`).
+#![cfg(unix)]
 
 pub mod classroom;
 pub mod cli;

@@ -1,6 +1,8 @@
 //! Integration tests: the real `learn` binary against fixture courses in temporary folders, with
 //! full-text assertions on what it prints. One test binary (see `autotests = false`).
 
+#![cfg(unix)]
+
 mod harness;
 
 // The attacks need Linux's confinement (namespaces, Landlock); see RELIABILITY.md for macOS.
@@ -13,6 +15,9 @@ mod grade;
 mod grading;
 mod integrity;
 mod lesson;
+// FUSE mounts (bindfs) are a Linux test fixture.
+#[cfg(target_os = "linux")]
+mod platforms;
 mod properties;
 mod terminal;
 mod watch;

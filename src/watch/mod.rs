@@ -9,8 +9,11 @@
 //! - Otherwise a grading of that content starts. A save during a grading *cancels* it (its process
 //!   group is killed) and starts over on the new content; every grading carries a generation number
 //!   and only the newest one's verdict is ever shown.
+//! - Where file events may not arrive (network and FUSE file systems, WSL's Windows drives), or once
+//!   a change is seen that no event reported, files are polled instead; the header says so and why.
 
 mod files;
+mod fs_kind;
 mod input;
 mod screen;
 
@@ -45,6 +48,7 @@ pub enum Event {
     Key(char),
     InputClosed,
     Graded { generation: u64, index: usize, hash: String, result: Result<Graded> },
+    Polling(String), // file events missed a change: polling from now on, for this reason
 }
 
 /// `learn watch` options.
@@ -90,6 +94,8 @@ struct Watch<'c> {
     cache: HashMap<usize, (String, Report)>,
     pending: HashMap<usize, Pending>,
     notices: Vec<String>,
+    /// Why the files are polled, when `learn` chose to: the first line under the title.
+    polling: Option<String>,
     solution: Option<String>,
     hint: Option<usize>,
     /// Said under the hints when the learner asks past the last one.
@@ -126,13 +132,18 @@ pub fn watch(ctx: &Ctx, out: &mut dyn Write, opts: Options) -> Result<i32> {
     };
 
     let (tx, rx) = mpsc::channel();
+    let mut polling = None;
     let _watcher = if opts.manual {
         None
     } else {
         let dir = files::exercises_dir(&opened.ws.root);
-        let (w, warning) = files::start(&dir, &tx, opts.poll).map_err(|e| Error::Watch { reason: e.to_string() })?;
-        notices.extend(warning);
-        Some(w)
+        let course = &opened.loaded.course;
+        let exercises = course.exercises.iter().map(|ex| opened.ws.exercise_file(course, ex)).collect();
+        let started =
+            files::start(&dir, &tx, opts.poll, exercises).map_err(|e| Error::Watch { reason: e.to_string() })?;
+        notices.extend(started.warning);
+        polling = started.polling;
+        Some(started.watcher)
     };
     let caps = Capabilities::detect();
     let key_mode = if caps.redraw { sys::KeyMode::enter() } else { None };
@@ -155,6 +166,7 @@ pub fn watch(ctx: &Ctx, out: &mut dyn Write, opts: Options) -> Result<i32> {
         cache: HashMap::new(),
         pending: HashMap::new(),
         notices,
+        polling,
         solution: None,
         hint: None,
         hint_note: None,
@@ -223,6 +235,10 @@ impl Watch<'_> {
             }
             Event::WatchError(e) => {
                 self.notices.push(format!("The file watcher reported a problem: {e}"));
+                Flow::Continue(true)
+            }
+            Event::Polling(why) => {
+                self.polling = Some(why);
                 Flow::Continue(true)
             }
             Event::Key(key) => self.key(key),
@@ -541,13 +557,14 @@ impl Watch<'_> {
             )
         });
         let section = self.section.then(|| self.section_text(ex)).flatten();
+        let notices: Vec<String> = self.polling.iter().chain(&self.notices).cloned().collect();
         let view = screen::View {
             course,
             progress: &self.opened.progress,
             exercise: ex,
             path: terminal::file_link(self.caps, &file, &self.ctx.display(&file)),
             status,
-            notices: &self.notices,
+            notices: &notices,
             solution: self.solution.clone(),
             hint: self.hint,
             hint_note: self.hint_note.as_deref(),
