@@ -103,7 +103,7 @@ fn s_shows_the_lesson_section_at_the_terminal_width_and_s_returns() {
     sb.init();
     let s = session(&sb, "section");
     let screen = wait_for_screen(&s, "✗ first: 1 of 2 hidden tests failed.");
-    assert!(screen.contains("keys: h hint · s section · n next"), "{screen}");
+    assert!(screen.contains("keys: h hint · s section (toggle) · l list (toggle)"), "{screen}");
     tmux(&["send-keys", "-t", &s, "s"]);
     // 110 columns: the paragraph that a pipe wraps at 80 is one line here.
     let screen = wait_for_screen(&s, "keys: s back to the verdict");
