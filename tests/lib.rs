@@ -14,5 +14,6 @@ mod grading;
 mod integrity;
 mod lesson;
 mod properties;
+mod screen;
 mod terminal;
 mod watch;

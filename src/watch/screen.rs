@@ -211,8 +211,19 @@ fn footer(s: &Styles, view: &View<'_>, width: usize) -> Vec<String> {
     if let Some(prompt) = view.prompt {
         bottom.extend(wrap_styled(prompt, width, |l| paint(s.warn, l)));
     }
-    let keys = keys(view).join(" · ");
-    bottom.extend(wrap_styled(&format!("keys: {keys}"), width, |l| paint(s.dim, l)));
+    // Wrapped between keys, never inside one.
+    let mut line = String::from("keys:");
+    for key in keys(view) {
+        let sep = if line == "keys:" { " " } else { " · " };
+        if line.chars().count() + sep.chars().count() + key.chars().count() > width && line != "keys:" {
+            bottom.push(paint(s.dim, std::mem::take(&mut line)));
+            line.push_str(key);
+        } else {
+            line.push_str(sep);
+            line.push_str(key);
+        }
+    }
+    bottom.extend(fit(&line, width).into_iter().map(|l| paint(s.dim, l)));
     bottom
 }
 
@@ -299,12 +310,16 @@ fn lay_out(
         more.push(format!("↑ {} above", lines_count(scroll)));
     }
     if below > 0 {
-        more.push(format!("↓ {} more", lines_count(below)));
+        more.push(format!("↓ {} more {}", below, if below == 1 { "line" } else { "lines" }));
     }
-    more.push("scroll: ↑/↓ j/k, PgUp/PgDn, g/G".into());
+    let mut more = more.join(" · ");
+    const HOW: &str = " (↑/↓ j/k PgUp/PgDn g/G)";
+    if visible_width(&more) + HOW.chars().count() <= width {
+        more.push_str(HOW);
+    }
     let mut lines = top;
     lines.extend(body.into_iter().skip(scroll).take(page));
-    lines.extend(fit(&paint(s.warn, more.join(" · ")), width).into_iter().take(1));
+    lines.extend(fit(&paint(s.warn, more), width).into_iter().take(1));
     lines.extend(bottom);
     lines.truncate(height);
     (lines, Drawn { scroll, max_scroll, page })
@@ -356,4 +371,176 @@ fn strip_links(line: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::{TestOutcome, TestStatus, Verdict};
+
+    fn course() -> Course {
+        Course::parse(
+            r#"format_version = 1
+[course]
+name = "c"
+title = "Cells"
+[[exercises]]
+name = "counter"
+topic = "t"
+hints = ["Look at the field's type.", "A Cell lets you set it through a shared reference."]
+[[exercises]]
+name = "cache"
+topic = "t"
+hints = ["One"]
+"#,
+            "info.toml",
+        )
+        .unwrap()
+    }
+
+    fn failed(lines: usize) -> Report {
+        let message = (1..=lines).map(|i| format!("line {i} of the message")).collect::<Vec<_>>().join("\n");
+        let tests = vec![TestOutcome {
+            name: "counts".into(),
+            status: TestStatus::Failed,
+            message: Some(message),
+            output: None,
+            description: String::new(),
+        }];
+        Report {
+            verdict: Verdict::TestsFailed { tests },
+            explanations: Vec::new(),
+            warnings: Vec::new(),
+            hash: String::new(),
+            program_output: None,
+        }
+    }
+
+    fn view<'a>(course: &'a Course, progress: &'a Progress, status: Status<'a>) -> View<'a> {
+        View {
+            course,
+            progress,
+            exercise: &course.exercises[0],
+            path: "exercises/t/counter.rs",
+            link: None,
+            status,
+            notices: &[],
+            solution: None,
+            hint: None,
+            hint_note: None,
+            section: None,
+            has_section: false,
+            list: None,
+            prompt: None,
+            manual: false,
+            scroll: 0,
+        }
+    }
+
+    fn screen(view: &View<'_>, width: usize, height: Option<usize>) -> (String, Drawn) {
+        let mut buf = Vec::new();
+        let drawn = draw(&mut buf, &Styles::plain(), view, width, height).unwrap();
+        (String::from_utf8(buf).unwrap(), drawn)
+    }
+
+    #[test]
+    fn a_screen_that_fits_is_drawn_whole() {
+        let (course, progress) = (course(), Progress::new("c", None));
+        let report = failed(2);
+        let (text, drawn) = screen(&view(&course, &progress, Status::Report(&report)), 60, Some(20));
+        assert_eq!(
+            text,
+            "Cells  [------------------------------] 0/2\n\n\
+             Exercise 1 of 2: counter (exercises/t/counter.rs)\n\n\
+             ✗ counter: 1 of 1 hidden tests failed.\n\n  ✗ counts\n      line 1 of the message\n      \
+             line 2 of the message\n\n\
+             keys: h hint · l list (toggle) · r regrade · x reset\nq quit"
+        );
+        assert_eq!(drawn, Drawn { scroll: 0, max_scroll: 0, page: 20 });
+    }
+
+    #[test]
+    fn a_long_verdict_keeps_its_headline_and_says_how_much_is_below() {
+        let (course, progress) = (course(), Progress::new("c", None));
+        let report = failed(30);
+        let (text, drawn) = screen(&view(&course, &progress, Status::Report(&report)), 40, Some(12));
+        assert_eq!(
+            text,
+            "Cells  [---------------------------] 0/2\n\n\
+             Exercise 1 of 2: counter\n(exercises/t/counter.rs)\n\n\
+             ✗ counter: 1 of 1 hidden tests failed.\n\n  ✗ counts\n      line 1 of the message\n\
+             ↓ 29 more lines (↑/↓ j/k PgUp/PgDn g/G)\n\
+             keys: h hint · l list (toggle)\nr regrade · x reset · q quit"
+        );
+        assert_eq!(text.lines().count(), 12);
+        assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
+        assert_eq!(drawn, Drawn { scroll: 0, max_scroll: 29, page: 3 });
+    }
+
+    #[test]
+    fn scrolling_moves_the_middle_and_clamps_at_the_end() {
+        let (course, progress) = (course(), Progress::new("c", None));
+        let report = failed(30);
+        let mut v = view(&course, &progress, Status::Report(&report));
+        v.scroll = 100;
+        let (text, drawn) = screen(&v, 60, Some(10));
+        assert_eq!(
+            text,
+            "Cells  [------------------------------] 0/2\n\n\
+             Exercise 1 of 2: counter (exercises/t/counter.rs)\n\n\
+             ✗ counter: 1 of 1 hidden tests failed.\n      line 29 of the message\n      line 30 of the message\n\
+             ↑ 30 lines above (↑/↓ j/k PgUp/PgDn g/G)\n\
+             keys: h hint · l list (toggle) · r regrade · x reset\nq quit"
+        );
+        assert_eq!(drawn.scroll, 30);
+    }
+
+    #[test]
+    fn grading_shows_the_seconds_and_keys_show_only_what_applies() {
+        let (course, mut progress) = (course(), Progress::new("c", None));
+        progress.hints.insert("counter".into(), 2);
+        let mut v = view(&course, &progress, Status::Grading(3));
+        v.hint = Some(2);
+        let (text, _) = screen(&v, 80, Some(24));
+        assert_eq!(
+            text,
+            "Cells  [------------------------------] 0/2\n\n\
+             Exercise 1 of 2: counter (exercises/t/counter.rs)\n\n\
+             Grading counter… 3 s\n\n\
+             Hint 1 of 2 for counter:\n  Look at the field's type.\n\n\
+             Hint 2 of 2 for counter:\n  A Cell lets you set it through a shared reference.\n\
+             (that was the last of 2 hints)\n\n\
+             keys: l list (toggle) · r regrade · x reset · q quit"
+        );
+        progress.done.insert("counter".into(), String::new());
+        let mut v = view(&course, &progress, Status::Waiting);
+        v.manual = true;
+        assert_eq!(keys(&v), ["h hints", "n next", "l list (toggle)", "r grade", "x reset", "q quit"]);
+    }
+
+    #[test]
+    fn the_list_keeps_its_cursor_in_view_and_marks_the_exercise_on_screen() {
+        let (course, progress) = (course(), Progress::new("c", None));
+        let report = failed(30);
+        let mut v = view(&course, &progress, Status::Report(&report));
+        v.list = Some(1);
+        let (text, _) = screen(&v, 60, None);
+        assert!(
+            text.contains(
+                "Exercises (↑/↓ to choose, Enter to open, l to close):\n   1  next    counter  (on screen)\n\
+                 ›  2  locked  cache\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("keys: Enter open · h hint"), "{text}");
+    }
+
+    #[test]
+    fn long_lines_are_fitted_to_the_width() {
+        assert_eq!(fit("short", 10), ["short"]);
+        assert_eq!(fit("   a long line of words", 12), ["   a long", "   line of", "   words"]);
+        assert_eq!(fit("abcdefghijkl", 5), ["abcde", "fghij", "kl"]);
+        assert_eq!(visible_width("\x1b[1mbold\x1b[0m"), 4);
+        assert_eq!(visible_width("\x1b]8;;file:///a\x1b\\a.rs\x1b]8;;\x1b\\"), 4);
+    }
 }
