@@ -98,7 +98,7 @@ pub fn verdict(
             if !running.is_empty() {
                 writeln!(w, "  Still running: {}", running.join(", "))?;
             }
-            writeln!(w, "  Something waits forever or loops without end.")?;
+            writeln!(w, "  Something waits forever, sleeps past the limit or loops without end.")?;
             explanations(w, s, why, Anchor::Timeout, 2, width)?;
             test_list(w, s, tests, why, width)
         }
@@ -324,7 +324,7 @@ mod tests {
         assert_eq!(
             text(|w| verdict(w, &Styles::plain(), "relock", &v, &[], WRAP)),
             "✗ relock did not finish within its time limit of 3 s and was stopped.\n  Still running: stuck\n  \
-             Something waits forever or loops without end.\n\n  ✓ fast\n  … stuck (did not finish)\n"
+             Something waits forever, sleeps past the limit or loops without end.\n\n  ✓ fast\n  … stuck (did not finish)\n"
         );
     }
 
