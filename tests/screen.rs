@@ -239,3 +239,26 @@ fn a_locked_exercise_names_what_to_finish_first_and_an_unchanged_save_keeps_the_
     let text = screen.wait(FAILING).join("\n");
     assert!(text.contains("Exercise 1 of 3: first"), "{text}");
 }
+
+#[test]
+fn a_long_run_shows_its_time_and_a_sleep_past_the_limit_blames_no_lock() {
+    if !has_tmux() {
+        eprintln!("tmux is not installed: the terminal tests need it");
+        return;
+    }
+    let sb = Sandbox::basic();
+    let screen = Screen::start(&sb, "timeout", 80, 24);
+    screen.wait(FAILING);
+    // Holds a lock taken once, then sleeps far past the limit of 5 s.
+    fs::write(
+        first(&sb),
+        "use std::sync::Mutex;\nstatic M: Mutex<u32> = Mutex::new(42);\n\
+         fn answer() -> u32 { let g = M.lock().unwrap(); std::thread::sleep(std::time::Duration::from_secs(60)); *g }\n\
+         fn main() {}\n",
+    )
+    .unwrap();
+    screen.wait("Grading first… 2 s");
+    let text = screen.wait("did not finish within its time limit").join("\n");
+    assert!(text.contains("Something waits forever, sleeps past the limit or loops without end."), "{text}");
+    assert!(!text.contains("lock"), "a lock was blamed:\n{text}");
+}

@@ -326,3 +326,13 @@ fn learn_without_a_command_starts_watch_mode() {
     assert!(stdout.contains("Exercise 1 of 3: first (exercises/intro/first.rs)\n"), "{stdout}");
     assert!(stdout.contains("keys: h hint · l list (toggle) · r regrade · x reset · q quit\n"), "{stdout}");
 }
+
+#[test]
+fn an_emptied_file_points_to_the_reset_key_with_the_workspace_path() {
+    let sb = Sandbox::basic();
+    let w = sb.watch(&[]);
+    w.wait_count(FAILING, 1);
+    fs::write(first(&sb), "\n").unwrap();
+    w.wait_for("the problem", |o| o.contains("✗ exercises/intro/first.rs is empty: press x to restore the original\n"));
+    assert!(!w.output().contains("learn reset"), "{}", w.output());
+}

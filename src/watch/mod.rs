@@ -232,6 +232,7 @@ impl Watch<'_> {
                 },
             };
             let mut redraw = false;
+            let timed_out = event.is_none();
             if let Some(event) = event {
                 match self.handle(event) {
                     Flow::Continue(r) => redraw = r,
@@ -247,7 +248,8 @@ impl Watch<'_> {
                 self.pending.remove(&index);
                 redraw |= self.saved(index);
             }
-            redraw |= self.next_tick().is_some_and(|tick| tick <= now);
+            // A wait that ended without news while grading: the elapsed time on screen moved on.
+            redraw |= timed_out && self.next_tick().is_some();
             if self.finished {
                 self.draw(out);
                 return Ok(EXIT_OK);
