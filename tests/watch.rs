@@ -197,6 +197,12 @@ fn keys_show_hints_the_list_and_reset_with_a_backup() {
     assert_eq!(sb.read("backups/first-1.rs"), "fn answer() -> u32 { 7 }\nfn main() {}\n");
     w.key('n');
     w.wait_for("the refusal", |o| o.contains("n moves on once this exercise passes."));
+    // Both notes are about what came before the next save: they go with it.
+    let seen = w.output().matches("✗ first: 2 of 2 hidden tests failed.").count();
+    fs::write(first(&sb), "fn answer() -> u32 { 7 }\nfn main() {}\n").unwrap();
+    w.wait_count("✗ first: 2 of 2 hidden tests failed.", seen + 1);
+    let screen = w.last_screen(TITLE);
+    assert!(!screen.contains("Restored") && !screen.contains("n moves on"), "{screen}");
 }
 
 #[test]
