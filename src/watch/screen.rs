@@ -280,10 +280,15 @@ fn lay_out(
         lines.extend(bottom);
         return (lines, Drawn::default());
     };
-    // The bottom and the headline are never given up; notices go first when rows are short.
+    // The bottom and the headline are never given up; when rows are short, blank lines go
+    // first, then the lines under the course's title (notes, then the exercise's name).
     let fixed = bottom.len() + 1;
     while top.len() + fixed + 1 > height && top.len() > 1 {
-        top.remove(top.len() - 2);
+        match top[..top.len() - 1].iter().position(String::is_empty) {
+            Some(blank) => top.remove(blank),
+            None if top.len() > 2 => top.remove(1),
+            None => top.remove(0),
+        };
     }
     let fits = top.len() + body.len() + 1 + bottom.len() <= height;
     if fits {
@@ -533,6 +538,24 @@ hints = ["One"]
             "{text}"
         );
         assert!(text.contains("keys: Enter open · h hint"), "{text}");
+    }
+
+    #[test]
+    fn a_tiny_terminal_keeps_the_headline_and_the_keys() {
+        let (course, progress) = (course(), Progress::new("c", None));
+        let report = failed(30);
+        let notices = ["You saved cache: showing its verdict.".to_string()];
+        let mut v = view(&course, &progress, Status::Report(&report));
+        v.notices = &notices;
+        let (text, _) = screen(&v, 80, Some(6));
+        assert_eq!(
+            text,
+            "Cells  [------------------------------] 0/2\n\
+             Exercise 1 of 2: counter (exercises/t/counter.rs)\n\
+             ✗ counter: 1 of 1 hidden tests failed.\n\n\
+             ↓ 31 more lines (↑/↓ j/k PgUp/PgDn g/G)\n\
+             keys: h hint · l list (toggle) · r regrade · x reset · q quit"
+        );
     }
 
     #[test]
