@@ -130,8 +130,9 @@ impl Composition {
     }
 
     /// rustc's rendering of a diagnostic about the learner's lines, with the learner's path.
+    /// (In colour, an escape sequence stands between `-->` and the path.)
     pub fn fix_rendered(&self, rendered: &str) -> String {
-        rendered.replace(&format!(" {STDIN_NAME}:"), &format!(" {}:", self.display_path)).replace(PREFIX, "")
+        rendered.replace(&format!("{STDIN_NAME}:"), &format!("{}:", self.display_path)).replace(PREFIX, "")
     }
 }
 
@@ -396,5 +397,6 @@ mod tests {
         assert_eq!(c.location(STDIN_NAME, 3, 5), "exercises/t/x.rs:3:5");
         assert_eq!(c.location(STDIN_NAME, 1, 30), "exercises/t/x.rs:1:4");
         assert_eq!(c.fix_rendered(" --> <anon>:3:5\n"), " --> exercises/t/x.rs:3:5\n");
+        assert_eq!(c.fix_rendered("\x1b[94m--> \x1b[0m<anon>:3:5\n"), "\x1b[94m--> \x1b[0mexercises/t/x.rs:3:5\n");
     }
 }

@@ -28,13 +28,16 @@
 //! #
 //! # [rules.timeout]                   # the tests ran past the time limit
 //! # source_uses = ["Mutex", "RwLock"] # optional here too; without it any timeout matches
+//! # source_avoids = ["sleep"]         # optional, timeouts only: not when the code uses one
 //! ```
 //!
 //! A list of words matches when any one of its words does. `mentions` is a list of such lists, and
 //! every one of them must match the error's message or one of its notes (the children rustc prints
 //! as `= note:` and `= help:`): the example asks for (`Sync` or `Send`) and (`RefCell`, `Cell` or
 //! `Rc`). `source_uses` must match the learner's code: the file without comments and with string
-//! literals emptied, so words in an exercise's instructions do not count. Words are case-sensitive
+//! literals emptied, so words in an exercise's instructions do not count. `source_avoids` must
+//! not: a timeout in code that sleeps may be nothing more than a sleep past the limit, so a rule
+//! blaming a lock says `source_avoids = ["sleep"]` rather than guess. Words are case-sensitive
 //! and match whole: `Cell` does not match inside `RefCell`, nor `Rc` inside `Arc`; a phrase
 //! (`already borrowed`) matches as a whole.
 //!
@@ -101,6 +104,7 @@ struct RawPanic {
 #[serde(deny_unknown_fields)]
 struct RawTimeout {
     source_uses: Option<Spanned<Vec<String>>>,
+    source_avoids: Option<Spanned<Vec<String>>>,
 }
 
 /// A course's explanation rules, validated.
@@ -118,6 +122,8 @@ struct Rule {
     trigger: Trigger,
     /// Empty: no condition on the learner's code.
     source_uses: Vec<String>,
+    /// Words the learner's code must not use (empty: no condition).
+    source_avoids: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -197,10 +203,14 @@ impl Explanations {
         // Only rules with `source_uses` look at the code, and it is cleaned once per verdict.
         let code = OnceCell::new();
         let source_ok = |rule: &Rule| {
-            rule.source_uses.is_empty() || {
+            let uses = rule.source_uses.is_empty() || {
                 let code: &String = code.get_or_init(|| code_only(learner_source));
                 rule.source_uses.iter().any(|w| find_word(code, w).is_some())
-            }
+            };
+            uses && (rule.source_avoids.is_empty() || {
+                let code: &String = code.get_or_init(|| code_only(learner_source));
+                !rule.source_avoids.iter().any(|w| find_word(code, w).is_some())
+            })
         };
         let learner_lines = learner_source.lines().count();
         // (index of the item explained, index of the rule, explanation): sorted, this is the order.
@@ -349,6 +359,10 @@ fn check_rule(problems: &mut Problems<'_>, r: RawRule, id_lines: &mut Vec<(Strin
         );
         return None;
     }
+    let source_avoids = r.timeout.as_ref().and_then(|t| t.source_avoids.clone());
+    if let Some(words) = &source_avoids {
+        check_words(problems, words, "source_avoids", &id);
+    }
     let (trigger, source_uses) = if let Some(c) = r.compile_error {
         check_words(problems, &c.codes, "codes", &id);
         for code in c.codes.get_ref() {
@@ -383,6 +397,7 @@ fn check_rule(problems: &mut Problems<'_>, r: RawRule, id_lines: &mut Vec<(Strin
         text: r.text.into_inner().trim().to_string(),
         trigger,
         source_uses: source_uses.map(Spanned::into_inner).unwrap_or_default(),
+        source_avoids: source_avoids.map(Spanned::into_inner).unwrap_or_default(),
     })
 }
 

@@ -65,6 +65,9 @@ pub struct Job {
     pub incremental: bool,
     /// Whether the learner's file may use `unsafe` code (the exercise opts in).
     pub allow_unsafe: bool,
+    /// The width of the terminal the compiler's messages are shown in (`--diagnostic-width`);
+    /// `None` leaves rustc's default.
+    pub diagnostic_width: Option<usize>,
 }
 
 /// The full result of grading: the verdict plus what else the learner should see.
@@ -333,6 +336,9 @@ fn compile(job: &Job, composed: &str, binary: &Path, cancel: &Cancel) -> Result<
     }
     if job.color {
         cmd.arg("--json=diagnostic-rendered-ansi");
+    }
+    if let Some(width) = job.diagnostic_width {
+        cmd.arg(format!("--diagnostic-width={width}"));
     }
     if job.incremental {
         cmd.arg("-C").arg(incremental_arg(&job.build_dir));

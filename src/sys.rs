@@ -192,6 +192,8 @@ pub fn restore_terminal() {
     if let Some(original) = SAVED_TERMINAL.lock().unwrap_or_else(|e| e.into_inner()).take() {
         let _ = tcsetattr(std::io::stdin(), SetArg::TCSANOW, &original);
         // A raw write: the main thread may hold the stdout lock while this runs on the signal thread.
-        let _ = nix::unistd::write(std::io::stdout(), crate::ui::terminal::SHOW_CURSOR.as_bytes());
+        let leave = crate::ui::terminal::leave_alternate_screen();
+        let _ =
+            nix::unistd::write(std::io::stdout(), format!("{leave}{}", crate::ui::terminal::SHOW_CURSOR).as_bytes());
     }
 }

@@ -64,7 +64,7 @@ fn grade_fixture(case: &str) -> Run {
 #[test]
 fn every_fixture_gets_its_explanation_and_unrelated_failures_none() {
     let cases = cases();
-    assert_eq!(cases.len(), 26, "the README lists every case");
+    assert_eq!(cases.len(), 27, "the README lists every case");
     let titles = titles();
     let runs: Vec<(String, Option<String>, Run)> = std::thread::scope(|scope| {
         let handles: Vec<_> = cases
@@ -111,8 +111,21 @@ fn a_panic_explanation_names_the_learners_line_and_a_timeout_the_test_that_hung(
     );
     let run = grade_fixture("lock_taken_twice");
     assert!(
-        run.stdout.contains("  Still running: transfer_moves_money\n  Something waits forever or loops without end.\n  ↳ A lock probably taken twice on one thread\n"),
+        run.stdout.contains("  Still running: transfer_moves_money\n  Something waits forever, sleeps past the limit or loops without end.\n  ↳ A lock probably taken twice on one thread\n"),
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn a_sleep_past_the_limit_is_not_blamed_on_a_lock() {
+    let run = grade_fixture("lock_sleeps_past_limit_unrelated");
+    assert!(
+        run.stdout.contains(
+            "  Still running: transfer_moves_money\n  Something waits forever, sleeps past the limit or loops without end.\n\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("lock"), "{}", run.stdout);
 }

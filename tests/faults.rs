@@ -120,7 +120,8 @@ fn a_flood_of_output_is_capped_and_the_verdict_still_arrives() {
     assert!(stdout.contains("      boom after the flood\n"), "the failure report after the flood was lost:\n{stdout}");
     assert!(
         stdout.contains(
-            "[learn: the test wrote 12.6 MiB of output; only the first and last 128 KiB of each stream were kept]"
+            "[learn: the test wrote 12.6 MiB of output; only the first and last 128 KiB of each\n      \
+             stream were kept]"
         ),
         "{stdout}"
     );

@@ -151,7 +151,7 @@ fn an_endless_loop_times_out_and_names_the_running_tests() {
     assert_eq!(
         run.stdout,
         "✗ victim did not finish within its time limit of 1 s and was stopped.\n  Still running: victim_returns_one\n  \
-         Something waits forever or loops without end.\n\n  … victim_returns_one (did not finish)\n  ✓ quick_check\n\n\
+         Something waits forever, sleeps past the limit or loops without end.\n\n  … victim_returns_one (did not finish)\n  ✓ quick_check\n\n\
          Stuck? `learn hint victim` gives a hint.\n"
     );
     assert!(run.elapsed.as_secs_f64() < 2.0 + 1.0, "took {:?}", run.elapsed);

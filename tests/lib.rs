@@ -19,5 +19,6 @@ mod lesson;
 #[cfg(target_os = "linux")]
 mod platforms;
 mod properties;
+mod screen;
 mod terminal;
 mod watch;

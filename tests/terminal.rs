@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 
 use crate::harness::{BIN, PATIENCE, Sandbox};
 
-fn tmux(args: &[&str]) -> String {
+pub(crate) fn tmux(args: &[&str]) -> String {
     let out = Command::new("tmux").args(args).output().expect("tmux runs");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn has_tmux() -> bool {
+pub(crate) fn has_tmux() -> bool {
     Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
 }
 
@@ -30,7 +30,7 @@ fn session(sb: &Sandbox, name: &str) -> String {
     session
 }
 
-fn wait_for_file(path: &std::path::Path) -> String {
+pub(crate) fn wait_for_file(path: &std::path::Path) -> String {
     let deadline = Instant::now() + PATIENCE;
     loop {
         if let Ok(text) = fs::read_to_string(path)
@@ -43,7 +43,7 @@ fn wait_for_file(path: &std::path::Path) -> String {
     }
 }
 
-fn wait_for_screen(session: &str, text: &str) -> String {
+pub(crate) fn wait_for_screen(session: &str, text: &str) -> String {
     let deadline = Instant::now() + PATIENCE;
     loop {
         let screen = tmux(&["capture-pane", "-p", "-t", session]);
@@ -103,7 +103,7 @@ fn s_shows_the_lesson_section_at_the_terminal_width_and_s_returns() {
     sb.init();
     let s = session(&sb, "section");
     let screen = wait_for_screen(&s, "✗ first: 1 of 2 hidden tests failed.");
-    assert!(screen.contains("keys: h hint · s section · n next"), "{screen}");
+    assert!(screen.contains("keys: h hint · s section (toggle) · l list (toggle)"), "{screen}");
     tmux(&["send-keys", "-t", &s, "s"]);
     // 110 columns: the paragraph that a pipe wraps at 80 is one line here.
     let screen = wait_for_screen(&s, "keys: s back to the verdict");

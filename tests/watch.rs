@@ -61,7 +61,7 @@ fn starts_on_the_current_exercise_and_shows_its_verdict() {
          Exercise 1 of 3: first (exercises/intro/first.rs)\n\n\
          ✗ first: 1 of 2 hidden tests failed.\n\n  ✗ answer_is_forty_two\n      \
          assertion `left == right` failed: answer() should return 42\n        left: 0\n       right: 42\n  \
-         ✓ answer_is_even\n\nkeys: h hint · n next · l list · r regrade · x reset · q quit\n"
+         ✓ answer_is_even\n\nkeys: h hint · l list (toggle) · r regrade · x reset · q quit\n"
     );
     w.key('q');
     assert_eq!(w.wait_exit(), 0);
@@ -182,19 +182,27 @@ fn keys_show_hints_the_list_and_reset_with_a_backup() {
     w.key('h');
     w.wait_for("the hint", |o| o.contains("Hint 1 of 2 for first:\n  Look at what `answer` returns.\n"));
     w.key('l');
-    w.wait_for("the list", |o| o.contains("    1  current  first   exercises/intro/first.rs\n"));
+    w.wait_for("the list", |o| {
+        o.contains("›  1  next    first   (on screen)\n   2  locked  second\n   3  locked  third\n\nHint 1 of 2")
+    });
     fs::write(first(&sb), "fn answer() -> u32 { 7 }\nfn main() {}\n").unwrap();
     w.wait_count("✗ first: 2 of 2 hidden tests failed.", 1);
     w.key('x');
-    w.wait_for("the confirmation", |o| o.contains("Reset exercises/intro/first.rs to its original text? Your version is saved in backups/ first. Press y to confirm, any other key to keep it."));
+    w.wait_for("the confirmation", |o| o.contains("Reset exercises/intro/first.rs to its original text? Your version is saved in\nbackups/ first. Press y to confirm, any other key to keep it."));
     w.key('y');
     w.wait_for("the reset", |o| {
-        o.contains("Restored the original exercises/intro/first.rs (your version is in backups/first-1.rs).")
+        o.contains("Restored the original exercises/intro/first.rs (your version is in\nbackups/first-1.rs).")
     });
     w.wait_count(FAILING, 2);
     assert_eq!(sb.read("backups/first-1.rs"), "fn answer() -> u32 { 7 }\nfn main() {}\n");
     w.key('n');
     w.wait_for("the refusal", |o| o.contains("n moves on once this exercise passes."));
+    // Both notes are about what came before the next save: they go with it.
+    let seen = w.output().matches("✗ first: 2 of 2 hidden tests failed.").count();
+    fs::write(first(&sb), "fn answer() -> u32 { 7 }\nfn main() {}\n").unwrap();
+    w.wait_count("✗ first: 2 of 2 hidden tests failed.", seen + 1);
+    let screen = w.last_screen(TITLE);
+    assert!(!screen.contains("Restored") && !screen.contains("n moves on"), "{screen}");
 }
 
 #[test]
@@ -203,7 +211,9 @@ fn saving_a_locked_exercise_says_so_and_an_unlocked_one_is_graded() {
     let w = sb.watch(&[]);
     w.wait_count(FAILING, 1);
     fs::write(sb.ws().join("exercises/intro/third.rs"), "fn count(_: &[u32]) -> usize { 3 }\nfn main() {}\n").unwrap();
-    w.wait_for("the locked note", |o| o.contains("You saved third, which is still locked: finish first first."));
+    w.wait_for("the locked note", |o| {
+        o.contains("You saved third, which is still locked: finish first first, then second.")
+    });
 }
 
 #[test]
@@ -270,9 +280,10 @@ fn when_file_events_cannot_be_set_up_it_says_how_to_fix_it_and_polls() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
         stdout.contains(
-            "learn could not watch the exercise files for changes, so it polls them instead (a save shows up within a \
-             quarter of a second).\nOn Linux this usually means the inotify limits are reached; raise them with\n  \
-             sudo sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512\n\
+            "learn could not watch the exercise files for changes, so it polls them instead\n\
+             (a save shows up within a quarter of a second).\n\
+             On Linux this usually means the inotify limits are reached; raise them with\n  \
+             sudo sysctl fs.inotify.max_user_watches=524288\n  fs.inotify.max_user_instances=512\n\
              or run `learn watch --manual-run` and press r to grade.\n(The error was: Too many open files (os error 24).)\n"
         ),
         "{stdout}"
@@ -319,5 +330,15 @@ fn learn_without_a_command_starts_watch_mode() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout.contains("Exercise 1 of 3: first (exercises/intro/first.rs)\n"), "{stdout}");
-    assert!(stdout.contains("keys: h hint · n next · l list · r regrade · x reset · q quit\n"), "{stdout}");
+    assert!(stdout.contains("keys: h hint · l list (toggle) · r regrade · x reset · q quit\n"), "{stdout}");
+}
+
+#[test]
+fn an_emptied_file_points_to_the_reset_key_with_the_workspace_path() {
+    let sb = Sandbox::basic();
+    let w = sb.watch(&[]);
+    w.wait_count(FAILING, 1);
+    fs::write(first(&sb), "\n").unwrap();
+    w.wait_for("the problem", |o| o.contains("✗ exercises/intro/first.rs is empty: press x to restore the original\n"));
+    assert!(!w.output().contains("learn reset"), "{}", w.output());
 }

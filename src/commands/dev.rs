@@ -125,7 +125,7 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<
                 && !r.verdict.passed()
             {
                 let mut buf = Vec::new();
-                let _ = render::verdict(&mut buf, s, &ex.name, &r.verdict, &r.explanations);
+                let _ = render::verdict(&mut buf, s, &ex.name, &r.verdict, &r.explanations, render::WRAP);
                 for line in String::from_utf8_lossy(&buf).lines() {
                     say(out, format!("      {line}"));
                 }

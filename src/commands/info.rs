@@ -29,7 +29,7 @@ pub fn hint(ctx: &Ctx, out: &mut dyn Write, name: Option<&str>, all: bool) -> Re
         return Ok(EXIT_OK);
     }
     let (level, _) = opened.ws.update_progress(|p| p.next_hint(&ex.name, ex.hints.len()))?;
-    let _ = render::hints(out, &ctx.styles, ex, level, all);
+    let _ = render::hints(out, &ctx.styles, ex, level, all, render::WRAP);
     Ok(EXIT_OK)
 }
 

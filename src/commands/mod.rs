@@ -193,6 +193,7 @@ impl Opened {
             toolchain: self.toolchain()?.clone(),
             incremental: true,
             allow_unsafe: ex.allow_unsafe,
+            diagnostic_width: None,
         })
     }
 
@@ -244,6 +245,7 @@ pub fn grade_once(
         toolchain: toolchain.clone(),
         incremental: false,
         allow_unsafe: ex.allow_unsafe,
+        diagnostic_width: None,
     };
     match grader::grade(&job, &source, &Cancel::new())? {
         Graded::Report(report) => Ok(report),

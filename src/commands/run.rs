@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, out: &mut dyn Write, name: Option<&str>, format: Format) -
         return Ok(EXIT_FAILED);
     }
     let s = &ctx.styles;
-    let _ = render::report(out, s, &ex.name, &report);
+    let _ = render::report(out, s, &ex.name, &report, render::WRAP);
     if !report.verdict.passed() {
         say(out, "");
         say(out, paint(s.dim, format!("Stuck? `learn hint {}` gives a hint.", ex.name)));

@@ -701,6 +701,28 @@ fn a_timeout_without_locks_in_the_code_is_not_a_deadlock() {
 }
 
 #[test]
+fn a_timeout_in_code_that_sleeps_blames_no_lock() {
+    let v = Verdict::TimedOut {
+        limit: Duration::from_secs(3),
+        tests: vec![TestOutcome {
+            name: "a".into(),
+            status: TestStatus::Unfinished,
+            message: None,
+            output: None,
+            description: String::new(),
+        }],
+    };
+    // tests/fixtures/explain/lock_sleeps_past_limit_unrelated.rs: one lock, then a long sleep.
+    let sleeps = "use std::sync::Mutex;\nfn f(m: &Mutex<u32>) { let _g = m.lock(); std::thread::sleep(d); }\n";
+    assert!(ids(&v, sleeps).is_empty(), "{:?}", ids(&v, sleeps));
+    let rwlock_sleeps = "use std::sync::RwLock;\nuse std::thread::sleep;\n";
+    assert!(ids(&v, rwlock_sleeps).is_empty());
+    // `sleep` only in a comment, or in a longer name, does not count.
+    let locks = "use std::sync::Mutex;\n// no sleep here\nfn sleepy() {}\n";
+    assert_eq!(ids(&v, locks), ["lock_taken_twice"]);
+}
+
+#[test]
 fn a_timeout_explanation_comes_before_panics_of_the_same_run() {
     let v = Verdict::TimedOut {
         limit: Duration::from_secs(3),

@@ -12,14 +12,16 @@ use crate::verdict::{TestOutcome, TestStatus, Verdict};
 
 /// How many lines of the program's own stderr to show under a verdict.
 const PROGRAM_OUTPUT_LINES: usize = 30;
-/// Width for wrapping prose (hints).
-const WRAP: usize = 88;
+/// Width for wrapping prose (hints, explanations) in `learn run`, `learn hint` and the like.
+pub const WRAP: usize = 88;
 /// How much of one test's message to show: enough for any assertion, not a flood of output.
 const MESSAGE_LINES: usize = 40;
-const MESSAGE_LINE_CHARS: usize = 300;
+/// The narrowest text column anything is wrapped to, however narrow the terminal.
+const MIN_COLUMN: usize = 20;
 
 /// The verdict of one grading, with warnings and the program's stderr.
-pub fn report(w: &mut dyn Write, s: &Styles, name: &str, report: &Report) -> io::Result<()> {
+/// Prose and test messages are wrapped to `width` columns.
+pub fn report(w: &mut dyn Write, s: &Styles, name: &str, report: &Report, width: usize) -> io::Result<()> {
     if !report.warnings.is_empty() {
         let count = report.warnings.len();
         let plural = if count == 1 { "" } else { "s" };
@@ -33,7 +35,12 @@ pub fn report(w: &mut dyn Write, s: &Styles, name: &str, report: &Report) -> io:
         }
         writeln!(w)?;
     }
-    verdict(w, s, name, &report.verdict, &report.explanations)?;
+    verdict(w, s, name, &report.verdict, &report.explanations, width)?;
+    program_output(w, s, report)
+}
+
+/// The program's own stderr under a failed verdict, when it wrote some.
+pub fn program_output(w: &mut dyn Write, s: &Styles, report: &Report) -> io::Result<()> {
     if let Some(output) = report.program_output.as_deref().filter(|_| !report.verdict.passed()) {
         writeln!(w)?;
         writeln!(w, "{}", paint(s.dim, "The program also wrote to stderr:"))?;
@@ -48,9 +55,16 @@ pub fn report(w: &mut dyn Write, s: &Styles, name: &str, report: &Report) -> io:
     Ok(())
 }
 
-/// The verdict: a headline, then the compiler errors or the test list, each followed by what the
-/// course explains about it.
-pub fn verdict(w: &mut dyn Write, s: &Styles, name: &str, verdict: &Verdict, why: &[Explanation]) -> io::Result<()> {
+/// The verdict: a headline (always its first line), then the compiler errors or the test list, each
+/// followed by what the course explains about it, wrapped to `width` columns.
+pub fn verdict(
+    w: &mut dyn Write,
+    s: &Styles,
+    name: &str,
+    verdict: &Verdict,
+    why: &[Explanation],
+    width: usize,
+) -> io::Result<()> {
     let cross = paint(s.fail, "✗");
     match verdict {
         Verdict::Passed { tests } => {
@@ -63,14 +77,14 @@ pub fn verdict(w: &mut dyn Write, s: &Styles, name: &str, verdict: &Verdict, why
             for (i, error) in errors.iter().enumerate() {
                 writeln!(w)?;
                 writeln!(w, "{}", error.rendered.trim_end())?;
-                explanations(w, s, why, Anchor::Error(i), 0)?;
+                explanations(w, s, why, Anchor::Error(i), 0, width)?;
             }
             Ok(())
         }
         Verdict::TestsFailed { tests } => {
             let failed = tests.iter().filter(|t| t.status != TestStatus::Passed).count();
             writeln!(w, "{cross} {}: {failed} of {} hidden tests failed.", paint(s.bold, name), tests.len())?;
-            test_list(w, s, tests, why)
+            test_list(w, s, tests, why, width)
         }
         Verdict::TimedOut { limit, tests } => {
             writeln!(
@@ -84,13 +98,13 @@ pub fn verdict(w: &mut dyn Write, s: &Styles, name: &str, verdict: &Verdict, why
             if !running.is_empty() {
                 writeln!(w, "  Still running: {}", running.join(", "))?;
             }
-            writeln!(w, "  Something waits forever or loops without end.")?;
-            explanations(w, s, why, Anchor::Timeout, 2)?;
-            test_list(w, s, tests, why)
+            writeln!(w, "  Something waits forever, sleeps past the limit or loops without end.")?;
+            explanations(w, s, why, Anchor::Timeout, 2, width)?;
+            test_list(w, s, tests, why, width)
         }
         Verdict::Crashed { reason, tests } => {
             writeln!(w, "{cross} {} crashed: {reason}.", paint(s.bold, name))?;
-            if tests.is_empty() { Ok(()) } else { test_list(w, s, tests, why) }
+            if tests.is_empty() { Ok(()) } else { test_list(w, s, tests, why, width) }
         }
     }
 }
@@ -115,7 +129,14 @@ pub fn headline(verdict: &Verdict) -> String {
 }
 
 /// The explanations anchored at `anchor`, indented by `indent`.
-fn explanations(w: &mut dyn Write, s: &Styles, why: &[Explanation], anchor: Anchor, indent: usize) -> io::Result<()> {
+fn explanations(
+    w: &mut dyn Write,
+    s: &Styles,
+    why: &[Explanation],
+    anchor: Anchor,
+    indent: usize,
+    width: usize,
+) -> io::Result<()> {
     for e in why.iter().filter(|e| e.anchor == anchor) {
         let pad = " ".repeat(indent);
         let at = match (anchor, e.line) {
@@ -124,7 +145,9 @@ fn explanations(w: &mut dyn Write, s: &Styles, why: &[Explanation], anchor: Anch
         };
         writeln!(w, "{pad}{} {}{at}", paint(s.hint, "↳"), paint(s.hint, &e.title))?;
         let body_pad = format!("{pad}  ");
-        let options = textwrap::Options::new(WRAP).initial_indent(&body_pad).subsequent_indent(&body_pad);
+        let options = textwrap::Options::new(column(width, body_pad.len()))
+            .initial_indent(&body_pad)
+            .subsequent_indent(&body_pad);
         for line in e.text.trim().lines().flat_map(|l| textwrap::wrap(l, &options)) {
             writeln!(w, "{line}")?;
         }
@@ -132,7 +155,18 @@ fn explanations(w: &mut dyn Write, s: &Styles, why: &[Explanation], anchor: Anch
     Ok(())
 }
 
-fn test_list(w: &mut dyn Write, s: &Styles, tests: &[TestOutcome], why: &[Explanation]) -> io::Result<()> {
+/// `width`, but at least [`MIN_COLUMN`] columns beyond an indent of `indent`.
+fn column(width: usize, indent: usize) -> usize {
+    width.max(indent + MIN_COLUMN)
+}
+
+fn test_list(
+    w: &mut dyn Write,
+    s: &Styles,
+    tests: &[TestOutcome],
+    why: &[Explanation],
+    width: usize,
+) -> io::Result<()> {
     writeln!(w)?;
     for (i, t) in tests.iter().enumerate() {
         let (mark, note) = match t.status {
@@ -143,20 +177,40 @@ fn test_list(w: &mut dyn Write, s: &Styles, tests: &[TestOutcome], why: &[Explan
         writeln!(w, "  {mark} {}{}", t.name, paint(s.dim, note))?;
         // What failed first, then what the test printed: a flood of output never hides the message.
         for text in [t.message.as_deref(), t.output.as_deref()].into_iter().flatten() {
-            let lines: Vec<&str> = text.lines().collect();
-            for line in lines.iter().take(MESSAGE_LINES) {
-                match line.char_indices().nth(MESSAGE_LINE_CHARS) {
-                    Some((cut, _)) => writeln!(w, "      {}{}", &line[..cut], paint(s.dim, " …"))?,
-                    None => writeln!(w, "      {line}")?,
+            // Wrapped at spaces, each line keeping its own indent (`  left: 0` stays aligned).
+            let mut wrapped = Vec::new();
+            let mut begun = 0; // the message's lines that begin on screen
+            for line in text.lines() {
+                if wrapped.len() >= MESSAGE_LINES {
+                    break;
+                }
+                begun += 1;
+                let own = &line[..line.len() - line.trim_start().len()];
+                let pad = format!("      {own}");
+                let options = textwrap::Options::new(column(width, pad.len()))
+                    .initial_indent(&pad)
+                    .subsequent_indent(&pad)
+                    .word_splitter(textwrap::WordSplitter::NoHyphenation);
+                match line.trim_start() {
+                    "" => wrapped.push(String::new()),
+                    rest => wrapped.extend(textwrap::wrap(rest, &options).into_iter().map(|l| l.into_owned())),
                 }
             }
-            if lines.len() > MESSAGE_LINES {
-                let more = lines.len() - MESSAGE_LINES;
-                let noun = if more == 1 { "line" } else { "lines" };
-                writeln!(w, "      {}", paint(s.dim, format!("… {more} more {noun}")))?;
+            let cut = wrapped.len() > MESSAGE_LINES;
+            for line in wrapped.iter().take(MESSAGE_LINES) {
+                writeln!(w, "{}", line.trim_end())?;
+            }
+            let more = text.lines().count() - begun;
+            if more > 0 || cut {
+                let note = match more {
+                    0 => "…".to_string(),
+                    1 => "… 1 more line".to_string(),
+                    n => format!("… {n} more lines"),
+                };
+                writeln!(w, "      {}", paint(s.dim, note))?;
             }
         }
-        explanations(w, s, why, Anchor::Test(i), 4)?;
+        explanations(w, s, why, Anchor::Test(i), 4, width)?;
     }
     Ok(())
 }
@@ -191,13 +245,13 @@ pub fn list(w: &mut dyn Write, s: &Styles, course: &Course, progress: &Progress)
     writeln!(w, "Progress: {}", progress_bar(s, done, course.exercises.len(), 30))
 }
 
-/// Hint `level` (1-based) of `ex`, or every hint up to it.
-pub fn hints(w: &mut dyn Write, s: &Styles, ex: &Exercise, upto: usize, all: bool) -> io::Result<()> {
+/// Hint `level` (1-based) of `ex`, or every hint up to it, wrapped to `width` columns.
+pub fn hints(w: &mut dyn Write, s: &Styles, ex: &Exercise, upto: usize, all: bool, width: usize) -> io::Result<()> {
     let total = ex.hints.len();
     let first = if all { 1 } else { upto };
     for level in first..=upto {
         writeln!(w, "{}", paint(s.hint, format!("Hint {level} of {total} for {}:", ex.name)))?;
-        let options = textwrap::Options::new(WRAP).initial_indent("  ").subsequent_indent("  ");
+        let options = textwrap::Options::new(column(width, 2)).initial_indent("  ").subsequent_indent("  ");
         for line in textwrap::wrap(ex.hints[level - 1].trim(), options) {
             writeln!(w, "{line}")?;
         }
@@ -256,7 +310,7 @@ mod tests {
             ],
         };
         assert_eq!(
-            text(|w| verdict(w, &Styles::plain(), "rate_limiter", &v, &[])),
+            text(|w| verdict(w, &Styles::plain(), "rate_limiter", &v, &[], WRAP)),
             "✗ rate_limiter: 1 of 2 hidden tests failed.\n\n  ✓ quota_zero\n  ✗ quota_two\n      with a quota of 2\n      the third call is refused\n"
         );
     }
@@ -268,9 +322,9 @@ mod tests {
             tests: vec![outcome("fast", TestStatus::Passed, None), outcome("stuck", TestStatus::Unfinished, None)],
         };
         assert_eq!(
-            text(|w| verdict(w, &Styles::plain(), "relock", &v, &[])),
+            text(|w| verdict(w, &Styles::plain(), "relock", &v, &[], WRAP)),
             "✗ relock did not finish within its time limit of 3 s and was stopped.\n  Still running: stuck\n  \
-             Something waits forever or loops without end.\n\n  ✓ fast\n  … stuck (did not finish)\n"
+             Something waits forever, sleeps past the limit or loops without end.\n\n  ✓ fast\n  … stuck (did not finish)\n"
         );
     }
 
@@ -279,18 +333,32 @@ mod tests {
         let v = Verdict::Passed {
             tests: vec![outcome("a", TestStatus::Passed, None), outcome("b", TestStatus::Passed, None)],
         };
-        assert_eq!(text(|w| verdict(w, &Styles::plain(), "x", &v, &[])), "✓ x passes: all 2 hidden tests passed.\n");
+        assert_eq!(
+            text(|w| verdict(w, &Styles::plain(), "x", &v, &[], WRAP)),
+            "✓ x passes: all 2 hidden tests passed.\n"
+        );
     }
 
     #[test]
     fn long_messages_are_cut_to_a_readable_size() {
-        let flood = format!("{}\n", "x".repeat(400)).repeat(50);
+        let flood = format!("{}\n", "x".repeat(100)).repeat(50);
         let v = Verdict::TestsFailed { tests: vec![outcome("noisy", TestStatus::Failed, Some(&flood))] };
-        let out = text(|w| verdict(w, &Styles::plain(), "x", &v, &[]));
-        let line = format!("      {} …\n", "x".repeat(300));
+        let out = text(|w| verdict(w, &Styles::plain(), "x", &v, &[], 60));
+        // Each line of 100 `x` is broken at 60 columns into 54 + 46: 20 of them fill 40 lines.
+        let line = format!("      {}\n      {}\n", "x".repeat(54), "x".repeat(46));
         assert_eq!(
             out,
-            format!("✗ x: 1 of 1 hidden tests failed.\n\n  ✗ noisy\n{}      … 10 more lines\n", line.repeat(40))
+            format!("✗ x: 1 of 1 hidden tests failed.\n\n  ✗ noisy\n{}      … 30 more lines\n", line.repeat(20))
+        );
+    }
+
+    #[test]
+    fn messages_wrap_at_spaces_to_the_width_keeping_their_indent() {
+        let message = "assertion `left == right` failed: a quota of two lets two calls through and refuses the third\n  left: 3\n right: 2";
+        let v = Verdict::TestsFailed { tests: vec![outcome("quota", TestStatus::Failed, Some(message))] };
+        assert_eq!(
+            text(|w| verdict(w, &Styles::plain(), "x", &v, &[], 40)),
+            "✗ x: 1 of 1 hidden tests failed.\n\n  ✗ quota\n      assertion `left == right` failed:\n      a quota of two lets two calls\n      through and refuses the third\n        left: 3\n       right: 2\n"
         );
     }
 

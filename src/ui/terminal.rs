@@ -8,6 +8,26 @@ use std::process::{Command, Stdio};
 /// Clears the screen and the scrollback, and moves the cursor home.
 pub const CLEAR: &str = "\x1b[H\x1b[2J\x1b[3J";
 pub const SHOW_CURSOR: &str = "\x1b[?25h";
+/// Moves the cursor home and clears the screen (on the alternate screen there is no scrollback).
+pub const HOME_AND_CLEAR: &str = "\x1b[H\x1b[2J";
+/// Switches to the alternate screen, as full-screen programs do, and back.
+const ENTER_ALTERNATE: &str = "\x1b[?1049h";
+pub const LEAVE_ALTERNATE: &str = "\x1b[?1049l";
+
+/// Whether the alternate screen is on (so that restoring the terminal leaves it).
+static ALTERNATE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Switches `out` to the alternate screen; [`leave_alternate_screen`] switches back.
+pub fn enter_alternate_screen(out: &mut dyn Write) {
+    ALTERNATE.store(true, std::sync::atomic::Ordering::SeqCst);
+    let _ = out.write_all(ENTER_ALTERNATE.as_bytes());
+    let _ = out.flush();
+}
+
+/// What to write to leave the alternate screen, if it is on (once: later calls return nothing).
+pub fn leave_alternate_screen() -> &'static str {
+    if ALTERNATE.swap(false, std::sync::atomic::Ordering::SeqCst) { LEAVE_ALTERNATE } else { "" }
+}
 
 /// What the output terminal can do.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

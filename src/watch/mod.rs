@@ -11,6 +11,11 @@
 //!   and only the newest one's verdict is ever shown.
 //! - Where file events may not arrive (network and FUSE file systems, WSL's Windows drives), or once
 //!   a change is seen that no event reported, files are polled instead; the header says so and why.
+//!
+//! In a terminal the screen is drawn on the alternate screen, at the terminal's size (see
+//! [`screen`]), and drawn again when the terminal is resized. What is transient stays so: notes
+//! about a save or a reset go at the next grading; the list, a hint and the lesson's section close
+//! when a new verdict arrives or another exercise comes on view, which also scrolls back to the top.
 
 mod files;
 mod fs_kind;
@@ -35,6 +40,7 @@ use crate::ui::terminal::{self, Capabilities};
 use crate::workspace::Workspace;
 
 pub use files::Change;
+pub use input::Key;
 
 /// Quiet time after a file event before the file counts as saved (when no close event will come).
 pub const SETTLE: Duration = Duration::from_millis(25);
@@ -43,12 +49,23 @@ const CLOSE_WAIT: Duration = Duration::from_millis(1000);
 
 /// Everything the watch loop reacts to.
 pub enum Event {
-    File { path: PathBuf, change: Change },
+    File {
+        path: PathBuf,
+        change: Change,
+    },
     WatchError(String),
-    Key(char),
+    Key(Key),
     InputClosed,
-    Graded { generation: u64, index: usize, hash: String, result: Result<Graded> },
-    Polling(String), // file events missed a change: polling from now on, for this reason
+    /// The terminal changed size.
+    Resize,
+    Graded {
+        generation: u64,
+        index: usize,
+        hash: String,
+        result: Result<Graded>,
+    },
+    /// File events missed a change: polling from now on, for this reason.
+    Polling(String),
 }
 
 /// `learn watch` options.
@@ -74,7 +91,8 @@ struct Running {
 
 /// What is on view for the exercise.
 enum Shown {
-    Grading,
+    /// Being graded since then.
+    Grading(Instant),
     Report(Report),
     Problem(String),
     Waiting,
@@ -102,8 +120,15 @@ struct Watch<'c> {
     hint_note: Option<String>,
     /// The lesson's section for the exercise is on view instead of its verdict (key `s`).
     section: bool,
-    list: bool,
+    /// The list of exercises is open, its cursor on this exercise.
+    list: Option<usize>,
     confirm_reset: bool,
+    /// Lines scrolled down, and where the last screen's scrolling ended up.
+    scroll: usize,
+    drawn: screen::Drawn,
+    /// The hash of each exercise file's content as last seen, so a save that changed nothing in
+    /// another exercise does not take the view there.
+    seen: HashMap<usize, String>,
     /// The course's lesson (empty when it has none).
     lesson: Lesson,
     /// The last exercise passed: say so and stop.
@@ -150,8 +175,17 @@ pub fn watch(ctx: &Ctx, out: &mut dyn Write, opts: Options) -> Result<i32> {
     if key_mode.is_some() {
         sys::on_signal(sys::restore_terminal);
         install_panic_hook();
+        terminal::enter_alternate_screen(out);
+        input::spawn_resize(tx.clone());
     }
     input::spawn(tx.clone(), key_mode.is_some());
+    let seen = (0..opened.loaded.course.exercises.len())
+        .filter_map(|i| {
+            let ex = &opened.loaded.course.exercises[i];
+            let text = std::fs::read(opened.ws.exercise_file(&opened.loaded.course, ex)).ok()?;
+            Some((i, grader::content_hash(&text)))
+        })
+        .collect();
 
     let mut watch = Watch {
         ctx,
@@ -165,31 +199,40 @@ pub fn watch(ctx: &Ctx, out: &mut dyn Write, opts: Options) -> Result<i32> {
         running: None,
         cache: HashMap::new(),
         pending: HashMap::new(),
-        notices,
+        notices: Vec::new(),
         polling,
         solution: None,
         hint: None,
         hint_note: None,
         section: false,
-        list: false,
+        list: None,
         confirm_reset: false,
+        scroll: 0,
+        drawn: screen::Drawn::default(),
+        seen,
         lesson,
         finished: false,
     };
     if !opts.manual {
         watch.grade(current, false);
     }
+    watch.notices = notices;
     watch.draw(out);
     let code = watch.run(out, &rx);
     watch.stop_running();
     drop(key_mode);
+    if watch.caps.redraw && watch.finished {
+        // The alternate screen is gone: the last screen stays in the terminal, whole.
+        watch.caps.redraw = false;
+        watch.draw(out);
+    }
     code
 }
 
 impl Watch<'_> {
     fn run(&mut self, out: &mut dyn Write, rx: &mpsc::Receiver<Event>) -> Result<i32> {
         loop {
-            let next_deadline = self.pending.values().map(|p| p.deadline).min();
+            let next_deadline = self.pending.values().map(|p| p.deadline).chain(self.next_tick()).min();
             let event = match next_deadline {
                 Some(deadline) => match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                     Ok(event) => Some(event),
@@ -202,6 +245,7 @@ impl Watch<'_> {
                 },
             };
             let mut redraw = false;
+            let timed_out = event.is_none();
             if let Some(event) = event {
                 match self.handle(event) {
                     Flow::Continue(r) => redraw = r,
@@ -217,6 +261,8 @@ impl Watch<'_> {
                 self.pending.remove(&index);
                 redraw |= self.saved(index);
             }
+            // A wait that ended without news while grading: the elapsed time on screen moved on.
+            redraw |= timed_out && self.next_tick().is_some();
             if self.finished {
                 self.draw(out);
                 return Ok(EXIT_OK);
@@ -243,6 +289,7 @@ impl Watch<'_> {
             }
             Event::Key(key) => self.key(key),
             Event::InputClosed => Flow::Continue(false),
+            Event::Resize => Flow::Continue(true),
             Event::Graded { generation, index, hash, result } => self.graded(generation, index, hash, result),
         }
     }
@@ -270,22 +317,44 @@ impl Watch<'_> {
         }
     }
 
+    /// While grading in a terminal: when the elapsed time on screen next changes.
+    fn next_tick(&self) -> Option<Instant> {
+        match self.shown {
+            Shown::Grading(since) if self.caps.redraw => {
+                let secs = since.elapsed().as_secs() + 1;
+                Some(since + Duration::from_secs(secs))
+            }
+            _ => None,
+        }
+    }
+
     /// A save of exercise `index` is complete. Returns whether to redraw.
     fn saved(&mut self, index: usize) -> bool {
+        let course = &self.opened.loaded.course;
+        let file = self.opened.ws.exercise_file(course, &course.exercises[index]);
+        let hash = std::fs::read(&file).ok().map(|text| grader::content_hash(&text));
+        let unchanged = hash.is_some() && self.seen.get(&index) == hash.as_ref();
+        if let Some(hash) = hash {
+            self.seen.insert(index, hash);
+        }
         if index == self.viewing {
+            if !unchanged {
+                self.notices.clear(); // they were about the content before this save
+            }
             return self.grade(index, false);
+        }
+        if unchanged {
+            return false; // saved as it was: nothing to show, and the view stays
         }
         let course = &self.opened.loaded.course;
         let name = course.exercises[index].name.clone();
         if self.opened.progress.status(course, index) == ExerciseStatus::Locked {
-            let current = self.opened.progress.current(course).map(|i| course.exercises[i].name.clone());
-            self.notices =
-                vec![format!("You saved {name}, which is still locked: finish {} first.", current.unwrap_or_default())];
+            self.notices = vec![locked_note(course, &self.opened.progress, index, true)];
             return true;
         }
-        self.notices = vec![format!("You saved {name}: showing its verdict.")];
         self.view(index);
         self.grade(index, false);
+        self.notices = vec![format!("You saved {name}: showing its verdict.")];
         true
     }
 
@@ -295,7 +364,9 @@ impl Watch<'_> {
         self.hint = None;
         self.hint_note = None;
         self.section = false;
+        self.list = None;
         self.confirm_reset = false;
+        self.scroll = 0;
     }
 
     /// Grades the exercise's current content, unless that content's verdict is known (then shows it)
@@ -328,8 +399,8 @@ impl Watch<'_> {
             }
             if self.running.as_ref().is_some_and(|r| r.index == index && r.hash == hash) {
                 // Already being graded (ahead of time, or a moment ago): its verdict will come.
-                if index == self.viewing {
-                    self.shown = Shown::Grading;
+                if index == self.viewing && !matches!(self.shown, Shown::Grading(_)) {
+                    self.shown = Shown::Grading(Instant::now());
                 }
                 return index == self.viewing;
             }
@@ -341,11 +412,12 @@ impl Watch<'_> {
         let tx = self.tx.clone();
         let thread_cancel = cancel.clone();
         let thread_hash = hash.clone();
+        let width = self.width();
         let handle = std::thread::spawn(move || {
             // The first compile of an exercise goes faster without writing an incremental cache;
             // the cache is filled once the verdict is on screen, so the next save is fast too.
             let cold = grader::cache_is_cold(&job);
-            let first = grader::Job { incremental: !cold, ..job.clone() };
+            let first = grader::Job { incremental: !cold, diagnostic_width: Some(width), ..job.clone() };
             let result = grader::grade(&first, &source, &thread_cancel);
             let compiled = matches!(&result, Ok(Graded::Report(r)) if !matches!(r.verdict, crate::verdict::Verdict::CompileError { .. }));
             let _ = tx.send(Event::Graded { generation, index, hash: thread_hash, result });
@@ -355,7 +427,7 @@ impl Watch<'_> {
         });
         self.running = Some(Running { index, hash, cancel, handle });
         if index == self.viewing {
-            self.shown = Shown::Grading;
+            self.shown = Shown::Grading(Instant::now());
         }
         true
     }
@@ -371,7 +443,16 @@ impl Watch<'_> {
 
     fn problem(&mut self, index: usize, e: Error) -> bool {
         if index == self.viewing {
-            self.shown = Shown::Problem(e.to_string());
+            let text = match e {
+                // In watch mode the way back is a key, and paths are the workspace's.
+                Error::ExerciseFile { path, problem, .. } => {
+                    let path = path.strip_prefix(&self.opened.ws.root).unwrap_or(&path);
+                    format!("{} {problem}: press x to restore the original", path.display())
+                }
+                e => e.to_string(),
+            };
+            self.shown = Shown::Problem(text);
+            self.scroll = 0;
         }
         true
     }
@@ -401,10 +482,12 @@ impl Watch<'_> {
     fn show(&mut self, report: Report, hash: &str) {
         let passed = report.verdict.passed();
         self.shown = Shown::Report(report);
-        // A new verdict replaces what was asked about the previous one.
+        // A new verdict replaces what was asked about the previous one, and shows from its top.
         self.hint = None;
         self.hint_note = None;
         self.section = false;
+        self.list = None;
+        self.scroll = 0;
         if !passed {
             return;
         }
@@ -437,27 +520,39 @@ impl Watch<'_> {
         }
     }
 
-    fn key(&mut self, key: char) -> Flow {
+    fn key(&mut self, key: Key) -> Flow {
         if self.confirm_reset {
             self.confirm_reset = false;
-            if key == 'y' || key == 'Y' {
+            if key == Key::Char('y') || key == Key::Char('Y') {
                 self.reset();
             } else {
                 self.notices = vec!["Reset cancelled: your file is untouched.".into()];
             }
             return Flow::Continue(true);
         }
+        let key = match key {
+            Key::Char(c) => c,
+            Key::Enter => return Flow::Continue(self.open_from_list()),
+            moved => return Flow::Continue(self.scroll_by(moved)),
+        };
         if "hHnNlLrRxX".contains(key) {
             self.section = false; // back to the verdict, where what the key does shows
         }
         let course = &self.opened.loaded.course;
         match key {
             'q' | 'Q' => return Flow::Exit(EXIT_OK),
+            'j' => return Flow::Continue(self.scroll_by(Key::Down)),
+            'k' => return Flow::Continue(self.scroll_by(Key::Up)),
+            'g' => return Flow::Continue(self.scroll_by(Key::Home)),
+            'G' => return Flow::Continue(self.scroll_by(Key::End)),
             'h' | 'H' => {
                 let ex = &course.exercises[self.viewing];
                 let (name, levels) = (ex.name.clone(), ex.hints.len());
                 let shown = self.opened.progress.hints.get(&name).copied().unwrap_or(0);
-                if levels > 0 && shown >= levels {
+                self.scroll = 0;
+                if levels == 0 {
+                    self.notices = vec![format!("{name} has no hints.")];
+                } else if shown >= levels {
                     let read = match &ex.section {
                         Some(title) if self.lesson.has_reading(ex) => format!(": press s to read “{title}”"),
                         None if self.lesson.has_reading(ex) => ": press s to read its chapter of the lesson".into(),
@@ -465,34 +560,40 @@ impl Watch<'_> {
                     };
                     self.hint_note = Some(format!("That was the last hint for {name}{read}."));
                     self.hint = Some(levels);
-                    self.section = false;
-                    return Flow::Continue(true);
-                }
-                match self.opened.ws.update_progress(|p| p.next_hint(&name, levels)) {
-                    Ok((level, progress)) => {
-                        self.opened.progress = progress;
-                        self.hint = Some(level);
+                } else {
+                    match self.opened.ws.update_progress(|p| p.next_hint(&name, levels)) {
+                        Ok((level, progress)) => {
+                            self.opened.progress = progress;
+                            self.hint = Some(level);
+                            self.hint_note = None;
+                        }
+                        Err(e) => self.notices = vec![format!("Could not save the hint level: {e}")],
                     }
-                    Err(e) => self.notices = vec![format!("Could not save the hint level: {e}")],
                 }
             }
             // Moves to the current exercise once the one on view is done.
             'n' | 'N' => match self.opened.progress.current(course) {
-                Some(next) if self.opened.progress.status(course, self.viewing) == ExerciseStatus::Done => {
+                Some(next)
+                    if next != self.viewing
+                        && self.opened.progress.status(course, self.viewing) == ExerciseStatus::Done =>
+                {
                     self.notices.clear();
-                    self.view(next);
-                    self.shown = Shown::Waiting;
-                    if !self.opts.manual {
-                        self.grade(next, false);
-                    }
+                    self.open(next);
                 }
                 _ => self.notices = vec!["n moves on once this exercise passes.".into()],
             },
-            'l' | 'L' => self.list = !self.list,
+            'l' | 'L' => {
+                self.list = match self.list {
+                    Some(_) => None,
+                    None => Some(self.viewing),
+                };
+                self.scroll = 0;
+            }
             's' | 'S' => {
                 let ex = &course.exercises[self.viewing];
                 if self.lesson.has_reading(ex) {
                     self.section = !self.section;
+                    self.scroll = 0;
                 } else {
                     self.notices = vec![format!("The course's lesson has no section for {}.", ex.name)];
                 }
@@ -505,6 +606,63 @@ impl Watch<'_> {
             _ => return Flow::Continue(false),
         }
         Flow::Continue(true)
+    }
+
+    /// Puts exercise `index` on view and shows its verdict (known, or graded now).
+    fn open(&mut self, index: usize) {
+        self.view(index);
+        self.shown = Shown::Waiting;
+        if !self.opts.manual {
+            self.grade(index, false);
+        }
+    }
+
+    /// Enter: opens the exercise under the list's cursor, when it is unlocked.
+    fn open_from_list(&mut self) -> bool {
+        let Some(cursor) = self.list else { return false };
+        let course = &self.opened.loaded.course;
+        if self.opened.progress.status(course, cursor) == ExerciseStatus::Locked {
+            self.notices = vec![locked_note(course, &self.opened.progress, cursor, false)];
+            return true;
+        }
+        self.notices.clear();
+        if cursor == self.viewing {
+            self.list = None;
+        } else {
+            self.open(cursor);
+        }
+        true
+    }
+
+    /// Scrolls the screen (or moves the list's cursor, when the list is open) for `key`.
+    fn scroll_by(&mut self, key: Key) -> bool {
+        if let Some(cursor) = self.list.filter(|_| !self.section) {
+            let last = self.opened.loaded.course.exercises.len() - 1;
+            let page = self.drawn.page.max(2) - 1;
+            let moved = match key {
+                Key::Up => cursor.saturating_sub(1),
+                Key::Down => (cursor + 1).min(last),
+                Key::PageUp => cursor.saturating_sub(page),
+                Key::PageDown => (cursor + page).min(last),
+                Key::Home => 0,
+                Key::End => last,
+                Key::Char(_) | Key::Enter => cursor,
+            };
+            self.list = Some(moved);
+            return moved != cursor;
+        }
+        let (now, max, page) = (self.drawn.scroll, self.drawn.max_scroll, self.drawn.page.max(2) - 1);
+        let moved = match key {
+            Key::Up => now.saturating_sub(1),
+            Key::Down => (now + 1).min(max),
+            Key::PageUp => now.saturating_sub(page),
+            Key::PageDown => (now + page).min(max),
+            Key::Home => 0,
+            Key::End => max,
+            Key::Char(_) | Key::Enter => now,
+        };
+        self.scroll = moved;
+        moved != now
     }
 
     fn reset(&mut self) {
@@ -521,11 +679,15 @@ impl Watch<'_> {
             Ok(path) => {
                 let saved =
                     backup.map(|b| format!(" (your version is in {})", self.ctx.display(&b))).unwrap_or_default();
-                self.notices = vec![format!("Restored the original {}{saved}.", self.ctx.display(&path))];
+                let note = format!("Restored the original {}{saved}.", self.ctx.display(&path));
                 self.solution = None;
+                if let Ok(text) = std::fs::read(&path) {
+                    self.seen.insert(self.viewing, grader::content_hash(&text));
+                }
                 if !self.opts.manual {
                     self.grade(self.viewing, false);
                 }
+                self.notices = vec![note];
             }
             Err(e) => self.notices = vec![format!("Reset failed: {e}")],
         }
@@ -537,35 +699,42 @@ impl Watch<'_> {
             Some(title) => self.lesson.section(title).and_then(|(chapter, _)| chapter.section_text(title))?,
             None => self.lesson.chapter(&ex.topic)?.text.clone(),
         };
-        Some(crate::ui::lesson::render(&markdown, terminal::width(), &self.ctx.styles))
+        Some(crate::ui::lesson::render(&markdown, self.width(), &self.ctx.styles))
     }
 
-    fn draw(&self, out: &mut dyn Write) {
+    /// The width to draw at: the terminal's, or [`terminal::PIPE_WIDTH`] when not drawing in one.
+    fn width(&self) -> usize {
+        if self.caps.redraw { terminal::width() } else { terminal::PIPE_WIDTH }
+    }
+
+    fn draw(&mut self, out: &mut dyn Write) {
         let course = &self.opened.loaded.course;
         let ex = &course.exercises[self.viewing];
         let file = self.opened.ws.exercise_file(course, ex);
         let status = match &self.shown {
-            Shown::Grading => screen::Status::Grading,
+            Shown::Grading(since) => screen::Status::Grading(since.elapsed().as_secs()),
             Shown::Report(r) => screen::Status::Report(r),
             Shown::Problem(p) => screen::Status::Problem(p),
             Shown::Waiting => screen::Status::Waiting,
         };
+        let path = self.ctx.display(&file);
         let prompt = self.confirm_reset.then(|| {
             format!(
-                "Reset {} to its original text? Your version is saved in backups/ first. Press y to confirm, any other key to keep it.",
-                self.ctx.display(&file)
+                "Reset {path} to its original text? Your version is saved in backups/ first. Press y to confirm, any other key to keep it."
             )
         });
         let section = self.section.then(|| self.section_text(ex)).flatten();
         let notices: Vec<String> = self.polling.iter().chain(&self.notices).cloned().collect();
+        let link = self.caps.hyperlinks.then(|| terminal::file_link(self.caps, &file, &path));
         let view = screen::View {
             course,
             progress: &self.opened.progress,
             exercise: ex,
-            path: terminal::file_link(self.caps, &file, &self.ctx.display(&file)),
+            path: &path,
+            link: link.as_deref(),
             status,
             notices: &notices,
-            solution: self.solution.clone(),
+            solution: self.solution.as_deref(),
             hint: self.hint,
             hint_note: self.hint_note.as_deref(),
             section: section.as_deref(),
@@ -573,17 +742,52 @@ impl Watch<'_> {
             list: self.list,
             prompt: prompt.as_deref(),
             manual: self.opts.manual,
+            scroll: self.scroll,
         };
         // One write per screen: no flicker, and a reader of a pipe sees whole screens.
         let mut buf = Vec::with_capacity(4096);
+        let (width, height) = match (self.caps.redraw, terminal::size()) {
+            (true, Some((columns, rows))) => (columns, Some(rows)),
+            _ => (terminal::PIPE_WIDTH, None),
+        };
         if self.caps.redraw {
-            buf.extend_from_slice(terminal::CLEAR.as_bytes());
+            buf.extend_from_slice(terminal::HOME_AND_CLEAR.as_bytes());
         } else {
             buf.extend_from_slice(b"\n");
         }
-        let _ = screen::draw(&mut buf, &self.ctx.styles, &view);
+        if let Ok(drawn) = screen::draw(&mut buf, &self.ctx.styles, &view, width, height) {
+            self.drawn = drawn;
+            self.scroll = drawn.scroll;
+        }
         let _ = out.write_all(&buf);
         let _ = out.flush();
+    }
+}
+
+/// Said when the learner saves (`saved`) or opens a locked exercise: the exercises to finish
+/// before it, in order.
+fn locked_note(
+    course: &crate::course::Course,
+    progress: &crate::progress::Progress,
+    index: usize,
+    saved: bool,
+) -> String {
+    let name = &course.exercises[index].name;
+    let before: Vec<&str> = course.exercises[..index]
+        .iter()
+        .filter(|ex| !progress.done.contains_key(&ex.name))
+        .map(|ex| ex.name.as_str())
+        .collect();
+    let what = match before.as_slice() {
+        [] => String::new(),
+        [one] => format!(": finish {one} first"),
+        [first, rest @ ..] if rest.len() <= 2 => format!(": finish {first} first, then {}", rest.join(", then ")),
+        [first, rest @ ..] => format!(": finish {first} first, then {} more exercises", rest.len()),
+    };
+    if saved {
+        format!("You saved {name}, which is still locked{what}.")
+    } else {
+        format!("{name} is still locked{what}.")
     }
 }
 
