@@ -201,13 +201,13 @@ use std::os::unix::process::CommandExt;
 /// Starts this test program again as the test `answer_is_one`, with `role` in its environment.
 fn again(role: &str, own_group: bool) -> std::process::Child {
     let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
-    cmd.args(["test", "answer_is_one"]).env("LINGER", role).stdin(std::process::Stdio::piped());
+    cmd.arg("test").env("LINGER", role).stdin(std::process::Stdio::piped());
     if own_group {
         // Out of the process group, as `setsid` would be (the `setsid` program cannot be run).
         cmd.process_group(0);
     }
     let mut child = cmd.spawn().unwrap();
-    child.stdin.take().unwrap().write_all(&[b'0'; 40]).unwrap();
+    child.stdin.take().unwrap().write_all(format!("{}\nanswer_is_one\n", "0".repeat(40)).as_bytes()).unwrap();
     child
 }
 
@@ -231,7 +231,7 @@ fn main() {}
 "#,
     );
     assert_eq!((run.code, run.stdout.as_str()), (0, REFUSED), "{}", run.stderr);
-    assert_nothing_running(&["intruder-tests test answer_is_one"]);
+    assert_nothing_running(&["intruder-tests test"]);
     assert_next_grading_works(&sb);
 }
 
