@@ -33,9 +33,24 @@ pub fn render(markdown: &str, width: usize, s: &Styles) -> String {
         if let Some(open) = fence {
             if trimmed.trim_start().starts_with(open) {
                 fence = None;
+                out.push('\n');
+            } else {
+                // Code is never wrapped: a broken line of code is wrong code, and it must stay
+                // copyable. The terminal may cut a line that is wider than the screen.
+                let indent = if trimmed.is_empty() { 0 } else { CODE_INDENT };
+                let code = format!("{}{trimmed}", " ".repeat(indent));
+                if colored {
+                    out.push_str(&paint(s.warn, code).to_string());
+                } else {
+                    out.push_str(&code);
+                }
+                out.push('\n');
             }
+            continue;
         } else if let Some(marker) = fence_marker(trimmed) {
+            flush(&mut out, &mut block, &skin, width, colored);
             fence = Some(marker);
+            continue;
         } else if let Some((level, title)) = heading(trimmed) {
             flush(&mut out, &mut block, &skin, width, colored);
             push_heading(&mut out, level, title, width, s);
@@ -165,6 +180,13 @@ mod tests {
              │get   │Copy   │\n\
              │take  │Default│\n"
         );
+    }
+
+    #[test]
+    fn code_is_never_wrapped() {
+        let long = "let (src, dst) = if from.id < to.id { (&mut *a, &mut *b) } else { (&mut *b, &mut *a) };";
+        let text = render(&format!("# C\n\n```rust\n{long}\n\nx();\n```\n"), 40, &Styles::plain());
+        assert_eq!(text, format!("C\n=\n\n    {long}\n\n    x();\n"));
     }
 
     #[test]
