@@ -58,9 +58,12 @@ fn on_a_fuse_mirror_watch_polls_and_grades_a_save_made_underneath_within_two_sec
     let Some(mirror) = Mirror::mount(test, &sb.ws(), &sb.path("mirror")) else { return };
     let w = sb.watch_in(&mirror.at, &[]);
     w.wait_count(FAILING, 1);
+    // The screen wraps the header to its width: compare the words.
+    let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
     let screen = w.last_screen(TITLE);
     assert!(
-        screen.starts_with(&format!("A basic test course  [------------------------------] 0/3\n{POLLING}\n\n")),
+        words(&screen)
+            .starts_with(&words(&format!("A basic test course [------------------------------] 0/3 {POLLING}"))),
         "{screen}"
     );
 
@@ -68,8 +71,12 @@ fn on_a_fuse_mirror_watch_polls_and_grades_a_save_made_underneath_within_two_sec
     let solution = fs::read_to_string(sb.course().join("solutions/intro/first.rs")).unwrap();
     let saved = Instant::now();
     fs::write(sb.ws().join("exercises/intro/first.rs"), solution).unwrap();
+    // Noticed within 2 s (polling); the compile that follows takes what the machine gives it.
+    w.wait_count("Grading first…", 2);
+    let noticed = saved.elapsed();
+    assert!(noticed < Duration::from_secs(2), "the save was noticed after {noticed:?}:\n{}", w.output());
     w.wait_count(PASSING, 1);
     let took = saved.elapsed();
-    assert!(took < Duration::from_secs(2), "the save was graded after {took:?}:\n{}", w.output());
-    assert!(w.last_screen(TITLE).contains(&format!("\n{POLLING}\n")), "the header no longer says it polls");
+    assert!(took < Duration::from_secs(10), "the save was graded after {took:?}:\n{}", w.output());
+    assert!(words(&w.last_screen(TITLE)).contains(&words(POLLING)), "the header no longer says it polls");
 }
