@@ -79,8 +79,8 @@ impl Lint {
     fn collect_names(&mut self, item: &syn::Item) {
         match item {
             syn::Item::Use(u) => {
-                collect_use(&u.tree, false, &mut self.exercise_names);
-                collect_std_use(&u.tree, false, &mut self.std_names);
+                collect_imports(&u.tree, &["super", "crate"], false, &mut self.exercise_names);
+                collect_imports(&u.tree, &["std", "core", "alloc"], false, &mut self.std_names);
             }
             syn::Item::Const(c) => {
                 self.own_values.insert(c.ident.to_string());
@@ -248,37 +248,21 @@ fn tidy(text: &str) -> String {
         .replace("& ", "&")
 }
 
-fn collect_use(tree: &syn::UseTree, from_exercise: bool, names: &mut BTreeSet<String>) {
+/// Names a `use` tree imports from paths that start at one of `roots` (`super` and `crate`: the
+/// exercise; `std`, `core` and `alloc`: the standard library).
+fn collect_imports(tree: &syn::UseTree, roots: &[&str], inside: bool, names: &mut BTreeSet<String>) {
     match tree {
         syn::UseTree::Path(p) => {
-            let from = from_exercise || p.ident == "super" || p.ident == "crate";
-            collect_use(&p.tree, from, names);
+            let inside = inside || roots.contains(&p.ident.to_string().as_str());
+            collect_imports(&p.tree, roots, inside, names);
         }
-        syn::UseTree::Name(n) if from_exercise => {
+        syn::UseTree::Name(n) if inside => {
             names.insert(n.ident.to_string());
         }
-        syn::UseTree::Rename(r) if from_exercise => {
+        syn::UseTree::Rename(r) if inside => {
             names.insert(r.rename.to_string());
         }
-        syn::UseTree::Group(g) => g.items.iter().for_each(|t| collect_use(t, from_exercise, names)),
-        _ => {}
-    }
-}
-
-/// Names a `use` tree imports from the standard library.
-fn collect_std_use(tree: &syn::UseTree, from_std: bool, names: &mut BTreeSet<String>) {
-    match tree {
-        syn::UseTree::Path(p) => {
-            let from = from_std || matches!(p.ident.to_string().as_str(), "std" | "core" | "alloc");
-            collect_std_use(&p.tree, from, names);
-        }
-        syn::UseTree::Name(n) if from_std => {
-            names.insert(n.ident.to_string());
-        }
-        syn::UseTree::Rename(r) if from_std => {
-            names.insert(r.rename.to_string());
-        }
-        syn::UseTree::Group(g) => g.items.iter().for_each(|t| collect_std_use(t, from_std, names)),
+        syn::UseTree::Group(g) => g.items.iter().for_each(|t| collect_imports(t, roots, inside, names)),
         _ => {}
     }
 }
