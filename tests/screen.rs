@@ -7,7 +7,7 @@ use std::fs;
 use std::time::{Duration, Instant};
 
 use crate::harness::{BIN, PATIENCE, Sandbox};
-use crate::terminal::{has_tmux, tmux, wait_for_screen};
+use crate::terminal::{has_tmux, tmux};
 
 const TITLE: &str = "A basic test course";
 const FAILING: &str = "✗ first: 1 of 2 hidden tests failed.";
@@ -55,36 +55,42 @@ impl Screen {
 
     /// Waits for `text` on screen, then checks the screen fits: returns its lines.
     fn wait(&self, text: &str) -> Vec<String> {
-        let screen = wait_for_screen(&self.session, text);
-        self.check_fits(&screen)
+        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
     }
 
-    /// Waits until the screen satisfies `done`, then checks it fits.
+    /// Waits until the screen satisfies `done` and fits. A capture can catch a frame half
+    /// drawn (the terminal receives one write in several reads), so a screen that does not fit
+    /// yet is read again; only one that still does not fit at the deadline fails.
     fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> Vec<String> {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let screen = tmux(&["capture-pane", "-p", "-t", &self.session]);
-            if done(&screen) {
-                return self.check_fits(&screen);
+            let fits = self.fits(&screen);
+            match (done(&screen), fits) {
+                (true, Ok(lines)) => return lines,
+                (true, Err(problem)) if Instant::now() >= deadline => panic!("{problem}"),
+                _ => assert!(Instant::now() < deadline, "the screen never showed {what}:\n{screen}"),
             }
-            assert!(Instant::now() < deadline, "the screen never showed {what}:\n{screen}");
             std::thread::sleep(Duration::from_millis(20));
         }
     }
 
-    fn check_fits(&self, screen: &str) -> Vec<String> {
+    fn fits(&self, screen: &str) -> Result<Vec<String>, String> {
         let mut lines: Vec<String> = screen.lines().map(str::to_string).collect();
         while lines.last().is_some_and(|l| l.is_empty()) {
             lines.pop(); // tmux pads the pane with empty lines
         }
-        assert!(lines.len() <= self.rows, "{} lines on {} rows:\n{screen}", lines.len(), self.rows);
-        for line in &lines {
-            assert!(line.chars().count() <= self.columns, "a line wider than {}: {line:?}\n{screen}", self.columns);
+        if lines.len() > self.rows {
+            return Err(format!("{} lines on {} rows:\n{screen}", lines.len(), self.rows));
+        }
+        if let Some(line) = lines.iter().find(|l| l.chars().count() > self.columns) {
+            return Err(format!("a line wider than {}: {line:?}\n{screen}", self.columns));
         }
         // The header is always the first line; the keys are always on screen.
-        assert!(lines[0].starts_with(TITLE), "{screen}");
-        assert!(screen.contains("keys: "), "{screen}");
-        lines
+        if !lines.first().is_some_and(|l| l.starts_with(TITLE)) || !screen.contains("keys: ") {
+            return Err(format!("no header or no keys:\n{screen}"));
+        }
+        Ok(lines)
     }
 
     fn keys(&self, keys: &[&str]) {
