@@ -197,6 +197,18 @@ pub enum DevCommand {
         #[arg(long, short)]
         jobs: Option<usize>,
     },
+    /// Print the crate `learn` compiles for an exercise: a file of it (by default the reference
+    /// solution) with its hidden tests and the test harness, as rustc reads it. For running clippy
+    /// over the hidden tests, or reading an error's line in full.
+    Compose {
+        /// The exercise.
+        name: String,
+        /// The file to compose (default: the exercise's reference solution).
+        file: Option<PathBuf>,
+        /// The course folder (default: the current folder).
+        #[arg(long)]
+        course: Option<PathBuf>,
+    },
 }
 
 #[cfg(test)]

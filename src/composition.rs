@@ -79,7 +79,7 @@ impl Composition {
         text.push_str(PREFIX);
         text.push_str(learner);
         // The learner's file may end without a newline, or inside a line comment: start afresh.
-        text.push_str("\n#[allow(dead_code, unused_imports)]\npub(crate) mod ");
+        text.push_str("\n#[allow(dead_code, unused_imports, clippy::empty_line_after_doc_comments)]\npub(crate) mod ");
         text.push_str(HIDDEN_MODULE);
         text.push_str(" {\n");
         let hidden_first_line = text.matches('\n').count() + 1;

@@ -323,6 +323,22 @@ impl<'ast> Visit<'ast> for Lint {
                 self.visit_expr(diverge);
             }
         }
+        // `let _: &RefCell<u32> = &x.count;` reads as a check of the field's type, but a `let` with
+        // a type is a coercion site: a field of a type that dereferences to a `RefCell<u32>` passes.
+        if let syn::Pat::Type(t) = &local.pat
+            && matches!(*t.pat, syn::Pat::Wild(_))
+            && let syn::Type::Reference(r) = &*t.ty
+        {
+            let ty =
+                tidy(&quote::ToTokens::to_token_stream(&*r.elem).to_string()).replace(" < ", "<").replace(" >", ">");
+            self.problem(
+                local.span(),
+                format!(
+                    "`let _: &{ty} = …` also accepts a type that dereferences to `{ty}`; check the type \
+                     exactly with `crate::__learn::exact::<{ty}, _>(&…);`"
+                ),
+            );
+        }
         // `let done = false;`: a name whose type comes from a pinned value is pinned too.
         let pinned = local.init.as_ref().is_some_and(|init| self.pinned(&init.expr));
         self.bind(&local.pat, pinned);
@@ -395,6 +411,16 @@ mod tests {
                     let done = false;\n    ::std::assert!(done);\n}\n";
         let lines: Vec<usize> = lint(text).iter().map(|(l, _)| *l).collect();
         assert_eq!(lines, [5, 6]);
+    }
+
+    #[test]
+    fn a_type_check_by_coercion_is_named_with_the_exact_form() {
+        let text = "use super::Logger;\nuse std::cell::RefCell;\n#[test]\nfn t() {\n    let logger = Logger::new();\n    \
+                    let _: &RefCell<u32> = &logger.count;\n    crate::__learn::exact::<RefCell<u32>, _>(&logger.count);\n}\n";
+        let found = lint(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, 6);
+        assert!(found[0].1.contains("`crate::__learn::exact::<RefCell<u32>, _>(&…);`"), "{}", found[0].1);
     }
 
     #[test]

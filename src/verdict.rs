@@ -270,6 +270,8 @@ fn mismatch_advice(d: &Diagnostic) -> String {
             format!("the tests use a name your file does not define that way: {m}")
         }
         "E0061" | "E0060" | "E0107" => format!("the tests pass a different number of arguments: {m}"),
+        // `crate::__learn::exact` says `expected `T`, found `U`` when a pinned type differs.
+        "E0277" if m.starts_with("expected `") => format!("a type is not the one the tests expect: {m}"),
         "E0277" => format!("a type does not have what the tests need: {m}"),
         "E0603" | "E0616" | "E0624" => format!("the tests cannot reach something that is private: {m}"),
         _ => m.to_string(),

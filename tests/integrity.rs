@@ -38,11 +38,18 @@ fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// Grades `file` as the first exercise and checks what every attack must leave intact.
 fn attack(file: &str) -> Run {
+    attack_at(FIRST, file, &["run"], |_| {})
+}
+
+/// After `setup`, writes `file` at `rel`, grades it with `learn ARGS` and checks what every attack
+/// must leave intact.
+fn attack_at(rel: &str, file: &str, args: &[&str], setup: impl FnOnce(&Sandbox)) -> Run {
     let sb = Sandbox::basic();
-    sb.write(FIRST, file);
+    setup(&sb);
+    sb.write(rel, file);
     let before = snapshot(&sb.ws());
     let outside = snapshot(sb.dir.path().join("course").as_path());
-    let run = sb.learn(&["run"]);
+    let run = sb.learn(args);
     assert_eq!(snapshot(&sb.ws()), before, "the attack changed the workspace:\n{}", run.stdout);
     assert_eq!(snapshot(sb.dir.path().join("course").as_path()), outside, "the attack changed the course");
     for secret in HIDDEN_ONLY {
@@ -80,6 +87,30 @@ fn a_type_whose_equality_always_says_yes_does_not_compile_against_pinned_tests()
     assert_eq!(headline(&run), "✗ first does not compile yet:");
     assert!(run.stdout.contains("error: the hidden tests cannot use your code as it is\n"), "{}", run.stdout);
     assert!(run.stdout.contains("a type is not the one the tests expect"), "{}", run.stdout);
+}
+
+#[test]
+fn a_field_that_only_dereferences_to_the_pinned_container_does_not_compile() {
+    // A `let _: &Cell<u32> = &c.count;` pin would accept this wrapper by deref coercion.
+    let run = attack_at(
+        "exercises/intro/second.rs",
+        "use std::cell::Cell;\n#[derive(Default)]\npub struct Fake(Cell<u32>);\n\
+         impl std::ops::Deref for Fake { type Target = Cell<u32>; fn deref(&self) -> &Cell<u32> { &self.0 } }\n\
+         struct Counter { count: Fake }\nimpl Counter { fn bump(&self) { self.count.set(self.count.get() + 1); } }\n\
+         fn main() {}\n",
+        &["run", "second"],
+        |sb| {
+            sb.solve("first");
+            assert_eq!(sb.learn(&["run", "first"]).code, 0);
+        },
+    );
+    assert_eq!(headline(&run), "✗ second does not compile yet:");
+    assert!(run.stdout.contains("error: the hidden tests cannot use your code as it is\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("a type is not the one the tests expect: expected `Cell<u32>`, found `Fake`"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

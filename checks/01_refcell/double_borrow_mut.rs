@@ -9,7 +9,7 @@ fn strings(items: &[&str]) -> Vec<String> {
 #[test]
 fn completing_a_task_moves_it_from_open_to_done() {
     let board = TaskBoard::new(&["a", "b", "c"]);
-    let _: &RefCell<Board> = &board.board;
+    crate::__learn::exact::<RefCell<Board>, _>(&board.board);
     let done_ok: bool = board.complete("b");
     ::std::assert!(done_ok, "completing an open task should return true");
     let open: Vec<String> = board.open();

@@ -16,7 +16,7 @@ impl Subsystem<'_> {
 #[test]
 fn the_count_is_kept_in_a_refcell() {
     let logger = Logger::new();
-    let _: &RefCell<u32> = &logger.count;
+    crate::__learn::exact::<RefCell<u32>, _>(&logger.count);
     let count: u32 = logger.count();
     ::std::assert_eq!(count, 0, "a logger that has not logged anything should report a count of 0");
 }

@@ -13,7 +13,7 @@ fn strings(items: &[&str]) -> Vec<String> {
 #[test]
 fn tracks_live_in_a_refcell() {
     let playlist = Playlist::new();
-    let _: &RefCell<Vec<String>> = &playlist.tracks;
+    crate::__learn::exact::<RefCell<Vec<String>>, _>(&playlist.tracks);
     let number: usize = playlist.add("Intro");
     ::std::assert_eq!(number, 1, "the first track added should be number 1");
     let got: Vec<String> = titles(&playlist);

@@ -9,7 +9,7 @@ fn strings(items: &[&str]) -> Vec<String> {
 #[test]
 fn record_stores_events_when_nothing_else_is_borrowing() {
     let recorder = Recorder::new();
-    let _: &RefCell<Vec<String>> = &recorder.events;
+    crate::__learn::exact::<RefCell<Vec<String>>, _>(&recorder.events);
     let shared: &Recorder = &recorder;
     let first: bool = shared.record("a");
     let second: bool = shared.record("b");

@@ -7,7 +7,7 @@ use std::rc::Rc;
 #[test]
 fn values_match_the_compute_function() {
     let memo = Memo::new(|_, n| n * n + 1);
-    let _: &RefCell<HashMap<u64, u64>> = &memo.cache;
+    crate::__learn::exact::<RefCell<HashMap<u64, u64>>, _>(&memo.cache);
     let four: u64 = memo.get(4);
     let zero: u64 = memo.get(0);
     let four_again: u64 = memo.get(4);

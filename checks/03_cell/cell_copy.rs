@@ -5,9 +5,9 @@ use std::cell::Cell;
 #[test]
 fn the_fields_are_cells() {
     let conn = Connection::new();
-    let _: &Cell<u32> = &conn.retries;
-    let _: &Cell<bool> = &conn.connected;
-    let _: &Cell<Option<String>> = &conn.last_error;
+    crate::__learn::exact::<Cell<u32>, _>(&conn.retries);
+    crate::__learn::exact::<Cell<bool>, _>(&conn.connected);
+    crate::__learn::exact::<Cell<Option<String>>, _>(&conn.last_error);
     let connected: bool = conn.is_connected();
     let retries: u32 = conn.retries();
     let error: Option<String> = conn.take_last_error();

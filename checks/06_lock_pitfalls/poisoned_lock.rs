@@ -22,7 +22,7 @@ fn crash_while_holding_lock(tally: &Arc<Tally>, entry: &str) {
 #[test]
 fn finished_list_survives_a_crashed_worker() {
     let tally = Arc::new(Tally::new());
-    let _: &Mutex<Vec<String>> = &tally.done;
+    crate::__learn::exact::<Mutex<Vec<String>>, _>(&tally.done);
     tally.update(|done| done.push("a".to_string()));
     crash_while_holding_lock(&tally, "b");
     let finished: Vec<String> = tally.finished();

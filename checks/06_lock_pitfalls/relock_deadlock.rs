@@ -9,7 +9,7 @@ use std::time::Duration;
 #[test]
 fn deposit_shows_up_in_the_balance() {
     let ledger = Ledger::new();
-    let _: &Mutex<HashMap<String, i64>> = &ledger.balances;
+    crate::__learn::exact::<Mutex<HashMap<String, i64>>, _>(&ledger.balances);
     ledger.deposit("alice", 100);
     ledger.deposit("alice", 25);
     let alice: i64 = ledger.balance("alice");

@@ -15,7 +15,7 @@ fn sample_store() -> ConfigStore {
 #[test]
 fn get_returns_initial_values_and_none_for_unknown_keys() {
     let store = sample_store();
-    let _: &RwLock<Map> = &store.settings;
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
     let host: Option<String> = store.get("host");
     let port: Option<String> = store.get("port");
     let missing: Option<String> = store.get("missing");

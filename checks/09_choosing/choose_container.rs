@@ -7,7 +7,7 @@ use std::thread;
 #[test]
 fn visits_are_counted_in_a_cell() {
     let visits = Visits::default();
-    let _: &Cell<u32> = &visits.count;
+    crate::__learn::exact::<Cell<u32>, _>(&visits.count);
     let header: &Visits = &visits;
     let footer: &Visits = &visits;
     header.record();
@@ -21,7 +21,7 @@ fn visits_are_counted_in_a_cell() {
 #[test]
 fn history_is_pushed_through_a_refcell() {
     let history = History::default();
-    let _: &RefCell<Vec<String>> = &history.entries;
+    crate::__learn::exact::<RefCell<Vec<String>>, _>(&history.entries);
     let editor: &History = &history;
     let toolbar: &History = &history;
     let empty: Option<String> = editor.last();
@@ -38,7 +38,7 @@ fn history_is_pushed_through_a_refcell() {
 #[test]
 fn playlist_lends_its_tracks_as_a_plain_slice() {
     let mut playlist = Playlist::default();
-    let _: &Vec<String> = &playlist.tracks;
+    crate::__learn::exact::<Vec<String>, _>(&playlist.tracks);
     playlist.add("intro.mp3");
     playlist.add("theme.mp3");
     let first: &[String] = playlist.tracks();
@@ -53,7 +53,7 @@ fn playlist_lends_its_tracks_as_a_plain_slice() {
 #[test]
 fn totals_add_up_across_threads() {
     let totals = Totals::default();
-    let _: &Arc<Mutex<u64>> = &totals.sum;
+    crate::__learn::exact::<Arc<Mutex<u64>>, _>(&totals.sum);
     let workers: Vec<_> = (1..=4u64)
         .map(|n| {
             let handle = totals.clone();
@@ -75,7 +75,7 @@ fn totals_add_up_across_threads() {
 #[test]
 fn equalizer_change_from_ui_thread_is_seen_by_audio_threads() {
     let eq = Equalizer::new(::std::vec![0, 0, 0]);
-    let _: &Arc<RwLock<Vec<i8>>> = &eq.bands;
+    crate::__learn::exact::<Arc<RwLock<Vec<i8>>>, _>(&eq.bands);
     let ui = eq.clone();
     thread::spawn(move || ui.set_band(1, 6)).join().unwrap();
     let audio: Vec<_> = (0..3)

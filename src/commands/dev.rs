@@ -44,6 +44,35 @@ enum Kind {
     Wrong(String),
 }
 
+/// `learn dev compose`: prints the crate `learn` compiles for `name`, from `file` or the solution.
+pub fn compose(ctx: &Ctx, out: &mut dyn Write, name: &str, file: Option<PathBuf>, dir: Option<PathBuf>) -> Result<i32> {
+    let root = ctx.cwd.join(dir.unwrap_or_default());
+    let root = root.canonicalize().map_err(|source| Error::Io { action: "open", path: root.clone(), source })?;
+    if !root.join(MANIFEST).is_file() {
+        return Err(Error::NoCourse { dir: root });
+    }
+    let loaded = CourseFiles::Dir(root.clone()).load()?;
+    let course = &loaded.course;
+    let (_, ex) = course.find(name).ok_or_else(|| Error::UnknownExercise {
+        name: name.to_string(),
+        suggestion: course.suggest(name).map(str::to_string),
+    })?;
+    let path = match file {
+        Some(f) => ctx.cwd.join(f),
+        None => root.join(course.solution_path(ex)),
+    };
+    let learner =
+        std::fs::read_to_string(&path).map_err(|source| Error::Io { action: "read", path: path.clone(), source })?;
+    let hidden = loaded.files.read(&course.hidden_tests_path(ex))?;
+    let (composed, _) = crate::composition::Composition::compose(&course.exercise_path(ex), &learner, &hidden);
+    out.write_all(composed.as_bytes()).map_err(|source| Error::Io {
+        action: "write",
+        path: "stdout".into(),
+        source,
+    })?;
+    Ok(EXIT_OK)
+}
+
 pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<usize>) -> Result<i32> {
     let root = ctx.cwd.join(dir.unwrap_or_default());
     let root = root.canonicalize().map_err(|source| Error::Io { action: "open", path: root.clone(), source })?;

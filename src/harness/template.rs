@@ -96,7 +96,7 @@ mod __learn_harness {
             ::std::process::exit(101);
         }
         let mut out = ::std::io::stdout().lock();
-        let _ = ::std::write!(out, "{MARK}{secret}\n");
+        let _ = ::std::writeln!(out, "{MARK}{secret}");
         let _ = out.flush();
         ::std::process::exit(0)
     }
@@ -180,7 +180,7 @@ mod __learn_harness {
             }
         }
         let mut out = ::std::io::stdout().lock();
-        let _ = ::std::write!(out, "{secret} done\n");
+        let _ = ::std::writeln!(out, "{secret} done");
         let _ = out.flush();
         0
     }
@@ -260,9 +260,9 @@ mod __learn_harness {
 
     fn report(secret: &str, name: &str, status: &str, code: i32, out: &[u8], err: &[u8], dropped: u64) {
         let mut stdout = ::std::io::stdout().lock();
-        let _ = ::std::write!(
+        let _ = ::std::writeln!(
             stdout,
-            "{secret} {name} {status} {code} {} {} {dropped}\n",
+            "{secret} {name} {status} {code} {} {} {dropped}",
             out.len(),
             err.len()
         );
@@ -270,4 +270,22 @@ mod __learn_harness {
         let _ = stdout.write_all(err);
         let _ = stdout.flush();
     }
+}
+
+/// What hidden tests may call from `learn` (documented in the README's course format).
+#[doc(hidden)]
+#[allow(dead_code, private_bounds)]
+mod __learn {
+    /// Private to this module: the exercise's code can neither name nor implement it, so the only
+    /// implementation is the blanket one, `T` for `T` itself.
+    mod seal {
+        #[diagnostic::on_unimplemented(message = "expected `{T}`, found `{Self}`", label = "not `{T}`")]
+        pub trait Exactly<T: ?::core::marker::Sized> {}
+        impl<T: ?::core::marker::Sized> Exactly<T> for T {}
+    }
+
+    /// Compiles only when `value` is a `&T`, exactly: `crate::__learn::exact::<RefCell<u32>, _>(&x.count)`.
+    /// A `let _: &RefCell<u32> = &x.count;` would also accept a type that dereferences to a
+    /// `RefCell<u32>` (a coercion); a generic argument is never coerced.
+    pub fn exact<T: ?::core::marker::Sized, U: ?::core::marker::Sized + seal::Exactly<T>>(_value: &U) {}
 }
