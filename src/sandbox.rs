@@ -76,6 +76,15 @@ pub fn sandboxed(
 ) -> io::Result<Command> {
     let mut cmd = Command::new(sys::own_exe()?);
     cmd.arg(SANDBOX_ARG).arg("launch").arg(std::process::id().to_string());
+    // Nothing of the grader's environment reaches the program but what running it needs: a token
+    // in a CI job's environment must not be readable by the learner's code, at compile time
+    // (`env!`) or at run time. The caller adds the program's own variables (`TMPDIR`, …).
+    cmd.env_clear();
+    for key in KEPT_ENV {
+        if let Some(value) = std::env::var_os(key) {
+            cmd.env(key, value);
+        }
+    }
     let spec = Spec {
         limits,
         confinement: confinement.clone(),
@@ -85,6 +94,9 @@ pub fn sandboxed(
     cmd.args(spec.to_args());
     Ok(cmd)
 }
+
+/// The variables a confined program keeps: where the linker is, and the language of messages.
+const KEPT_ENV: [&str; 4] = ["PATH", "LANG", "LC_ALL", "LD_LIBRARY_PATH"];
 
 /// What the launcher is asked to run, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]

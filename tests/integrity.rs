@@ -114,6 +114,22 @@ fn a_field_that_only_dereferences_to_the_pinned_container_does_not_compile() {
 }
 
 #[test]
+fn the_graders_environment_is_not_readable_at_compile_or_run_time() {
+    // As a token in a CI job's environment would be.
+    let sb = Sandbox::basic();
+    sb.write(
+        FIRST,
+        "fn answer() -> u32 {\n    panic!(\"compiled {:?}, running {:?}, home {:?}\", option_env!(\"GRADER_TOKEN\"), \
+         std::env::var(\"GRADER_TOKEN\").ok(), std::env::var(\"HOME\").ok());\n}\nfn main() {}\n",
+    );
+    let run = sb.command_in(&sb.ws(), &["run"], |cmd| {
+        cmd.env("GRADER_TOKEN", "ghp_do_not_leak");
+    });
+    assert_eq!(headline(&run), "✗ first: 2 of 2 hidden tests failed.");
+    assert!(run.stdout.contains("compiled None, running None, home None"), "{}", run.stdout);
+}
+
+#[test]
 fn printing_fake_records_and_exiting_with_success_does_not_pass() {
     // Whatever the record format, without the run's secret a record counts for nothing.
     let run = attack(
