@@ -17,6 +17,9 @@ const LEARN: &str = env!("CARGO_BIN_EXE_learn");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const EXERCISE: &str = "log_counter";
 const TOPIC: &str = "01_refcell";
+/// What the floor's file adds for the hidden tests' type pins (learn's harness provides
+/// `crate::__learn::exact`; here it checks nothing and costs nothing).
+const FLOOR_PIN: &str = "#[cfg(test)]\nmod __learn {\n    pub fn exact<T: ?Sized, U: ?Sized>(_: &U) {}\n}\n";
 
 fn main() {
     let rounds: usize = std::env::var("BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(25);
@@ -52,8 +55,10 @@ fn main() {
                     learn_run.push(time(|| run_ok(Command::new(LEARN).args(["run", EXERCISE]).current_dir(&ws))));
                 }
                 1 => {
-                    let composed =
-                        format!("{}\n#[cfg(test)]\nmod __learn_hidden {{\n{hidden}\n}}\n", next_edit(&solution));
+                    let composed = format!(
+                        "{}\n#[cfg(test)]\nmod __learn_hidden {{\n{hidden}\n}}\n{FLOOR_PIN}",
+                        next_edit(&solution)
+                    );
                     let src = floor_dir.join(format!("{EXERCISE}.rs"));
                     fs::write(&src, composed).unwrap();
                     floor.push(time(|| {
@@ -75,6 +80,41 @@ fn main() {
             }
         }
     }
+
+    // The harness alone: the program `learn` built, run directly (no sandbox; a process per
+    // test) against the floor's libtest program running the same tests in one process.
+    let program = ws.join(format!(".learn/build/{EXERCISE}/{EXERCISE}-tests"));
+    let floor_program = floor_dir.join("floor-tests");
+    let (mut harness, mut libtest) = (Vec::new(), Vec::new());
+    if program.is_file() {
+        for _ in 0..rounds {
+            harness.push(time(|| run_harness(&program)));
+            libtest.push(time(|| run_ok(Command::new(&floor_program).arg("-q").env("RUST_BACKTRACE", "0"))));
+        }
+    }
+
+    // Watch modes in a terminal, side by side: save -> pass on screen, learn against rustlings.
+    let starting = fs::read_to_string(Path::new(ROOT).join(format!("exercises/{TOPIC}/{EXERCISE}.rs"))).unwrap();
+    let screens = rustlings.as_ref().and_then(|r| {
+        let learn_screen = Tmux::start("learn", &ws, &format!("'{LEARN}' watch"))?;
+        let rl_screen = r.watch()?;
+        Some((learn_screen, rl_screen, r))
+    });
+    let (mut learn_screen_saves, mut rl_screen_saves) = (Vec::new(), Vec::new());
+    if let Some((learn_screen, rl_screen, r)) = &screens {
+        learn_screen.output.wait_for_count("keys:", 1);
+        rl_screen.output.wait_for_count(RL_FAILED, 1);
+        for round in 0..WATCH_ROUNDS {
+            let (passing, failing) =
+                (format!("{solution}\n// round {round}\n"), format!("{starting}\n// round {round}\n"));
+            learn_screen_saves.push(watch_round(learn_screen, &file, &passing, &failing, "passes", "does not compile"));
+            let (passing, failing) =
+                (format!("{}\n// round {round}\n", r.solution), format!("{}\n// round {round}\n", r.starting));
+            rl_screen_saves.push(watch_round(rl_screen, &r.file, &passing, &failing, RL_DONE, RL_FAILED));
+        }
+    }
+    drop(screens);
+    fs::write(&file, next_edit(&solution)).unwrap();
 
     // Watch mode: save -> verdict on screen, and an unchanged save.
     // The exercise is done by now, so watch opens on the next one; a first save brings the view
@@ -154,10 +194,20 @@ fn main() {
     println!("|---|---|---|---|---|");
     let floor_ms = ms(&floor);
     println!(
-        "| `learn run` on an edited exercise vs the floor (bare `rustc --test` + run) | {:.0} ms | {floor_ms:.0} ms | {:.2}x | at most 1.3x |",
+        "| `learn run` on an edited exercise vs the floor (bare `rustc --test` + run) | {:.0} ms | {floor_ms:.0} ms | {:.2}x | at most 0.8x |",
         ms(&learn_run),
         ms(&learn_run) / floor_ms
     );
+    if harness.is_empty() {
+        println!("| the harness: its program run directly vs libtest's | skipped: no program was built | | | |");
+    } else {
+        println!(
+            "| the harness: the test program run directly (a process per test) vs libtest's (one process) | {:.1} ms | {:.1} ms | {:+.1} ms | with the sandbox, at most +10 ms |",
+            ms(&harness),
+            ms(&libtest),
+            ms(&harness) - ms(&libtest)
+        );
+    }
     match &rustlings {
         Some(r) => println!(
             "| `learn run` vs `rustlings run` ({}, edited) | {:.0} ms | {:.0} ms | {:.2}x | at most 0.5x |",
@@ -175,6 +225,16 @@ fn main() {
         ms(&saved) - ms(&learn_run)
     );
     println!("| watch: unchanged save -> verdict (no compile) | {:.1} ms | | | under 20 ms |", ms(&unchanged));
+    match &rustlings {
+        Some(r) if !rl_screen_saves.is_empty() => println!(
+            "| watch in a terminal: fixing save -> pass on screen vs rustlings' watch ({}) -> \"{RL_DONE}\" | {:.0} ms | {:.0} ms | {:.2}x | at most 0.2x |",
+            r.exercise,
+            ms(&learn_screen_saves),
+            ms(&rl_screen_saves),
+            ms(&learn_screen_saves) / ms(&rl_screen_saves)
+        ),
+        _ => println!("| watch in a terminal vs rustlings' watch | skipped: rustlings or tmux is missing | | | |"),
+    }
     println!(
         "| watch: first save of a fresh exercise -> verdict vs the floor | {:.0} ms | {floor_ms:.0} ms | {:.2}x | at most 1.0x |",
         ms(&first_save),
@@ -256,6 +316,23 @@ fn time(f: impl FnOnce()) -> Duration {
     start.elapsed()
 }
 
+/// Runs a test program built by `learn` as `learn` does, without the sandbox.
+fn run_harness(program: &Path) {
+    let mut child = Command::new(program)
+        .arg("all")
+        .arg(program)
+        .arg("10000")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the test program starts");
+    let secret = "0123456789abcdef0123456789abcdef";
+    child.stdin.take().unwrap().write_all(format!("{secret}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("{secret} done")), "the harness did not finish");
+}
+
 fn run_ok(cmd: &mut Command) {
     let out = cmd.stdin(Stdio::null()).output().expect("the command starts");
     assert!(
@@ -290,12 +367,53 @@ fn machine() -> String {
     format!("{cpu}, {cores} cores, {} {}, {rustc}", std::env::consts::OS, std::env::consts::ARCH)
 }
 
+/// Output arriving from another program, with a signal for each new piece (waiting must not spin:
+/// on a small machine a spinning benchmark takes a core from the compiler it measures).
+#[derive(Clone, Default)]
+struct Stream(Arc<(Mutex<String>, Condvar)>);
+
+impl Stream {
+    /// Collects everything `from` gives until its end, on a thread of its own.
+    fn collect(from: impl Read + Send + 'static) -> Stream {
+        Stream::collect_opened(move || Ok(from))
+    }
+
+    /// Collects what `open` opens (on the collecting thread: a FIFO's open waits for its writer).
+    fn collect_opened<R: Read>(open: impl FnOnce() -> std::io::Result<R> + Send + 'static) -> Stream {
+        let stream = Stream::default();
+        let sink = stream.clone();
+        std::thread::spawn(move || {
+            let Ok(mut from) = open() else { return };
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = from.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.0.0.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.0.1.notify_all();
+            }
+        });
+        stream
+    }
+
+    fn count(&self, text: &str) -> usize {
+        self.0.0.lock().unwrap().matches(text).count()
+    }
+
+    /// Waits until `text` was printed `n` times.
+    fn wait_for_count(&self, text: &str, n: usize) {
+        let (lock, signal) = &*self.0;
+        let (_output, timeout) = signal
+            .wait_timeout_while(lock.lock().unwrap(), Duration::from_secs(30), |out| out.matches(text).count() < n)
+            .unwrap();
+        assert!(!timeout.timed_out(), "never printed {text:?} {n} times");
+    }
+}
+
 /// `learn watch` in pipe mode, its output collected.
 struct Watch {
     child: Child,
-    /// The output so far, and a signal for each new piece (waiting must not spin: on a small
-    /// machine a spinning benchmark takes a core from the compiler it measures).
-    output: Arc<(Mutex<String>, Condvar)>,
+    output: Stream,
 }
 
 impl Watch {
@@ -308,33 +426,16 @@ impl Watch {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let output = Arc::new((Mutex::new(String::new()), Condvar::new()));
-        let mut stdout = child.stdout.take().unwrap();
-        let sink = output.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = stdout.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.0.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
-                sink.1.notify_all();
-            }
-        });
+        let output = Stream::collect(child.stdout.take().unwrap());
         Watch { child, output }
     }
 
     fn count(&self, text: &str) -> usize {
-        self.output.0.lock().unwrap().matches(text).count()
+        self.output.count(text)
     }
 
-    /// Waits until `text` was printed `n` times.
     fn wait_for_count(&self, text: &str, n: usize) {
-        let (lock, signal) = &*self.output;
-        let (_output, timeout) = signal
-            .wait_timeout_while(lock.lock().unwrap(), Duration::from_secs(30), |out| out.matches(text).count() < n)
-            .unwrap();
-        assert!(!timeout.timed_out(), "watch never printed {text:?} {n} times");
+        self.output.wait_for_count(text, n);
     }
 
     /// CPU ticks used and resident memory (KiB) over `span` of doing nothing (Linux).
@@ -368,6 +469,70 @@ impl Drop for Watch {
     }
 }
 
+/// A program in a terminal (a detached tmux session), what it draws streamed back through
+/// `pipe-pane`: a watch mode as a learner sees it.
+struct Tmux {
+    session: String,
+    fifo: PathBuf,
+    output: Stream,
+}
+
+impl Tmux {
+    /// `None` when tmux is missing or the session cannot start.
+    fn start(name: &str, dir: &Path, command: &str) -> Option<Tmux> {
+        let session = format!("learn-bench-{name}-{}", std::process::id());
+        let fifo = std::env::temp_dir().join(format!("{session}.screen"));
+        let _ = fs::remove_file(&fifo);
+        let made = Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+        let started = made
+            && Command::new("tmux")
+                .args(["new-session", "-d", "-s", &session, "-x", "100", "-y", "40", "-c"])
+                .arg(dir)
+                .arg(command)
+                .status()
+                .is_ok_and(|s| s.success());
+        if !started {
+            return None;
+        }
+        let reader = fifo.clone();
+        let output = Stream::collect_opened(move || fs::File::open(reader));
+        let piped = Command::new("tmux")
+            .args(["pipe-pane", "-t", &session, &format!("cat > '{}'", fifo.display())])
+            .status()
+            .is_ok_and(|s| s.success());
+        let screen = Tmux { session, fifo, output };
+        piped.then_some(screen)
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.session]).status();
+        let _ = fs::remove_file(&self.fifo);
+    }
+}
+
+/// One save of a passing file in a watch mode on screen, timed from the write to `done` drawn once
+/// more. A failing file is saved (and its verdict drawn) first, so that the timed save changes
+/// the verdict, as a learner's fix does.
+fn watch_round(screen: &Tmux, file: &Path, passing: &str, failing: &str, done: &str, failed: &str) -> Duration {
+    let seen = screen.output.count(failed);
+    fs::write(file, failing).unwrap();
+    screen.output.wait_for_count(failed, seen + 1);
+    // Let the failing verdict's drawing (and any work after it) settle.
+    std::thread::sleep(Duration::from_millis(800));
+    let seen = screen.output.count(done);
+    let took = time(|| {
+        fs::write(file, passing).unwrap();
+        screen.output.wait_for_count(done, seen + 1);
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    took
+}
+
+/// Rounds of the side-by-side watch measurement (each takes about two seconds per program).
+const WATCH_ROUNDS: usize = 11;
+
 /// rustlings, installed for the benchmark, with one exercise that has tests, solved.
 struct Rustlings {
     bin: PathBuf,
@@ -375,7 +540,13 @@ struct Rustlings {
     exercise: String,
     file: PathBuf,
     solution: String,
+    /// The exercise's starting text (it fails).
+    starting: String,
 }
+
+/// What rustlings' watch mode draws for a passing and for a failing exercise.
+const RL_DONE: &str = "Exercise done";
+const RL_FAILED: &str = "could not compile";
 
 impl Rustlings {
     fn setup(bench_dir: &Path) -> Option<Rustlings> {
@@ -404,10 +575,27 @@ impl Rustlings {
         let exercise = "structs1".to_string();
         let file = dir.join("exercises/07_structs/structs1.rs");
         let solution = fs::read_to_string(dir.join("solutions/07_structs/structs1.rs")).ok()?;
-        let r = Rustlings { bin, dir, exercise, file, solution };
+        let starting = fs::read_to_string(&file).ok()?;
+        let r = Rustlings { bin, dir, exercise, file, solution, starting };
         r.edit(0);
         r.run(); // the first build of its cargo workspace is not what a learner waits for on a save
         Some(r)
+    }
+
+    /// Its watch mode in a terminal, on this exercise (made the current one in its state file).
+    fn watch(&self) -> Option<Tmux> {
+        let state = self.dir.join(".rustlings-state.txt");
+        let text = fs::read_to_string(&state).unwrap_or_default();
+        let mut lines: Vec<&str> = text.lines().collect();
+        // The state file: a warning line, an empty line, the current exercise, then the done ones.
+        if lines.len() < 3 {
+            lines = vec!["DON'T EDIT THIS FILE!", "", &self.exercise, ""];
+        } else {
+            lines[2] = &self.exercise;
+        }
+        fs::write(&state, lines.join("\n") + "\n").ok()?;
+        fs::write(&self.file, &self.starting).ok()?;
+        Tmux::start("rustlings", &self.dir, &format!("'{}'", self.bin.display()))
     }
 
     fn edit(&self, n: usize) {
