@@ -314,7 +314,8 @@ fn a_held_build_lock_times_out_naming_the_holder() {
          (process 4242): gave up after waiting 1 s.\n\
          If that learn is stuck, end it (`kill 4242`) and run the command again\n"
     );
-    assert!(run.elapsed < Duration::from_secs(3), "took {:?}", run.elapsed);
+    // Gave up instead of waiting for the holder (room for a loaded machine).
+    assert!(run.elapsed < Duration::from_secs(15), "took {:?}", run.elapsed);
     drop(holder);
     assert_next_grading_works(&sb);
 }

@@ -267,7 +267,8 @@ fn sigterm_during_grading_kills_the_tests_and_keeps_progress_intact() {
         Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
         let status = child.wait().unwrap();
         assert_eq!(status.code(), Some(130), "after kill {signal}");
-        assert!(sent.elapsed() < Duration::from_secs(1), "took {:?}", sent.elapsed());
+        // The tests sleep for 30 s: ending well before shows they were killed, not awaited.
+        assert!(sent.elapsed() < Duration::from_secs(5), "took {:?}", sent.elapsed());
         assert_no_leftovers(&sb, &[]);
         assert_eq!(sb.read(".learn-progress.toml"), before);
     }

@@ -40,8 +40,9 @@ fn grade_writes_one_csv_row_per_learner_and_exercise() {
          dave,victim,error,0,0,dave/exercises/intro/victim.rs is missing: `learn reset victim` restores the original\n\
          erin,victim,fail,1,2,1 of 2 hidden tests failed\n"
     );
-    // Five gradings, one of which hangs for its whole 1 s limit, on two workers.
-    assert!(run.elapsed < Duration::from_secs(6), "took {:?}", run.elapsed);
+    // Five gradings, one of which would hang forever: the bound shows it was stopped, with room for
+    // a loaded machine (the benchmark measures the parallel speed-up).
+    assert!(run.elapsed < Duration::from_secs(30), "took {:?}", run.elapsed);
 }
 
 #[test]

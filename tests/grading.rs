@@ -156,7 +156,8 @@ fn an_endless_loop_times_out_and_names_the_running_tests() {
          Something waits forever, sleeps past the limit or loops without end.\n\n  … victim_returns_one (did not finish)\n  ✓ quick_check\n\n\
          Stuck? `learn hint victim` gives a hint.\n"
     );
-    assert!(run.elapsed.as_secs_f64() < 2.0 + 1.0, "took {:?}", run.elapsed);
+    // The loop is endless: a verdict at all shows it was stopped (the bound leaves room for a loaded machine).
+    assert!(run.elapsed.as_secs_f64() < 20.0, "took {:?}", run.elapsed);
     let leftovers = crate::harness::processes_running(&format!("{}/ws/.learn/build", sb.dir.path().display()));
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }

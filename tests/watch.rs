@@ -147,17 +147,17 @@ fn a_save_while_tests_run_cancels_them_and_grades_the_new_content() {
     let path = first(&sb);
     fs::write(
         &path,
-        "fn answer() -> u32 { std::thread::sleep(std::time::Duration::from_secs(4)); 42 }\nfn main() {}\n",
+        "fn answer() -> u32 { std::thread::sleep(std::time::Duration::from_secs(30)); 42 }\nfn main() {}\n",
     )
     .unwrap();
     w.wait_count("Grading first…", 2);
     // Give the slow version time to compile and start its tests, then save again.
     let build = format!("{}/ws/.learn/build/first/first-tests", sb.dir.path().canonicalize().unwrap().display());
-    let started = std::time::Instant::now();
     w.wait_for("the slow test program to run", |_| !processes_running(&build).is_empty());
     fs::write(&path, solution(&sb, "first")).unwrap();
     w.wait_count(PASSING, 1);
-    assert!(started.elapsed() < Duration::from_secs(3), "the slow run was not cancelled: {:?}", started.elapsed());
+    // The slow run would have run into the 5 s limit and been reported: a pass without that
+    // report shows it was cancelled, however long compiling took.
     let out = w.output();
     assert!(!out.contains("did not finish"), "{out}");
     assert!(processes_running(&build).is_empty(), "the cancelled run left processes behind");
