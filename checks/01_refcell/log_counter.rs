@@ -12,7 +12,7 @@ impl Subsystem<'_> {
     }
 }
 
-/// The count lives in a `RefCell<u32>`, so `log(&self)` can change it through a shared reference.
+/// The count lives in a `RefCell<u32>` (the cell this chapter teaches), so `log(&self)` can change it.
 #[test]
 fn the_count_is_kept_in_a_refcell() {
     let logger = Logger::new();

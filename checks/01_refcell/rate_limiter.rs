@@ -9,10 +9,12 @@ fn quota_lives_in_a_refcell_and_goes_down_in_place() {
     let granted: bool = limiter.try_acquire();
     let left: u32 = *cell.borrow();
     ::std::assert!(granted, "with a quota of 3 the first call should be granted");
-    ::std::assert_eq!(
-        left, 2,
-        "after one granted call the cell itself should hold 2: change the value in the cell through `borrow_mut()`, not a copy taken out of it"
-    );
+    if left == 3 {
+        ::std::panic!(
+            "after one granted call the cell still holds 3: `try_acquire` changed only a copy of the number, taken out with `*borrow()`; keep the `borrow_mut()` guard and change the value through it (see “Copying out versus changing in place”)"
+        );
+    }
+    ::std::assert_eq!(left, 2, "after one granted call the cell itself should hold 2: one permit used, one taken off");
 }
 
 /// A quota of 0 refuses the first call.
@@ -28,11 +30,17 @@ fn quota_zero_refuses_the_first_call() {
 fn quota_two_allows_two_calls_then_refuses_the_third() {
     let limiter = RateLimiter::new(2);
     let results: [bool; 3] = [limiter.try_acquire(), limiter.try_acquire(), limiter.try_acquire()];
+    let left: u32 = *limiter.remaining.borrow();
+    if left == 2 {
+        ::std::panic!(
+            "after three calls the cell still holds 2, so every call was granted: `try_acquire` changed only a copy of the number, never the value in the cell (see “Copying out versus changing in place”)"
+        );
+    }
     let expected_results: [bool; 3] = [true, true, false];
     ::std::assert_eq!(
         results,
         expected_results,
-        "two permits then a refusal; if every call is granted, the count is going down in a copy, not in the cell"
+        "two permits then a refusal: once the count in the cell is 0, `try_acquire` should return false and leave it at 0"
     );
 }
 
@@ -50,9 +58,15 @@ fn refused_calls_do_not_underflow_or_change_anything() {
     let limiter = RateLimiter::new(1);
     let first: bool = limiter.try_acquire();
     ::std::assert!(first, "the single permit should be granted");
+    let after_first: u32 = *limiter.remaining.borrow();
+    if after_first == 1 {
+        ::std::panic!(
+            "after the single permit was granted the cell still holds 1: `try_acquire` changed only a copy of the number, so the quota is never used up (see “Copying out versus changing in place”)"
+        );
+    }
     for _ in 0..10 {
         let again: bool = limiter.try_acquire();
-        ::std::assert!(!again, "every call after the quota is used up should be refused; the count must stay at 0");
+        ::std::assert!(!again, "every call after the quota is used up should be refused, leaving the count at 0");
     }
     let left: u32 = *limiter.remaining.borrow();
     ::std::assert_eq!(left, 0, "the quota should stay at 0, not wrap around");

@@ -2,9 +2,22 @@ use super::{publish, record, Report, Stats};
 use std::sync::Mutex;
 use std::thread;
 
-// A report as plain numbers: (requests, errors, mean latency in ms).
+// A report as plain numbers: (requests, errors, latency in ms).
 fn numbers(report: &Report) -> (usize, u64, u32) {
-    (report.requests, report.errors, report.mean_latency_ms)
+    (report.requests, report.errors, report.latency_ms)
+}
+
+// The summaries the tests hand to `publish`.
+fn mean(latencies: &[u32]) -> u32 {
+    if latencies.is_empty() {
+        return 0;
+    }
+    let total: u64 = latencies.iter().map(|&ms| u64::from(ms)).sum();
+    (total / latencies.len() as u64) as u32
+}
+
+fn slowest(latencies: &[u32]) -> u32 {
+    latencies.iter().copied().max().unwrap_or(0)
 }
 
 /// While `send` runs, the stats mutex is already unlocked.
@@ -13,7 +26,7 @@ fn lock_is_free_while_the_report_is_sent() {
     let stats = Mutex::new(Stats::default());
     record(&stats, 10, true);
     let mut free_during_send: Option<bool> = None;
-    publish(&stats, |_report| free_during_send = Some(stats.try_lock().is_ok()));
+    publish(&stats, mean, |_report| free_during_send = Some(stats.try_lock().is_ok()));
     ::std::assert!(free_during_send.is_some(), "publish should call send exactly once");
     let expected_free_during_send: Option<bool> = Some(true);
     ::std::assert_eq!(
@@ -23,20 +36,61 @@ fn lock_is_free_while_the_report_is_sent() {
     );
 }
 
-/// The report counts the requests and errors and gives the mean latency.
+/// While `summarize` runs, the stats mutex is already unlocked.
 #[test]
-fn report_has_counts_and_mean_latency() {
+fn lock_is_free_while_the_latencies_are_summarized() {
+    let stats = Mutex::new(Stats::default());
+    record(&stats, 10, true);
+    let mut free_during_summary: Option<bool> = None;
+    publish(
+        &stats,
+        |latencies| {
+            free_during_summary = Some(stats.try_lock().is_ok());
+            mean(latencies)
+        },
+        |_report| {},
+    );
+    ::std::assert!(free_during_summary.is_some(), "publish should call summarize exactly once");
+    let expected_free_during_summary: Option<bool> = Some(true);
+    ::std::assert_eq!(
+        free_during_summary,
+        expected_free_during_summary,
+        "while `summarize` runs, the stats mutex should be unlocked: it is slow work, so take the window out in a short block first and summarize your own copy (see “Keeping the lock short”)"
+    );
+}
+
+/// The report counts the requests and errors, and carries the figure `summarize` gives.
+#[test]
+fn report_has_counts_and_the_summary() {
     let stats = Mutex::new(Stats::default());
     record(&stats, 100, true);
     record(&stats, 50, false);
     record(&stats, 30, true);
     let mut received: Option<(usize, u64, u32)> = None;
-    publish(&stats, |report| received = Some(numbers(&report)));
+    publish(&stats, mean, |report| received = Some(numbers(&report)));
     let expected_received: Option<(usize, u64, u32)> = Some((3, 1, 60));
     ::std::assert_eq!(
         received,
         expected_received,
-        "3 requests (latencies 100, 50, 30 ms; one failed) should give 3 requests, 1 error and a mean of 60 ms"
+        "3 requests (latencies 100, 50, 30 ms; one failed) summarized by their mean should give 3 requests, 1 error and 60 ms"
+    );
+    record(&stats, 20, true);
+    record(&stats, 70, true);
+    let mut next: Option<(usize, u64, u32)> = None;
+    publish(&stats, slowest, |report| next = Some(numbers(&report)));
+    let counts: Option<(usize, u64)> = next.map(|(requests, errors, _)| (requests, errors));
+    let expected_counts: Option<(usize, u64)> = Some((2, 0));
+    ::std::assert_eq!(
+        counts,
+        expected_counts,
+        "the second window had 2 requests and no error: what the first report counted should not be counted again"
+    );
+    let latency: Option<u32> = next.map(|(_, _, latency)| latency);
+    let expected_latency: Option<u32> = Some(70);
+    ::std::assert_eq!(
+        latency,
+        expected_latency,
+        "with `summarize` giving the slowest latency, the report of 20 and 70 ms should carry 70: the figure comes from `summarize`, applied to the window's latencies"
     );
 }
 
@@ -45,7 +99,7 @@ fn report_has_counts_and_mean_latency() {
 fn empty_window_reports_zeros() {
     let stats = Mutex::new(Stats::default());
     let mut received: Option<(usize, u64, u32)> = None;
-    publish(&stats, |report| received = Some(numbers(&report)));
+    publish(&stats, mean, |report| received = Some(numbers(&report)));
     let expected_received: Option<(usize, u64, u32)> = Some((0, 0, 0));
     ::std::assert_eq!(received, expected_received, "publishing with no requests recorded should report all zeros");
 }
@@ -55,11 +109,46 @@ fn empty_window_reports_zeros() {
 fn publish_starts_a_fresh_window() {
     let stats = Mutex::new(Stats::default());
     record(&stats, 40, false);
-    publish(&stats, |_report| {});
+    publish(&stats, mean, |_report| {});
     let left: usize = stats.lock().unwrap().latencies_ms.len();
     let errors: u64 = stats.lock().unwrap().errors;
     ::std::assert_eq!(left, 0, "after publish the stats should be empty again, ready for the next window");
     ::std::assert_eq!(errors, 0, "after publish the error count should start again at 0");
+}
+
+/// A request recorded while the report is being summarized is kept for the next report.
+#[test]
+fn request_recorded_during_the_summary_goes_into_the_next_report() {
+    let stats = Mutex::new(Stats::default());
+    record(&stats, 40, true);
+    let mut free_during_summary = false;
+    let mut first: Option<(usize, u64, u32)> = None;
+    publish(
+        &stats,
+        |latencies| {
+            free_during_summary = stats.try_lock().is_ok();
+            if free_during_summary {
+                record(&stats, 90, false);
+            }
+            mean(latencies)
+        },
+        |report| first = Some(numbers(&report)),
+    );
+    ::std::assert!(
+        free_during_summary,
+        "while `summarize` runs, the stats mutex should be unlocked so requests can still be recorded"
+    );
+    let mut second: Option<(usize, u64, u32)> = None;
+    publish(&stats, mean, |report| second = Some(numbers(&report)));
+    let expected_first: Option<(usize, u64, u32)> = Some((1, 0, 40));
+    ::std::assert_eq!(first, expected_first, "the first report should only contain the request recorded before publish");
+    let lost: bool = second == Some((0, 0, 0));
+    ::std::assert!(
+        !lost,
+        "a request recorded while the report was being summarized is missing from the next report: the window was read under one lock and cleared under a second lock, which wiped what came in between. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`) (see “Keeping the lock short”)"
+    );
+    let expected_second: Option<(usize, u64, u32)> = Some((1, 1, 90));
+    ::std::assert_eq!(second, expected_second, "the request recorded while summarizing belongs to the next window");
 }
 
 /// A request recorded during `send` goes into the next report.
@@ -69,7 +158,7 @@ fn request_recorded_during_send_goes_into_the_next_report() {
     record(&stats, 40, true);
     let mut first: Option<(usize, u64, u32)> = None;
     let mut free_during_send = false;
-    publish(&stats, |report| {
+    publish(&stats, mean, |report| {
         free_during_send = stats.try_lock().is_ok();
         if free_during_send {
             record(&stats, 90, false);
@@ -78,9 +167,14 @@ fn request_recorded_during_send_goes_into_the_next_report() {
     });
     ::std::assert!(free_during_send, "while `send` runs, the stats mutex should be unlocked so requests can still be recorded");
     let mut second: Option<(usize, u64, u32)> = None;
-    publish(&stats, |report| second = Some(numbers(&report)));
+    publish(&stats, mean, |report| second = Some(numbers(&report)));
     let expected_first: Option<(usize, u64, u32)> = Some((1, 0, 40));
     ::std::assert_eq!(first, expected_first, "the first report should only contain the request recorded before publish");
+    let lost: bool = second == Some((0, 0, 0));
+    ::std::assert!(
+        !lost,
+        "a request recorded while the report was being sent is missing from the next report: the window was read under one lock and cleared under a second lock, which wiped what came in between. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`) (see “Keeping the lock short”)"
+    );
     let expected_second: Option<(usize, u64, u32)> = Some((1, 1, 90));
     ::std::assert_eq!(second, expected_second, "the request recorded while sending belongs to the next window");
 }
@@ -91,7 +185,7 @@ fn another_thread_can_record_while_sending() {
     let stats = Mutex::new(Stats::default());
     record(&stats, 20, true);
     let mut free_during_send = false;
-    publish(&stats, |_report| {
+    publish(&stats, mean, |_report| {
         free_during_send = stats.try_lock().is_ok();
         if free_during_send {
             thread::scope(|scope| {
@@ -101,7 +195,7 @@ fn another_thread_can_record_while_sending() {
     });
     ::std::assert!(free_during_send, "while `send` runs, the stats mutex should be unlocked so other threads can record");
     let mut next: Option<(usize, u64, u32)> = None;
-    publish(&stats, |report| next = Some(numbers(&report)));
+    publish(&stats, mean, |report| next = Some(numbers(&report)));
     let expected_next: Option<(usize, u64, u32)> = Some((1, 0, 70));
     ::std::assert_eq!(next, expected_next, "the request recorded by the other thread during send should be in the next report");
 }

@@ -17,7 +17,11 @@
 // this logger has two holders at once.
 //
 // Keep `log(&self, ...)` as it is and change how `count` is stored, so the
-// number can be updated from behind a shared reference.
+// number can be updated from behind a shared reference. Store it in a
+// `RefCell<u32>` (the tests look for that type). For a lone number a `Cell`
+// would be lighter, as “Cell or RefCell” explains later; `RefCell` comes
+// first because its read and write guards work for any value, the map and the
+// lists of the next exercises included, and this is where you meet them.
 
 struct Logger {
     // TODO: this plain `u32` cannot be changed through `&self`.

@@ -5,13 +5,18 @@
 // New here: `std::mem::take` — moves a value out of a `&mut`, leaving its `Default` behind.
 //
 // Request threads call `record` for every request: a quick lock, a push,
-// done. Every so often `publish` turns the collected stats into a `Report`,
-// starts a fresh window, and hands the report to `send`, which is slow (think
-// of an HTTP POST to a metrics service, an `await fetch(...)` in TS).
+// done. Every so often `publish` closes the current window of stats, starts a
+// fresh one, and reports on the closed window. Two steps of that report are
+// slow and come from the caller: `summarize` turns the window's latencies into
+// the one figure the report carries (a median or a 99th percentile sorts the
+// whole window), and `send` hands the report on (think of an HTTP POST to a
+// metrics service, an `await fetch(...)` in TS).
 //
 // The mutex stays locked for as long as its `MutexGuard` exists. The `publish`
-// below keeps its guard alive for the whole function, including the slow
-// `send`, so every request thread that calls `record` meanwhile has to wait.
+// below keeps its guard alive for the whole function, including `summarize`
+// and `send`, so every request thread that calls `record` meanwhile has to
+// wait. Whatever `record` adds while the report is being made belongs to the
+// next window: it must neither wait for the report nor be lost.
 //
 // TODO: hold the lock only long enough to take what you need out of it.
 
@@ -27,7 +32,7 @@ struct Stats {
 struct Report {
     requests: usize,
     errors: u64,
-    mean_latency_ms: u32,
+    latency_ms: u32,
 }
 
 fn record(stats: &Mutex<Stats>, latency_ms: u32, ok: bool) {
@@ -38,28 +43,28 @@ fn record(stats: &Mutex<Stats>, latency_ms: u32, ok: bool) {
     }
 }
 
-fn publish(stats: &Mutex<Stats>, send: impl FnOnce(Report)) {
+fn publish(stats: &Mutex<Stats>, summarize: impl FnOnce(&[u32]) -> u32, send: impl FnOnce(Report)) {
     let mut guard = stats.lock().unwrap(); // TODO: this guard lives too long
-    let requests = guard.latencies_ms.len();
-    let total: u64 = guard.latencies_ms.iter().map(|&ms| u64::from(ms)).sum();
-    let mean_latency_ms = if requests == 0 {
-        0
-    } else {
-        (total / requests as u64) as u32
-    };
     let report = Report {
-        requests,
+        requests: guard.latencies_ms.len(),
         errors: guard.errors,
-        mean_latency_ms,
+        latency_ms: summarize(&guard.latencies_ms),
     };
     *guard = Stats::default(); // start a new window
     send(report);
 }
 
 fn main() {
+    // The median latency: sorts a copy of the window, which takes a while on a big one.
+    let median = |latencies: &[u32]| {
+        let mut sorted = latencies.to_vec();
+        sorted.sort_unstable();
+        sorted.get(sorted.len() / 2).copied().unwrap_or(0)
+    };
     let stats = Mutex::new(Stats::default());
     record(&stats, 120, true);
     record(&stats, 80, false);
-    publish(&stats, |report| println!("sending {report:?}"));
-    publish(&stats, |report| println!("sending {report:?}"));
+    record(&stats, 95, true);
+    publish(&stats, median, |report| println!("sending {report:?}"));
+    publish(&stats, median, |report| println!("sending {report:?}"));
 }

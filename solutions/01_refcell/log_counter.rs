@@ -9,6 +9,8 @@
 // `&mut self` is no way out because two holders share the logger. In a
 // `RefCell<u32>` the counter carries its own borrow bookkeeping: the cell
 // checks each access as the program runs, so `log` can keep `&self`.
+// (A `Cell<u32>` would be lighter for a lone number, see “Cell or RefCell”;
+// this first exercise uses `RefCell` for the guards the next ones build on.)
 
 use std::cell::RefCell;
 

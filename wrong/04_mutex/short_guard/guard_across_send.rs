@@ -1,14 +1,18 @@
-// wrong: keeps the `MutexGuard` alive while the slow `send` runs
+// wrong: keeps the `MutexGuard` alive while the slow `summarize` and `send` run
 // short_guard: publishing stats without blocking the request threads.
 //
 // Request threads call `record` for every request: a quick lock, a push,
-// done. Every so often `publish` turns the collected stats into a `Report`,
-// starts a fresh window, and hands the report to `send`, which is slow (think
-// of an HTTP POST to a metrics service, an `await fetch(...)` in TS).
+// done. Every so often `publish` closes the current window of stats, starts a
+// fresh one, and reports on the closed window. Two steps of that report are
+// slow and come from the caller: `summarize` turns the window's latencies into
+// the one figure the report carries, and `send` hands the report on (think of
+// an HTTP POST to a metrics service, an `await fetch(...)` in TS).
 //
 // The mutex stays locked for as long as its `MutexGuard` exists. So `publish`
-// takes the window's data out inside a small block, lets the guard go at the
-// block's end, and does the arithmetic and the slow `send` with the lock free.
+// takes the whole window out inside a small block, leaving a fresh one behind
+// in the same step, lets the guard go at the block's end, and runs the slow
+// `summarize` and `send` with the lock free. A request recorded meanwhile
+// lands in the fresh window and is reported next time.
 
 use std::sync::Mutex;
 
@@ -22,7 +26,7 @@ struct Stats {
 struct Report {
     requests: usize,
     errors: u64,
-    mean_latency_ms: u32,
+    latency_ms: u32,
 }
 
 fn record(stats: &Mutex<Stats>, latency_ms: u32, ok: bool) {
@@ -33,19 +37,28 @@ fn record(stats: &Mutex<Stats>, latency_ms: u32, ok: bool) {
     }
 }
 
-fn publish(stats: &Mutex<Stats>, send: impl FnOnce(Report)) {
+fn publish(stats: &Mutex<Stats>, summarize: impl FnOnce(&[u32]) -> u32, send: impl FnOnce(Report)) {
     let mut guard = stats.lock().unwrap();
     let window = std::mem::take(&mut *guard);
-    let requests = window.latencies_ms.len();
-    let total: u64 = window.latencies_ms.iter().map(|&ms| u64::from(ms)).sum();
-    let mean_latency_ms = if requests == 0 { 0 } else { (total / requests as u64) as u32 };
-    send(Report { requests, errors: window.errors, mean_latency_ms });
+    let report = Report {
+        requests: window.latencies_ms.len(),
+        errors: window.errors,
+        latency_ms: summarize(&window.latencies_ms),
+    };
+    send(report);
 }
 
 fn main() {
+    // The median latency: sorts a copy of the window, which takes a while on a big one.
+    let median = |latencies: &[u32]| {
+        let mut sorted = latencies.to_vec();
+        sorted.sort_unstable();
+        sorted.get(sorted.len() / 2).copied().unwrap_or(0)
+    };
     let stats = Mutex::new(Stats::default());
     record(&stats, 120, true);
     record(&stats, 80, false);
-    publish(&stats, |report| println!("sending {report:?}"));
-    publish(&stats, |report| println!("sending {report:?}"));
+    record(&stats, 95, true);
+    publish(&stats, median, |report| println!("sending {report:?}"));
+    publish(&stats, median, |report| println!("sending {report:?}"));
 }
