@@ -38,6 +38,7 @@ fn main() {
     let rustlings = Rustlings::setup(&dir);
 
     // Edited exercise: learn run vs the floor vs rustlings, interleaved round by round.
+    eprintln!("measuring learn run, the floor and rustlings run...");
     let mut edit = 0;
     let mut next_edit = |base: &str| {
         edit += 1;
@@ -81,6 +82,7 @@ fn main() {
         }
     }
 
+    eprintln!("measuring the harness...");
     // The harness alone: the program `learn` built, run directly (no sandbox; a process per
     // test) against the floor's libtest program running the same tests in one process.
     let program = ws.join(format!(".learn/build/{EXERCISE}/{EXERCISE}-tests"));
@@ -93,6 +95,7 @@ fn main() {
         }
     }
 
+    eprintln!("measuring watch in a terminal, with rustlings' watch...");
     // Watch modes in a terminal, side by side: save -> pass on screen, learn against rustlings.
     let starting = fs::read_to_string(Path::new(ROOT).join(format!("exercises/{TOPIC}/{EXERCISE}.rs"))).unwrap();
     let screens = rustlings.as_ref().and_then(|r| {
@@ -116,6 +119,7 @@ fn main() {
     drop(screens);
     fs::write(&file, next_edit(&solution)).unwrap();
 
+    eprintln!("measuring watch saves and first saves...");
     // Watch mode: save -> verdict on screen, and an unchanged save.
     // The exercise is done by now, so watch opens on the next one; a first save brings the view
     // to it (not measured).
@@ -155,6 +159,7 @@ fn main() {
     let (cpu_ticks, rss_kib) = watch.idle_cost(Duration::from_secs(5));
     drop(watch);
 
+    eprintln!("measuring learn grade...");
     // `learn grade`: learners' workspaces (copies of this one) graded in parallel, one job, and
     // without the sandbox (its cost), 2 and 4 learners (linear in learners).
     let submissions = |n: usize| {
@@ -182,9 +187,11 @@ fn main() {
     let hint: Vec<_> =
         (0..rounds).map(|_| time(|| run_ok(Command::new(LEARN).args(["hint", EXERCISE]).current_dir(&ws)))).collect();
 
-    // The course check, one job against all cores (few rounds: each takes seconds).
+    // The course check, one job against all cores (one round each: each grades every solution,
+    // starting file and wrong answer of the course, which takes minutes).
+    eprintln!("measuring learn dev check...");
     let (mut check1, mut check_all) = (Vec::new(), Vec::new());
-    for _ in 0..3 {
+    for _ in 0..1 {
         check1.push(time(|| run_ok(Command::new(LEARN).args(["dev", "check", "--jobs", "1"]).current_dir(ROOT))));
         check_all.push(time(|| run_ok(Command::new(LEARN).args(["dev", "check"]).current_dir(ROOT))));
     }

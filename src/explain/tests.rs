@@ -57,7 +57,9 @@ const SOURCE: &str = "use std::sync::{Arc, Mutex};\nfn main() {}\n";
 #[test]
 fn the_course_rules_parse_and_read_as_short_notes() {
     let rules = course();
-    assert_eq!(rules.len(), 23);
+    // Every rule of the file is read (none dropped), whatever the course adds.
+    assert_eq!(rules.len(), COURSE_RULES.matches("[[rules]]").count());
+    assert!(rules.len() >= 20);
     for rule in &rules.rules {
         let lines = rule.text.lines().count();
         assert!((2..=3).contains(&lines), "{}: {lines} lines", rule.id);
