@@ -41,8 +41,10 @@ pub enum Command {
     Init {
         /// The folder to create (default: ./<course name>).
         dir: Option<PathBuf>,
-        /// Use the course in this folder instead of the one built into learn.
-        #[arg(long, value_name = "COURSE_DIR")]
+        /// Use this course instead of the one built into learn: a course folder, or a file from
+        /// `learn dev pack`. The workspace refers to it by a path relative to itself (`learn
+        /// course NEW_PLACE` points it elsewhere).
+        #[arg(long, value_name = "COURSE")]
         course: Option<PathBuf>,
         /// Also make it a git repository, with a GitHub Classroom autograding workflow, committed
         /// and ready to push.
@@ -91,16 +93,16 @@ pub enum Command {
         /// Output format: text for people, json for tools (a list of exercism v3 results).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// The course folder to grade against (needed for a workspace made with `learn init --course`:
-        /// the workspace's own files never choose the hidden tests).
-        #[arg(long, value_name = "COURSE_DIR")]
+        /// The course to grade against, a folder or a packed file (needed for a workspace made with
+        /// `learn init --course`: the workspace's own files never choose the hidden tests).
+        #[arg(long, value_name = "COURSE")]
         course: Option<PathBuf>,
     },
     /// Rebuild a damaged progress file by grading your exercises (a copy of the damaged file is kept).
     Repair {
-        /// The course folder the workspace was made with (`learn init --course`), if the damaged
-        /// file no longer says.
-        #[arg(long, value_name = "COURSE_DIR")]
+        /// The course the workspace was made with (`learn init --course`: a folder or a packed
+        /// file), if the damaged file no longer says.
+        #[arg(long, value_name = "COURSE")]
         course: Option<PathBuf>,
     },
     /// Grade many learners' workspaces (one folder each) for an instructor: one row per learner
@@ -108,8 +110,9 @@ pub enum Command {
     Grade {
         /// A folder with one workspace folder per learner.
         submissions: PathBuf,
-        /// The course folder (default: the course built into learn).
-        #[arg(long, value_name = "COURSE_DIR")]
+        /// The course: a folder or a packed file (default: the course built into learn).
+        /// Workspaces whose progress file names another course are not graded.
+        #[arg(long, value_name = "COURSE")]
         course: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = GradeFormat::Csv)]
@@ -121,6 +124,13 @@ pub enum Command {
         /// How many gradings to run at once (default: the number of CPUs).
         #[arg(long, short)]
         jobs: Option<usize>,
+    },
+    /// Show which course this workspace uses, or point it at the course's new place after the
+    /// course moved.
+    Course {
+        /// The course's folder, or its file from `learn dev pack` (it must be the course this
+        /// workspace was made for).
+        place: Option<PathBuf>,
     },
     /// Say which protections graded programs get on this machine (file access, processes, signals).
     Doctor,
@@ -196,6 +206,15 @@ pub enum DevCommand {
         /// How many exercises to grade at once (default: the number of CPUs).
         #[arg(long, short)]
         jobs: Option<usize>,
+    },
+    /// Pack a course folder into one file to ship to learners: `learn init --course FILE` makes a
+    /// workspace for it, and `--course FILE` grades with it, with no copy of learn built for it.
+    Pack {
+        /// The course folder (default: the current folder).
+        dir: Option<PathBuf>,
+        /// Where to write it (default: ./<course name>.learn-course).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// Print the crate `learn` compiles for an exercise: a file of it (by default the reference
     /// solution) with its hidden tests and the test harness, as rustc reads it. For running clippy

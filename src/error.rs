@@ -7,6 +7,7 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::course::ManifestError;
+use crate::pack::PackProblem;
 use crate::progress::ProgressProblem;
 
 /// The command succeeded (or the exercise passed).
@@ -78,6 +79,28 @@ pub enum Error {
         path.display(), dir.display(), dir.display()
     )]
     CourseDirNotTrusted { path: PathBuf, dir: PathBuf },
+
+    #[error(
+        "this workspace's course {name:?} is not where {} says: {} (that is, {}) holds no course.\n\
+         If the course moved, point the workspace at its new place: `learn course NEW_PLACE` (the \
+         course's folder, or its file from `learn dev pack`)",
+        progress.display(), recorded.display(), resolved.display()
+    )]
+    CourseMoved { name: String, progress: PathBuf, recorded: PathBuf, resolved: PathBuf },
+
+    #[error(
+        "{} holds the course {found:?}, but this workspace is for the course {expected:?}: \
+         name a folder or packed file of {expected:?}",
+        place.display()
+    )]
+    OtherCourse { place: PathBuf, found: String, expected: String },
+
+    #[error(
+        "the packed course {} cannot be read: {problem}\n\
+         Pack the course again with `learn dev pack` in its folder",
+        path.display()
+    )]
+    PackDamaged { path: PathBuf, problem: PackProblem },
 
     #[error(
         "{what} {} is held by another learn{}: gave up after waiting {secs} s.\n\

@@ -6,7 +6,8 @@
 //! ```toml
 //! format_version = 1
 //! course = "interior-mutability"
-//! # course_dir = "/path/to/course"   # only for a course read from disk (`learn init --course`)
+//! # course_dir = "../course"   # only for a course on disk (`learn init --course`): its folder or
+//! #                            # packed file, relative to the workspace root (`learn course` moves it)
 //!
 //! [done]                  # exercise name -> hash of the file content that passed
 //! log_counter = "sha256:9f86d0..."

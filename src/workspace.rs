@@ -8,6 +8,8 @@
 //! .learn-progress.toml      progress; marks the workspace root
 //! .gitignore                ignores .learn/
 //! exercises/<topic>/*.rs    the learner's files
+//! exercises/**/*.md         the course's readings beside them (a topic's README.md)
+//! lesson/*.md               the course's lesson
 //! solutions/<topic>/*.rs    reference solutions, written once an exercise passes
 //! backups/<name>-<n>.rs     the learner's versions saved by `learn reset`
 //! .learn/                   cache: build folders, lock file (safe to delete)
@@ -91,7 +93,7 @@ impl Workspace {
     /// The course this workspace was made for, checked against the progress file.
     pub fn load_course(&self, progress: &Progress) -> Result<LoadedCourse, Error> {
         let files = match &progress.course_dir {
-            Some(dir) => CourseFiles::Dir(dir.clone()),
+            Some(recorded) => self.open_course(&progress.course, recorded)?,
             None => CourseFiles::Embedded,
         };
         let loaded = files.load()?;
@@ -101,14 +103,44 @@ impl Workspace {
         Ok(loaded)
     }
 
+    /// The course the progress file places at `recorded` (relative to the workspace root, or
+    /// absolute as written by older versions of `learn`). A course that is not there any more is
+    /// said to have moved, with how to point the workspace at its new place.
+    fn open_course(&self, name: &str, recorded: &Path) -> Result<CourseFiles, Error> {
+        let resolved = normalize(&self.root.join(recorded));
+        let moved = || Error::CourseMoved {
+            name: name.to_string(),
+            progress: self.progress_path(),
+            recorded: recorded.to_path_buf(),
+            resolved: resolved.clone(),
+        };
+        if !resolved.exists() {
+            return Err(moved());
+        }
+        match CourseFiles::open(&resolved) {
+            Err(Error::NoCourse { .. }) => Err(moved()),
+            other => other,
+        }
+    }
+
+    /// How the progress file refers to the course at `place` (absolute): by a path relative to
+    /// the workspace root, so that a workspace and its course moved together stay together, and
+    /// nothing machine-specific is written into a workspace that may be committed and cloned.
+    pub fn course_reference(&self, place: &Path) -> PathBuf {
+        relative_path(&self.root, place)
+    }
+
     /// The course to grade this workspace against when the grade must be trusted (`learn verify`):
-    /// `course_dir` from the command line, or the embedded course. A course folder named by the
-    /// progress file is refused: the learner can write that file, and with it choose the tests.
-    pub fn load_trusted_course(&self, progress: &Progress, course_dir: Option<&Path>) -> Result<LoadedCourse, Error> {
-        let files = match (course_dir, &progress.course_dir) {
-            (Some(dir), _) => CourseFiles::Dir(dir.to_path_buf()),
+    /// `named` on the command line, or the embedded course. A course named by the progress file is
+    /// refused: the learner can write that file, and with it choose the tests.
+    pub fn load_trusted_course(&self, progress: &Progress, named: Option<CourseFiles>) -> Result<LoadedCourse, Error> {
+        let files = match (named, &progress.course_dir) {
+            (Some(files), _) => files,
             (None, Some(named)) => {
-                return Err(Error::CourseDirNotTrusted { path: self.progress_path(), dir: named.clone() });
+                return Err(Error::CourseDirNotTrusted {
+                    path: self.progress_path(),
+                    dir: normalize(&self.root.join(named)),
+                });
             }
             (None, None) => CourseFiles::Embedded,
         };
@@ -210,9 +242,9 @@ impl Workspace {
         Ok(path)
     }
 
-    /// Creates a workspace in the new or empty folder `dir` for `loaded` (read from `course_dir`,
-    /// or embedded when `None`).
-    pub fn create(dir: &Path, loaded: &LoadedCourse, course_dir: Option<PathBuf>) -> Result<Workspace, Error> {
+    /// Creates a workspace in the new or empty folder `dir` for `loaded` (the course's folder or
+    /// packed file is recorded relative to the workspace; nothing for the embedded course).
+    pub fn create(dir: &Path, loaded: &LoadedCourse) -> Result<Workspace, Error> {
         if dir.join(PROGRESS_FILE).is_file() {
             return Err(Error::AlreadyWorkspace { path: dir.to_path_buf() });
         }
@@ -225,23 +257,27 @@ impl Workspace {
         for ex in &loaded.course.exercises {
             ws.restore(loaded, ex)?;
         }
-        ws.write_lesson(loaded)?;
+        ws.write_readings(loaded)?;
         let gitignore = ws.root.join(".gitignore");
         fs::write(&gitignore, GITIGNORE).map_err(io_err("write", &gitignore))?;
         let vscode = ws.root.join(".vscode");
         fs::create_dir_all(&vscode).map_err(io_err("create", &vscode))?;
         let extensions = vscode.join("extensions.json");
         fs::write(&extensions, VSCODE_EXTENSIONS).map_err(io_err("write", &extensions))?;
+        let course_dir = loaded.files.location().map(|place| ws.course_reference(place));
         let progress = Progress::new(&loaded.course.name, course_dir);
         ws.save_progress(&progress)?;
         ws.write_cargo_manifest(&loaded.course, &progress)?;
         Ok(ws)
     }
 
-    /// Writes the course's lesson into the workspace as Markdown (`lesson/<topic>.md` and
-    /// `lesson/README.md`), so editors can render it next to the exercises.
-    pub fn write_lesson(&self, loaded: &LoadedCourse) -> Result<(), Error> {
-        for rel in loaded.files.files_under(crate::lesson::DIR, "md") {
+    /// Writes the course's readings into the workspace as Markdown, so editors can render them
+    /// next to the exercises: the lesson (`lesson/<topic>.md` and `lesson/README.md`) and the
+    /// Markdown beside the exercises (`exercises/<topic>/README.md`, `exercises/README.md`).
+    pub fn write_readings(&self, loaded: &LoadedCourse) -> Result<(), Error> {
+        let lesson = loaded.files.files_under(crate::lesson::DIR, "md");
+        let beside_exercises = loaded.files.files_under("exercises", "md");
+        for rel in lesson.into_iter().chain(beside_exercises) {
             let text = loaded.files.read(&rel)?;
             let path = self.root.join(&rel);
             if let Some(dir) = path.parent() {
@@ -285,6 +321,36 @@ pub fn cargo_manifest(course: &Course, progress: &Progress, has_solution: impl F
          dead_code = \"allow\"\n\n# Not part of any enclosing Cargo workspace.\n[workspace]\n",
     );
     text
+}
+
+/// The path from the folder `from` to `to`, both absolute and free of `.`/`..` parts (as
+/// `canonicalize` gives them): `../course` for a course beside the workspace.
+pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut path: PathBuf = std::iter::repeat_n(std::path::Component::ParentDir, from.len() - common).collect();
+    path.extend(&to[common..]);
+    if path.as_os_str().is_empty() {
+        path.push(".");
+    }
+    path
+}
+
+/// `path` without `.` and `..` parts, read lexically (for naming a place that may not exist).
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// How long `learn` waits for a lock another process holds: `$LEARN_LOCK_TIMEOUT_SECS`, or long
@@ -348,4 +414,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         let _ = fs::remove_file(&tmp);
         Error::Io { action: "write", path: path.to_path_buf(), source }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_path;
+    use std::path::Path;
+
+    #[test]
+    fn a_course_is_named_from_the_workspace() {
+        let rel = |from: &str, to: &str| relative_path(Path::new(from), Path::new(to)).display().to_string();
+        assert_eq!(rel("/home/ada/ws", "/home/ada/course"), "../course");
+        assert_eq!(rel("/home/ada/ws", "/home/ada/ws/course"), "course");
+        assert_eq!(rel("/home/ada/class/ws", "/srv/c.learn-course"), "../../../../srv/c.learn-course");
+        assert_eq!(rel("/home/ada/ws", "/home/ada/ws"), ".");
+        assert_eq!(rel("/", "/course"), "course");
+    }
+
+    #[test]
+    fn a_place_that_may_not_exist_is_named_without_dots() {
+        assert_eq!(super::normalize(Path::new("/home/ada/ws/./../course")), Path::new("/home/ada/course"));
+    }
 }

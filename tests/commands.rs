@@ -433,8 +433,9 @@ fn init_git_commits_a_workspace_with_the_classroom_workflow() {
             .env("GIT_COMMITTER_EMAIL", "learner@example.com");
     });
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stdout.ends_with(
-        "Made ws a git repository with a GitHub Classroom workflow (.github/workflows/classroom.yml), committed and ready to push.\n"
+    assert!(run.stdout.contains(
+        "Made ws a git repository with a GitHub Classroom workflow (.github/workflows/classroom.yml), committed and ready to push.\n\
+         The workflow grades with the course downloaded from the Actions variable LEARN_COURSE_URL"
     ));
     let git = |args: &[&str]| {
         let out = std::process::Command::new("git").args(args).current_dir(sb.ws()).output().unwrap();
@@ -445,7 +446,10 @@ fn init_git_commits_a_workspace_with_the_classroom_workflow() {
     let files = git(&["ls-files"]);
     assert!(files.contains(".learn-progress.toml\n") && files.contains(".github/workflows/classroom.yml\n"), "{files}");
     let workflow = sb.read(".github/workflows/classroom.yml");
-    assert!(workflow.contains("          command: learn verify third\n"), "{workflow}");
+    assert!(
+        workflow.contains("          command: learn verify third --course ${{ runner.temp }}/basic.learn-course\n"),
+        "{workflow}"
+    );
     assert!(workflow.ends_with("          runners: first,second,third\n"), "{workflow}");
 }
 

@@ -99,6 +99,27 @@ fn init_writes_the_lesson_into_the_workspace() {
 }
 
 #[test]
+fn init_writes_the_readings_beside_the_exercises_into_the_workspace() {
+    let sb = lesson_sandbox();
+    assert_eq!(
+        sb.read("exercises/intro/README.md"),
+        "# Functions that return values\n\nThree exercises, each a function to finish. The chapter that goes with them is\n\
+         [lesson/intro.md](../../lesson/intro.md).\n"
+    );
+}
+
+#[test]
+fn the_built_in_course_carries_its_readings_into_a_new_workspace() {
+    let sb = Sandbox::with_course("lesson");
+    let run = sb.learn_in(sb.dir.path(), &["init", "ws"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for rel in ["exercises/README.md", "lesson/README.md", "lesson/01_refcell.md"] {
+        assert_eq!(sb.read(rel), fs::read_to_string(repo.join(rel)).unwrap(), "{rel} is embedded and written out");
+    }
+}
+
+#[test]
 fn a_hint_past_the_last_points_to_the_lesson() {
     let sb = lesson_sandbox();
     sb.learn(&["hint"]);

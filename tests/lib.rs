@@ -21,4 +21,5 @@ mod platforms;
 mod properties;
 mod screen;
 mod terminal;
+mod travel;
 mod watch;

@@ -1,4 +1,5 @@
-//! `learn init [DIR] [--course COURSE_DIR]`: create a workspace.
+//! `learn init [DIR] [--course COURSE]`: create a workspace, for the course built into `learn` or
+//! for a course on disk (a folder, or a file from `learn dev pack`).
 
 use std::fs;
 use std::io::Write;
@@ -31,7 +32,11 @@ fn init_git(ctx: &Ctx, ws: &Workspace) -> Result<String> {
     if let Some(dir) = workflow.parent() {
         fs::create_dir_all(dir).map_err(|source| Error::Io { action: "create", path: dir.to_path_buf(), source })?;
     }
-    fs::write(&workflow, classroom::workflow(&loaded.course)).map_err(|source| Error::Io {
+    let source = match loaded.files.location() {
+        Some(_) => classroom::CourseSource::Url,
+        None => classroom::CourseSource::BuiltIn,
+    };
+    fs::write(&workflow, classroom::workflow(&loaded.course, source)).map_err(|source| Error::Io {
         action: "write",
         path: workflow.clone(),
         source,
@@ -54,38 +59,38 @@ fn init_git(ctx: &Ctx, ws: &Workspace) -> Result<String> {
     let message = format!("Start {}", loaded.course.title);
     let commit = git(&["commit", "--quiet", "-m", &message])?;
     let shown = ctx.display(&ws.root);
+    let set_url = match source {
+        classroom::CourseSource::BuiltIn => String::new(),
+        classroom::CourseSource::Url => format!(
+            "\nThe workflow grades with the course downloaded from the Actions variable {}: pack the course with \
+             `learn dev pack`, put the file where the workflow can fetch it, and set the variable to its URL.",
+            classroom::COURSE_URL_VARIABLE
+        ),
+    };
     Ok(if commit.status.success() {
         format!(
-            "Made {shown} a git repository with a GitHub Classroom workflow ({}), committed and ready to push.",
+            "Made {shown} a git repository with a GitHub Classroom workflow ({}), committed and ready to push.{set_url}",
             classroom::WORKFLOW_PATH
         )
     } else {
         format!(
-            "Made {shown} a git repository with a GitHub Classroom workflow ({}); its files are staged but not              committed (git said: {}). Commit them with `git commit -m \"{message}\"`.",
+            "Made {shown} a git repository with a GitHub Classroom workflow ({}); its files are staged but not committed (git said: {}). Commit them with `git commit -m \"{message}\"`.{set_url}",
             classroom::WORKFLOW_PATH,
             String::from_utf8_lossy(&commit.stderr).lines().next().unwrap_or("").trim()
         )
     })
 }
 
-/// Creates a workspace in `dir` (default: `./<course name>`) for the embedded course or the one in
-/// `course_dir`.
-pub fn create(ctx: &Ctx, dir: Option<PathBuf>, course_dir: Option<PathBuf>) -> Result<Workspace> {
-    let course_dir = match course_dir {
-        Some(d) => {
-            let abs = ctx.cwd.join(&d);
-            let abs = abs.canonicalize().map_err(|source| Error::Io { action: "open", path: abs.clone(), source })?;
-            if !abs.join(crate::course_files::MANIFEST).is_file() {
-                return Err(Error::NoCourse { dir: abs });
-            }
-            Some(abs)
-        }
-        None => None,
+/// Creates a workspace in `dir` (default: `./<course name>`) for the embedded course or the one at
+/// `course` (a folder or a packed file).
+pub fn create(ctx: &Ctx, dir: Option<PathBuf>, course: Option<PathBuf>) -> Result<Workspace> {
+    let files = match course {
+        Some(place) => super::open_course(ctx, &place)?,
+        None => CourseFiles::Embedded,
     };
-    let files = course_dir.clone().map_or(CourseFiles::Embedded, CourseFiles::Dir);
     let loaded = files.load()?;
     let dir = ctx.cwd.join(dir.unwrap_or_else(|| PathBuf::from(&loaded.course.name)));
-    Workspace::create(&dir, &loaded, course_dir)
+    Workspace::create(&dir, &loaded)
 }
 
 /// The text that greets a new workspace.

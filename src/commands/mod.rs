@@ -1,11 +1,13 @@
 //! One module per command; this one dispatches and holds what they share: the opened workspace
 //! (workspace + course + progress), naming exercises, and grading one exercise of a workspace.
 
+mod course;
 mod dev;
 mod grade;
 mod info;
 mod init;
 mod lesson;
+mod pack;
 mod reset;
 mod run;
 mod verify;
@@ -60,6 +62,8 @@ pub fn dispatch(cli: Cli, styles: Styles) -> Result<i32> {
             verify::verify(&ctx.for_format(format), out, &names, all, format, course)
         }
         Some(Command::Doctor) => info::doctor(&ctx, out),
+        Some(Command::Course { place }) => course::course(&ctx, out, place),
+        Some(Command::Dev(DevCommand::Pack { dir, output })) => pack::pack(&ctx, out, dir, output),
         Some(Command::Repair { course }) => verify::repair(&ctx, out, course),
         Some(Command::Dev(DevCommand::Check { dir, jobs })) => dev::check(&ctx, out, dir, jobs),
         Some(Command::Dev(DevCommand::Compose { name, file, course })) => dev::compose(&ctx, out, &name, file, course),
@@ -88,8 +92,21 @@ pub fn dispatch(cli: Cli, styles: Styles) -> Result<i32> {
     }
 }
 
+/// The course at `place` as named on the command line (relative to the current folder): a course
+/// folder or a packed course file.
+pub fn open_course(ctx: &Ctx, place: &Path) -> Result<crate::course_files::CourseFiles> {
+    let abs = ctx.cwd.join(place);
+    // Named without `..` in the message; resolved by the system (symbolic links included) otherwise.
+    let abs = abs.canonicalize().map_err(|source| Error::Io {
+        action: "open",
+        path: crate::workspace::normalize(&abs),
+        source,
+    })?;
+    crate::course_files::CourseFiles::open(&abs)
+}
+
 /// The error for a command run outside any workspace.
-fn no_workspace(ctx: &Ctx) -> Error {
+pub(crate) fn no_workspace(ctx: &Ctx) -> Error {
     Error::NoWorkspace {
         start: ctx.cwd.clone(),
         default_dir: crate::course_files::CourseFiles::Embedded
@@ -128,14 +145,8 @@ impl Opened {
     pub fn open_trusted(ctx: &Ctx, course_dir: Option<PathBuf>) -> Result<Opened> {
         let ws = Workspace::find(&ctx.cwd).ok_or_else(|| no_workspace(ctx))?;
         let progress = ws.load_progress()?;
-        let dir = match course_dir {
-            Some(d) => {
-                let d = ctx.cwd.join(d);
-                Some(d.canonicalize().map_err(|source| Error::Io { action: "open", path: d.clone(), source })?)
-            }
-            None => None,
-        };
-        let loaded = ws.load_trusted_course(&progress, dir.as_deref())?;
+        let files = course_dir.map(|place| open_course(ctx, &place)).transpose()?;
+        let loaded = ws.load_trusted_course(&progress, files)?;
         Ok(Opened { ws, loaded, progress, toolchain: std::cell::OnceCell::new() })
     }
 

@@ -111,17 +111,19 @@ pub fn repair(ctx: &Ctx, out: &mut dyn Write, course: Option<std::path::PathBuf>
     fs::write(&copy, &damaged).map_err(|source| Error::Io { action: "write", path: copy.clone(), source })?;
     say(out, format!("Kept a copy of the damaged file in {}", paint(s.path, ctx.display(&copy))));
 
-    let course_dir = match course {
-        Some(dir) => {
-            let dir = ctx.cwd.join(dir);
-            Some(dir.canonicalize().map_err(|source| Error::Io { action: "open", path: dir.clone(), source })?)
-        }
-        None => salvage_course_dir(&String::from_utf8_lossy(&damaged)),
+    let files = match course {
+        Some(place) => super::open_course(ctx, &place)?,
+        // A course that is not where the damaged file says is as good as a lost line.
+        None => match salvage_course_dir(&String::from_utf8_lossy(&damaged)).map(|r| ws.root.join(r)) {
+            Some(place) if place.exists() => CourseFiles::open(&place)?,
+            _ => CourseFiles::Embedded,
+        },
     };
-    let loaded = course_dir.clone().map_or(CourseFiles::Embedded, CourseFiles::Dir).load()?;
+    let loaded = files.load()?;
     if loaded.course.exercises.first().is_some_and(|ex| !ws.exercise_file(&loaded.course, ex).exists()) {
         return Err(Error::UnknownCourse { path: ws.root.clone() });
     }
+    let course_dir = loaded.files.location().map(|place| ws.course_reference(place));
     let mut opened = Opened::new(ws, loaded.clone(), Progress::new(&loaded.course.name, course_dir));
     say(out, "Grading your exercises in order to rebuild your progress:");
     let exercises = opened.loaded.course.exercises.clone();
@@ -157,7 +159,8 @@ pub fn repair(ctx: &Ctx, out: &mut dyn Write, course: Option<std::path::PathBuf>
     Ok(EXIT_OK)
 }
 
-/// The `course_dir = "..."` line of a damaged progress file, if it survived.
+/// The `course_dir = "..."` line of a damaged progress file, if it survived (relative to the
+/// workspace root).
 fn salvage_course_dir(text: &str) -> Option<std::path::PathBuf> {
     #[derive(serde::Deserialize)]
     struct Line {
@@ -167,5 +170,4 @@ fn salvage_course_dir(text: &str) -> Option<std::path::PathBuf> {
         .filter(|l| l.trim_start().starts_with("course_dir"))
         .find_map(|l| toml::from_str::<Line>(l).ok())
         .map(|l| l.course_dir)
-        .filter(|d| d.join(crate::course_files::MANIFEST).is_file())
 }
