@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use crate::harness::{BIN, Run, Sandbox, processes_running};
 
 /// The fault course's exercise has a 1 s time limit. A hung program would never end and the
-/// victims sleep for 30 s or more, so a verdict before this bound proves the program was stopped;
-/// the bound leaves room for compiling on a loaded machine (speed is the benchmark's to measure).
-const TIMEOUT_BOUND: Duration = Duration::from_secs(20);
+/// victims sleep for 300 s, so a verdict before this bound proves the program was stopped; the
+/// bound leaves room for compiling on a heavily loaded machine (speed is the benchmark's to measure).
+const TIMEOUT_BOUND: Duration = Duration::from_secs(60);
 
 fn faults() -> Sandbox {
     let sb = Sandbox::with_course("faults");
@@ -66,7 +66,7 @@ fn a_deadlock_times_out_and_is_killed() {
 #[test]
 fn sleeping_past_the_limit_times_out() {
     let sb = faults();
-    let run = grade_victim(&sb, "std::thread::sleep(std::time::Duration::from_secs(60));\n1");
+    let run = grade_victim(&sb, "std::thread::sleep(std::time::Duration::from_secs(300));\n1");
     assert_timed_out(&run);
     assert_no_leftovers(&sb, &[]);
 }
@@ -78,7 +78,7 @@ fn threads_and_child_processes_of_a_hung_program_are_killed_with_it() {
     // (a confined program may execute nothing else).
     sb.write(
         "exercises/intro/victim.rs",
-        "#[test]\nfn helper_sleeps() { std::thread::sleep(std::time::Duration::from_secs(31)); }\n\
+        "#[test]\nfn helper_sleeps() { std::thread::sleep(std::time::Duration::from_secs(300)); }\n\
          fn victim() -> u32 {\n\
          for _ in 0..4 { std::thread::spawn(|| loop { std::hint::spin_loop() }); }\n\
          std::process::Command::new(std::env::current_exe().unwrap()).args([\"helper_sleeps\", \"--exact\"]).spawn().unwrap();\n\
@@ -159,7 +159,7 @@ fn unbounded_allocation_is_stopped_by_the_memory_limit() {
 fn unbounded_thread_spawning_is_stopped_and_reported() {
     let sb = faults();
     let run =
-        grade_victim(&sb, "loop { std::thread::spawn(|| std::thread::sleep(std::time::Duration::from_secs(60))); }");
+        grade_victim(&sb, "loop { std::thread::spawn(|| std::thread::sleep(std::time::Duration::from_secs(300))); }");
     assert_eq!(run.code, 1);
     // Either the failed spawn panics the test, or, with the address space used up, even that
     // panic (or a new thread's signal stack) cannot be allocated and the program aborts: both are
@@ -283,7 +283,7 @@ fn sigkill_to_learn_still_takes_the_tests_down() {
     let mut child = start_sleeping_run(&sb);
     child.kill().unwrap();
     child.wait().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(2);
+    let deadline = Instant::now() + Duration::from_secs(10);
     while !processes_running(&build_dir(&sb)).is_empty() {
         assert!(Instant::now() < deadline, "the test program outlived a killed learn");
         std::thread::sleep(Duration::from_millis(10));

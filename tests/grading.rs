@@ -157,7 +157,7 @@ fn an_endless_loop_times_out_and_names_the_running_tests() {
          Stuck? `learn hint victim` gives a hint.\n"
     );
     // The loop is endless: a verdict at all shows it was stopped (the bound leaves room for a loaded machine).
-    assert!(run.elapsed.as_secs_f64() < 20.0, "took {:?}", run.elapsed);
+    assert!(run.elapsed.as_secs_f64() < 60.0, "took {:?}", run.elapsed);
     let leftovers = crate::harness::processes_running(&format!("{}/ws/.learn/build", sb.dir.path().display()));
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }
