@@ -103,20 +103,50 @@ pub fn content_hash(bytes: &[u8]) -> String {
 }
 
 /// Reads a learner's file, refusing what cannot be graded with a message that says how to fix it.
-pub fn read_learner_file(path: &Path, name: &str) -> Result<String, Error> {
-    let bytes = match fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            return Err(Error::ExerciseFile {
-                path: path.to_path_buf(),
-                problem: "is missing".into(),
-                name: name.into(),
-            });
+///
+/// The file must be a regular file inside `root` (the learner's workspace), reached without a
+/// symbolic link: in `learn grade`, a submission's link to the course's solutions or to another
+/// learner's file would otherwise be read with the grader's rights. A FIFO or a device is refused
+/// without waiting on it, and no more than [`MAX_FILE_BYTES`] and one byte are ever read.
+pub fn read_learner_file(path: &Path, name: &str, root: &Path) -> Result<String, Error> {
+    let refuse = |problem: String| Error::ExerciseFile { path: path.to_path_buf(), problem, name: name.into() };
+    let io = |source: std::io::Error| Error::Io { action: "read", path: path.to_path_buf(), source };
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == ErrorKind::NotFound => return Err(refuse("is missing".into())),
+        Err(source) => return Err(io(source)),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(refuse("is a symbolic link: learn grades the file itself, so put the file there".into()));
         }
-        Err(source) => return Err(Error::Io { action: "read", path: path.to_path_buf(), source }),
-    };
+        Ok(meta) if !meta.is_file() => return Err(refuse("is not a regular file".into())),
+        Ok(_) => {}
+    }
+    // A folder on the way may be a link too (`exercises` pointing at someone else's): the file's
+    // real place must still be inside the workspace.
+    if let (Ok(real), Ok(real_root)) = (path.canonicalize(), root.canonicalize())
+        && !real.starts_with(&real_root)
+    {
+        return Err(refuse(format!(
+            "is not inside the workspace {}: a folder on its way is a link to somewhere else",
+            real_root.display()
+        )));
+    }
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Checked above, but the file may have been swapped since: never follow a link, never
+        // wait for a FIFO's writer.
+        options.custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits() | nix::fcntl::OFlag::O_NONBLOCK.bits());
+    }
+    let file = options.open(path).map_err(io)?;
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(refuse("is not a regular file".into()));
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_FILE_BYTES as u64 + 1), &mut bytes).map_err(io)?;
     let problem = if bytes.len() > MAX_FILE_BYTES {
-        Some(format!("is {} KiB, more than the {} KiB an exercise may have", bytes.len() >> 10, MAX_FILE_BYTES >> 10))
+        Some(format!("is more than the {} KiB an exercise may have", MAX_FILE_BYTES >> 10))
     } else if bytes.iter().all(u8::is_ascii_whitespace) {
         Some("is empty".to_string())
     } else {

@@ -552,6 +552,43 @@ fn main() {{}}
     assert_nothing_running(&[&tmp.display().to_string()]);
 }
 
+#[test]
+fn in_grade_links_fifos_and_devices_are_refused_without_waiting() {
+    let sb = Sandbox::with_course("attacks");
+    let subs = root(&sb).join("submissions");
+    let course = root(&sb).join("course");
+    let file = |learner: &str| subs.join(format!("{learner}/exercises/intro/intruder.rs"));
+    for learner in ["honest", "linker", "folder", "zero", "fifo"] {
+        fs::create_dir_all(file(learner).parent().unwrap()).unwrap();
+        let other = subs.join(format!("{learner}/exercises/intro/bystander.rs"));
+        fs::write(other, "fn answer() -> u32 {\n    2\n}\nfn main() {}\n").unwrap();
+    }
+    fs::write(file("honest"), "fn answer() -> u32 {\n    2\n}\nfn main() {}\n").unwrap();
+    // The course's own solution, reached by a link: it would pass.
+    std::os::unix::fs::symlink(course.join("solutions/intro/intruder.rs"), file("linker")).unwrap();
+    // A folder on the way that is a link to the course's solutions.
+    fs::remove_dir_all(subs.join("folder/exercises")).unwrap();
+    std::os::unix::fs::symlink(course.join("solutions"), subs.join("folder/exercises")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", file("zero")).unwrap();
+    assert!(Command::new("mkfifo").arg(file("fifo")).status().unwrap().success());
+    let started = Instant::now();
+    let run = sb.learn_in(sb.dir.path(), &["grade", "submissions", "--course", "course"]);
+    assert!(started.elapsed() < Duration::from_secs(60), "took {:?}", started.elapsed());
+    let rows: Vec<&str> = run.stdout.lines().filter(|l| l.contains(",intruder,")).collect();
+    assert_eq!(
+        rows,
+        [
+            "fifo,intruder,error,0,0,fifo/exercises/intro/intruder.rs is not a regular file: `learn reset intruder` restores the original",
+            "folder,intruder,error,0,0,folder/exercises/intro/intruder.rs is not inside the workspace folder: a folder on its way is a link to somewhere else: `learn reset intruder` restores the original",
+            "honest,intruder,fail,0,1,1 of 1 hidden tests failed",
+            "linker,intruder,error,0,0,\"linker/exercises/intro/intruder.rs is a symbolic link: learn grades the file itself, so put the file there: `learn reset intruder` restores the original\"",
+            "zero,intruder,error,0,0,\"zero/exercises/intro/intruder.rs is a symbolic link: learn grades the file itself, so put the file there: `learn reset intruder` restores the original\"",
+        ],
+        "{}",
+        run.stdout
+    );
+}
+
 /// Runs `learn ARGS` in `dir` inside a user namespace that may not create namespaces of its own
 /// (like a kernel that forbids them to unprivileged users). `None` where that cannot be set up.
 fn without_namespaces(sb: &Sandbox, dir: &Path, args: &[&str]) -> Option<Run> {

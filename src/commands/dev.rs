@@ -346,7 +346,7 @@ fn grade_all(
             }
         };
         let build_dir = build_root.join(format!("{}-{label}", ex.name));
-        grade_once(ctx, loaded, toolchain, ex, &root.join(&rel), &build_dir).map_err(|e| e.to_string())
+        grade_once(ctx, loaded, toolchain, ex, (&root.join(&rel), root), &build_dir).map_err(|e| e.to_string())
     };
     parallel::for_each(&work, jobs, grade, |index, result| {
         let (i, kind) = &work[index];

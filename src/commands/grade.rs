@@ -115,7 +115,8 @@ pub fn grade(
                 message: format!("not graded: the workspace is for the course {other:?}, not {:?}", course.name),
             };
         }
-        let (status, passed, total, message) = match grade_once(ctx, &loaded, &toolchain, ex, &file, &build_dir) {
+        let (status, passed, total, message) = match grade_once(ctx, &loaded, &toolchain, ex, (&file, root), &build_dir)
+        {
             Ok(report) => {
                 let tests = report.verdict.tests();
                 let passed = tests.iter().filter(|t| t.status == TestStatus::Passed).count();

@@ -212,7 +212,7 @@ impl Opened {
     /// Grades the learner's file of `ex` once.
     pub fn grade(&self, ctx: &Ctx, ex: &Exercise, cancel: &Cancel) -> Result<Graded> {
         let job = self.job(ctx, ex)?;
-        let source = grader::read_learner_file(&job.learner_file, &ex.name)?;
+        let source = grader::read_learner_file(&job.learner_file, &ex.name, &self.ws.root)?;
         grader::grade(&job, &source, cancel)
     }
 }
@@ -232,18 +232,19 @@ impl Opened {
 
 pub use init::create as create_workspace;
 
-/// Grades `file` as exercise `ex` once, in a fresh `build_dir` (no incremental cache: it would be
-/// used once). For checking a course and grading submissions, where nothing is recorded.
+/// Grades `file` (which must be inside `root`) as exercise `ex` once, in a fresh `build_dir` (no
+/// incremental cache: it would be used once). For checking a course and grading submissions, where
+/// nothing is recorded.
 pub fn grade_once(
     ctx: &Ctx,
     loaded: &LoadedCourse,
     toolchain: &Toolchain,
     ex: &Exercise,
-    file: &Path,
+    (file, root): (&Path, &Path),
     build_dir: &Path,
 ) -> Result<Report> {
     let course = &loaded.course;
-    let source = grader::read_learner_file(file, &ex.name)?;
+    let source = grader::read_learner_file(file, &ex.name, root)?;
     let job = Job {
         name: ex.name.clone(),
         edition: course.edition.clone(),

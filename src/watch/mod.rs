@@ -377,7 +377,7 @@ impl Watch<'_> {
             Ok(job) => job,
             Err(e) => return self.problem(index, e),
         };
-        let source = match grader::read_learner_file(&job.learner_file, &ex.name) {
+        let source = match grader::read_learner_file(&job.learner_file, &ex.name, &self.opened.ws.root) {
             Ok(source) => source,
             Err(e) => {
                 self.stop_running();
