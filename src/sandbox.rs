@@ -195,6 +195,8 @@ fn launch(parent: i32, spec: &Spec) -> i32 {
     set_limits(spec.limits);
     #[cfg(target_os = "linux")]
     let _ = linux::restrict(&spec.confinement, Path::new(&spec.program));
+    #[cfg(target_os = "linux")]
+    let _ = linux::deny_memory_access();
     let err = Command::new(&spec.program).args(&spec.args).exec();
     eprintln!("learn: could not start {}: {err}", spec.program.to_string_lossy());
     EXIT_ERROR
@@ -521,6 +523,7 @@ mod linux {
         }
         set_limits(spec.limits);
         let _ = restrict(&spec.confinement, Path::new(&spec.program));
+        let _ = deny_memory_access();
         let child = match Command::new(&spec.program).args(&spec.args).spawn() {
             Ok(child) => child,
             Err(err) => {
@@ -568,6 +571,32 @@ mod linux {
             ruleset = ruleset.add_rule(PathBeneath::new(fd, access))?;
         }
         ruleset.restrict_self()
+    }
+
+    /// Forbids this process and everything it starts to read or write another process's memory
+    /// (`ptrace`, `process_vm_readv`/`writev`, `pidfd_getfd`): the test program holds the result
+    /// channel's secret, and a program it starts (any runtime the system's folders hold, loaded
+    /// by the dynamic loader) must not be able to read it from outside. Landlock keeps `/proc`
+    /// out of reach; this closes the system calls.
+    pub fn deny_memory_access() -> Result<(), String> {
+        use seccompiler::{BpfProgram, SeccompAction, SeccompFilter, TargetArch};
+        let calls = [
+            nix::libc::SYS_ptrace,
+            nix::libc::SYS_process_vm_readv,
+            nix::libc::SYS_process_vm_writev,
+            nix::libc::SYS_pidfd_getfd,
+        ];
+        let arch = TargetArch::try_from(std::env::consts::ARCH).map_err(|e| format!("{e:?}"))?;
+        let filter = SeccompFilter::new(
+            calls.into_iter().map(|call| (call, Vec::new())).collect(),
+            SeccompAction::Allow,
+            SeccompAction::Errno(nix::libc::EPERM as u32),
+            arch,
+        )
+        .map_err(|e| e.to_string())?;
+        let program: BpfProgram = filter.try_into().map_err(|e: seccompiler::BackendError| e.to_string())?;
+        nix::sys::prctl::set_no_new_privs().map_err(|e| e.to_string())?;
+        seccompiler::apply_filter(&program).map_err(|e| e.to_string())
     }
 
     /// Whether this kernel scopes signals and abstract sockets (Landlock ABI 6).

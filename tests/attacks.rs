@@ -553,6 +553,52 @@ fn main() {{}}
 }
 
 #[test]
+fn a_program_the_test_starts_cannot_read_or_trace_the_test_process() {
+    // A runtime loaded by the dynamic loader (a JVM, a Python) could call process_vm_readv on the
+    // test process and read the result channel's secret. Here: the system's Python, carried in
+    // the learner's own program (include_bytes! of a file put in its build folder) and loaded by
+    // the dynamic loader from the test's scratch folder.
+    let python = match fs::canonicalize("/usr/bin/python3") {
+        Ok(p) if cfg!(target_os = "linux") && Path::new("/lib64/ld-linux-x86-64.so.2").exists() => p,
+        _ => {
+            eprintln!("no system Python or x86-64 loader: skipping");
+            return;
+        }
+    };
+    let sb = attacks();
+    let build = root(&sb).join("ws/.learn/build/intruder");
+    fs::create_dir_all(&build).unwrap();
+    fs::copy(&python, build.join("python")).unwrap();
+    let script = "import ctypes, os\\nlibc = ctypes.CDLL(None, use_errno=True)\\nbuf = ctypes.create_string_buffer(16)\\n\
+                  class V(ctypes.Structure):\\n    _fields_ = [('base', ctypes.c_void_p), ('len', ctypes.c_size_t)]\\n\
+                  l = V(ctypes.cast(buf, ctypes.c_void_p), 16)\\nr = V(0x400000, 16)\\n\
+                  n = libc.process_vm_readv(os.getppid(), ctypes.byref(l), 1, ctypes.byref(r), 1, 0)\\n\
+                  print('read', n, ctypes.get_errno())\\nt = libc.ptrace(16, os.getppid(), 0, 0)\\n\
+                  print('attach', t, ctypes.get_errno())\\n";
+    let run = attack(
+        &sb,
+        &format!(
+            r#"fn answer() -> u32 {{
+    static PY: &[u8] = include_bytes!("{build}/python");
+    let py = std::env::temp_dir().join(format!("py{{}}", std::process::id()));
+    std::fs::write(&py, PY).unwrap();
+    let out = std::process::Command::new("/lib64/ld-linux-x86-64.so.2").arg(&py).arg("-c").arg("{script}").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    // EPERM (1) for both: refused, not merely a bad address.
+    assert!(said.contains("read -1 1
+") && said.contains("attach -1 1
+"), "{{said}}");
+    1
+}}
+fn main() {{}}
+"#,
+            build = build.display()
+        ),
+    );
+    assert_eq!((run.code, run.stdout.as_str()), (0, REFUSED), "{}", run.stderr);
+}
+
+#[test]
 fn in_grade_links_fifos_and_devices_are_refused_without_waiting() {
     let sb = Sandbox::with_course("attacks");
     let subs = root(&sb).join("submissions");
