@@ -201,6 +201,7 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
                 line: None,
                 hidden_test: None,
                 notes: Vec::new(),
+                hidden_sites: Vec::new(),
             };
             return Ok(report(Verdict::CompileError { errors: vec![error] }, out.warnings, None));
         }
@@ -289,6 +290,7 @@ fn shape_error(comp: &Composition, problem: &composition::ShapeProblem) -> Diagn
         line: Some(problem.line),
         hidden_test: None,
         notes: Vec::new(),
+        hidden_sites: Vec::new(),
     }
 }
 
