@@ -53,6 +53,8 @@ pub struct HiddenSite {
     pub column: usize,
     pub code: Option<String>,
     pub message: String,
+    /// What the compiler says at the spot (`expected `u64`, found `u32``), if it says something.
+    pub label: Option<String>,
     /// The `#[test]` function it is in, if it is in one.
     pub test: Option<String>,
 }
@@ -375,6 +377,8 @@ fn convert(raw: &RawDiagnostic, level: Level, comp: &Composition) -> Diagnostic 
                 column: s.column_start,
                 code: raw.code.as_ref().map(|c| c.code.clone()),
                 message: raw.message.clone(),
+                // A label inside a macro's definition names a part of the macro, not of the tests.
+                label: primary.filter(|p| p.file_name == STDIN_NAME).and_then(|p| p.label.clone()),
                 test: test.flatten().map(str::to_string),
             })
         })
@@ -976,6 +980,7 @@ mod tests {
             column: 5,
             code: Some("E0369".into()),
             message: "binary operation `==` cannot be applied to type `P`".into(),
+            label: None,
             test: Some("first_test".into()),
         };
         assert_eq!(e.hidden_sites, [site]);

@@ -67,3 +67,96 @@ fn an_error_in_the_tests_shared_code_is_not_put_in_a_test() {
     );
     assert!(!run.stdout.contains("on_axis"), "{}", run.stdout);
 }
+
+/// Changes the `authoring` course's file `rel` with `edit`.
+fn edit_course(sb: &Sandbox, rel: &str, edit: impl Fn(String) -> String) {
+    let path = sb.course().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, edit(text)).unwrap();
+}
+
+#[test]
+fn dev_check_shows_each_error_in_a_checks_file_at_its_own_line_with_its_code() {
+    let sb = Sandbox::with_course("authoring");
+    edit_course(&sb, "checks/basics/double.rs", |s| {
+        s.replace("let got: u32 = double(21);", "let got: u32 = doubel(21);")
+            + "\n/// One, doubled, as a wider number.\nfn two() -> u64 {\n    double(1)\n}\n"
+    });
+    let run = sb.learn_in(&sb.course(), &["dev", "check", "double", "--jobs", "1"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout,
+        "Checking A course as its author checks it (1 of 3 exercises, 1 at a time)\n  \
+         ✗ double: the solution does not compile\n      \
+         ✗ double does not compile yet:\n\n      \
+         checks/basics/double.rs:6:20: error[E0425]: cannot find function `doubel` in this scope \
+         (in the hidden test `doubles`)\n      \
+         checks/basics/double.rs:19:5: error[E0308]: mismatched types: expected `u64`, found `u32` \
+         (outside the test functions)\n\n\
+         ✗ 1 problem(s):\n  - double: the solution does not compile\n"
+    );
+}
+
+#[test]
+fn dev_check_names_a_checks_file_without_tests_and_grades_nothing_against_it() {
+    let sb = Sandbox::with_course("authoring");
+    edit_course(&sb, "checks/basics/count.rs", |s| s.replace("#[test]\n", ""));
+    let run = sb.learn_in(&sb.course(), &["dev", "check", "count", "--jobs", "1"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout,
+        "Checking A course as its author checks it (1 of 3 exercises, 1 at a time)\n  \
+         ✗ count: not graded: checks/basics/count.rs has no #[test] function\n\n\
+         ✗ 1 problem(s):\n  - checks/basics/count.rs has no #[test] function\n"
+    );
+}
+
+#[test]
+fn dev_check_reports_a_reference_solution_that_compiles_with_warnings() {
+    let sb = Sandbox::with_course("authoring");
+    edit_course(&sb, "solutions/basics/greet.rs", |s| {
+        s.replace("    format!(\"Hello, {name}!\")", "    let unused = 1;\n    format!(\"Hello, {name}!\")")
+    });
+    let run = sb.learn_in(&sb.course(), &["dev", "check", "greet", "--jobs", "1"]);
+    assert_eq!(run.code, 1);
+    // The warning as rustc words it (its closing note varies between Rust versions).
+    assert!(
+        run.stdout.starts_with(
+            "Checking A course as its author checks it (1 of 3 exercises, 1 at a time)\n  \
+             ✗ greet: the solution compiles with 1 warning\n      \
+             warning: unused variable: `unused`\n       \
+             --> solutions/basics/greet.rs:4:9\n        |\n      \
+             4 |     let unused = 1;\n        \
+             |         ^^^^^^ help: if this is intentional, prefix it with an underscore: `_unused`\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.ends_with("\n\n✗ 1 problem(s):\n  - greet: the solution compiles with 1 warning\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn dev_check_with_names_checks_only_those_exercises() {
+    let sb = Sandbox::with_course("authoring");
+    // A problem in an exercise that is not named, and a stray file, stay out of the check.
+    edit_course(&sb, "checks/basics/count.rs", |s| s.replace("#[test]\n", ""));
+    std::fs::write(sb.course().join("exercises/basics/stray.rs"), "fn main() {}\n").unwrap();
+    let run = sb.learn_in(&sb.path(""), &["dev", "check", "course", "greet", "double", "--jobs", "2"]);
+    assert_eq!(
+        run.stdout,
+        "Checking A course as its author checks it (2 of 3 exercises, 2 at a time)\n  \
+         ✓ greet: solution passes 1 test; starting file 1 of 1 hidden tests failed\n  \
+         ✓ double: solution passes 2 tests; starting file 1 of 2 hidden tests failed\n\n\
+         ✓ every exercise checks out.\n"
+    );
+    assert_eq!(run.code, 0);
+    let run = sb.learn_in(&sb.course(), &["dev", "check", "doubel"]);
+    assert_eq!(
+        (run.code, run.stderr.lines().next()),
+        (2, Some("error: unknown exercise \"doubel\": did you mean \"double\"?"))
+    );
+}

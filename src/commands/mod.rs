@@ -61,7 +61,7 @@ pub fn dispatch(cli: Cli, styles: Styles) -> Result<i32> {
         }
         Some(Command::Doctor) => info::doctor(&ctx, out),
         Some(Command::Repair { course }) => verify::repair(&ctx, out, course),
-        Some(Command::Dev(DevCommand::Check { dir, jobs })) => dev::check(&ctx, out, dir, jobs),
+        Some(Command::Dev(DevCommand::Check { args, jobs })) => dev::check(&ctx, out, &args, jobs),
         Some(Command::Dev(DevCommand::Compose { name, file, course })) => dev::compose(&ctx, out, &name, file, course),
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;
