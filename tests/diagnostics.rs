@@ -160,3 +160,29 @@ fn dev_check_with_names_checks_only_those_exercises() {
         (2, Some("error: unknown exercise \"doubel\": did you mean \"double\"?"))
     );
 }
+
+#[test]
+fn every_problem_in_info_toml_is_reported_in_one_run() {
+    let sb = Sandbox::with_course("authoring");
+    edit_course(&sb, "info.toml", |s| {
+        s.replace("edition = \"2021\"", "edition = \"2021\"\nauthor = \"someone\"")
+            .replace("name = \"double\"", "name = \"double\"\nhint = \"one\"")
+            .replace(
+                "name = \"count\"\ntopic = \"basics\"",
+                "name = \"count\"\ntopic = \"basics\"\ntime_limit_secs = \"3\"",
+            )
+            .replace("Count the words.\"]", "Count the words.\"]\nsolution = \"x\"")
+    });
+    let run = sb.learn_in(&sb.course(), &["dev", "check"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: [TMP]/course/info.toml:7:1: unknown field `author`, expected one of `name`, `title`, `edition`, \
+         `time_limit_secs`, `hidden_tests_dir`, `welcome`, `done_message`\n\
+         [TMP]/course/info.toml:17:1: unknown field `hint`, expected one of `name`, `topic`, `hints`, `section`, \
+         `time_limit_secs`, `allow_unsafe`\n\
+         [TMP]/course/info.toml:24:19: invalid type: string \"3\", expected u64\n\
+         [TMP]/course/info.toml:26:1: unknown field `solution`, expected one of `name`, `topic`, `hints`, `section`, \
+         `time_limit_secs`, `allow_unsafe`\n"
+    );
+}
