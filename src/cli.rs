@@ -198,11 +198,14 @@ pub enum GradeFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum DevCommand {
-    /// Check a course folder: every solution passes its hidden tests, every starting file fails them,
-    /// every exercise has its three files, and no file is orphaned.
+    /// Check a course folder: every solution passes its hidden tests without warnings, every starting
+    /// file fails them, every exercise has its three files, and no file is orphaned. Given exercise
+    /// names, check only those exercises.
     Check {
-        /// The course folder (default: the current folder).
-        dir: Option<PathBuf>,
+        /// The course folder (default: the current folder), then the exercises to check (default:
+        /// all). A first argument that is a folder with an `info.toml` is the course folder.
+        #[arg(value_name = "DIR|NAME")]
+        args: Vec<String>,
         /// How many exercises to grade at once (default: the number of CPUs).
         #[arg(long, short)]
         jobs: Option<usize>,

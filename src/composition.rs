@@ -38,6 +38,8 @@ pub struct HiddenTest {
     pub name: String,
     /// The line (in the checks file) of its first attribute.
     pub line: usize,
+    /// The line (in the checks file) of its closing brace.
+    pub end_line: usize,
     /// `Some(expected text)` for `#[should_panic]` (empty: any panic).
     pub should_panic: Option<String>,
     /// Its doc comment, joined into one paragraph.
@@ -62,6 +64,8 @@ pub struct Composition {
     pub learner_lines: usize,
     /// The composed line number of the hidden tests' first line.
     pub hidden_first_line: usize,
+    /// The number of lines of the checks file (after them come `learn`'s own table and harness).
+    pub hidden_lines: usize,
     /// The `#[test]` functions, in file order.
     pub hidden_tests: Vec<HiddenTest>,
     /// Why the hidden tests could not be read, if they could not (a course problem).
@@ -100,6 +104,7 @@ impl Composition {
             learner_source: learner.to_string(),
             learner_lines,
             hidden_first_line,
+            hidden_lines: hidden.lines().count(),
             hidden_tests: tests,
             hidden_problem,
         };
@@ -111,10 +116,18 @@ impl Composition {
         line > self.learner_lines
     }
 
-    /// The hidden test whose body holds composed `line`, if any.
+    /// The hidden test whose function (attributes to closing brace) holds composed `line`, if any:
+    /// a line in a helper, an import or a constant of the checks file belongs to no test.
     pub fn hidden_test_at(&self, line: usize) -> Option<&str> {
-        let hidden_line = line.checked_sub(self.hidden_first_line)? + 1;
-        self.hidden_tests.iter().rev().find(|t| t.line <= hidden_line).map(|t| t.name.as_str())
+        let checks_line = self.checks_line(line)?;
+        self.hidden_tests.iter().find(|t| (t.line..=t.end_line).contains(&checks_line)).map(|t| t.name.as_str())
+    }
+
+    /// The line of the checks file that composed `line` is, if it is one (not the learner's file,
+    /// nor `learn`'s table of tests and harness after the checks file).
+    pub fn checks_line(&self, line: usize) -> Option<usize> {
+        let checks_line = line.checked_sub(self.hidden_first_line)? + 1;
+        (checks_line <= self.hidden_lines).then_some(checks_line)
     }
 
     /// The hidden tests' full names (`__learn_hidden::name`), in file order.
@@ -174,10 +187,12 @@ fn read_hidden_tests(hidden: &str) -> Result<(Vec<HiddenTest>, String), String> 
             }
         }
         let line = f.attrs.iter().map(|a| span_of(a).0.line).min().unwrap_or(1);
+        let end_line = f.block.brace_token.span.close().end().line;
         let doc = doc.join(" ").trim().to_string();
         tests.push(HiddenTest {
             name: f.sig.ident.to_string(),
             line,
+            end_line,
             should_panic,
             doc: (!doc.is_empty()).then_some(doc),
         });
@@ -343,6 +358,9 @@ mod tests {
         assert_eq!(c.hidden_test_at(9 + 4), Some("first_test"));
         assert_eq!(c.hidden_test_at(9 + 10), Some("second_test"));
         assert_eq!(c.hidden_test_at(3), None);
+        // The blank line between the two tests, and the table after the checks file, are no test's.
+        assert_eq!(c.hidden_test_at(9 + 7), None);
+        assert_eq!((c.checks_line(9 + 12), c.checks_line(9 + 13)), (Some(13), None));
         assert_eq!(c.expected(), ["__learn_hidden::first_test", "__learn_hidden::second_test"]);
     }
 

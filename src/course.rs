@@ -25,7 +25,7 @@
 //! `exercises/<topic>/<name>.rs`, the reference solution `solutions/<topic>/<name>.rs` and the hidden
 //! tests `<hidden_tests_dir>/<topic>/<name>.rs`. Hidden tests are the body of a module appended to the
 //! learner's file (`use super::*;` then `#[test]` functions). Unknown fields are errors, and every
-//! error names the file, line and column.
+//! error names the file, line and column; all of them are reported at once, not only the first.
 
 use std::fmt;
 use std::ops::Range;
@@ -183,28 +183,113 @@ impl<'t> Problems<'t> {
         self.add(found.span(), message);
     }
 
+    /// The problems as an error of the file named `file`, in the file's order.
+    fn into_sorted_error(mut self, file: &str) -> ManifestError {
+        self.list.sort_by_key(|p| (p.location.line, p.location.column));
+        ManifestError { file: file.to_string(), problems: self.list }
+    }
+
     /// The problems as an error of the file named `file`, if there are any.
     pub(crate) fn into_result(self, file: &str) -> Result<(), ManifestError> {
         if self.list.is_empty() { Ok(()) } else { Err(ManifestError { file: file.to_string(), problems: self.list }) }
     }
 }
 
-/// Reads `text` as TOML into `T`; a syntax error or unknown field names `file`, line and column.
+/// Reads `text` as TOML into `T`; a syntax error, unknown field or ill-typed value names `file`,
+/// line and column, and every one of them is reported at once (see [`parse_toml_collecting`]).
 pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, file: &str) -> Result<T, ManifestError> {
-    toml::from_str(text).map_err(|e| ManifestError {
-        file: file.to_string(),
-        problems: vec![Problem {
-            location: Location::of_offset(text, e.span().map_or(0, |s| s.start)),
-            message: e.message().trim_end().to_string(),
-        }],
+    let (value, list) = parse_toml_collecting(text);
+    let problems = Problems { text, list };
+    problems.into_result(file)?;
+    value.ok_or_else(|| ManifestError { file: file.to_string(), problems: Vec::new() })
+}
+
+/// How many problems one file may report before the rest are left for the next run.
+const MAX_PROBLEMS: usize = 100;
+
+/// Reads `text` as TOML into `T`, collecting every problem rather than stopping at the first, as
+/// serde does: each entry it refuses (an unknown field, a value of the wrong type, an exercise
+/// missing a required field) is noted and taken out, and the rest is read again. The value is
+/// `Some` when what remains reads (so the caller can check it further), `None` when nothing can be
+/// taken out (a syntax error, a required table missing).
+pub(crate) fn parse_toml_collecting<T: serde::de::DeserializeOwned>(text: &str) -> (Option<T>, Vec<Problem>) {
+    let problem = |e: &toml::de::Error| Problem {
+        location: Location::of_offset(text, e.span().map_or(0, |s| s.start)),
+        message: e.message().trim_end().to_string(),
+    };
+    let mut document = match toml::de::DeTable::parse(text) {
+        Ok(document) => document,
+        Err(e) => return (None, vec![problem(&e)]),
+    };
+    let mut problems = Vec::new();
+    while problems.len() < MAX_PROBLEMS {
+        match T::deserialize(toml::de::Deserializer::from(document.clone())) {
+            Ok(value) => return (Some(value), problems),
+            Err(e) => {
+                problems.push(problem(&e));
+                match e.span() {
+                    Some(span) if take_out(document.get_mut(), &span) => {}
+                    _ => return (None, problems),
+                }
+            }
+        }
+    }
+    (None, problems)
+}
+
+/// Removes from `table` the entry whose key or value is at `span` (or, in an array of tables, the
+/// table at `span`: such an array starts where its first table does); whether one was found.
+fn take_out(table: &mut toml::de::DeTable<'_>, span: &Range<usize>) -> bool {
+    use toml::de::{DeArray, DeValue};
+    let at = |value: &toml::Spanned<DeValue<'_>>| value.span() == *span;
+    let is_table = |value: &toml::Spanned<DeValue<'_>>| matches!(value.get_ref(), DeValue::Table(_));
+    let mut remove = None;
+    for (key, value) in table.iter_mut() {
+        if key.span() == *span {
+            remove = Some(key.get_ref().clone());
+            break;
+        }
+        if let DeValue::Array(items) = value.get_mut()
+            && items.iter().all(is_table)
+            && let Some(i) = items.iter().position(at)
+        {
+            let mut kept = DeArray::new();
+            for (j, item) in items.iter().enumerate() {
+                if j != i {
+                    kept.push(item.clone());
+                }
+            }
+            *items = kept;
+            return true;
+        }
+        if at(value) {
+            remove = Some(key.get_ref().clone());
+            break;
+        }
+    }
+    if let Some(key) = remove {
+        table.remove(key.as_ref());
+        return true;
+    }
+    table.iter_mut().any(|(_, value)| match value.get_mut() {
+        DeValue::Table(inner) => take_out(inner, span),
+        DeValue::Array(items) => items.iter_mut().any(|item| match item.get_mut() {
+            DeValue::Table(inner) => take_out(inner, span),
+            _ => false,
+        }),
+        _ => false,
     })
 }
 
 impl Course {
     /// Parses and validates `text`, the contents of the manifest named `file` (used in errors).
     pub fn parse(text: &str, file: &str) -> Result<Course, ManifestError> {
-        let raw: RawManifest = parse_toml(text, file)?;
+        let (raw, read_problems) = parse_toml_collecting::<RawManifest>(text);
         let mut problems = Problems::new(text);
+        // What could not be read is reported together with what is wrong in the rest.
+        let read_cleanly = read_problems.is_empty();
+        problems.list = read_problems;
+        let Some(raw) = raw else { return Err(problems.into_sorted_error(file)) };
         problems.check_format_version(&raw.format_version, FORMAT_VERSION);
 
         let course = raw.course;
@@ -232,7 +317,8 @@ impl Course {
             None => "checks".to_string(),
         };
 
-        if raw.exercises.is_empty() {
+        // (An exercise that could not be read is already a problem of its own.)
+        if raw.exercises.is_empty() && read_cleanly {
             problems.add(0..0, "the course has no exercises: add at least one [[exercises]] table");
         }
         let mut exercises: Vec<Exercise> = Vec::with_capacity(raw.exercises.len());
@@ -268,7 +354,9 @@ impl Course {
             });
         }
 
-        problems.into_result(file)?;
+        if !problems.list.is_empty() {
+            return Err(problems.into_sorted_error(file));
+        }
         Ok(Course {
             name: course.name.into_inner(),
             title: course.title,
@@ -380,6 +468,38 @@ time_limit_secs = 3
             err(&text),
             "info.toml:17:1: unknown field `hint`, expected one of `name`, `topic`, `hints`, `section`, `time_limit_secs`, `allow_unsafe`"
         );
+    }
+
+    #[test]
+    fn every_unknown_field_ill_typed_value_and_validation_problem_is_listed_at_once() {
+        let text = GOOD
+            .replace("title = \"Demo\"", "title = \"Demo\"\ncolour = \"blue\"")
+            .replace("hints = [\"look\", \"closer\"]", "hints = [\"look\", \"closer\"]\nhint = \"typo\"")
+            .replace("time_limit_secs = 3", "time_limit_secs = \"3\"\nsection_title = \"x\"")
+            .replace("name = \"second\"", "name = \"first\"");
+        assert_eq!(
+            err(&text),
+            "info.toml:6:1: unknown field `colour`, expected one of `name`, `title`, `edition`, `time_limit_secs`, \
+             `hidden_tests_dir`, `welcome`, `done_message`\n\
+             info.toml:13:1: unknown field `hint`, expected one of `name`, `topic`, `hints`, `section`, \
+             `time_limit_secs`, `allow_unsafe`\n\
+             info.toml:16:8: duplicate exercise name \"first\" (first defined at line 10)\n\
+             info.toml:19:19: invalid type: string \"3\", expected u64\n\
+             info.toml:20:1: unknown field `section_title`, expected one of `name`, `topic`, `hints`, `section`, \
+             `time_limit_secs`, `allow_unsafe`"
+        );
+    }
+
+    #[test]
+    fn an_exercise_missing_a_field_does_not_hide_the_problems_after_it() {
+        let text = GOOD
+            .replace("topic = \"01_intro\"\nhints = [\"look\"", "hints = [\"look\"")
+            .replace("hints = [\"one\"]", "hints = [\"one\"]\nhint = \"typo\"");
+        let message = err(&text);
+        let lines: Vec<&str> = message.lines().collect();
+        assert_eq!(lines.len(), 2, "{message}");
+        assert!(lines[0].starts_with("info.toml:8:1: missing field `topic`"), "{message}");
+        assert!(lines[1].starts_with("info.toml:16:1: unknown field `hint`"), "{message}");
     }
 
     #[test]

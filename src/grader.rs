@@ -231,6 +231,7 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
                 line: None,
                 hidden_test: None,
                 notes: Vec::new(),
+                hidden_sites: Vec::new(),
             };
             return Ok(report(Verdict::CompileError { errors: vec![error] }, out.warnings, None));
         }
@@ -319,6 +320,7 @@ fn shape_error(comp: &Composition, problem: &composition::ShapeProblem) -> Diagn
         line: Some(problem.line),
         hidden_test: None,
         notes: Vec::new(),
+        hidden_sites: Vec::new(),
     }
 }
 

@@ -39,6 +39,24 @@ pub struct Diagnostic {
     pub hidden_test: Option<String>,
     /// The messages of the diagnostic's notes and helps (`the trait Sync is not implemented ...`).
     pub notes: Vec<String>,
+    /// Where in the checks file the error is, when it is in the hidden tests: for the course's
+    /// author (`learn dev check`), never shown to learners.
+    pub hidden_sites: Vec<HiddenSite>,
+}
+
+/// A compile error inside the hidden tests, located in the checks file (macro expansions followed
+/// back to the call in the checks file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HiddenSite {
+    /// 1-based line and column in the checks file.
+    pub line: usize,
+    pub column: usize,
+    pub code: Option<String>,
+    pub message: String,
+    /// What the compiler says at the spot (`expected `u64`, found `u32``), if it says something.
+    pub label: Option<String>,
+    /// The `#[test]` function it is in, if it is in one.
+    pub test: Option<String>,
 }
 
 /// How a test run went, test by test.
@@ -143,6 +161,7 @@ pub struct CompilerOutput {
 /// Reads rustc's `--error-format=json` output.
 pub fn parse_compiler_output(stderr: &str, comp: &Composition) -> CompilerOutput {
     let mut out = CompilerOutput::default();
+    let mut hidden: Vec<(Diagnostic, Vec<String>)> = Vec::new();
     for line in stderr.lines() {
         let Ok(raw) = serde_json::from_str::<RawDiagnostic>(line) else {
             if !line.trim().is_empty() {
@@ -166,18 +185,16 @@ pub fn parse_compiler_output(stderr: &str, comp: &Composition) -> CompilerOutput
             // The harness is the program's entry point; the exercise's own `main` is for the learner.
             Level::Warning if raw.message == "function `main` is never used" => {}
             Level::Warning => out.warnings.push(diagnostic),
+            Level::Error if diagnostic.hidden_test.is_some() => hidden.push((diagnostic, learner_fixes(&raw, comp))),
             Level::Error => out.errors.push(diagnostic),
         }
     }
     // Errors in the learner's file first; errors inside the hidden tests (the file's shape differs
     // from what they use) become one summary after them.
-    let (hidden, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        out.errors.into_iter().partition(|d| d.hidden_test.is_some());
-    let mut errors = collapse_repeats(errors);
+    out.errors = collapse_repeats(std::mem::take(&mut out.errors));
     if !hidden.is_empty() {
-        errors.push(shape_mismatch(&hidden));
+        out.errors.push(shape_mismatch(&hidden));
     }
-    out.errors = errors;
     out
 }
 
@@ -211,36 +228,46 @@ fn without_names(message: &str) -> String {
 }
 
 /// One error for every error inside the hidden tests: what the tests expect that the file does
-/// not give them, each cause once, with the tests it stopped.
-fn shape_mismatch(hidden: &[Diagnostic]) -> Diagnostic {
-    let mut causes: Vec<(String, Vec<String>)> = Vec::new();
-    for d in hidden {
+/// not give them, each cause once, with the tests it stopped and, where the compiler names one,
+/// the place in the learner's file to change (each given with its `learner_fixes`).
+fn shape_mismatch(hidden: &[(Diagnostic, Vec<String>)]) -> Diagnostic {
+    let mut causes: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+    for (d, fixes) in hidden {
         let cause = mismatch_advice(d);
         let test = d.hidden_test.clone().unwrap_or_default();
-        match causes.iter_mut().find(|(c, _)| *c == cause) {
-            Some((_, tests)) if !tests.contains(&test) => tests.push(test),
-            Some(_) => {}
-            None => causes.push((cause, vec![test])),
+        let i = causes.iter().position(|(c, _, _)| *c == cause).unwrap_or_else(|| {
+            causes.push((cause, Vec::new(), Vec::new()));
+            causes.len() - 1
+        });
+        let (_, tests, all_fixes) = &mut causes[i];
+        if !tests.contains(&test) {
+            tests.push(test);
         }
-    }
-    let mut tests: Vec<&str> = Vec::new();
-    for d in hidden {
-        let t = d.hidden_test.as_deref().unwrap_or_default();
-        if !tests.contains(&t) {
-            tests.push(t);
+        for fix in fixes {
+            if !all_fixes.contains(fix) {
+                all_fixes.push(fix.clone());
+            }
         }
     }
     let mut rendered = String::from("error: the hidden tests cannot use your code as it is\n");
-    for (cause, in_tests) in &causes {
-        let named: Vec<String> = in_tests.iter().filter(|t| *t != "hidden tests").map(|t| format!("`{t}`")).collect();
+    for (cause, in_tests, fixes) in &causes {
+        let mut named: Vec<String> =
+            in_tests.iter().filter(|t| *t != "hidden tests").map(|t| format!("`{t}`")).collect();
+        // An import, a helper or a constant of the tests belongs to no test in particular.
+        if in_tests.iter().any(|t| t == "hidden tests") {
+            named.push("the tests' shared code".to_string());
+        }
         let where_ = if named.is_empty() { String::new() } else { format!(" (in {})", named.join(", ")) };
         rendered.push_str(&format!("  - {cause}{where_}\n"));
+        for fix in fixes {
+            rendered.push_str(&format!("    {fix}\n"));
+        }
     }
     rendered.push_str(
         "   = note: the hidden tests use the names, signatures and field types the exercise's comment describes; \
          change yours to match, not the tests' way of calling them\n",
     );
-    let first = &hidden[0];
+    let first = &hidden[0].0;
     Diagnostic {
         level: Level::Error,
         code: first.code.clone(),
@@ -248,8 +275,28 @@ fn shape_mismatch(hidden: &[Diagnostic]) -> Diagnostic {
         rendered,
         line: None,
         hidden_test: first.hidden_test.clone(),
-        notes: hidden.iter().flat_map(|d| std::iter::once(d.message.clone()).chain(d.notes.clone())).collect(),
+        notes: hidden.iter().flat_map(|(d, _)| std::iter::once(d.message.clone()).chain(d.notes.clone())).collect(),
+        hidden_sites: hidden.iter().flat_map(|(d, _)| d.hidden_sites.clone()).collect(),
     }
+}
+
+/// The compiler's helps (or, without one, notes) about an error in the hidden tests that point
+/// into the learner's file (`consider annotating `Point` with `#[derive(PartialEq)]``), each with
+/// the place they point at: what the learner can change, in the learner's terms.
+fn learner_fixes(raw: &RawDiagnostic, comp: &Composition) -> Vec<String> {
+    let located = |level: &str| -> Vec<String> {
+        raw.children
+            .iter()
+            .filter(|c| c.level == level)
+            .filter_map(|c| {
+                let span = c.spans.iter().find(|s| s.in_learner_file(comp))?;
+                let at = comp.location(STDIN_NAME, span.line_start, span.column_start);
+                Some(format!("{level}: {} ({at})", c.message))
+            })
+            .collect()
+    };
+    let helps = located("help");
+    if helps.is_empty() { located("note") } else { helps }
 }
 
 /// What an error inside a hidden test says about the learner's file, in the learner's terms.
@@ -266,13 +313,13 @@ fn mismatch_advice(d: &Diagnostic) -> String {
             Some(types) => format!("a type is not the one the tests expect: {types}"),
             None => format!("a type is not the one the tests expect: {m}"),
         },
-        "E0599" | "E0425" | "E0432" | "E0433" | "E0412" | "E0422" | "E0609" | "E0560" => {
+        "E0599" | "E0425" | "E0432" | "E0433" | "E0412" | "E0422" | "E0609" | "E0560" | "E0026" | "E0027" | "E0063" => {
             format!("the tests use a name your file does not define that way: {m}")
         }
         "E0061" | "E0060" | "E0107" => format!("the tests pass a different number of arguments: {m}"),
         // `crate::__learn::exact` says `expected `T`, found `U`` when a pinned type differs.
         "E0277" if m.starts_with("expected `") => format!("a type is not the one the tests expect: {m}"),
-        "E0277" => format!("a type does not have what the tests need: {m}"),
+        "E0277" | "E0369" => format!("a type does not have what the tests need: {m}"),
         "E0603" | "E0616" | "E0624" => format!("the tests cannot reach something that is private: {m}"),
         _ => m.to_string(),
     }
@@ -285,6 +332,21 @@ impl RawSpan {
 
     fn in_hidden_tests(&self, comp: &Composition) -> bool {
         self.file_name == STDIN_NAME && comp.is_hidden(self.line_start)
+    }
+
+    /// The spans of the composed file this span stands for, innermost first: itself if it is in the
+    /// composed file, then each macro call it was expanded from (an error inside `assert_eq!` is
+    /// in the standard library; the call that expanded it is in the tests).
+    fn sites(&self) -> Vec<&RawSpan> {
+        let mut sites = Vec::new();
+        let mut span = Some(self);
+        while let Some(s) = span {
+            if s.file_name == STDIN_NAME {
+                sites.push(s);
+            }
+            span = s.expansion.as_ref().map(|e| &e.span);
+        }
+        sites
     }
 
     /// Whether this span, or the macro call it was expanded from, is in hidden code.
@@ -302,7 +364,26 @@ fn touches_hidden(raw: &RawDiagnostic, comp: &Composition) -> bool {
 
 fn convert(raw: &RawDiagnostic, level: Level, comp: &Composition) -> Diagnostic {
     let primary = raw.spans.iter().find(|s| s.is_primary).or(raw.spans.first());
-    let hidden_primary = primary.filter(|s| s.in_hidden_tests(comp));
+    // Where the error is in the composed file: the primary span, or the macro call it comes from.
+    let sites = primary.map(RawSpan::sites).unwrap_or_default();
+    let site = sites.first().copied();
+    let hidden_site = site.filter(|s| comp.is_hidden(s.line_start));
+    // The test: of the innermost site in one (a macro of the checks file is defined outside tests).
+    let test = hidden_site.map(|_| sites.iter().find_map(|s| comp.hidden_test_at(s.line_start)));
+    let hidden_sites = hidden_site
+        .and_then(|s| {
+            Some(HiddenSite {
+                line: comp.checks_line(s.line_start)?,
+                column: s.column_start,
+                code: raw.code.as_ref().map(|c| c.code.clone()),
+                message: raw.message.clone(),
+                // A label inside a macro's definition names a part of the macro, not of the tests.
+                label: primary.filter(|p| p.file_name == STDIN_NAME).and_then(|p| p.label.clone()),
+                test: test.flatten().map(str::to_string),
+            })
+        })
+        .into_iter()
+        .collect();
     // rustc shows the learner's first line with the module that opens there: render those here.
     let on_first_line = raw.spans.iter().any(|s| s.file_name == STDIN_NAME && s.line_start == 1);
     let rendered = if touches_hidden(raw, comp) || on_first_line {
@@ -315,9 +396,10 @@ fn convert(raw: &RawDiagnostic, level: Level, comp: &Composition) -> Diagnostic 
         code: raw.code.as_ref().map(|c| c.code.clone()),
         message: raw.message.clone(),
         rendered,
-        line: primary.filter(|s| s.in_learner_file(comp)).map(|s| s.line_start),
-        hidden_test: hidden_primary.map(|s| comp.hidden_test_at(s.line_start).unwrap_or("hidden tests").to_string()),
+        line: site.filter(|s| s.in_learner_file(comp)).map(|s| s.line_start),
+        hidden_test: test.map(|t| t.unwrap_or("hidden tests").to_string()),
         notes: raw.children.iter().map(|c| c.message.clone()).collect(),
+        hidden_sites,
     }
 }
 
@@ -751,6 +833,7 @@ mod tests {
             line,
             hidden_test: test.map(str::to_string),
             notes: notes.iter().map(|n| n.to_string()).collect(),
+            hidden_sites: Vec::new(),
         }
     }
 
@@ -768,7 +851,7 @@ mod tests {
                 &["expected reference `&RefCell<u32>`\n   found reference `&u32`"],
             ),
         ];
-        let d = shape_mismatch(&hidden);
+        let d = shape_mismatch(&hidden.map(|d| (d, Vec::new())));
         assert_eq!(
             d.rendered,
             "error: the hidden tests cannot use your code as it is\n  \
@@ -851,6 +934,67 @@ mod tests {
             "{}",
             e.rendered
         );
+    }
+
+    /// A span inside a macro of the standard library, expanded from the call at composed `line`.
+    fn std_span_from(line: usize) -> serde_json::Value {
+        let at = |file: &str, line: usize, expansion: serde_json::Value| {
+            serde_json::json!({"file_name": file, "byte_start": 0, "byte_end": 1, "line_start": line,
+                               "line_end": line, "column_start": 5, "column_end": 9, "is_primary": true,
+                               "text": [], "label": null, "suggested_replacement": null,
+                               "suggestion_applicability": null, "expansion": expansion})
+        };
+        let std = "/rustc/abc/library/core/src/macros/mod.rs";
+        let call = at("<anon>", line, serde_json::Value::Null);
+        at(
+            std,
+            46,
+            serde_json::json!({"span": call, "macro_decl_name": "::std::assert_eq!", "def_site_span": at(std, 42, serde_json::Value::Null)}),
+        )
+    }
+
+    #[test]
+    fn errors_inside_a_macro_of_the_hidden_tests_are_found_at_its_call() {
+        let help = serde_json::json!({"message": "consider annotating `P` with `#[derive(PartialEq)]`", "code": null,
+            "level": "help", "spans": [{"file_name": "<anon>", "byte_start": 0, "byte_end": 1, "line_start": 3,
+            "line_end": 3, "column_start": 1, "column_end": 2, "is_primary": true, "text": [], "label": null,
+            "suggested_replacement": null, "suggestion_applicability": null, "expansion": null}],
+            "children": [], "rendered": null});
+        let line = serde_json::json!({"message": "binary operation `==` cannot be applied to type `P`",
+            "code": {"code": "E0369", "explanation": null}, "level": "error", "spans": [std_span_from(9 + 4)],
+            "children": [help], "rendered": "SECRET SOURCE"})
+        .to_string();
+        let out = parse_compiler_output(&line, &comp());
+        let e = &out.errors[0];
+        assert_eq!(e.hidden_test.as_deref(), Some("first_test"));
+        assert_eq!(
+            e.rendered,
+            "error: the hidden tests cannot use your code as it is\n  \
+             - a type does not have what the tests need: binary operation `==` cannot be applied to type `P` \
+             (in `first_test`)\n    help: consider annotating `P` with `#[derive(PartialEq)]` (exercises/t/x.rs:3:1)\n   \
+             = note: the hidden tests use the names, signatures and field types the exercise's comment describes; \
+             change yours to match, not the tests' way of calling them\n"
+        );
+        let site = HiddenSite {
+            line: 5,
+            column: 5,
+            code: Some("E0369".into()),
+            message: "binary operation `==` cannot be applied to type `P`".into(),
+            label: None,
+            test: Some("first_test".into()),
+        };
+        assert_eq!(e.hidden_sites, [site]);
+    }
+
+    #[test]
+    fn a_learners_own_macro_call_is_the_learners_line() {
+        let line = serde_json::json!({"message": "binary operation `==` cannot be applied to type `P`",
+            "code": {"code": "E0369", "explanation": null}, "level": "error", "spans": [std_span_from(4)],
+            "children": [], "rendered": "error[E0369]: binary operation\n --> <anon>:4:5\n"})
+        .to_string();
+        let e = &parse_compiler_output(&line, &comp()).errors[0];
+        assert_eq!((e.line, e.hidden_test.as_deref()), (Some(4), None));
+        assert_eq!(e.rendered, "error[E0369]: binary operation\n --> exercises/t/x.rs:4:5\n");
     }
 
     #[test]

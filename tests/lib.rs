@@ -9,6 +9,7 @@ mod harness;
 #[cfg(target_os = "linux")]
 mod attacks;
 mod commands;
+mod diagnostics;
 mod explain;
 mod faults;
 mod grade;

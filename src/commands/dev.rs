@@ -3,13 +3,18 @@
 //! sections, every solution passes its hidden tests, every starting file and every known wrong
 //! answer (`wrong/<topic>/<name>/*.rs`) fails them, and the hidden tests pass the lint that keeps
 //! them meaning what they say (see [`crate::lint`]). Files are graded in parallel (`--jobs`), each
-//! in a build folder of its own.
+//! in a build folder of its own; `learn dev check NAME...` checks only the exercises named.
+//!
+//! What it shows is for the course's author: a compile error inside the hidden tests at its line of
+//! the checks file (where a learner sees only what the tests expect), a checks file without a
+//! `#[test]` function as such, and a reference solution's warnings.
 
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::commands::{Ctx, grade_once, say};
+use crate::composition::hidden_test_functions;
 use crate::course::{Course, Exercise, Location};
 use crate::course_files::{CourseFiles, EXPLANATIONS, LoadedCourse, MANIFEST};
 use crate::error::{EXIT_FAILED, EXIT_OK, Error, Result};
@@ -20,6 +25,7 @@ use crate::toolchain::Toolchain;
 use crate::ui::progress::ProgressLine;
 use crate::ui::render;
 use crate::ui::style::paint;
+use crate::verdict::{Diagnostic, Verdict};
 
 type Graded = std::result::Result<Report, String>;
 /// An exercise's gradings as they arrive: solution, starting file, wrong answers.
@@ -73,36 +79,59 @@ pub fn compose(ctx: &Ctx, out: &mut dyn Write, name: &str, file: Option<PathBuf>
     Ok(EXIT_OK)
 }
 
-pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<usize>) -> Result<i32> {
-    let root = ctx.cwd.join(dir.unwrap_or_default());
+/// `learn dev check [DIR] [NAME...]`: checks the course in `DIR` (or the current folder), every
+/// exercise or only those named.
+pub fn check(ctx: &Ctx, out: &mut dyn Write, args: &[String], jobs: Option<usize>) -> Result<i32> {
+    // A first argument that is a course folder names the course; the others name exercises.
+    let (dir, names) = match args.split_first() {
+        Some((first, rest)) if ctx.cwd.join(first).join(MANIFEST).is_file() => (PathBuf::from(first), rest),
+        _ => (PathBuf::new(), args),
+    };
+    let root = ctx.cwd.join(dir);
     let root = root.canonicalize().map_err(|source| Error::Io { action: "open", path: root.clone(), source })?;
     if !root.join(MANIFEST).is_file() {
         return Err(Error::NoCourse { dir: root });
     }
     let loaded = CourseFiles::Dir(root.clone()).load()?;
     let course = &loaded.course;
+    let selected = select(course, names)?;
     let s = &ctx.styles;
     let jobs = jobs.unwrap_or_else(parallel::default_jobs).max(1);
-    say(
-        out,
-        format!("Checking {} ({} exercises, {jobs} at a time)", paint(s.bold, &course.title), course.exercises.len()),
-    );
+    let how_many = match selected.iter().filter(|&&chosen| chosen).count() {
+        n if n == course.exercises.len() => format!("{n} exercises"),
+        n => format!("{n} of {} exercises", course.exercises.len()),
+    };
+    say(out, format!("Checking {} ({how_many}, {jobs} at a time)", paint(s.bold, &course.title)));
 
-    let mut problems = file_problems(&loaded);
-    problems.extend(reference_problems(&loaded)?);
+    let mut problems = file_problems(&loaded, &selected);
+    problems.extend(reference_problems(&loaded, &selected)?);
+    let not_graded = ungradable(&loaded, &selected);
     let build_root = tempfile::Builder::new().prefix("learn-dev-check").tempdir().map_err(|source| Error::Io {
         action: "create",
         path: std::env::temp_dir(),
         source,
     })?;
     let toolchain = Toolchain::resolve()?;
-    let checked = grade_all(ctx, out, &loaded, &toolchain, &root, build_root.path(), jobs);
+    let to_grade: Vec<bool> =
+        selected.iter().enumerate().map(|(i, &chosen)| chosen && !not_graded.contains_key(&i)).collect();
+    let checked = grade_all(ctx, out, &loaded, &toolchain, &root, build_root.path(), jobs, &to_grade);
 
-    for (ex, result) in course.exercises.iter().zip(checked) {
+    for (i, (ex, result)) in course.exercises.iter().zip(checked).enumerate() {
+        if let Some(why) = not_graded.get(&i) {
+            say(out, format!("  {} {}: not graded: {}", paint(s.fail, "✗"), ex.name, why.text));
+            if why.counts {
+                problems.push(why.text.clone());
+            }
+            continue;
+        }
         let Some(result) = result else { continue };
         let mut bad = Vec::new();
         match &result.solution {
-            Ok(r) if r.verdict.passed() => {}
+            Ok(r) if r.verdict.passed() && r.warnings.is_empty() => {}
+            // A reference solution is what learners compare theirs with: it should be clean.
+            Ok(r) if r.verdict.passed() => {
+                bad.push(format!("the solution compiles with {}", render::count(r.warnings.len(), "warning")));
+            }
             Ok(r) => bad.push(format!("the solution {}", render::headline(&r.verdict))),
             Err(e) => bad.push(format!("the solution could not be graded: {e}")),
         }
@@ -150,13 +179,17 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<
             );
         } else {
             say(out, format!("  {} {}: {}", paint(s.fail, "✗"), ex.name, bad.join("; ")));
-            if let Ok(r) = &result.solution
-                && !r.verdict.passed()
-            {
+            if let Ok(r) = &result.solution {
                 let mut buf = Vec::new();
-                let _ = render::verdict(&mut buf, s, &ex.name, &r.verdict, &r.explanations, render::WRAP);
+                if !r.verdict.passed() {
+                    let verdict = for_the_author(&r.verdict, &course.hidden_tests_path(ex));
+                    let _ = render::verdict(&mut buf, s, &ex.name, &verdict, &r.explanations, render::WRAP);
+                }
+                for warning in &r.warnings {
+                    let _ = writeln!(buf, "{}", warning.rendered.trim_end());
+                }
                 for line in String::from_utf8_lossy(&buf).lines() {
-                    say(out, format!("      {line}"));
+                    say(out, format!("      {line}").trim_end());
                 }
             }
             problems.push(format!("{}: {}", ex.name, bad.join("; ")));
@@ -165,7 +198,7 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<
             say(out, line);
         }
     }
-    problems.extend(lint_problems(&loaded));
+    problems.extend(lint_problems(&loaded, &selected));
 
     if problems.is_empty() {
         say(out, format!("\n{} every exercise checks out.", paint(s.pass, "✓")));
@@ -179,12 +212,79 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, jobs: Option<
     }
 }
 
-/// Missing files of manifest entries, and course files that no entry owns.
-fn file_problems(loaded: &LoadedCourse) -> Vec<String> {
+/// Which exercises `names` choose (all of them when there are none), in course order.
+fn select(course: &Course, names: &[String]) -> Result<Vec<bool>> {
+    for name in names {
+        if course.find(name).is_none() {
+            return Err(Error::UnknownExercise {
+                name: name.clone(),
+                suggestion: course.suggest(name).map(str::to_string),
+            });
+        }
+    }
+    Ok(course.exercises.iter().map(|ex| names.is_empty() || names.contains(&ex.name)).collect())
+}
+
+/// Why an exercise cannot be graded at all, found before grading.
+struct NotGraded {
+    text: String,
+    /// Whether it is a problem of its own (otherwise another check reports it, with its line).
+    counts: bool,
+}
+
+/// The chosen exercises whose hidden tests cannot grade anything: a checks file without a
+/// `#[test]` function (every file would "crash"), or one that does not parse (the lint says where).
+fn ungradable(loaded: &LoadedCourse, selected: &[bool]) -> std::collections::BTreeMap<usize, NotGraded> {
+    let course = &loaded.course;
+    let mut out = std::collections::BTreeMap::new();
+    for (i, ex) in course.exercises.iter().enumerate().filter(|(i, _)| selected[*i]) {
+        let path = course.hidden_tests_path(ex);
+        let Ok(text) = loaded.files.read(&path) else { continue };
+        if syn::parse_file(&text).is_err() {
+            out.insert(i, NotGraded { text: format!("{path} does not parse (see below)"), counts: false });
+        } else if hidden_test_functions(&text).is_empty() {
+            out.insert(i, NotGraded { text: format!("{path} has no #[test] function"), counts: true });
+        }
+    }
+    out
+}
+
+/// A failing solution's verdict as its author reads it: each error inside the hidden tests at its
+/// line of the checks file `checks`, with its code, instead of the learner's summary.
+fn for_the_author(verdict: &Verdict, checks: &str) -> Verdict {
+    let Verdict::CompileError { errors } = verdict else { return verdict.clone() };
+    let errors = errors
+        .iter()
+        .map(|e| {
+            if e.hidden_sites.is_empty() {
+                return e.clone();
+            }
+            let mut rendered = String::new();
+            for site in &e.hidden_sites {
+                let code = site.code.as_ref().map(|c| format!("[{c}]")).unwrap_or_default();
+                let place = match &site.test {
+                    Some(test) => format!("in the hidden test `{test}`"),
+                    None => "outside the test functions".to_string(),
+                };
+                let label = site.label.as_ref().map(|l| format!(": {l}")).unwrap_or_default();
+                rendered.push_str(&format!(
+                    "{checks}:{}:{}: error{code}: {}{label} ({place})\n",
+                    site.line, site.column, site.message
+                ));
+            }
+            Diagnostic { rendered, ..e.clone() }
+        })
+        .collect();
+    Verdict::CompileError { errors }
+}
+
+/// Missing files of the chosen exercises, and (when every exercise is checked) course files that
+/// no entry owns.
+fn file_problems(loaded: &LoadedCourse, selected: &[bool]) -> Vec<String> {
     let course = &loaded.course;
     let mut problems = Vec::new();
     let mut owned = BTreeSet::new();
-    for ex in &course.exercises {
+    for (ex, _) in course.exercises.iter().zip(selected).filter(|(_, chosen)| **chosen) {
         for path in paths(course, ex) {
             if !loaded.files.exists(&path) {
                 problems.push(format!(
@@ -194,6 +294,9 @@ fn file_problems(loaded: &LoadedCourse) -> Vec<String> {
             }
             owned.insert(path);
         }
+    }
+    if selected.iter().any(|chosen| !chosen) {
+        return problems;
     }
     for path in loaded.files.rust_files_under(WRONG_DIR) {
         let owner = course.exercises.iter().find(|ex| path.starts_with(&wrong_prefix(ex)));
@@ -235,20 +338,25 @@ struct SectionField {
 /// Every pointer into the lesson that does not resolve: a “…” reference in the manifest, the
 /// explanations, or an exercise, solution, hidden-tests or wrong-answer file that is not a section
 /// title, and a `section` field naming no section. Each names its file and line.
-fn reference_problems(loaded: &LoadedCourse) -> Result<Vec<String>> {
+fn reference_problems(loaded: &LoadedCourse, selected: &[bool]) -> Result<Vec<String>> {
     let lesson = loaded.files.lesson()?;
     let course = &loaded.course;
+    let chosen: Vec<&Exercise> =
+        course.exercises.iter().zip(selected).filter(|(_, chosen)| **chosen).map(|(ex, _)| ex).collect();
+    let every = chosen.len() == course.exercises.len();
     let unknown = |title: &str| {
         let why = lesson.suggest_title(title).map(|t| format!(" (did you mean “{t}”?)")).unwrap_or_default();
         format!("is not a section title of the lesson{why}")
     };
     let mut files = vec![MANIFEST.to_string()];
-    if loaded.files.exists(EXPLANATIONS) {
+    if loaded.files.exists(EXPLANATIONS) && every {
         files.push(EXPLANATIONS.to_string());
     }
     // `wrong/` holds known wrong answers: copies of exercise files, with their comments.
     for dir in ["exercises", "solutions", course.hidden_tests_dir.as_str(), "wrong"] {
-        files.extend(loaded.files.rust_files_under(dir));
+        files.extend(loaded.files.rust_files_under(dir).into_iter().filter(|path| {
+            every || chosen.iter().any(|ex| paths(course, ex).contains(path) || path.starts_with(&wrong_prefix(ex)))
+        }));
     }
     let mut problems = Vec::new();
     for rel in &files {
@@ -258,6 +366,9 @@ fn reference_problems(loaded: &LoadedCourse) -> Result<Vec<String>> {
             let fields: Sectioned = toml::from_str(&text).unwrap_or(Sectioned { exercises: vec![], rules: vec![] });
             for field in fields.exercises.iter().chain(&fields.rules) {
                 let Some(section) = &field.section else { continue };
+                if !every && !chosen.iter().any(|ex| field.name.as_ref() == Some(&ex.name)) {
+                    continue;
+                }
                 if lesson.section(section.get_ref()).is_none() {
                     let owner = match (&field.name, &field.id) {
                         (Some(name), _) => format!("exercise {name}"),
@@ -272,6 +383,10 @@ fn reference_problems(loaded: &LoadedCourse) -> Result<Vec<String>> {
                     ));
                 }
             }
+        }
+        // Only the chosen exercises' entries of the manifest are read when some are chosen.
+        if rel == MANIFEST && !every {
+            continue;
         }
         for reference in lesson::references(&text) {
             if lesson.section(&reference.title).is_none() {
@@ -300,8 +415,10 @@ fn paths(course: &Course, ex: &Exercise) -> [String; 3] {
     [course.exercise_path(ex), course.solution_path(ex), course.hidden_tests_path(ex)]
 }
 
-/// Grades every exercise whose three files exist (solution, starting file and wrong answers),
-/// `jobs` at a time.
+/// Grades every chosen exercise whose three files exist (solution, starting file and wrong
+/// answers), `jobs` at a time.
+// What to grade, where and how many at once: each is one plain value of the check's.
+#[allow(clippy::too_many_arguments)]
 fn grade_all(
     ctx: &Ctx,
     out: &mut dyn Write,
@@ -310,12 +427,13 @@ fn grade_all(
     root: &Path,
     build_root: &Path,
     jobs: usize,
+    selected: &[bool],
 ) -> Vec<Option<Checked>> {
     let course = &loaded.course;
     let wrong_answers = loaded.files.rust_files_under(WRONG_DIR);
     let mut work: Vec<(usize, Kind)> = Vec::new();
     for (i, ex) in course.exercises.iter().enumerate() {
-        if !paths(course, ex).iter().all(|p| loaded.files.exists(p)) {
+        if !selected[i] || !paths(course, ex).iter().all(|p| loaded.files.exists(p)) {
             continue;
         }
         work.push((i, Kind::Solution));
@@ -392,10 +510,10 @@ fn first_message(r: &Report) -> Option<String> {
 }
 
 /// Hidden tests that the learner's file could reinterpret (see [`crate::lint`]).
-fn lint_problems(loaded: &LoadedCourse) -> Vec<String> {
+fn lint_problems(loaded: &LoadedCourse, selected: &[bool]) -> Vec<String> {
     let course = &loaded.course;
     let mut problems = Vec::new();
-    for ex in &course.exercises {
+    for (ex, _) in course.exercises.iter().zip(selected).filter(|(_, chosen)| **chosen) {
         let path = course.hidden_tests_path(ex);
         let Ok(text) = loaded.files.read(&path) else { continue };
         for p in crate::lint::lint_hidden_tests(&text) {

@@ -65,7 +65,7 @@ pub fn dispatch(cli: Cli, styles: Styles) -> Result<i32> {
         Some(Command::Course { place }) => course::course(&ctx, out, place),
         Some(Command::Dev(DevCommand::Pack { dir, output })) => pack::pack(&ctx, out, dir, output),
         Some(Command::Repair { course }) => verify::repair(&ctx, out, course),
-        Some(Command::Dev(DevCommand::Check { dir, jobs })) => dev::check(&ctx, out, dir, jobs),
+        Some(Command::Dev(DevCommand::Check { args, jobs })) => dev::check(&ctx, out, &args, jobs),
         Some(Command::Dev(DevCommand::Compose { name, file, course })) => dev::compose(&ctx, out, &name, file, course),
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;

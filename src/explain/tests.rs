@@ -23,6 +23,7 @@ fn error(code: &str, message: &str, line: usize, notes: &[&str]) -> Diagnostic {
         line: Some(line),
         hidden_test: None,
         notes: notes.iter().map(|n| n.to_string()).collect(),
+        hidden_sites: Vec::new(),
     }
 }
 
