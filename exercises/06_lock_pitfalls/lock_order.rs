@@ -5,7 +5,7 @@
 // Every `Account` has its own `Mutex`, so transfers between different accounts never wait for
 // each other. A transfer locks both of its accounts and keeps both locks until it is done, so
 // the balance check and the move happen as one step, and nobody ever sees the money gone from
-// one account but not yet in the other.
+// one account but not yet in the other. The tests check all three.
 //
 // `transfer` locks `from`, then `to`. Now let Alice send to Bob while Bob sends to Alice: the
 // first transfer holds Alice's lock and waits for Bob's, the second holds Bob's lock and waits
@@ -18,7 +18,9 @@
 // busy server would now and then by chance. Keep that call between the two locks.
 //
 // Fix it by making every transfer take the two locks in the same order, whichever way the
-// money goes: for example the account with the lower `id` first.
+// money goes: for example the account with the lower `id` first. (Letting go and starting
+// again when the second lock is busy is another way out, but whether it gets through depends
+// on timing; here every transfer calls `between_locks` exactly once.)
 
 use std::sync::{Arc, Mutex};
 use std::thread;
