@@ -1,8 +1,8 @@
 use super::Memoizer;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Each key is computed once; asking again answers from the cache.
 #[test]
@@ -38,7 +38,8 @@ fn cached_keys_are_not_recomputed_by_other_threads() {
     }
     let misses: u64 = memo.misses();
     ::std::assert_eq!(
-        misses, 5,
+        misses,
+        5,
         "keys 1..=5 were cached before the threads started, so the threads must not compute anything again"
     );
 }
@@ -106,4 +107,45 @@ fn no_lock_is_held_while_the_function_runs() {
     );
     let expected_results: Vec<u64> = ::std::vec![20, 40];
     ::std::assert_eq!(results, expected_results, "the results should be func(10) = 20 and func(20) = 40");
+}
+
+/// Threads missing at the same moment are all counted: `misses` loses no computation.
+#[test]
+fn misses_counted_at_the_same_moment_are_all_kept() {
+    // Eight threads ask for keys nobody asked for before (each its own keys), so every call is a
+    // miss, for one second. A count split into two steps (read, then write back plus one) is
+    // caught in its gap hundreds of times in that second, on any machine, busy or not.
+    const THREADS: u64 = 8;
+    let memo = Memoizer::new(|n: u64| n + 1);
+    let start = Barrier::new(THREADS as usize);
+    let asked: Vec<u64> = thread::scope(|scope| {
+        let handles: Vec<thread::ScopedJoinHandle<'_, u64>> = (0..THREADS)
+            .map(|which| {
+                let (memo, start) = (&memo, &start);
+                scope.spawn(move || {
+                    start.wait();
+                    let until = Instant::now() + Duration::from_secs(1);
+                    let mut asked: u64 = 0;
+                    while Instant::now() < until {
+                        for _ in 0..64 {
+                            memo.get(asked * THREADS + which);
+                            asked += 1;
+                        }
+                    }
+                    asked
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let computed: u64 = asked.iter().sum();
+    let misses: u64 = memo.misses();
+    ::std::assert!(
+        misses == computed,
+        "eight threads computed {computed} new keys between them, but `misses()` says {misses} \
+         (see “Atomic counters”)\n\
+         A count made of a separate `load` and `store` loses the misses of threads that count at the same \
+         moment: both read the same number and both write it back plus one. Use `fetch_add`, or keep the \
+         count under its own lock."
+    );
 }
