@@ -156,9 +156,9 @@ fn two_threads_missing_the_same_host_agree() {
     let agree: bool = answers[0] == answers[1] && stored.as_deref() == Some(answers[0].as_str());
     ::std::assert!(
         agree,
-        "two threads resolving the same new host at once got {answers:?}, and the cache holds {stored:?} \
+        "two threads resolving the same new host at once got {answers:?} \
          (see “A read guard blocks your own write”)\n\
-         All three should be the same address. After taking the write lock, look again: the other thread \
+         The cache holds {stored:?}, and all three should be the same address. After taking the write lock, look again: the other thread \
          may have stored the host between your read and your write."
     );
 }

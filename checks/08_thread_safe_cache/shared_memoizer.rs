@@ -102,8 +102,10 @@ fn no_lock_is_held_while_the_function_runs() {
     let waited_alone: bool = lonely.load(Ordering::SeqCst);
     ::std::assert!(
         !waited_alone,
-        "two computations for different keys should be able to run at the same time; one of them waited 2 s for \
-         the other to start, so `get` holds a lock while calling the function (see “Computing outside the lock”)"
+        "two computations for different keys could not run at once: `get` holds a lock while calling the function \
+         (see “Computing outside the lock”)\n\
+         One of them waited 2 s for the other to start. Look up under a short lock, compute with no lock held, \
+         then lock again just to store."
     );
     let expected_results: Vec<u64> = ::std::vec![20, 40];
     ::std::assert_eq!(results, expected_results, "the results should be func(10) = 20 and func(20) = 40");
