@@ -17,6 +17,8 @@
 // Once the read guard ends before `write()`, there is a moment with no lock held at all, and
 // another thread missing the same host can store its own answer in it. So after taking the
 // write lock, look again before inserting: every caller must get the same address for a host.
+// Keep the slow lookup itself out of every lock: under the write lock it would keep all the
+// readers waiting.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
