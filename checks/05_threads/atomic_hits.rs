@@ -1,7 +1,7 @@
 use super::HitCounter;
 use std::any::Any;
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -37,95 +37,69 @@ fn visits_are_numbered_from_one() {
 }
 
 // The races below sit between two steps of one call, a few instructions apart, where no test can
-// stop a thread. So two threads work at once until each has seen the other cut in between its own
-// calls thousands of times (or 3 s have passed): a gap between two steps is then hit many times over,
-// however the threads are scheduled, while a correct counter is never caught out.
-const INTERLEAVINGS: usize = 2_000;
-const BUDGET: Duration = Duration::from_secs(3);
-// Visit numbers the test can keep track of, one bit each.
-const MOST: u64 = 1 << 26;
+// stop a thread. So eight threads work at once until they have seen each other cut in between
+// their own calls many thousands of times, or 4 s have passed. A thread stopped by the system in
+// such a gap while the others go on is then caught many times over, however busy the machine is
+// (more threads get more of it), while a correct counter is never caught out.
+const THREADS: usize = 8;
+const INTERLEAVINGS: usize = 20_000;
+const BUDGET: Duration = Duration::from_secs(4);
 
-// Runs `work` on this thread and one more at once until either asks to stop or time is up.
-// `work` gets the shared stop flag and returns what it found.
-fn two_at_once<T: Send>(work: impl Fn(&AtomicBool) -> T + Sync) -> (T, T) {
-    let stop = AtomicBool::new(false);
-    let start = Barrier::new(2);
-    let run = || {
-        start.wait(); // both threads start together
-        let found = work(&stop);
-        stop.store(true, Ordering::SeqCst);
-        found
-    };
-    thread::scope(|scope| {
-        let other = scope.spawn(run);
-        let mine = run();
-        (mine, other.join().unwrap())
-    })
-}
-
-fn time_is_up(started: Instant, stop: &AtomicBool) -> bool {
-    stop.load(Ordering::SeqCst) || started.elapsed() >= BUDGET
-}
-
-// What one counting thread saw: visits made, the highest number it was given, a number given twice.
-struct Counted {
-    visits: u64,
-    highest: u64,
-    repeated: Option<u64>,
-}
-
-/// Two threads counting at the same moment lose no visit, and every visit gets a number of its own.
+/// Eight threads counting at the same moment lose no visit, and every visit gets a number of its own.
 #[test]
-fn two_threads_at_once_get_distinct_numbers_and_lose_no_visit() {
+fn threads_at_once_get_distinct_numbers_and_lose_no_visit() {
     let counter = HitCounter::new();
-    let seen: Vec<AtomicU64> = (0..MOST / 64 + 1).map(|_| AtomicU64::new(0)).collect();
+    let start = Barrier::new(THREADS);
+    let interleavings = AtomicUsize::new(0);
     let started = Instant::now();
-    let (mine, theirs): (Counted, Counted) = two_at_once(|stop| {
-        let mut counted = Counted { visits: 0, highest: 0, repeated: None };
-        let mut last: u64 = 0;
-        let mut interleavings: usize = 0;
-        while interleavings < INTERLEAVINGS && counted.visits < MOST / 2 {
-            if counted.visits & 0xff == 0 && time_is_up(started, stop) {
-                break;
-            }
-            let number: u64 = counter.hit();
-            counted.visits += 1;
-            if number != last + 1 {
-                interleavings += 1; // the other thread counted between this visit and the one before
-            }
-            last = number;
-            counted.highest = counted.highest.max(number);
-            if (1..=MOST).contains(&number) {
-                let bit: u64 = 1 << (number % 64);
-                let before: u64 = seen[(number / 64) as usize].fetch_or(bit, Ordering::SeqCst);
-                if before & bit != 0 {
-                    counted.repeated = Some(number);
-                    break;
-                }
-            }
-        }
-        counted
+    // Each thread says how many visits it made and the sum of the numbers it was given.
+    let visits: Vec<(u64, u128)> = thread::scope(|scope| {
+        let handles: Vec<thread::ScopedJoinHandle<'_, (u64, u128)>> = (0..THREADS)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait(); // all of them start counting together
+                    let (mut made, mut sum, mut last, mut cut_in): (u64, u128, u64, usize) = (0, 0, 0, 0);
+                    loop {
+                        let number: u64 = counter.hit();
+                        made += 1;
+                        sum += u128::from(number);
+                        if number != last + 1 {
+                            cut_in += 1; // another thread counted between this visit and the one before
+                        }
+                        last = number;
+                        if made & 0x3ff == 0 {
+                            let seen: usize = interleavings.fetch_add(cut_in, Ordering::SeqCst) + cut_in;
+                            cut_in = 0;
+                            if seen >= INTERLEAVINGS || started.elapsed() >= BUDGET {
+                                return (made, sum);
+                            }
+                        }
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    let made: u64 = mine.visits + theirs.visits;
+    let made: u64 = visits.iter().map(|(made, _)| made).sum();
     let total: u64 = counter.total();
     ::std::assert!(
         total == made,
-        "two threads made {made} visits at once, but the count says {total}: visits were lost \
+        "{THREADS} threads made {made} visits at once, but the count says {total}: visits were lost \
          (see “Atomic counters”)\n\
-         A visit made of a separate `load` and `store` lets both threads read the same count and write back \
+         A visit made of a separate `load` and `store` lets two threads read the same count and write back \
          the same count plus one; `fetch_add` reads and adds in one step."
     );
-    let repeated: Option<u64> = mine.repeated.or(theirs.repeated);
+    // Numbered 1 to `made`, each number once, the numbers add up to 1 + 2 + ... + made.
+    let sum: u128 = visits.iter().map(|(_, sum)| sum).sum();
+    let expected: u128 = u128::from(made) * (u128::from(made) + 1) / 2;
     ::std::assert!(
-        repeated.is_none(),
-        "two visits made at once were both given number {}, though the count is right \
+        sum == expected,
+        "the count is right, but the visits made at once were not numbered 1 to {made}, each number once \
          (see “Atomic counters”)\n\
-         A second `load` after `fetch_add` reads the count again, after the other thread's visit; the \
-         number of this visit is what `fetch_add` returned, plus one.",
-        repeated.unwrap_or_default()
+         Some visits got the same number, or a number of another visit: a second `load` after `fetch_add` \
+         reads the count again, after other threads' visits. The number of a visit is what `fetch_add` \
+         returned, plus one."
     );
-    let highest: u64 = mine.highest.max(theirs.highest);
-    ::std::assert_eq!(highest, made, "{made} visits should be numbered 1 to {made}, each number once");
 }
 
 /// `take` returns the count so far and starts again from 0.
@@ -148,46 +122,49 @@ fn take_hands_over_the_count_and_restarts() {
 /// `take` loses no visit counted by another thread while it runs, and brings none back.
 #[test]
 fn take_while_another_thread_counts_loses_nothing() {
+    // One thread visits; the others call `take` over and over, until the visitor has seen a `take`
+    // between two of its visits many thousands of times, or 4 s have passed.
     let counter = HitCounter::new();
+    let start = Barrier::new(4);
+    let visiting = AtomicBool::new(true);
     let started = Instant::now();
-    // One thread visits (and says how many visits it made), the other takes (and says how many it got).
-    let visitor = AtomicBool::new(true);
-    let (mine, theirs): ((bool, u64), (bool, u64)) = two_at_once(|stop| {
-        let visiting: bool = visitor.swap(false, Ordering::SeqCst);
-        let mut sum: u64 = 0;
-        let mut last: u64 = 0;
-        let mut interleavings: usize = 0;
-        let mut calls: u64 = 0;
-        while interleavings < INTERLEAVINGS {
-            if calls & 0xff == 0 && time_is_up(started, stop) {
-                break;
+    let (made, taken): (u64, u64) = thread::scope(|scope| {
+        let takers: Vec<thread::ScopedJoinHandle<'_, u64>> = (0..3)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait();
+                    let mut taken: u64 = 0;
+                    while visiting.load(Ordering::SeqCst) {
+                        taken += counter.take();
+                    }
+                    taken
+                })
+            })
+            .collect();
+        start.wait();
+        let (mut made, mut last, mut resets): (u64, u64, usize) = (0, 0, 0);
+        while resets < INTERLEAVINGS && !(made & 0x3ff == 0 && started.elapsed() >= BUDGET) {
+            let number: u64 = counter.hit();
+            made += 1;
+            if number <= last {
+                resets += 1; // a `take` ran between this visit and the one before
             }
-            calls += 1;
-            if visiting {
-                let number: u64 = counter.hit();
-                if number <= last {
-                    interleavings += 1; // a `take` ran between this visit and the one before
-                }
-                last = number;
-                sum += 1;
-            } else {
-                sum += counter.take();
-            }
+            last = number;
         }
-        (visiting, sum)
+        visiting.store(false, Ordering::SeqCst);
+        (made, takers.into_iter().map(|h| h.join().unwrap()).sum())
     });
-    let (made, mut taken): (u64, u64) = if mine.0 { (mine.1, theirs.1) } else { (theirs.1, mine.1) };
-    taken += counter.take();
+    let taken: u64 = taken + counter.take();
     ::std::assert!(
         taken >= made,
-        "one thread made {made} visits while another called `take`, and the takes add up to only {taken} \
+        "one thread made {made} visits while others called `take`, and the takes add up to only {taken} \
          (see “Atomic counters”)\n\
          Reading the count and then setting it to 0 are two steps, and the visits counted between them are \
          wiped out; `swap(0)` reads and resets in one step."
     );
     ::std::assert!(
         taken <= made,
-        "one thread made {made} visits while another called `take`, and the takes add up to {taken}, more \
+        "one thread made {made} visits while others called `take`, and the takes add up to {taken}, more \
          than that (see “Atomic counters”)\n\
          A visit made of a separate `load` and `store` read the count before a `take` and wrote it back, \
          plus one, after the reset; `fetch_add` adds in one step."
