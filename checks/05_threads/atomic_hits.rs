@@ -1,8 +1,9 @@
 use super::HitCounter;
 use std::any::Any;
-use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, Barrier};
+use std::sync::Barrier;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::thread;
+use std::time::{Duration, Instant};
 
 /// The count is kept in an `AtomicU64`, not behind a lock.
 #[test]
@@ -12,8 +13,8 @@ fn the_count_is_an_atomic_u64() {
     let is_atomic: bool = field.is::<AtomicU64>();
     ::std::assert!(
         is_atomic,
-        "the `hits` field should be an `AtomicU64`: a lock around one number makes every thread queue just \
-         to add 1, where an atomic adds it in one indivisible step (see “Atomic counters”)"
+        "the `hits` field should be an `AtomicU64`, not a lock around one number (see “Atomic counters”)\n\
+         A lock makes every thread queue just to add 1, where an atomic adds it in one indivisible step."
     );
 }
 
@@ -35,41 +36,70 @@ fn visits_are_numbered_from_one() {
     ::std::assert_eq!(total, 3, "three visits were counted");
 }
 
+// The races below sit between two steps of one call, a few instructions apart, where no test can
+// stop a thread. So eight threads work at once until they have seen each other cut in between
+// their own calls many thousands of times, or 4 s have passed. A thread stopped by the system in
+// such a gap while the others go on is then caught many times over, however busy the machine is
+// (more threads get more of it), while a correct counter is never caught out.
+const THREADS: usize = 8;
+const INTERLEAVINGS: usize = 20_000;
+const BUDGET: Duration = Duration::from_secs(4);
+
 /// Eight threads counting at the same moment lose no visit, and every visit gets a number of its own.
 #[test]
-fn eight_threads_at_once_lose_no_visit() {
-    const THREADS: usize = 8;
-    const EACH: u64 = 5_000;
-    let counter = Arc::new(HitCounter::new());
-    let start = Arc::new(Barrier::new(THREADS));
-    let handles: Vec<thread::JoinHandle<Vec<u64>>> = (0..THREADS)
-        .map(|_| {
-            let counter = Arc::clone(&counter);
-            let start = Arc::clone(&start);
-            thread::spawn(move || {
-                start.wait(); // all eight start counting together
-                (0..EACH).map(|_| counter.hit()).collect()
+fn threads_at_once_get_distinct_numbers_and_lose_no_visit() {
+    let counter = HitCounter::new();
+    let start = Barrier::new(THREADS);
+    let interleavings = AtomicUsize::new(0);
+    let started = Instant::now();
+    // Each thread says how many visits it made and the sum of the numbers it was given.
+    let visits: Vec<(u64, u128)> = thread::scope(|scope| {
+        let handles: Vec<thread::ScopedJoinHandle<'_, (u64, u128)>> = (0..THREADS)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait(); // all of them start counting together
+                    let (mut made, mut sum, mut last, mut cut_in): (u64, u128, u64, usize) = (0, 0, 0, 0);
+                    loop {
+                        let number: u64 = counter.hit();
+                        made += 1;
+                        sum += u128::from(number);
+                        if number != last + 1 {
+                            cut_in += 1; // another thread counted between this visit and the one before
+                        }
+                        last = number;
+                        if made & 0x3ff == 0 {
+                            let seen: usize = interleavings.fetch_add(cut_in, Ordering::SeqCst) + cut_in;
+                            cut_in = 0;
+                            if seen >= INTERLEAVINGS || started.elapsed() >= BUDGET {
+                                return (made, sum);
+                            }
+                        }
+                    }
+                })
             })
-        })
-        .collect();
-    let mut numbers: Vec<u64> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
-    numbers.sort_unstable();
-    let lowest: u64 = numbers[0];
-    ::std::assert_eq!(
-        lowest,
-        1,
-        "the first visit is number 1 (`fetch_add` returns the value from before the addition)"
-    );
-    numbers.dedup();
-    let distinct: usize = numbers.len();
-    ::std::assert_eq!(
-        distinct,
-        40_000,
-        "8 threads x 5000 visits should get 40000 different numbers: an increment made of a separate read \
-         and write lets two threads get the same number (see “Atomic counters”)"
-    );
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let made: u64 = visits.iter().map(|(made, _)| made).sum();
     let total: u64 = counter.total();
-    ::std::assert_eq!(total, 40_000, "8 threads x 5000 visits");
+    ::std::assert!(
+        total == made,
+        "{THREADS} threads made {made} visits at once, but the count says {total}: visits were lost \
+         (see “Atomic counters”)\n\
+         A visit made of a separate `load` and `store` lets two threads read the same count and write back \
+         the same count plus one; `fetch_add` reads and adds in one step."
+    );
+    // Numbered 1 to `made`, each number once, the numbers add up to 1 + 2 + ... + made.
+    let sum: u128 = visits.iter().map(|(_, sum)| sum).sum();
+    let expected: u128 = u128::from(made) * (u128::from(made) + 1) / 2;
+    ::std::assert!(
+        sum == expected,
+        "the count is right, but the visits made at once were not numbered 1 to {made}, each number once \
+         (see “Atomic counters”)\n\
+         Some visits got the same number, or a number of another visit: a second `load` after `fetch_add` \
+         reads the count again, after other threads' visits. The number of a visit is what `fetch_add` \
+         returned, plus one."
+    );
 }
 
 /// `take` returns the count so far and starts again from 0.
@@ -89,38 +119,54 @@ fn take_hands_over_the_count_and_restarts() {
     ::std::assert_eq!(again, 1, "one visit since the last take");
 }
 
-/// `take` loses no visit counted by other threads while it runs.
+/// `take` loses no visit counted by another thread while it runs, and brings none back.
 #[test]
-fn take_while_others_count_loses_nothing() {
-    const THREADS: usize = 4;
-    const EACH: u64 = 250_000;
-    let counter = Arc::new(HitCounter::new());
-    let start = Arc::new(Barrier::new(THREADS + 1));
-    let handles: Vec<thread::JoinHandle<()>> = (0..THREADS)
-        .map(|_| {
-            let counter = Arc::clone(&counter);
-            let start = Arc::clone(&start);
-            thread::spawn(move || {
-                start.wait();
-                for _ in 0..EACH {
-                    counter.hit();
-                }
+fn take_while_another_thread_counts_loses_nothing() {
+    // One thread visits; the others call `take` over and over, until the visitor has seen a `take`
+    // between two of its visits many thousands of times, or 4 s have passed.
+    let counter = HitCounter::new();
+    let start = Barrier::new(4);
+    let visiting = AtomicBool::new(true);
+    let started = Instant::now();
+    let (made, taken): (u64, u64) = thread::scope(|scope| {
+        let takers: Vec<thread::ScopedJoinHandle<'_, u64>> = (0..3)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait();
+                    let mut taken: u64 = 0;
+                    while visiting.load(Ordering::SeqCst) {
+                        taken += counter.take();
+                    }
+                    taken
+                })
             })
-        })
-        .collect();
-    start.wait();
-    let mut taken: u64 = 0;
-    while !handles.iter().all(|h| h.is_finished()) {
-        taken += counter.take();
-    }
-    for handle in handles {
-        handle.join().unwrap();
-    }
-    taken += counter.take();
-    ::std::assert_eq!(
-        taken,
-        1_000_000,
-        "the takes together should add up to every visit (4 threads x 250000): reading the count and setting \
-         it to 0 as two steps loses the visits counted in between; `swap` does both at once"
+            .collect();
+        start.wait();
+        let (mut made, mut last, mut resets): (u64, u64, usize) = (0, 0, 0);
+        while resets < INTERLEAVINGS && !(made & 0x3ff == 0 && started.elapsed() >= BUDGET) {
+            let number: u64 = counter.hit();
+            made += 1;
+            if number <= last {
+                resets += 1; // a `take` ran between this visit and the one before
+            }
+            last = number;
+        }
+        visiting.store(false, Ordering::SeqCst);
+        (made, takers.into_iter().map(|h| h.join().unwrap()).sum())
+    });
+    let taken: u64 = taken + counter.take();
+    ::std::assert!(
+        taken >= made,
+        "one thread made {made} visits while others called `take`, and the takes add up to only {taken} \
+         (see “Atomic counters”)\n\
+         Reading the count and then setting it to 0 are two steps, and the visits counted between them are \
+         wiped out; `swap(0)` reads and resets in one step."
+    );
+    ::std::assert!(
+        taken <= made,
+        "one thread made {made} visits while others called `take`, and the takes add up to {taken}, more \
+         than that (see “Atomic counters”)\n\
+         A visit made of a separate `load` and `store` read the count before a `take` and wrote it back, \
+         plus one, after the reset; `fetch_add` adds in one step."
     );
 }

@@ -1,7 +1,9 @@
 use super::Settings;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier};
+use std::panic;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -57,8 +59,22 @@ fn later_calls_reuse_the_first_load() {
 fn eight_threads_asking_at_once_load_once() {
     const THREADS: usize = 8;
     let calls = Arc::new(AtomicUsize::new(0));
-    // The load is slow, so a thread that checks while another one loads finds nothing stored yet.
-    let settings = Settings::new(counting_loader(&calls, "db.local", 300));
+    // The load is slow: it lasts until a second load starts, or 1.5 s. So every thread that checks
+    // while the first load runs finds nothing stored yet, however late the scheduler lets it in.
+    let second_load = Arc::new((Mutex::new(0_usize), Condvar::new()));
+    let settings = Settings::new({
+        let calls = Arc::clone(&calls);
+        let second_load = Arc::clone(&second_load);
+        move || {
+            calls.fetch_add(1, Ordering::SeqCst);
+            let (started, signal) = &*second_load;
+            let mut started = started.lock().unwrap();
+            *started += 1;
+            signal.notify_all();
+            let _wait = signal.wait_timeout_while(started, Duration::from_millis(1500), |n| *n < 2).unwrap();
+            HashMap::from([("host".to_string(), "db.local".to_string())])
+        }
+    });
     let start = Barrier::new(THREADS);
     let seen: Vec<(usize, Option<String>)> = thread::scope(|scope| {
         let handles: Vec<thread::ScopedJoinHandle<'_, (usize, Option<String>)>> = (0..THREADS)
@@ -74,13 +90,12 @@ fn eight_threads_asking_at_once_load_once() {
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let loads: usize = calls.load(Ordering::SeqCst);
-    ::std::assert_eq!(
-        loads,
-        1,
-        "the loader ran {loads} times for 8 threads asking at once, and should run once: between a check \
-         (`get()` finds nothing) and a separate `set`, other threads check too and load as well. \
-         `get_or_init` checks and loads as one step and makes the others wait for that one load (see \
-         “Initializing once: OnceLock and LazyLock”)"
+    ::std::assert!(
+        loads == 1,
+        "the loader ran {loads} times for 8 threads asking at once, and should run once \
+         (see “Initializing once: OnceLock and LazyLock”)\n\
+         Between a check (`get()` finds nothing) and a separate `set`, other threads check too and load as \
+         well. `get_or_init` checks and loads as one step and makes the others wait for that one load."
     );
     let first_at: usize = seen[0].0;
     let same_map: bool = seen.iter().all(|(at, _)| *at == first_at);
@@ -107,4 +122,49 @@ fn each_settings_loads_its_own() {
     );
     let loads: usize = calls.load(Ordering::SeqCst);
     ::std::assert_eq!(loads, 2, "two settings, one load each");
+}
+
+/// After a load that failed (its loader panicked), the next question does not wait forever.
+#[test]
+fn a_failed_load_leaves_nobody_waiting() {
+    const FAILURE: &str = "(part of the test) the first load fails: the settings file is not there yet";
+    // That panic is the test's own: keep it out of the output.
+    let report = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let ours: bool = payload.downcast_ref::<&str>().is_some_and(|m| *m == FAILURE)
+            || payload.downcast_ref::<String>().is_some_and(|m| m == FAILURE);
+        if !ours {
+            report(info);
+        }
+    }));
+    // The loader fails once, the first time it runs after the settings are created.
+    let fail_next = Arc::new(AtomicBool::new(false));
+    let failing = Arc::clone(&fail_next);
+    let settings = Arc::new(Settings::new(move || {
+        if failing.swap(false, Ordering::SeqCst) {
+            ::std::panic!("{}", FAILURE);
+        }
+        HashMap::from([("host".to_string(), "db.local".to_string())])
+    }));
+    fail_next.store(true, Ordering::SeqCst);
+    let first = Arc::clone(&settings);
+    let failed: bool = thread::spawn(move || first.get("host").map(str::to_string)).join().is_err();
+    ::std::assert!(failed, "the first question should run the loader, which fails this time, and fail with it");
+    // The next question, on a thread of its own so that the test can stop waiting for it.
+    let (answer, answered) = mpsc::channel::<Option<String>>();
+    thread::spawn(move || {
+        let _ = answer.send(settings.get("host").map(str::to_string));
+    });
+    match answered.recv_timeout(Duration::from_secs(2)) {
+        // Loaded again (what `get_or_init` does), or failed at once: either way nobody waits.
+        Ok(_) | Err(RecvTimeoutError::Disconnected) => {}
+        Err(RecvTimeoutError::Timeout) => ::std::panic!(
+            "after a failed load, the next question waited 2 s and never returned \
+             (see “Initializing once: OnceLock and LazyLock”)\n\
+             The loader panicked, and whoever asks next still waits for a value that nobody is loading any \
+             more: a hand-made \"someone is loading\" flag stays set for good. `get_or_init` stores nothing \
+             when its closure panics, and the next call runs the loader again."
+        ),
+    }
 }

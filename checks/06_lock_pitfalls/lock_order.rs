@@ -1,50 +1,64 @@
 use super::{Account, transfer};
 use std::cell::Cell;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// How long one transfer waits in `between_locks` for the other one to get there too.
+/// How long one transfer waits in `between_locks` for the other one to get there too, when the
+/// other one may well be kept out (it wants the same first lock).
 const MEET_WITHIN: Duration = Duration::from_millis(500);
-/// How long the test waits for two transfers before it calls them stuck.
+/// The same wait when nothing should keep the other one out: long, so that only a transfer that
+/// really cannot get there makes it run out.
+const MEET_SURELY_WITHIN: Duration = Duration::from_secs(2);
+/// How long the test waits for a transfer before it calls it stuck.
 const STUCK_AFTER: Duration = Duration::from_secs(2);
 
 /// A meeting point for two transfers: each one waits, inside `between_locks`, until the other
-/// one has also arrived there, or until `MEET_WITHIN` has passed (a transfer that cannot get
-/// its first lock never arrives, and the other must then go on alone).
+/// one has also arrived there, or until its time is up (a transfer that cannot get its first
+/// lock never arrives, and the other must then go on alone). It counts each transfer's calls.
 struct Meeting {
     arrived: Mutex<usize>,
     all_here: Condvar,
+    within: Duration,
+    waited_alone: AtomicBool,
+    calls: [AtomicUsize; 2],
 }
 
 impl Meeting {
-    fn new() -> Meeting {
-        Meeting { arrived: Mutex::new(0), all_here: Condvar::new() }
+    fn new(within: Duration) -> Meeting {
+        Meeting {
+            arrived: Mutex::new(0),
+            all_here: Condvar::new(),
+            within,
+            waited_alone: AtomicBool::new(false),
+            calls: [AtomicUsize::new(0), AtomicUsize::new(0)],
+        }
     }
 
-    fn arrive(&self) {
+    fn arrive(&self, index: usize) {
+        self.calls[index].fetch_add(1, Ordering::SeqCst);
         let mut arrived = self.arrived.lock().unwrap();
         *arrived += 1;
         self.all_here.notify_all();
-        let deadline = Instant::now() + MEET_WITHIN;
-        while *arrived < 2 {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            arrived = self.all_here.wait_timeout(arrived, left).unwrap().0;
+        let (_arrived, wait) = self.all_here.wait_timeout_while(arrived, self.within, |n| *n < 2).unwrap();
+        if wait.timed_out() {
+            self.waited_alone.store(true, Ordering::SeqCst);
         }
     }
 }
 
-/// Runs two transfers on two threads that start together and meet between their locks; returns
-/// what each returned, or `None` if they did not both finish within `STUCK_AFTER`.
+/// Runs two transfers on two threads that start together and meet between their locks (each
+/// waiting up to `within` for the other). Returns what each returned, how many times each called
+/// `between_locks`, and whether the two were ever inside it together; or `None` if they did not
+/// both finish within `STUCK_AFTER` after their meeting time.
 fn two_transfers_at_once(
     first: (&Arc<Account>, &Arc<Account>, i64),
     second: (&Arc<Account>, &Arc<Account>, i64),
-) -> Option<[bool; 2]> {
-    let meeting = Arc::new(Meeting::new());
+    within: Duration,
+) -> Option<([bool; 2], [usize; 2], bool)> {
+    let meeting = Arc::new(Meeting::new(within));
     let start = Arc::new(Barrier::new(2));
     let (done, results) = mpsc::channel::<(usize, bool)>();
     for (index, (from, to, amount)) in [first, second].into_iter().enumerate() {
@@ -53,18 +67,19 @@ fn two_transfers_at_once(
         // Not joined: if the transfers deadlock, these threads stay stuck and the test reports it.
         thread::spawn(move || {
             start.wait();
-            let moved: bool = transfer(&from, &to, amount, || meeting.arrive());
+            let moved: bool = transfer(&from, &to, amount, || meeting.arrive(index));
             let _ = done.send((index, moved));
         });
     }
-    let deadline = Instant::now() + STUCK_AFTER;
+    let deadline = Instant::now() + within + STUCK_AFTER;
     let mut outcome = [false; 2];
     for _ in 0..2 {
         let left = deadline.saturating_duration_since(Instant::now());
         let (index, moved) = results.recv_timeout(left).ok()?;
         outcome[index] = moved;
     }
-    Some(outcome)
+    let calls = [meeting.calls[0].load(Ordering::SeqCst), meeting.calls[1].load(Ordering::SeqCst)];
+    Some((outcome, calls, !meeting.waited_alone.load(Ordering::SeqCst)))
 }
 
 /// A transfer the sender can cover moves the money and returns true.
@@ -115,41 +130,145 @@ fn between_locks_runs_holding_one_lock() {
         let calls: u32 = calls.get();
         ::std::assert_eq!(calls, 1, "`transfer` should call `between_locks` exactly once");
         let locked: u32 = locked.get();
-        ::std::assert_eq!(
-            locked,
-            1,
-            "when `between_locks` runs, the transfer should hold the lock of one account (the first in its \
-             order) and not yet the other's: keep the call between the two locks, and fix the order the \
-             locks are taken in instead (see “Two locks, opposite orders”)"
+        ::std::assert!(
+            locked == 1,
+            "when `between_locks` runs, the transfer should hold exactly one of the two locks \
+             (see “Two locks, opposite orders”)\n\
+             It should hold the first account's lock in its order and not yet the other's: keep the call \
+             between the two locks, and fix the order the locks are taken in instead."
         );
     }
 }
 
-/// Two transfers going opposite ways at the same moment both finish.
+/// Two transfers going opposite ways at the same moment both finish, each taking its locks once.
 #[test]
 fn opposite_transfers_at_once_both_finish() {
     let alice = Arc::new(Account::new(1, 100));
     let bob = Arc::new(Account::new(2, 100));
-    let outcome: Option<[bool; 2]> = two_transfers_at_once((&alice, &bob, 30), (&bob, &alice, 10));
+    let outcome: Option<([bool; 2], [usize; 2], bool)> =
+        two_transfers_at_once((&alice, &bob, 30), (&bob, &alice, 10), MEET_WITHIN);
     let finished: bool = outcome.is_some();
     ::std::assert!(
         finished,
-        "alice -> bob and bob -> alice, started together, did not finish within 2 s: each transfer holds the \
-         lock of the account it sends from and waits for the other's, because they take the two locks in \
-         opposite orders. Lock any two accounts in one order for everyone, e.g. the lower id first (see \
-         “Two locks, opposite orders”)"
+        "alice -> bob and bob -> alice, started together, did not finish within 2.5 s \
+         (see “Two locks, opposite orders”)\n\
+         Each transfer holds the lock of the account it sends from and waits for the other's, because they \
+         take the two locks in opposite orders. Lock any two accounts in one order for everyone, e.g. the \
+         lower id first."
     );
-    let both_moved: bool = outcome.is_some_and(|moved| moved == [true, true]);
+    let (moved, calls, _met): ([bool; 2], [usize; 2], bool) = outcome.unwrap_or_default();
+    let most_calls: usize = calls[0].max(calls[1]);
+    ::std::assert!(
+        most_calls == 1,
+        "a transfer called `between_locks` {most_calls} times instead of once \
+         (see “Two locks, opposite orders”)\n\
+         It let go of its first lock when the second was busy and started again. Backing off and retrying \
+         depends on timing, and two transfers can keep doing it in step for ever; take the locks in one \
+         order for everyone and simply wait."
+    );
+    let both_moved: bool = moved == [true, true];
     ::std::assert!(
         both_moved,
-        "both transfers should go through, since each sender can cover its amount: giving up when the second \
-         lock is busy refuses good transfers. Take the locks in one order for everyone and simply wait (see \
-         “Two locks, opposite orders”)"
+        "both transfers should go through, since each sender can cover its amount \
+         (see “Two locks, opposite orders”)\n\
+         Giving up when the second lock is busy refuses good transfers. Take the locks in one order for \
+         everyone and simply wait."
     );
     let alice_now: i64 = alice.balance();
     let bob_now: i64 = bob.balance();
     ::std::assert_eq!(alice_now, 80, "alice: 100 - 30 + 10");
     ::std::assert_eq!(bob_now, 120, "bob: 100 + 30 - 10");
+}
+
+/// Two transfers between four different accounts run at the same time: neither waits for the other.
+#[test]
+fn transfers_between_other_accounts_do_not_wait() {
+    let alice = Arc::new(Account::new(1, 100));
+    let bob = Arc::new(Account::new(2, 100));
+    let carol = Arc::new(Account::new(3, 100));
+    let dave = Arc::new(Account::new(4, 100));
+    let outcome: Option<([bool; 2], [usize; 2], bool)> =
+        two_transfers_at_once((&alice, &bob, 30), (&carol, &dave, 20), MEET_SURELY_WITHIN);
+    let finished: bool = outcome.is_some();
+    ::std::assert!(finished, "alice -> bob and carol -> dave, started together, did not finish within 4 s");
+    let (moved, _calls, met): ([bool; 2], [usize; 2], bool) = outcome.unwrap_or_default();
+    ::std::assert!(
+        met,
+        "alice -> bob and carol -> dave share no account, yet one waited 2 s for the other \
+         (see “Two locks, opposite orders”)\n\
+         Each account has a lock of its own so that transfers between different accounts run side by side; \
+         one lock around every transfer makes them all queue. Lock only the two accounts involved, in one \
+         order for everyone."
+    );
+    let both_moved: bool = moved == [true, true];
+    ::std::assert!(both_moved, "both transfers should go through, since each sender can cover its amount");
+    let balances: [i64; 4] = [alice.balance(), bob.balance(), carol.balance(), dave.balance()];
+    let expected: [i64; 4] = [70, 130, 80, 120];
+    ::std::assert_eq!(balances, expected, "alice -30, bob +30, carol -20, dave +20");
+}
+
+/// While a transfer waits for its second lock, its first account stays locked and untouched:
+/// nobody can see the money gone from one account and not yet in the other.
+#[test]
+fn the_money_is_never_in_neither_account() {
+    let alice = Arc::new(Account::new(1, 100));
+    let bob = Arc::new(Account::new(2, 100));
+    // Inside `between_locks`, the transfer says which account it has not locked yet, then waits
+    // until this test holds that account's lock. So the transfer's second lock is busy.
+    let (free_one, told) = mpsc::channel::<usize>();
+    let (ready, held) = mpsc::channel::<()>();
+    let (done, finished) = mpsc::channel::<bool>();
+    {
+        let (alice, bob) = (Arc::clone(&alice), Arc::clone(&bob));
+        thread::spawn(move || {
+            let calls: Cell<u32> = Cell::new(0);
+            let moved: bool = transfer(&alice, &bob, 30, || {
+                calls.set(calls.get() + 1);
+                if calls.get() == 1 {
+                    let alice_free: bool = alice.balance.try_lock().is_ok();
+                    let _ = free_one.send(if alice_free { 0 } else { 1 });
+                    let _ = held.recv_timeout(STUCK_AFTER);
+                }
+            });
+            let _ = done.send(moved);
+        });
+    }
+    let accounts: [&Arc<Account>; 2] = [&alice, &bob];
+    let second: usize = match told.recv_timeout(STUCK_AFTER) {
+        Ok(index) => index,
+        Err(_) => ::std::panic!("the transfer did not call `between_locks` within 2 s"),
+    };
+    let first: usize = 1 - second;
+    let second_guard = accounts[second].balance.lock().unwrap();
+    let _ = ready.send(());
+    // Give the transfer a second to go on; all that time its first account should stay locked.
+    let mut seen_free: Option<i64> = None;
+    let until = Instant::now() + Duration::from_secs(1);
+    while seen_free.is_none() && Instant::now() < until {
+        if let Ok(balance) = accounts[first].balance.try_lock() {
+            seen_free = Some(*balance);
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
+    drop(second_guard);
+    let moved: bool = match finished.recv_timeout(STUCK_AFTER) {
+        Ok(moved) => moved,
+        Err(RecvTimeoutError::Timeout) => ::std::panic!("the transfer did not finish within 2 s"),
+        Err(RecvTimeoutError::Disconnected) => ::std::panic!("the transfer panicked: see the message above"),
+    };
+    ::std::assert!(
+        seen_free.is_none(),
+        "while the transfer waited for its second lock, its first account was unlocked, holding {} \
+         (see “Two locks, opposite orders”)\n\
+         Anyone could then see money gone from one account and not yet in the other, or change the balance \
+         the transfer had checked. Keep the first lock until both accounts are changed.",
+        seen_free.unwrap_or_default()
+    );
+    ::std::assert!(moved, "alice has 100, so sending 30 should work");
+    let alice_now: i64 = alice.balance();
+    let bob_now: i64 = bob.balance();
+    ::std::assert_eq!(alice_now, 70, "alice should have 100 - 30 = 70");
+    ::std::assert_eq!(bob_now, 130, "bob should have 100 + 30 = 130");
 }
 
 /// Two transfers from one account at the same moment cannot both spend the same money.
@@ -158,16 +277,19 @@ fn two_transfers_from_one_account_never_overdraw() {
     let shared = Arc::new(Account::new(1, 100));
     let rent = Arc::new(Account::new(2, 0));
     let food = Arc::new(Account::new(3, 0));
-    let outcome: Option<[bool; 2]> = two_transfers_at_once((&shared, &rent, 80), (&shared, &food, 80));
+    let outcome: Option<([bool; 2], [usize; 2], bool)> =
+        two_transfers_at_once((&shared, &rent, 80), (&shared, &food, 80), MEET_WITHIN);
     let finished: bool = outcome.is_some();
-    ::std::assert!(finished, "two transfers from one account did not finish within 2 s");
-    let accepted: usize = outcome.map_or(0, |moved| moved.iter().filter(|&&ok| ok).count());
+    ::std::assert!(finished, "two transfers from one account did not finish within 2.5 s");
+    let (moved, _calls, _met): ([bool; 2], [usize; 2], bool) = outcome.unwrap_or_default();
+    let accepted: usize = moved.iter().filter(|&&ok| ok).count();
     let left: i64 = shared.balance();
     let spent_once: bool = accepted == 1 && left == 20;
     ::std::assert!(
         spent_once,
-        "100 covers one transfer of 80, not two, yet {accepted} were accepted and the balance is {left}: the \
-         balance was checked and then changed without holding its lock all along, and the other transfer \
-         got in between. Keep both locks from the check to the update (see “Check and act under one lock”)"
+        "100 covers one transfer of 80, not two, yet {accepted} were accepted and the balance is {left} \
+         (see “Check and act under one lock”)\n\
+         The balance was checked and then changed without holding its lock all along, and the other \
+         transfer got in between. Keep both locks from the check to the update."
     );
 }

@@ -1,5 +1,6 @@
 use super::HostCache;
 use std::any::Any;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -21,10 +22,10 @@ fn within<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
     match result.recv_timeout(STUCK_AFTER) {
         Ok(value) => value,
         Err(RecvTimeoutError::Timeout) => ::std::panic!(
-            "`resolve` did not return within 2 s: it called `write()` while its own read guard was still \
-             alive, and a write lock waits for every reader to leave, this thread included, so the thread \
-             waits for itself. End the read guard before asking for the write lock \
-             (see “A read guard blocks your own write”)"
+            "`resolve` did not return within 2 s: the thread waits for itself \
+             (see “A read guard blocks your own write”)\n\
+             It called `write()` while its own read guard was still alive, and a write lock waits for every \
+             reader to leave, this thread included. End the read guard before asking for the write lock."
         ),
         Err(RecvTimeoutError::Disconnected) => ::std::panic!("`resolve` panicked: see the message above"),
     }
@@ -82,8 +83,8 @@ fn the_cache_stays_an_rwlock() {
     let is_rwlock: bool = field.is::<RwLock<HashMap<String, String>>>();
     ::std::assert!(
         is_rwlock,
-        "the `known` field should stay an `RwLock<HashMap<String, String>>`: nearly every call only reads, \
-         and readers should not wait for each other (see “Readers and writers”)"
+        "the `known` field should stay an `RwLock<HashMap<String, String>>` (see “Readers and writers”)\n\
+         Nearly every call only reads, and readers should not wait for each other."
     );
 }
 
@@ -111,8 +112,9 @@ fn a_hit_needs_only_a_read_lock() {
     let answered: bool = answer.is_ok();
     ::std::assert!(
         answered,
-        "while another thread reads the cache, `resolve` for a cached host waited: a hit only needs \
-         `read()`, which readers share; take `write()` only on a miss"
+        "while another thread reads the cache, `resolve` for a cached host waited \
+         (see “Readers and writers”)\n\
+         A hit only needs `read()`, which readers share; take `write()` only on a miss."
     );
 }
 
@@ -154,8 +156,128 @@ fn two_threads_missing_the_same_host_agree() {
     let agree: bool = answers[0] == answers[1] && stored.as_deref() == Some(answers[0].as_str());
     ::std::assert!(
         agree,
-        "two threads resolving the same new host at once got {answers:?}, and the cache holds {stored:?}: \
-         all three should be the same address. After taking the write lock, look again: the other thread \
-         may have stored the host between your read and your write (see “A read guard blocks your own write”)"
+        "two threads resolving the same new host at once got {answers:?} \
+         (see “A read guard blocks your own write”)\n\
+         The cache holds {stored:?}, and all three should be the same address. After taking the write lock, look again: the other thread \
+         may have stored the host between your read and your write."
     );
+}
+
+/// The cache's lock, reached through the field (a test above checks that it stays an `RwLock`).
+fn lock_of(cache: &HostCache) -> &RwLock<HashMap<String, String>> {
+    let field: &dyn Any = &cache.known;
+    match field.downcast_ref::<RwLock<HashMap<String, String>>>() {
+        Some(lock) => lock,
+        None => ::std::panic!("the `known` field should stay an `RwLock<HashMap<String, String>>`"),
+    }
+}
+
+/// The slow lookup of a new host runs with the cache unlocked, so it keeps nobody waiting.
+#[test]
+fn the_lookup_runs_with_no_lock_held() {
+    let cache = Arc::new(HostCache::new());
+    let free_during_lookup: bool = within({
+        let cache = Arc::clone(&cache);
+        move || {
+            let looker = Arc::clone(&cache);
+            let free = Cell::new(false);
+            cache.resolve("db.local", |_| {
+                // A write lock is only free when nobody, this thread included, holds a guard.
+                free.set(lock_of(&looker).try_write().is_ok());
+                "10.0.0.5".to_string()
+            });
+            free.get()
+        }
+    });
+    ::std::assert!(
+        free_during_lookup,
+        "while the lookup ran, the cache's lock should be free (see “Keeping the lock short”)\n\
+         A lookup is slow: done under `write()` it keeps every reader out, under `read()` it keeps the \
+         writers out. Let the read guard go, look up with no lock held, then take `write()` just to store."
+    );
+}
+
+/// A host that another thread stores while `resolve` is waiting for the write lock is the one
+/// `resolve` returns: it looks again under the write lock.
+#[test]
+fn a_miss_looks_again_under_the_write_lock() {
+    // Each round: `resolve` misses and looks up; meanwhile the test holds a read guard, so that
+    // `resolve` ends up waiting for the write lock. The test then takes the write lock itself and
+    // stores the host first. If `resolve` got the write lock first instead, the round tells nothing
+    // and the test tries again.
+    for round in 0..50 {
+        let cache = Arc::new(HostCache::new());
+        let host: String = ::std::format!("host{round}.local");
+        let (in_lookup, lookup_started) = mpsc::channel::<()>();
+        let (go, may_return) = mpsc::channel::<()>();
+        let (done, answered) = mpsc::channel::<String>();
+        {
+            let (cache, host) = (Arc::clone(&cache), host.clone());
+            thread::spawn(move || {
+                let address: String = cache.resolve(&host, move |_| {
+                    let _ = in_lookup.send(());
+                    let _ = may_return.recv_timeout(STUCK_AFTER);
+                    "10.0.0.1".to_string()
+                });
+                let _ = done.send(address);
+            });
+        }
+        let started: bool = lookup_started.recv_timeout(STUCK_AFTER).is_ok();
+        ::std::assert!(started, "`resolve` for a new host should call its lookup");
+        let lock: &RwLock<HashMap<String, String>> = lock_of(&cache);
+        let Ok(reading) = lock.try_read() else {
+            ::std::panic!(
+                "while the lookup ran, the cache's lock should be free (see “Keeping the lock short”)\n\
+                 `resolve` still held a write guard during the slow lookup, keeping every reader out."
+            );
+        };
+        let _ = go.send(());
+        // Once `resolve` waits for the write lock, new readers are held back too.
+        let deadline = Instant::now() + STUCK_AFTER;
+        let mut writer_waiting: bool = false;
+        while !writer_waiting && Instant::now() < deadline {
+            writer_waiting = lock.try_read().is_err();
+            thread::sleep(Duration::from_millis(1));
+        }
+        ::std::assert!(writer_waiting, "after its lookup, `resolve` should take the write lock to store the host");
+        drop(reading);
+        // At once, before `resolve` wakes up: usually the test gets the write lock first.
+        let give_up = Instant::now() + STUCK_AFTER;
+        let mut writing = lock.try_write();
+        while writing.is_err() && Instant::now() < give_up {
+            thread::sleep(Duration::from_millis(1));
+            writing = lock.try_write();
+        }
+        let Ok(mut known) = writing else {
+            ::std::panic!(
+                "`resolve` held its read guard for 2 s while waiting to write: it waits for itself \
+                 (see “A read guard blocks your own write”)\n\
+                 It called `write()` while its own read guard was still alive. End the read guard before \
+                 asking for the write lock."
+            );
+        };
+        let stored_first: bool = {
+            let fresh: bool = !known.contains_key(&host);
+            known.entry(host.clone()).or_insert_with(|| "10.0.0.9".to_string());
+            drop(known);
+            fresh
+        };
+        let answer: String = match answered.recv_timeout(STUCK_AFTER) {
+            Ok(answer) => answer,
+            Err(_) => ::std::panic!("`resolve` did not return within 2 s of getting the write lock"),
+        };
+        if !stored_first {
+            continue;
+        }
+        let stored: Option<String> = cache.cached(&host);
+        let agree: bool = answer == "10.0.0.9" && stored.as_deref() == Some("10.0.0.9");
+        ::std::assert!(
+            agree,
+            "`resolve` returned {answer}, though another thread stored 10.0.0.9 while it waited \
+             (see “A read guard blocks your own write”)\n\
+             The cache now holds {stored:?}. After taking the write lock, look again before inserting: \
+             whatever was read before, under a read lock or none, may be out of date."
+        );
+        return;
+    }
 }

@@ -1,8 +1,9 @@
 use super::Memoizer;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::any::Any;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Each key is computed once; asking again answers from the cache.
 #[test]
@@ -38,7 +39,8 @@ fn cached_keys_are_not_recomputed_by_other_threads() {
     }
     let misses: u64 = memo.misses();
     ::std::assert_eq!(
-        misses, 5,
+        misses,
+        5,
         "keys 1..=5 were cached before the threads started, so the threads must not compute anything again"
     );
 }
@@ -101,9 +103,74 @@ fn no_lock_is_held_while_the_function_runs() {
     let waited_alone: bool = lonely.load(Ordering::SeqCst);
     ::std::assert!(
         !waited_alone,
-        "two computations for different keys should be able to run at the same time; one of them waited 2 s for \
-         the other to start, so `get` holds a lock while calling the function (see “Computing outside the lock”)"
+        "two computations for different keys could not run at once: `get` holds a lock while calling the function \
+         (see “Computing outside the lock”)\n\
+         One of them waited 2 s for the other to start. Look up under a short lock, compute with no lock held, \
+         then lock again just to store."
     );
     let expected_results: Vec<u64> = ::std::vec![20, 40];
     ::std::assert_eq!(results, expected_results, "the results should be func(10) = 20 and func(20) = 40");
+}
+
+/// Threads missing at the same moment are all counted: `misses` loses no computation.
+#[test]
+fn misses_counted_at_the_same_moment_are_all_kept() {
+    // Four threads ask for keys nobody asked for before (each its own keys), so every call is a
+    // miss, for 3 s. A count split into two steps (read, then write back plus one) is caught in its
+    // gap many times over, whether the threads run side by side or take turns on a busy machine.
+    const THREADS: u64 = 4;
+    let memo = Memoizer::new(|n: u64| n + 1);
+    let start = Barrier::new(THREADS as usize + 1);
+    let until = Instant::now() + Duration::from_secs(3);
+    // Meanwhile one more thread adds 1 to the count itself, as fast as it can, in one step each
+    // time (when the count is an `AtomicU64` or a `Mutex<u64>`): whenever a `get` is caught
+    // between reading and writing back the count, these additions are wiped out too.
+    let field: &dyn Any = &memo.misses;
+    let atomic: Option<&AtomicU64> = field.downcast_ref::<AtomicU64>();
+    let locked: Option<&Mutex<u64>> = field.downcast_ref::<Mutex<u64>>();
+    let added = AtomicU64::new(0);
+    let asked: Vec<u64> = thread::scope(|scope| {
+        scope.spawn(|| {
+            start.wait();
+            while Instant::now() < until {
+                for _ in 0..256 {
+                    if let Some(count) = atomic {
+                        count.fetch_add(1, Ordering::SeqCst);
+                    } else if let Some(count) = locked {
+                        *count.lock().unwrap() += 1;
+                    } else {
+                        return;
+                    }
+                    added.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        });
+        let handles: Vec<thread::ScopedJoinHandle<'_, u64>> = (0..THREADS)
+            .map(|which| {
+                let (memo, start) = (&memo, &start);
+                scope.spawn(move || {
+                    start.wait();
+                    let mut asked: u64 = 0;
+                    while asked & 0xff != 0 || Instant::now() < until {
+                        memo.get(asked * THREADS + which);
+                        asked += 1;
+                    }
+                    asked
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let computed: u64 = asked.iter().sum();
+    let by_the_test: u64 = added.load(Ordering::SeqCst);
+    let expected: u64 = computed + by_the_test;
+    let misses: u64 = memo.misses();
+    ::std::assert!(
+        misses == expected,
+        "{computed} keys were computed and the test added {by_the_test}, but `misses()` says {misses}, \
+         not {expected} (see “Atomic counters”)\n\
+         A count made of a separate `load` and `store` loses what other threads count at the same moment: \
+         both read the same number and both write it back plus one. Use `fetch_add`, or keep the count \
+         under its own lock."
+    );
 }

@@ -1,5 +1,12 @@
 // atomic_hits: a page-hit counter that every request thread bumps.
 //
+// Lesson section: “Atomic counters”.
+// New here: `AtomicU64::new` — a `u64` that many threads may change through `&self`.
+// New here: `fetch_add` — adds in one indivisible step and returns the value from before the addition.
+// New here: `load` — reads the current value.
+// New here: `swap` — stores a new value in one step and returns the old one.
+// New here: `Ordering::Relaxed` — the memory ordering every atomic call takes; enough for a lone counter.
+//
 // A web server answers requests on many threads at once, and each request bumps one shared
 // counter. `hit` counts a visit and returns its number (the first visit is 1, the next 2...),
 // `total` reads the count and `take` hands the count over to a report and starts again at 0.
@@ -10,13 +17,7 @@
 // needs: every thread queues for the lock just to add 1. The processor can add to a number in
 // memory as one indivisible step that no other thread can split in two, and the atomic types
 // of `std::sync::atomic` give you that step, with no lock and no guard.
-// The tests check that the count is an `AtomicU64`. Reread “Atomic counters”.
-//
-// New here: `AtomicU64::new` — a `u64` that many threads may change through `&self`.
-// New here: `fetch_add` — adds in one indivisible step and returns the value from before the addition.
-// New here: `load` — reads the current value.
-// New here: `swap` — stores a new value in one step and returns the old one.
-// New here: `Ordering::Relaxed` — the memory ordering every atomic call takes; enough for a lone counter.
+// The tests check that the count is an `AtomicU64`.
 
 use std::sync::Mutex;
 use std::thread;

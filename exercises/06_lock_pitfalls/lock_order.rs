@@ -1,22 +1,26 @@
 // lock_order: transfers between two accounts, each behind its own lock.
 //
+// Lesson section: “Two locks, opposite orders”.
+//
 // Every `Account` has its own `Mutex`, so transfers between different accounts never wait for
 // each other. A transfer locks both of its accounts and keeps both locks until it is done, so
 // the balance check and the move happen as one step, and nobody ever sees the money gone from
-// one account but not yet in the other.
+// one account but not yet in the other. The tests check all three.
 //
 // `transfer` locks `from`, then `to`. Now let Alice send to Bob while Bob sends to Alice: the
 // first transfer holds Alice's lock and waits for Bob's, the second holds Bob's lock and waits
 // for Alice's. Each waits for the other, forever. TypeScript never shows you this, because its
 // code never waits for a lock; here the tests run two opposite transfers at once and wait a
-// little for them to finish. Reread “Two locks, opposite orders”.
+// little for them to finish.
 //
 // `transfer` calls `between_locks()` once it holds its first lock and before it asks for the
 // second. `main` and the tests pass a callback there that lines two transfers up, the way a
 // busy server would now and then by chance. Keep that call between the two locks.
 //
 // Fix it by making every transfer take the two locks in the same order, whichever way the
-// money goes: for example the account with the lower `id` first.
+// money goes: for example the account with the lower `id` first. (Letting go and starting
+// again when the second lock is busy is another way out, but whether it gets through depends
+// on timing; here every transfer calls `between_locks` exactly once.)
 
 use std::sync::{Arc, Mutex};
 use std::thread;

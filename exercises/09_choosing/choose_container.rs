@@ -5,10 +5,10 @@
 //
 // Five small types, each storing its state the wrong way for how it
 // is used (the doc comment above each type says how; the hidden tests use it exactly so).
-// For each one, ask: does it cross threads? Is the value `Copy`? Is it read far more often
-// than written? Does anybody really need to change it through a shared `&`, or does its one
-// owner have `&mut` anyway? Then pick the lightest tool that fits: a plain field with
-// `&mut self`, `Cell`, `RefCell`, `Arc<Mutex<_>>` or `Arc<RwLock<_>>`.
+// For each one, ask: does it cross threads? Is the value `Copy`, or even a single integer? Is
+// it read far more often than written? Does anybody really need to change it through a shared
+// `&`, or does its one owner have `&mut` anyway? Then pick the lightest tool that fits: a plain
+// field with `&mut self`, `Cell`, `RefCell`, `Arc<AtomicU64>`, `Arc<Mutex<_>>` or `Arc<RwLock<_>>`.
 // Change fields, bodies and receivers (`&self`/`&mut self`); keep names and return types.
 // (In TypeScript all five would simply be fields. In Rust the choice is part of the type.)
 

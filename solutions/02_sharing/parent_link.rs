@@ -5,9 +5,8 @@
 // the owners form a tree with no circle in it: when the last handle to the top folder goes,
 // its count reaches zero, it is freed, its list of children goes with it, and so on down.
 //
-// Solution: `parent` holds a `Weak<Folder>`, made with `Rc::downgrade` in `attach`, and
-// `parent()` asks it with `upgrade()`, which says `None` once the parent is gone. See
-// “Cycles and Weak”.
+// The fix: `parent` holds a `Weak<Folder>`, made with `Rc::downgrade` in `attach`, and
+// `parent()` asks it with `upgrade()`, which says `None` once the parent is gone.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};

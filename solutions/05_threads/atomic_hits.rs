@@ -5,10 +5,10 @@
 // lost and nobody waits for a guard. Every method takes `&self`, so the counter can be shared
 // by reference (scoped threads) or through an `Arc` like any other `Sync` value.
 //
-// Solution: the field is an `AtomicU64`. `hit` uses `fetch_add`, which returns the value from
+// The fix: the field is an `AtomicU64`. `hit` uses `fetch_add`, which returns the value from
 // before the addition, so the visit's number is that plus one. `take` uses `swap(0)`: reading
 // and resetting in one step, so a visit counted in between cannot be lost. `Relaxed` is enough:
-// the counter is the only thing these threads share. See “Atomic counters”.
+// the counter is the only thing these threads share.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;

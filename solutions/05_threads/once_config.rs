@@ -5,9 +5,8 @@
 // the gap: exactly one caller runs the closure, every other caller that arrives meanwhile
 // waits for it, and from then on everybody gets a reference to the one stored value.
 //
-// Solution: `all` is a single `get_or_init` call. (A `LazyLock<Map, Box<dyn FnOnce() -> Map +
+// The fix: `all` is a single `get_or_init` call. (A `LazyLock<Map, Box<dyn FnOnce() -> Map +
 // Send>>` field would do the same, with the loader stored inside it.)
-// See “Initializing once: OnceLock and LazyLock”.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

@@ -5,9 +5,8 @@
 // a circle of waits, and a single order for everybody makes the circle impossible: whoever
 // holds the first lock in that order can always go on to take the second.
 //
-// Solution: `transfer` sorts the two accounts by `id` and locks the lower one first, whichever
-// way the money goes, and still holds both locks while it checks and moves the money. See
-// “Two locks, opposite orders”.
+// The fix: `transfer` sorts the two accounts by `id` and locks the lower one first, whichever
+// way the money goes, and still holds both locks while it checks and moves the money.
 
 use std::sync::{Arc, Mutex};
 use std::thread;

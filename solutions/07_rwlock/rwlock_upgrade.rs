@@ -6,11 +6,10 @@
 // with no lock held, in which another thread may store the same host, so the write side looks
 // again before inserting.
 //
-// Solution: the hit check copies the address out in one statement, so its read guard ends at
-// the semicolon. On a miss the slow lookup runs with no lock held (readers are never kept
-// waiting by it), and the write lock then uses `entry(...).or_insert(...)`: if another thread
-// stored the host meanwhile, its address wins and ours is dropped, so everyone agrees. See
-// “A read guard blocks your own write”.
+// The fix: the hit check copies the address out in one statement, so its read guard ends at the
+// semicolon. On a miss the slow lookup runs with no lock held (readers are never kept waiting
+// by it), and the write lock then uses `entry(...).or_insert(...)`: if another thread stored
+// the host meanwhile, its address wins and ours is dropped, so everyone agrees.
 
 use std::collections::HashMap;
 use std::sync::RwLock;

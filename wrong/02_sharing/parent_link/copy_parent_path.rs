@@ -1,6 +1,11 @@
 // wrong: copies the parent's path string into the child instead of keeping a non-owning link to the parent
 // parent_link: a folder tree where every folder knows its parent.
 //
+// Lesson section: “Cycles and Weak”.
+// New here: `Rc::downgrade` — makes a `Weak` from an `Rc`: a pointer that does not count as an owner.
+// New here: `Weak::upgrade` — gives `Some(Rc)` while the value still has an owner, `None` once it was dropped.
+// New here: `Weak::new` — a `Weak` that points at nothing yet (its `upgrade` is always `None`).
+//
 // Each `Folder` lives in an `Rc`, so a folder can be held by its parent's list of children and
 // by whoever is looking at it. Going down is easy (`children`); going up needs a link from the
 // child back to its parent, so that `path()` can print "home/ana/notes".
@@ -12,11 +17,7 @@
 // is freed. `main` shows it. The tests drop trees and check that every folder went with them.
 //
 // Keep the children as they are (a parent should keep its children alive) and make the link
-// upwards one that does not own: a `Weak`. Reread “Cycles and Weak”.
-//
-// New here: `Rc::downgrade` — makes a `Weak` from an `Rc`: a pointer that does not count as an owner.
-// New here: `Weak::upgrade` — gives `Some(Rc)` while the value still has an owner, `None` once it was dropped.
-// New here: `Weak::new` — a `Weak` that points at nothing yet (its `upgrade` is always `None`).
+// upwards one that does not own: a `Weak`.
 
 use std::cell::RefCell;
 use std::rc::Rc;

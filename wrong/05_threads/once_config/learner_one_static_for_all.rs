@@ -1,6 +1,12 @@
 // wrong: keeps one static OnceLock shared by every Settings, so a second Settings gets the first one's map
 // once_config: settings read from disk the first time someone needs them.
 //
+// Lesson section: “Initializing once: OnceLock and LazyLock”.
+// New here: `OnceLock::get` — the value if one was stored, else `None`.
+// New here: `OnceLock::set` — stores a value if the lock is still empty (else hands it back in an `Err`).
+// New here: `OnceLock::get_or_init` — the value, running the closure first if empty; one runs it, others wait.
+// New here: `LazyLock` — a value its closure builds on first use (often a `static`): OnceLock and closure in one.
+//
 // Loading the settings is slow (think: reading and parsing a file), so `Settings` does not
 // load anything up front. The first call to `all` or `get` runs the loader and keeps the
 // result; every later call, on any thread, gets that same map without loading again.
@@ -13,12 +19,7 @@
 // how many times the loader ran: it must be exactly once.
 //
 // `OnceLock` can do the check and the load as one step, making the other threads wait for
-// that single load. Reread “Initializing once: OnceLock and LazyLock”.
-//
-// New here: `OnceLock::get` — the value if one was stored, else `None`.
-// New here: `OnceLock::set` — stores a value if the lock is still empty (else hands it back in an `Err`).
-// New here: `OnceLock::get_or_init` — the value, running the closure first if empty; one runs it, others wait.
-// New here: `LazyLock` — a value its closure builds on first use (often a `static`): OnceLock and closure in one.
+// that single load.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

@@ -1,6 +1,9 @@
 // wrong: rechecks with entry().or_insert but returns its own looked-up address rather than the stored one
 // rwlock_upgrade: a cache of host addresses, read by every request and filled on a miss.
 //
+// Lesson section: “A read guard blocks your own write”.
+// New here: `entry(key).or_insert(value)` — on a `HashMap`: what is under `key`, or else `value`, stored now.
+//
 // Looking up a host's address is slow, so `HostCache` keeps every answer. Nearly every call
 // finds its host already there, so the cache sits in an `RwLock`: all those readers share it,
 // and only a miss needs the write lock, to store the new address.
@@ -10,13 +13,12 @@
 // very thread, which will never leave: it waits for itself. No error, no panic, the call just
 // never returns (the tests give it two seconds). In TypeScript you would simply go on from
 // reading the map to writing it; in Rust the lock you are reading under has to end first.
-// Reread “A read guard blocks your own write”.
 //
 // Once the read guard ends before `write()`, there is a moment with no lock held at all, and
 // another thread missing the same host can store its own answer in it. So after taking the
 // write lock, look again before inserting: every caller must get the same address for a host.
-//
-// New here: `entry(key).or_insert(value)` — on a `HashMap`: what is under `key`, or else `value`, stored now.
+// Keep the slow lookup itself out of every lock: under the write lock it would keep all the
+// readers waiting.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
