@@ -92,7 +92,15 @@ pub enum Verdict {
     Crashed { reason: String, tests: Vec<TestOutcome> },
 }
 
+/// The message of the one error that stands for every error inside the hidden tests.
+pub const SHAPE_MISMATCH: &str = "the hidden tests cannot use your code as it is";
+
 impl Verdict {
+    /// Whether the learner's file compiles on its own and only the hidden tests cannot use it.
+    pub fn only_the_tests_do_not_fit(&self) -> bool {
+        matches!(self, Verdict::CompileError { errors } if errors.iter().all(|e| e.message == SHAPE_MISMATCH))
+    }
+
     pub fn passed(&self) -> bool {
         matches!(self, Verdict::Passed { .. })
     }
@@ -178,7 +186,15 @@ pub fn parse_compiler_output(stderr: &str, comp: &Composition) -> CompilerOutput
         if raw.spans.is_empty() && (raw.message.starts_with("aborting due to") || raw.message.ends_with("emitted")) {
             continue;
         }
-        let diagnostic = convert(&raw, level, comp);
+        let mut diagnostic = convert(&raw, level, comp);
+        if diagnostic.code.as_deref() == Some("unsafe_code") {
+            // The flag rustc names is learn's, not the learner's: say whose rule it is.
+            let text = diagnostic.rendered.trim_end().to_string();
+            diagnostic.rendered = format!(
+                "{text}\n   = note: learn compiles exercises with `unsafe` code forbidden: unsafe code could reach the \
+                 grader's own channel, and no exercise here needs it\n"
+            );
+        }
         match level {
             // A warning about the hidden tests is not the learner's business.
             Level::Warning if diagnostic.hidden_test.is_some() || touches_hidden(&raw, comp) => {}
@@ -193,7 +209,7 @@ pub fn parse_compiler_output(stderr: &str, comp: &Composition) -> CompilerOutput
     // from what they use) become one summary after them.
     out.errors = collapse_repeats(std::mem::take(&mut out.errors));
     if !hidden.is_empty() {
-        out.errors.push(shape_mismatch(&hidden));
+        out.errors.push(shape_mismatch(&hidden, &comp.learner_source));
     }
     out
 }
@@ -230,10 +246,10 @@ fn without_names(message: &str) -> String {
 /// One error for every error inside the hidden tests: what the tests expect that the file does
 /// not give them, each cause once, with the tests it stopped and, where the compiler names one,
 /// the place in the learner's file to change (each given with its `learner_fixes`).
-fn shape_mismatch(hidden: &[(Diagnostic, Vec<String>)]) -> Diagnostic {
+fn shape_mismatch(hidden: &[(Diagnostic, Vec<String>)], learner: &str) -> Diagnostic {
     let mut causes: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
     for (d, fixes) in hidden {
-        let cause = mismatch_advice(d);
+        let cause = mismatch_advice(d, learner);
         let test = d.hidden_test.clone().unwrap_or_default();
         let i = causes.iter().position(|(c, _, _)| *c == cause).unwrap_or_else(|| {
             causes.push((cause, Vec::new(), Vec::new()));
@@ -271,7 +287,7 @@ fn shape_mismatch(hidden: &[(Diagnostic, Vec<String>)]) -> Diagnostic {
     Diagnostic {
         level: Level::Error,
         code: first.code.clone(),
-        message: "the hidden tests cannot use your code as it is".to_string(),
+        message: SHAPE_MISMATCH.to_string(),
         rendered,
         line: None,
         hidden_test: first.hidden_test.clone(),
@@ -300,7 +316,7 @@ fn learner_fixes(raw: &RawDiagnostic, comp: &Composition) -> Vec<String> {
 }
 
 /// What an error inside a hidden test says about the learner's file, in the learner's terms.
-fn mismatch_advice(d: &Diagnostic) -> String {
+fn mismatch_advice(d: &Diagnostic, learner: &str) -> String {
     let code = d.code.as_deref().unwrap_or("");
     let m = d.message.as_str();
     let found_expected =
@@ -309,9 +325,11 @@ fn mismatch_advice(d: &Diagnostic) -> String {
         "E0596" | "E0594" => "the tests call your methods through a shared reference (`&`): keep `&self`, not \
                               `&mut self`, on the methods they call, and change the data through its field's type"
             .to_string(),
-        "E0308" => match found_expected {
-            Some(types) => format!("a type is not the one the tests expect: {types}"),
-            None => format!("a type is not the one the tests expect: {m}"),
+        "E0308" => match found_expected.as_deref().and_then(|n| sides(n, learner)) {
+            Some((tests, yours)) => {
+                format!("a type is not the one the tests expect: they use `{tests}`, your code has `{yours}`")
+            }
+            None => format!("a type is not the one the tests expect: {}", found_expected.as_deref().unwrap_or(m)),
         },
         "E0599" | "E0425" | "E0432" | "E0433" | "E0412" | "E0422" | "E0609" | "E0560" | "E0026" | "E0027" | "E0063" => {
             format!("the tests use a name your file does not define that way: {m}")
@@ -322,6 +340,23 @@ fn mismatch_advice(d: &Diagnostic) -> String {
         "E0277" | "E0369" => format!("a type does not have what the tests need: {m}"),
         "E0603" | "E0616" | "E0624" => format!("the tests cannot reach something that is private: {m}"),
         _ => m.to_string(),
+    }
+}
+
+/// Which of the two types of a mismatch note (`expected … `A` found … `B``) is the learner's, by
+/// which one the learner's file spells: "expected" is the tests' side when the tests gave the
+/// type (a `let x: T = your_call()`), and the learner's when the learner's signature did (a call
+/// with the tests' value). `(tests' type, learner's type)`, or `None` when the file does not tell.
+fn sides(note: &str, learner: &str) -> Option<(String, String)> {
+    let mut quoted = note.split('`').skip(1).step_by(2);
+    let (expected, found) = (quoted.next()?.to_string(), quoted.next()?.to_string());
+    let squash = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let file = squash(learner);
+    let spelled = |t: &str| file.contains(&squash(t.trim_start_matches('&').trim_start_matches("mut ")));
+    match (spelled(&expected), spelled(&found)) {
+        (true, false) => Some((found, expected)),
+        (false, true) => Some((expected, found)),
+        _ => None,
     }
 }
 
@@ -697,6 +732,18 @@ mod tests {
         Composition::compose("exercises/t/x.rs", LEARNER, HIDDEN).1
     }
 
+    #[test]
+    fn a_type_mismatch_says_which_type_is_the_learners() {
+        let note = "expected reference `&Rc<RefCell<u64>>` found reference `&Arc<Mutex<u64>>`";
+        // The learner's signature takes an `Rc`: the tests passed an `Arc`.
+        let file = "fn count(c: &Rc<RefCell<u64>>) {}";
+        assert_eq!(sides(note, file), Some(("&Arc<Mutex<u64>>".into(), "&Rc<RefCell<u64>>".into())));
+        // The learner's function returns what the tests did not expect.
+        let file = "fn count() -> Arc< Mutex<u64> > { todo!() }";
+        assert_eq!(sides(note, file), Some(("&Rc<RefCell<u64>>".into(), "&Arc<Mutex<u64>>".into())));
+        assert_eq!(sides(note, "fn other() {}"), None);
+    }
+
     fn record(name: &str, ending: Ending, stderr: &str) -> Record {
         Record { name: name.into(), ending, stdout: String::new(), stderr: stderr.into(), dropped: 0 }
     }
@@ -851,7 +898,7 @@ mod tests {
                 &["expected reference `&RefCell<u32>`\n   found reference `&u32`"],
             ),
         ];
-        let d = shape_mismatch(&hidden.map(|d| (d, Vec::new())));
+        let d = shape_mismatch(&hidden.map(|d| (d, Vec::new())), "");
         assert_eq!(
             d.rendered,
             "error: the hidden tests cannot use your code as it is\n  \

@@ -84,7 +84,7 @@ fn a_type_whose_equality_always_says_yes_does_not_compile_against_pinned_tests()
          impl std::ops::Rem<u32> for Yes { type Output = Yes; fn rem(self, _: u32) -> Yes { Yes } }\n\
          fn answer() -> Yes { Yes }\nfn main() {}\n",
     );
-    assert_eq!(headline(&run), "✗ first does not compile yet:");
+    assert_eq!(headline(&run), "✗ first compiles, but does not fit the hidden tests yet:");
     assert!(run.stdout.contains("error: the hidden tests cannot use your code as it is\n"), "{}", run.stdout);
     assert!(run.stdout.contains("a type is not the one the tests expect"), "{}", run.stdout);
 }
@@ -104,7 +104,7 @@ fn a_field_that_only_dereferences_to_the_pinned_container_does_not_compile() {
             assert_eq!(sb.learn(&["run", "first"]).code, 0);
         },
     );
-    assert_eq!(headline(&run), "✗ second does not compile yet:");
+    assert_eq!(headline(&run), "✗ second compiles, but does not fit the hidden tests yet:");
     assert!(run.stdout.contains("error: the hidden tests cannot use your code as it is\n"), "{}", run.stdout);
     assert!(
         run.stdout.contains("a type is not the one the tests expect: expected `Cell<u32>`, found `Fake`"),
@@ -198,6 +198,7 @@ fn code_that_runs_before_main_is_refused_as_unsafe() {
         let run = attack(file);
         assert_eq!(headline(&run), "✗ first does not compile yet:", "{file}");
         assert!(run.stdout.contains("unsafe"), "{}", run.stdout);
+        assert!(run.stdout.contains("= note: learn compiles exercises with `unsafe` code forbidden"), "{}", run.stdout);
     }
 }
 
@@ -219,7 +220,7 @@ fn brackets_that_close_the_exercise_module_early_do_not_move_the_tests() {
         "fn answer() -> u32 { 1 }\nfn main() {}\n}\npub(crate) mod decoy {\n    \
          pub(crate) mod __learn_hidden { pub(crate) static __LEARN_TESTS: &[crate::__learn_harness::Test] = &[]; }\n",
     );
-    assert_eq!(headline(&run), "✗ first does not compile yet:");
+    assert_eq!(headline(&run), "✗ first compiles, but does not fit the hidden tests yet:");
 }
 
 #[test]

@@ -73,7 +73,12 @@ pub fn verdict(
             writeln!(w, "{} {} passes: {what} passed.", paint(s.pass, "✓"), paint(s.bold, name))
         }
         Verdict::CompileError { errors } => {
-            writeln!(w, "{cross} {} does not compile yet:", paint(s.bold, name))?;
+            if verdict.only_the_tests_do_not_fit() {
+                // The learner's file compiles: saying it does not would send them hunting.
+                writeln!(w, "{cross} {} compiles, but does not fit the hidden tests yet:", paint(s.bold, name))?;
+            } else {
+                writeln!(w, "{cross} {} does not compile yet:", paint(s.bold, name))?;
+            }
             for (i, error) in errors.iter().enumerate() {
                 writeln!(w)?;
                 writeln!(w, "{}", error.rendered.trim_end())?;
