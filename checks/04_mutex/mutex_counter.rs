@@ -113,7 +113,8 @@ fn eight_threads_at_once_make_exactly_8000() {
     let returned: u64 = count_in_parallel(&counter, 8, 1000, start_eight);
     EIGHT.check(8);
     let stored: u64 = *counter.lock().unwrap();
-    ::std::assert_eq!(stored, 8000, "8 threads adding 1 a thousand times each should leave exactly 8000 in the counter");
+    ::std::assert_eq!(stored, 8000, "8 threads adding 1 a thousand times each should leave exactly 8000 in the counter; fewer means \
+         increments were lost: each read-and-add must happen under one lock (see “Arc and Mutex together”)");
     ::std::assert_eq!(returned, 8000, "count_in_parallel should return the counter's final value, 8000");
 }
 
@@ -124,7 +125,8 @@ fn many_increments_under_contention_are_all_counted() {
     let returned: u64 = count_in_parallel(&counter, 4, 25_000, start_four);
     FOUR.check(4);
     let stored: u64 = *counter.lock().unwrap();
-    ::std::assert_eq!(stored, 100_000, "4 threads x 25000 increments should leave exactly 100000 in the counter");
+    ::std::assert_eq!(stored, 100_000, "4 threads x 25000 increments should leave exactly 100000 in the counter; fewer means increments \
+         were lost: each read-and-add must happen under one lock (see “Arc and Mutex together”)");
     ::std::assert_eq!(returned, 100_000, "count_in_parallel should return 100000");
 }
 
