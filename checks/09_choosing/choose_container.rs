@@ -112,3 +112,62 @@ fn audio_threads_read_the_equalizer_at_the_same_time() {
         "while one audio thread is reading the bands, a second one should be let in as well, not turned away (readers share the lock)"
     );
 }
+
+/// Two separate `Totals` keep separate sums, and a sum is the one in the `Arc<AtomicU64>` field.
+#[test]
+fn each_totals_keeps_its_own_sum_in_its_field() {
+    let first = Totals::default();
+    let second = Totals::default();
+    first.add(5);
+    let untouched: u64 = second.get();
+    ::std::assert_eq!(untouched, 0, "adding to one Totals changed another: the sum should live in each Totals' own `sum` field, not in a shared global");
+    let in_field: u64 = first.sum.load(::std::sync::atomic::Ordering::SeqCst);
+    ::std::assert_eq!(in_field, 5, "after add(5) the `sum` field should hold 5: the running total lives in the field, shared by the clones through the Arc");
+}
+
+/// Adding is one atomic step: a read and a write done apart would lose another thread's addition.
+#[test]
+fn an_addition_is_one_atomic_step() {
+    let totals = Totals::default();
+    // Another thread adds between any read and write `add` might do apart; `fetch_add` has none.
+    let field = totals.sum.clone();
+    let stop = Arc::new(::std::sync::atomic::AtomicBool::new(false));
+    let racer = {
+        let stop = stop.clone();
+        thread::spawn(move || {
+            let mut added: u64 = 0;
+            while !stop.load(::std::sync::atomic::Ordering::SeqCst) {
+                field.fetch_add(1, ::std::sync::atomic::Ordering::SeqCst);
+                added += 1;
+            }
+            added
+        })
+    };
+    for _ in 0..200_000 {
+        totals.add(1);
+    }
+    stop.store(true, ::std::sync::atomic::Ordering::SeqCst);
+    let added: u64 = racer.join().unwrap();
+    let total: u64 = totals.get();
+    ::std::assert_eq!(total, 200_000 + added, "additions were lost while another thread added at the same time: `add` should be one `fetch_add`, not a `load` and a `store` (see “The decision table”)");
+}
+
+/// `try_read` gives up at once while the UI thread is writing: it never waits for the lock.
+#[test]
+fn try_read_returns_none_while_a_writer_holds_the_bands() {
+    let eq = Equalizer::new(::std::vec![1, 2, 3]);
+    let writing = eq.bands.write().unwrap();
+    let (sender, receiver) = ::std::sync::mpsc::channel();
+    let reader = eq.clone();
+    thread::spawn(move || {
+        let seen: Option<i8> = reader.try_read(|bands| bands[0]);
+        let _ = sender.send(seen);
+    });
+    let answer = receiver.recv_timeout(::std::time::Duration::from_secs(2));
+    drop(writing);
+    let waited: bool = answer.is_err();
+    ::std::assert!(!waited, "`try_read` waited while the UI thread was writing: it should ask with the lock's own `try_read()` and return None at once");
+    let seen: Option<i8> = answer.unwrap_or(None);
+    let expected: Option<i8> = None;
+    ::std::assert_eq!(seen, expected, "while the UI thread is writing, `try_read` should return None");
+}
