@@ -18,6 +18,19 @@ fn the_count_is_an_atomic_u64() {
     );
 }
 
+/// The counter is the atomic and nothing else: no lock or second count beside it.
+#[test]
+fn the_counter_holds_nothing_but_its_atomic() {
+    let size: usize = ::std::mem::size_of::<HitCounter>();
+    let atomic: usize = ::std::mem::size_of::<AtomicU64>();
+    ::std::assert_eq!(
+        size,
+        atomic,
+        "`HitCounter` should hold only its `hits: AtomicU64`: a lock or a second count beside it (see “Atomic counters”) \
+         means the counting still queues behind a lock, where `fetch_add` needs none"
+    );
+}
+
 /// On one thread, visits are numbered 1, 2, 3 and the total follows.
 #[test]
 fn visits_are_numbered_from_one() {
