@@ -265,7 +265,7 @@ fn a_broken_manifest_is_reported_with_file_line_and_column() {
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr,
-        "error: [TMP]/course/info.toml:23:1: unknown field `colour`, expected one of `name`, `topic`, `hints`, `section`, `time_limit_secs`, `allow_unsafe`\n"
+        "error: [TMP]/course/info.toml:23:1: unknown field `colour`, expected one of `name`, `topic`, `hints`, `section`, `time_limit_secs`, `allow_unsafe`, `kind`, `clippy`, `starts_passing`, `lints`\n"
     );
     fs::write(&manifest, text.replace("name = \"third\"", "name = \"first\"")).unwrap();
     let run = sb.learn_in(&sb.course(), &["dev", "check"]);

@@ -37,6 +37,7 @@ fn failed(name: &str, message: &str) -> TestOutcome {
         message: Some(message.to_string()),
         output: None,
         description: String::new(),
+        origin: crate::verdict::Origin::Hidden,
     }
 }
 
@@ -662,6 +663,7 @@ fn a_timeout_in_code_with_locks_names_the_tests_still_running() {
                 message: None,
                 output: None,
                 description: String::new(),
+                origin: crate::verdict::Origin::Hidden,
             },
             TestOutcome {
                 name: "b".into(),
@@ -669,6 +671,7 @@ fn a_timeout_in_code_with_locks_names_the_tests_still_running() {
                 message: None,
                 output: None,
                 description: String::new(),
+                origin: crate::verdict::Origin::Hidden,
             },
         ],
     };
@@ -686,6 +689,7 @@ fn a_timeout_without_locks_in_the_code_is_not_a_deadlock() {
             message: None,
             output: None,
             description: String::new(),
+            origin: crate::verdict::Origin::Hidden,
         }],
     };
     // tests/fixtures/explain/lock_taken_twice_unrelated.rs waits on a flag; locks named only in
@@ -710,6 +714,7 @@ fn a_timeout_in_code_that_sleeps_blames_no_lock() {
             message: None,
             output: None,
             description: String::new(),
+            origin: crate::verdict::Origin::Hidden,
         }],
     };
     // tests/fixtures/explain/lock_sleeps_past_limit_unrelated.rs: one lock, then a long sleep.
@@ -734,6 +739,7 @@ fn a_timeout_explanation_comes_before_panics_of_the_same_run() {
                 message: None,
                 output: None,
                 description: String::new(),
+                origin: crate::verdict::Origin::Hidden,
             },
         ],
     };
