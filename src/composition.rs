@@ -649,4 +649,51 @@ mod tests {
         assert_eq!(c.fix_rendered(" --> <anon>:3:5\n"), " --> exercises/t/x.rs:3:5\n");
         assert_eq!(c.fix_rendered("\x1b[94m--> \x1b[0m<anon>:3:5\n"), "\x1b[94m--> \x1b[0mexercises/t/x.rs:3:5\n");
     }
+
+    #[test]
+    fn a_run_exercise_runs_main_first() {
+        let (text, c) = Composition::compose_as("x.rs", "fn main() {}\n", HIDDEN, ExerciseKind::Run);
+        assert!(text.contains("::std::process::Termination::report(super::main())"));
+        assert!(text.contains("(\"yours::main\", __learn_main, ::std::option::Option::None),\n"));
+        let entries: Vec<(String, Origin)> = c.entries().into_iter().map(|e| (e.name, e.origin)).collect();
+        assert_eq!(
+            entries,
+            [
+                ("main".to_string(), Origin::Main),
+                ("first_test".to_string(), Origin::Hidden),
+                ("second_test".to_string(), Origin::Hidden)
+            ]
+        );
+    }
+
+    #[test]
+    fn visible_tests_are_blanked_made_reachable_and_listed_without_moving_a_column() {
+        let learner = "fn f() -> u32 { 1 }\n\n#[test]\nfn top() {}\n\n#[cfg(test)]\nmod tests {\n    /// Doc.\n    #[test]\n    #[should_panic(expected = \"x\")]\n    fn inner() {}\n\n    #[test]\n    pub fn open() -> Result<(), String> { Ok(()) }\n}\n";
+        let (text, c) = Composition::compose_as("x.rs", learner, "", ExerciseKind::VisibleTests);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[2], "pub    ");
+        assert_eq!(lines[8], "           ");
+        assert_eq!(lines[9], format!("    pub{}", " ".repeat(28)));
+        assert_eq!(lines[12], "           ");
+        let names: Vec<(&str, usize, bool)> =
+            c.learner_tests.iter().map(|t| (t.name.as_str(), t.line, t.returns)).collect();
+        assert_eq!(names, [("top", 3, false), ("tests::inner", 9, false), ("tests::open", 13, true)]);
+        assert_eq!(c.learner_tests[1].should_panic.as_deref(), Some("x"));
+        assert!(text.contains("(\"yours::top\", super::top, ::std::option::Option::None),"));
+        assert!(text.contains("(\"yours::tests::inner\", super::tests::inner, ::std::option::Option::Some(\"x\")),"));
+        assert!(text.contains("if ::std::process::Termination::report(super::tests::open())"));
+        // The learner's own text is kept for showing lines in messages.
+        assert_eq!(c.learner_source, learner);
+        assert_eq!(learner_test_names(learner), ["top", "tests::inner", "tests::open"]);
+    }
+
+    #[test]
+    fn visible_tests_learn_cannot_reach_are_problems_with_their_line() {
+        let learner = "mod tests {\n    mod deeper {\n        #[test]\n        fn a() {}\n    }\n    #[test]\n    #[inline]\n    fn b() {}\n}\n";
+        let (_, c) = Composition::compose_as("x.rs", learner, "", ExerciseKind::VisibleTests);
+        let found: Vec<usize> = c.learner_problems.iter().map(|p| p.line).collect();
+        assert_eq!(found, [2, 7]);
+        assert!(c.learner_problems[1].message.starts_with("put `#[test]` (and `#[should_panic]`) last"));
+        assert!(c.learner_tests.is_empty());
+    }
 }

@@ -583,4 +583,46 @@ time_limit_secs = 3
         assert_eq!(Location::of_offset("é\nab", 4), Location { line: 2, column: 2 });
         assert_eq!(Location::of_offset("abc", 99), Location { line: 1, column: 4 });
     }
+
+    #[test]
+    fn kinds_clippy_and_lint_levels_are_read_with_the_exercise_over_the_course() {
+        let text = GOOD
+            .replace("edition = \"2024\"", "edition = \"2024\"\n\n[course.lints]\ndead_code = \"allow\"\nunused_mut = \"warn\"")
+            .replace(
+                "hints = [\"one\"]",
+                "hints = [\"one\"]\nkind = \"visible_tests\"\nclippy = \"pedantic\"\nstarts_passing = true\nlints = { unused_mut = \"deny\" }",
+            );
+        let c = Course::parse(&text, "info.toml").unwrap();
+        let (first, second) = (&c.exercises[0], &c.exercises[1]);
+        assert_eq!((first.kind, first.clippy, first.starts_passing), (ExerciseKind::Tests, None, false));
+        assert_eq!(
+            first.lints,
+            [("dead_code".to_string(), LintLevel::Allow), ("unused_mut".to_string(), LintLevel::Warn)]
+        );
+        assert_eq!(
+            (second.kind, second.clippy, second.starts_passing),
+            (ExerciseKind::VisibleTests, Some(ClippyLevel::Pedantic), true)
+        );
+        assert_eq!(
+            second.lints,
+            [("dead_code".to_string(), LintLevel::Allow), ("unused_mut".to_string(), LintLevel::Deny)]
+        );
+        assert_eq!(ClippyLevel::Pedantic.groups(), ["clippy::all", "clippy::pedantic"]);
+    }
+
+    #[test]
+    fn unknown_kinds_levels_and_lints_are_each_reported() {
+        let text = GOOD.replace(
+            "hints = [\"one\"]",
+            "hints = [\"one\"]\nkind = \"quiz\"\nclippy = \"strict\"\nlints = { unsafe_code = \"allow\", \"Bad Name\" = \"warn\", unused = \"loud\" }",
+        );
+        assert_eq!(
+            err(&text),
+            "info.toml:17:8: unknown kind \"quiz\"; expected one of \"tests\", \"run\", \"visible_tests\"\n\
+             info.toml:18:10: unknown clippy \"strict\"; expected one of \"all\", \"pedantic\"\n\
+             info.toml:19:34: \"Bad Name\" is not a lint name (such as `dead_code` or `clippy::needless_return`)\n\
+             info.toml:19:11: `unsafe_code` cannot be set here: give the exercise `allow_unsafe = true` instead\n\
+             info.toml:19:64: unknown level for unused \"loud\"; expected one of \"allow\", \"warn\", \"deny\""
+        );
+    }
 }
