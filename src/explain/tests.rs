@@ -58,7 +58,7 @@ const SOURCE: &str = "use std::sync::{Arc, Mutex};\nfn main() {}\n";
 #[test]
 fn the_course_rules_parse_and_read_as_short_notes() {
     let rules = course();
-    assert_eq!(rules.len(), 23);
+    assert_eq!(rules.len(), 28);
     for rule in &rules.rules {
         let lines = rule.text.lines().count();
         assert!((2..=3).contains(&lines), "{}: {lines} lines", rule.id);
