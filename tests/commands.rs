@@ -248,7 +248,7 @@ fn dev_check_finds_missing_orphaned_and_wrong_files() {
         run.stdout.ends_with(
             "✗ 3 problem(s):\n  - third: checks/intro/third.rs is missing (exercise defined at info.toml:22)\n  \
              - exercises/intro/stray.rs is orphaned: no exercise in info.toml uses it\n  \
-             - first: the starting file passes its hidden tests: it should fail\n"
+             - first: the starting file passes its hidden tests: it should fail (or give the exercise `starts_passing = true`)\n"
         ),
         "{}",
         run.stdout
