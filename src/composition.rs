@@ -17,11 +17,22 @@
 //! past [`Composition::learner_lines`] it is hidden code, named by test rather than shown. The text
 //! is given to rustc on stdin and never written to disk, so no `include_str!` can name it. Hidden
 //! tests are read with `syn`: their names, in file order, are the tests that must report back.
+//!
+//! The exercise's kind adds entries to the table ahead of the hidden tests. A *run* exercise gets
+//! `main`: a child that calls the file's `main` and exits with its status (a pass is exit status 0,
+//! as the harness observed it). A *visible tests* exercise gets the `#[test]` functions of the
+//! learner's own file (at its top level, or in a module there such as `mod tests`): their `#[test]`
+//! and `#[should_panic]` attributes are blanked like the hidden tests', and a function without a
+//! visibility gets `pub` where its last attribute stood, so the table can name it, without moving a
+//! line or a column. Their table names start with `yours::` (a hidden test's is a bare identifier),
+//! so the learner's tests can never stand for hidden ones.
 
 use std::fmt::Write as _;
 use std::str::FromStr;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
+
+use crate::course::ExerciseKind;
 
 /// The module the hidden tests are wrapped in.
 pub const HIDDEN_MODULE: &str = "__learn_hidden";
@@ -53,6 +64,45 @@ impl HiddenTest {
     }
 }
 
+/// Where a test of the composed program comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A hidden test of the checks file.
+    Hidden,
+    /// A `#[test]` function of the learner's own file.
+    Yours,
+    /// The file's `main`, run as a program.
+    Main,
+}
+
+/// The table name of the `main` entry of a run exercise.
+pub const MAIN_ENTRY: &str = "yours::main";
+/// What the table names of the learner's own tests start with.
+const YOURS: &str = "yours::";
+
+/// A `#[test]` function of the learner's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LearnerTest {
+    /// Its path in the file: `tests::adds_up`, or `adds_up` at the top level.
+    pub name: String,
+    /// The learner's line of its first attribute.
+    pub line: usize,
+    pub should_panic: Option<String>,
+    /// Whether it returns a value (a `Result`) that says whether it passed.
+    pub returns: bool,
+}
+
+/// One test the harness must report on, in the order they are judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The name in the harness's table and report.
+    pub key: String,
+    /// The name shown to the learner.
+    pub name: String,
+    pub origin: Origin,
+    pub description: String,
+}
+
 /// How the learner's file and the hidden tests were put together.
 #[derive(Debug, Clone)]
 pub struct Composition {
@@ -70,25 +120,67 @@ pub struct Composition {
     pub hidden_tests: Vec<HiddenTest>,
     /// Why the hidden tests could not be read, if they could not (a course problem).
     pub hidden_problem: Option<String>,
+    /// What a pass is.
+    pub kind: ExerciseKind,
+    /// The `#[test]` functions of the learner's file (visible-tests exercises only), in file order.
+    pub learner_tests: Vec<LearnerTest>,
+    /// Why the learner's tests cannot be run as they are written (a `#[test]` learn cannot reach).
+    pub learner_problems: Vec<ShapeProblem>,
 }
 
 impl Composition {
     /// Composes `learner` with `hidden`; returns the composed source and the map of its lines.
     pub fn compose(display_path: &str, learner: &str, hidden: &str) -> (String, Composition) {
+        Composition::compose_as(display_path, learner, hidden, ExerciseKind::Tests)
+    }
+
+    /// Composes `learner` with `hidden` for an exercise of `kind` (see the module's documentation).
+    pub fn compose_as(display_path: &str, learner: &str, hidden: &str, kind: ExerciseKind) -> (String, Composition) {
         let (tests, rewritten, hidden_problem) = match read_hidden_tests(hidden) {
             Ok((tests, rewritten)) => (tests, rewritten, None),
             Err(problem) => (Vec::new(), hidden.to_string(), Some(problem)),
         };
+        let (learner_tests, learner_text, learner_problems) = match kind {
+            ExerciseKind::VisibleTests => read_learner_tests(learner),
+            _ => (Vec::new(), learner.to_string(), Vec::new()),
+        };
         let mut text = String::with_capacity(learner.len() + hidden.len() + HARNESS.len() + 256);
         text.push_str(PREFIX);
-        text.push_str(learner);
+        text.push_str(&learner_text);
         // The learner's file may end without a newline, or inside a line comment: start afresh.
         text.push_str("\n#[allow(dead_code, unused_imports, clippy::empty_line_after_doc_comments)]\npub(crate) mod ");
         text.push_str(HIDDEN_MODULE);
         text.push_str(" {\n");
         let hidden_first_line = text.matches('\n').count() + 1;
         text.push_str(&rewritten);
+        if kind == ExerciseKind::Run {
+            // The file's `main` as a test: its status becomes the child's exit status, which the
+            // harness reports (`Termination` prints a returned error, as a program's `main` would).
+            text.push_str(
+                "\npub(crate) fn __learn_main() {\n    let code = ::std::process::Termination::report(super::main());\n    \
+                 ::std::process::exit(if code == ::std::process::ExitCode::SUCCESS { 0 } else { 1 })\n}\n",
+            );
+        }
         text.push_str("\npub(crate) static __LEARN_TESTS: &[crate::__learn_harness::Test] = &[\n");
+        if kind == ExerciseKind::Run {
+            let _ = writeln!(text, "    ({MAIN_ENTRY:?}, __learn_main, ::std::option::Option::None),");
+        }
+        for t in &learner_tests {
+            let expected = match &t.should_panic {
+                Some(e) => format!("::std::option::Option::Some({e:?})"),
+                None => "::std::option::Option::None".to_string(),
+            };
+            let path = format!("super::{}", t.name);
+            let call = if t.returns {
+                format!(
+                    "|| if ::std::process::Termination::report({path}()) != ::std::process::ExitCode::SUCCESS {{ \
+                     ::std::panic!(\"the test returned an error\") }}"
+                )
+            } else {
+                path
+            };
+            let _ = writeln!(text, "    (\"{YOURS}{}\", {call}, {expected}),", t.name);
+        }
         for t in &tests {
             let expected = match &t.should_panic {
                 Some(e) => format!("::std::option::Option::Some({e:?})"),
@@ -107,6 +199,9 @@ impl Composition {
             hidden_lines: hidden.lines().count(),
             hidden_tests: tests,
             hidden_problem,
+            kind,
+            learner_tests,
+            learner_problems,
         };
         (text, composition)
     }
@@ -130,6 +225,37 @@ impl Composition {
         (checks_line <= self.hidden_lines).then_some(checks_line)
     }
 
+    /// Every test the harness must report on, in the order they are judged and shown: `main`, the
+    /// learner's own tests, then the hidden tests.
+    pub fn entries(&self) -> Vec<Entry> {
+        let mut entries = Vec::new();
+        if self.kind == ExerciseKind::Run {
+            entries.push(Entry {
+                key: MAIN_ENTRY.to_string(),
+                name: "main".to_string(),
+                origin: Origin::Main,
+                description: "the program runs and exits successfully".to_string(),
+            });
+        }
+        for t in &self.learner_tests {
+            entries.push(Entry {
+                key: format!("{YOURS}{}", t.name),
+                name: t.name.clone(),
+                origin: Origin::Yours,
+                description: format!("your test {}", t.name),
+            });
+        }
+        for t in &self.hidden_tests {
+            entries.push(Entry {
+                key: t.name.clone(),
+                name: t.name.clone(),
+                origin: Origin::Hidden,
+                description: t.description(),
+            });
+        }
+        entries
+    }
+
     /// The hidden tests' full names (`__learn_hidden::name`), in file order.
     pub fn expected(&self) -> Vec<String> {
         self.hidden_tests.iter().map(|t| format!("{HIDDEN_MODULE}::{}", t.name)).collect()
@@ -149,11 +275,135 @@ impl Composition {
     }
 }
 
+/// The names of the `#[test]` functions in a learner's file (a visible-tests exercise's starting
+/// file), as the verdict names them.
+pub fn learner_test_names(learner: &str) -> Vec<String> {
+    read_learner_tests(learner).0.into_iter().map(|t| t.name).collect()
+}
+
 /// The `#[test]` functions of a hidden test file, as `(line of the first attribute, name)`.
 pub fn hidden_test_functions(hidden: &str) -> Vec<(usize, String)> {
     read_hidden_tests(hidden)
         .map(|(tests, _)| tests.into_iter().map(|t| (t.line, t.name)).collect())
         .unwrap_or_default()
+}
+
+/// The `#[test]` functions of the learner's file, its text with their attributes blanked (and `pub`
+/// where a function needs it to be named from the table), and why a test cannot be run where it is.
+/// A file that does not parse has no tests here: the compiler says what is wrong with it.
+fn read_learner_tests(learner: &str) -> (Vec<LearnerTest>, String, Vec<ShapeProblem>) {
+    let Ok(file) = syn::parse_file(learner) else { return (Vec::new(), learner.to_string(), Vec::new()) };
+    let mut tests = Vec::new();
+    let mut blank = Vec::new();
+    let mut public = Vec::new();
+    let mut problems = Vec::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Fn(f) => learner_test(f, "", &mut tests, &mut blank, &mut public, &mut problems),
+            syn::Item::Mod(m) => {
+                let Some((_, items)) = &m.content else { continue };
+                let prefix = format!("{}::", m.ident);
+                for inner in items {
+                    match inner {
+                        syn::Item::Fn(f) => {
+                            learner_test(f, &prefix, &mut tests, &mut blank, &mut public, &mut problems)
+                        }
+                        syn::Item::Mod(deeper) if contains_test(deeper) => problems.push(ShapeProblem {
+                            line: span_start(deeper).line,
+                            message: format!(
+                                "learn runs the `#[test]` functions at the top of your file or in a module there \
+                                 (such as `mod {}`), not in `mod {}` inside it: move them up a level",
+                                m.ident, deeper.ident
+                            ),
+                        }),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut text = blank_out(learner, &blank);
+    for at in public {
+        text = overwrite(&text, at, "pub");
+    }
+    (tests, text, problems)
+}
+
+/// Records `f` if it is a `#[test]` function, with the attributes to blank and where `pub` goes.
+fn learner_test(
+    f: &syn::ItemFn,
+    prefix: &str,
+    tests: &mut Vec<LearnerTest>,
+    blank: &mut Vec<(proc_macro2::LineColumn, proc_macro2::LineColumn)>,
+    public: &mut Vec<proc_macro2::LineColumn>,
+    problems: &mut Vec<ShapeProblem>,
+) {
+    let outer: Vec<&syn::Attribute> = f.attrs.iter().filter(|a| matches!(a.style, syn::AttrStyle::Outer)).collect();
+    let is_ours = |a: &syn::Attribute| a.path().is_ident("test") || a.path().is_ident("should_panic");
+    let Some(test) = outer.iter().find(|a| a.path().is_ident("test")) else { return };
+    let name = format!("{prefix}{}", f.sig.ident);
+    let last = outer.last().expect("has the test attribute");
+    if !is_ours(last) {
+        problems.push(ShapeProblem {
+            line: span_of(last).0.line,
+            message: format!(
+                "put `#[test]` (and `#[should_panic]`) last, directly above `fn {}`: learn runs the test from there",
+                f.sig.ident
+            ),
+        });
+        return;
+    }
+    let mut should_panic = None;
+    for attr in outer.iter().filter(|a| is_ours(a)) {
+        blank.push(span_of(attr));
+        if attr.path().is_ident("should_panic") {
+            should_panic = Some(expected_panic(attr));
+        }
+    }
+    if matches!(f.vis, syn::Visibility::Inherited) {
+        public.push(span_of(last).0);
+    }
+    tests.push(LearnerTest {
+        name,
+        line: span_of(test).0.line,
+        should_panic,
+        returns: !matches!(f.sig.output, syn::ReturnType::Default),
+    });
+}
+
+/// Whether a module holds a `#[test]` function, at any depth.
+fn contains_test(m: &syn::ItemMod) -> bool {
+    m.content.as_ref().is_some_and(|(_, items)| {
+        items.iter().any(|item| match item {
+            syn::Item::Fn(f) => f.attrs.iter().any(|a| a.path().is_ident("test")),
+            syn::Item::Mod(inner) => contains_test(inner),
+            _ => false,
+        })
+    })
+}
+
+fn span_start(item: &impl syn::spanned::Spanned) -> proc_macro2::LineColumn {
+    item.span().start()
+}
+
+/// `text` with `word` written over the characters from `at` (1-based line, column in characters).
+fn overwrite(text: &str, at: proc_macro2::LineColumn, word: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i + 1 != at.line {
+            out.push_str(line);
+            continue;
+        }
+        let mut replacement = word.chars();
+        for (col, ch) in line.chars().enumerate() {
+            match (col >= at.column).then(|| replacement.next()).flatten() {
+                Some(r) => out.push(r),
+                None => out.push(ch),
+            }
+        }
+    }
+    out
 }
 
 /// Reads the hidden tests and returns them with the source rewritten for the harness: `#[test]`
@@ -416,5 +666,52 @@ mod tests {
         assert_eq!(c.location(STDIN_NAME, 1, 30), "exercises/t/x.rs:1:4");
         assert_eq!(c.fix_rendered(" --> <anon>:3:5\n"), " --> exercises/t/x.rs:3:5\n");
         assert_eq!(c.fix_rendered("\x1b[94m--> \x1b[0m<anon>:3:5\n"), "\x1b[94m--> \x1b[0mexercises/t/x.rs:3:5\n");
+    }
+
+    #[test]
+    fn a_run_exercise_runs_main_first() {
+        let (text, c) = Composition::compose_as("x.rs", "fn main() {}\n", HIDDEN, ExerciseKind::Run);
+        assert!(text.contains("::std::process::Termination::report(super::main())"));
+        assert!(text.contains("(\"yours::main\", __learn_main, ::std::option::Option::None),\n"));
+        let entries: Vec<(String, Origin)> = c.entries().into_iter().map(|e| (e.name, e.origin)).collect();
+        assert_eq!(
+            entries,
+            [
+                ("main".to_string(), Origin::Main),
+                ("first_test".to_string(), Origin::Hidden),
+                ("second_test".to_string(), Origin::Hidden)
+            ]
+        );
+    }
+
+    #[test]
+    fn visible_tests_are_blanked_made_reachable_and_listed_without_moving_a_column() {
+        let learner = "fn f() -> u32 { 1 }\n\n#[test]\nfn top() {}\n\n#[cfg(test)]\nmod tests {\n    /// Doc.\n    #[test]\n    #[should_panic(expected = \"x\")]\n    fn inner() {}\n\n    #[test]\n    pub fn open() -> Result<(), String> { Ok(()) }\n}\n";
+        let (text, c) = Composition::compose_as("x.rs", learner, "", ExerciseKind::VisibleTests);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[2], "pub    ");
+        assert_eq!(lines[8], "           ");
+        assert_eq!(lines[9], format!("    pub{}", " ".repeat(28)));
+        assert_eq!(lines[12], "           ");
+        let names: Vec<(&str, usize, bool)> =
+            c.learner_tests.iter().map(|t| (t.name.as_str(), t.line, t.returns)).collect();
+        assert_eq!(names, [("top", 3, false), ("tests::inner", 9, false), ("tests::open", 13, true)]);
+        assert_eq!(c.learner_tests[1].should_panic.as_deref(), Some("x"));
+        assert!(text.contains("(\"yours::top\", super::top, ::std::option::Option::None),"));
+        assert!(text.contains("(\"yours::tests::inner\", super::tests::inner, ::std::option::Option::Some(\"x\")),"));
+        assert!(text.contains("if ::std::process::Termination::report(super::tests::open())"));
+        // The learner's own text is kept for showing lines in messages.
+        assert_eq!(c.learner_source, learner);
+        assert_eq!(learner_test_names(learner), ["top", "tests::inner", "tests::open"]);
+    }
+
+    #[test]
+    fn visible_tests_learn_cannot_reach_are_problems_with_their_line() {
+        let learner = "mod tests {\n    mod deeper {\n        #[test]\n        fn a() {}\n    }\n    #[test]\n    #[inline]\n    fn b() {}\n}\n";
+        let (_, c) = Composition::compose_as("x.rs", learner, "", ExerciseKind::VisibleTests);
+        let found: Vec<usize> = c.learner_problems.iter().map(|p| p.line).collect();
+        assert_eq!(found, [2, 7]);
+        assert!(c.learner_problems[1].message.starts_with("put `#[test]` (and `#[should_panic]`) last"));
+        assert!(c.learner_tests.is_empty());
     }
 }

@@ -19,7 +19,18 @@
 //! topic = "01_refcell"              # folder of the three files
 //! hints = ["a nudge", "...", "nearly the answer"]
 //! time_limit_secs = 3               # optional, overrides the course's limit
+//! kind = "tests"                    # optional: "tests" (default), "run" or "visible_tests"
+//! clippy = "all"                    # optional: the file must also be free of Clippy's warnings
+//!                                   # ("all": Clippy's default lints; "pedantic": those and more)
+//! starts_passing = true             # optional: an introduction whose starting file already passes
+//! lints = { dead_code = "warn" }    # optional: lint levels, over the course's `[course.lints]`
 //! ```
+//!
+//! An exercise's *kind* says what a pass is. `tests`: every hidden test passes. `run`: the file's
+//! `main` exits successfully (and the hidden tests pass, when the exercise has a checks file).
+//! `visible_tests`: the `#[test]` functions in the learner's own file pass, and the hidden tests too
+//! (when it has a checks file). `[course.lints]` sets lint levels for every exercise
+//! (`dead_code = "allow"`, `clippy::needless_return = "deny"`); an exercise's `lints` override them.
 //!
 //! Each exercise has three files, relative to the course root: the starting file
 //! `exercises/<topic>/<name>.rs`, the reference solution `solutions/<topic>/<name>.rs` and the hidden
@@ -27,6 +38,7 @@
 //! learner's file (`use super::*;` then `#[test]` functions). Unknown fields are errors, and every
 //! error names the file, line and column; all of them are reported at once, not only the first.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::time::Duration;
@@ -58,6 +70,7 @@ struct RawCourse {
     hidden_tests_dir: Option<Spanned<String>>,
     welcome: Option<String>,
     done_message: Option<String>,
+    lints: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -69,6 +82,10 @@ struct RawExercise {
     section: Option<String>,
     time_limit_secs: Option<Spanned<u64>>,
     allow_unsafe: Option<bool>,
+    kind: Option<Spanned<String>>,
+    clippy: Option<Spanned<String>>,
+    starts_passing: Option<bool>,
+    lints: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
 /// A validated course manifest.
@@ -94,8 +111,81 @@ pub struct Exercise {
     pub time_limit: Duration,
     /// Whether the learner's file may use `unsafe` code (for courses that teach it); off by default.
     pub allow_unsafe: bool,
+    /// What a pass is.
+    pub kind: ExerciseKind,
+    /// When set, the file must also be free of Clippy's warnings at this level.
+    pub clippy: Option<ClippyLevel>,
+    /// An introduction whose starting file already passes (`learn dev check` expects it to).
+    pub starts_passing: bool,
+    /// Lint levels for compiling the exercise: the course's, with the exercise's own over them.
+    pub lints: Vec<(String, LintLevel)>,
     /// Where the exercise's `name` stands in the manifest, for error messages.
     pub location: Location,
+}
+
+/// What a pass is for an exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExerciseKind {
+    /// Every hidden test passes (the default).
+    #[default]
+    Tests,
+    /// The file's `main` exits successfully, and the hidden tests pass if there are any.
+    Run,
+    /// The `#[test]` functions of the learner's own file pass, and the hidden tests if there are any.
+    VisibleTests,
+}
+
+impl ExerciseKind {
+    const NAMES: &[(&str, ExerciseKind)] =
+        &[("tests", ExerciseKind::Tests), ("run", ExerciseKind::Run), ("visible_tests", ExerciseKind::VisibleTests)];
+
+    /// Whether the exercise must have a checks file (the other kinds may add one).
+    pub fn needs_hidden_tests(self) -> bool {
+        self == ExerciseKind::Tests
+    }
+}
+
+/// Which of Clippy's lints a `clippy` exercise must be free of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClippyLevel {
+    /// Clippy's default lints (`clippy::all`).
+    All,
+    /// Those and `clippy::pedantic`.
+    Pedantic,
+}
+
+impl ClippyLevel {
+    const NAMES: &[(&str, ClippyLevel)] = &[("all", ClippyLevel::All), ("pedantic", ClippyLevel::Pedantic)];
+
+    /// The lint groups that Clippy is told to warn about.
+    pub fn groups(self) -> &'static [&'static str] {
+        match self {
+            ClippyLevel::All => &["clippy::all"],
+            ClippyLevel::Pedantic => &["clippy::all", "clippy::pedantic"],
+        }
+    }
+}
+
+/// The level a course sets for a lint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LintLevel {
+    Allow,
+    Warn,
+    Deny,
+}
+
+impl LintLevel {
+    const NAMES: &[(&str, LintLevel)] =
+        &[("allow", LintLevel::Allow), ("warn", LintLevel::Warn), ("deny", LintLevel::Deny)];
+
+    /// The compiler's flag for this level (`-A`, `-W`, `-D`).
+    pub fn flag(self) -> &'static str {
+        match self {
+            LintLevel::Allow => "-A",
+            LintLevel::Warn => "-W",
+            LintLevel::Deny => "-D",
+        }
+    }
 }
 
 /// A 1-based line and column in a text file.
@@ -317,6 +407,7 @@ impl Course {
             None => "checks".to_string(),
         };
 
+        let course_lints = check_lints(&mut problems, course.lints.as_ref());
         // (An exercise that could not be read is already a problem of its own.)
         if raw.exercises.is_empty() && read_cleanly {
             problems.add(0..0, "the course has no exercises: add at least one [[exercises]] table");
@@ -343,6 +434,15 @@ impl Course {
                 problems.add(ex.hints.span(), format!("exercise {:?} has an empty hint", ex.name.get_ref()));
             }
             let limit = ex.time_limit_secs.as_ref().map_or(default_limit, |l| check_limit(&mut problems, l));
+            let kind = ex.kind.as_ref().map_or(ExerciseKind::Tests, |k| {
+                check_choice(&mut problems, k, "kind", ExerciseKind::NAMES).unwrap_or_default()
+            });
+            let clippy = ex.clippy.as_ref().and_then(|c| check_choice(&mut problems, c, "clippy", ClippyLevel::NAMES));
+            let mut lints = course_lints.clone();
+            for (name, level) in check_lints(&mut problems, ex.lints.as_ref()) {
+                lints.retain(|(n, _)| *n != name);
+                lints.push((name, level));
+            }
             exercises.push(Exercise {
                 location: Location::of_offset(text, ex.name.span().start),
                 name: ex.name.into_inner(),
@@ -351,6 +451,10 @@ impl Course {
                 section: ex.section,
                 time_limit: Duration::from_secs(limit),
                 allow_unsafe: ex.allow_unsafe.unwrap_or(false),
+                kind,
+                clippy,
+                starts_passing: ex.starts_passing.unwrap_or(false),
+                lints,
             });
         }
 
@@ -405,6 +509,51 @@ fn check_limit(problems: &mut Problems<'_>, limit: &Spanned<u64>) -> u64 {
         problems.add(limit.span(), format!("time_limit_secs must be between 1 and {MAX_TIME_LIMIT_SECS}, got {secs}"));
     }
     secs
+}
+
+/// The value of a field that takes one of `choices`, or a problem naming them.
+fn check_choice<T: Copy>(
+    problems: &mut Problems<'_>,
+    value: &Spanned<String>,
+    field: &str,
+    choices: &[(&str, T)],
+) -> Option<T> {
+    let found = choices.iter().find(|(name, _)| *name == value.get_ref()).map(|(_, v)| *v);
+    if found.is_none() {
+        let names: Vec<String> = choices.iter().map(|(n, _)| format!("{n:?}")).collect();
+        problems
+            .add(value.span(), format!("unknown {field} {:?}; expected one of {}", value.get_ref(), names.join(", ")));
+    }
+    found
+}
+
+/// A `lints` table as `(lint, level)` pairs, in name order. `unsafe_code` is not a course setting:
+/// it stays forbidden unless an exercise says `allow_unsafe = true`.
+fn check_lints(
+    problems: &mut Problems<'_>,
+    table: Option<&BTreeMap<Spanned<String>, Spanned<String>>>,
+) -> Vec<(String, LintLevel)> {
+    let mut lints = Vec::new();
+    for (name, level) in table.into_iter().flatten() {
+        let lint = name.get_ref();
+        let bare = lint.strip_prefix("clippy::").unwrap_or(lint);
+        if bare.is_empty() || !bare.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+            problems.add(
+                name.span(),
+                format!("{lint:?} is not a lint name (such as `dead_code` or `clippy::needless_return`)"),
+            );
+            continue;
+        }
+        if lint == "unsafe_code" {
+            problems
+                .add(name.span(), "`unsafe_code` cannot be set here: give the exercise `allow_unsafe = true` instead");
+            continue;
+        }
+        if let Some(level) = check_choice(problems, level, &format!("level for {lint}"), LintLevel::NAMES) {
+            lints.push((lint.clone(), level));
+        }
+    }
+    lints
 }
 
 /// Names become file and folder names: keep them to `[a-z0-9_]` (and `-` for the course name).
@@ -466,7 +615,7 @@ time_limit_secs = 3
         let text = GOOD.replace("hints = [\"one\"]", "hints = [\"one\"]\nhint = \"typo\"");
         assert_eq!(
             err(&text),
-            "info.toml:17:1: unknown field `hint`, expected one of `name`, `topic`, `hints`, `section`, `time_limit_secs`, `allow_unsafe`"
+            "info.toml:17:1: unknown field `hint`, expected one of `name`, `topic`, `hints`, `section`, `time_limit_secs`, `allow_unsafe`, `kind`, `clippy`, `starts_passing`, `lints`"
         );
     }
 
@@ -553,5 +702,47 @@ time_limit_secs = 3
     fn location_counts_characters_not_bytes() {
         assert_eq!(Location::of_offset("é\nab", 4), Location { line: 2, column: 2 });
         assert_eq!(Location::of_offset("abc", 99), Location { line: 1, column: 4 });
+    }
+
+    #[test]
+    fn kinds_clippy_and_lint_levels_are_read_with_the_exercise_over_the_course() {
+        let text = GOOD
+            .replace("edition = \"2024\"", "edition = \"2024\"\n\n[course.lints]\ndead_code = \"allow\"\nunused_mut = \"warn\"")
+            .replace(
+                "hints = [\"one\"]",
+                "hints = [\"one\"]\nkind = \"visible_tests\"\nclippy = \"pedantic\"\nstarts_passing = true\nlints = { unused_mut = \"deny\" }",
+            );
+        let c = Course::parse(&text, "info.toml").unwrap();
+        let (first, second) = (&c.exercises[0], &c.exercises[1]);
+        assert_eq!((first.kind, first.clippy, first.starts_passing), (ExerciseKind::Tests, None, false));
+        assert_eq!(
+            first.lints,
+            [("dead_code".to_string(), LintLevel::Allow), ("unused_mut".to_string(), LintLevel::Warn)]
+        );
+        assert_eq!(
+            (second.kind, second.clippy, second.starts_passing),
+            (ExerciseKind::VisibleTests, Some(ClippyLevel::Pedantic), true)
+        );
+        assert_eq!(
+            second.lints,
+            [("dead_code".to_string(), LintLevel::Allow), ("unused_mut".to_string(), LintLevel::Deny)]
+        );
+        assert_eq!(ClippyLevel::Pedantic.groups(), ["clippy::all", "clippy::pedantic"]);
+    }
+
+    #[test]
+    fn unknown_kinds_levels_and_lints_are_each_reported() {
+        let text = GOOD.replace(
+            "hints = [\"one\"]",
+            "hints = [\"one\"]\nkind = \"quiz\"\nclippy = \"strict\"\nlints = { unsafe_code = \"allow\", \"Bad Name\" = \"warn\", unused = \"loud\" }",
+        );
+        assert_eq!(
+            err(&text),
+            "info.toml:17:8: unknown kind \"quiz\"; expected one of \"tests\", \"run\", \"visible_tests\"\n\
+             info.toml:18:10: unknown clippy \"strict\"; expected one of \"all\", \"pedantic\"\n\
+             info.toml:19:34: \"Bad Name\" is not a lint name (such as `dead_code` or `clippy::needless_return`)\n\
+             info.toml:19:11: `unsafe_code` cannot be set here: give the exercise `allow_unsafe = true` instead\n\
+             info.toml:19:64: unknown level for unused \"loud\"; expected one of \"allow\", \"warn\", \"deny\""
+        );
     }
 }

@@ -136,6 +136,12 @@ pub enum Error {
     #[error("`{program}` was not found on PATH: the compiler is needed to grade exercises.\n{INSTALL_RUST}")]
     RustcMissing { program: String },
 
+    #[error(
+        "{name} is graded with Clippy, which is not installed for the toolchain of `{program}` \
+         (no clippy-driver next to it): install it with `rustup component add clippy`"
+    )]
+    ClippyMissing { name: String, program: String },
+
     #[error("`{program}` is too old for this course (it needs Rust edition {edition}: {detail}).\n{INSTALL_RUST}")]
     ToolchainTooOld { program: String, edition: String, detail: String },
 

@@ -19,6 +19,7 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 
 use crate::composition::{self, Composition};
+use crate::course::{ClippyLevel, ExerciseKind, LintLevel};
 use crate::error::Error;
 use crate::explain::{Explanation, Explanations};
 use crate::harness;
@@ -68,6 +69,15 @@ pub struct Job {
     /// The width of the terminal the compiler's messages are shown in (`--diagnostic-width`);
     /// `None` leaves rustc's default.
     pub diagnostic_width: Option<usize>,
+    /// What a pass is (hidden tests, the program's `main`, the learner's own tests).
+    pub kind: ExerciseKind,
+    /// When set, the file must also be free of Clippy's warnings at this level.
+    pub clippy: Option<ClippyLevel>,
+    /// Lint levels the course sets, in order (`-A dead_code`, ...).
+    pub lints: Vec<(String, LintLevel)>,
+    /// The learner's tests that the starting file has (visible-tests exercises): a pass needs them
+    /// all, so deleting a test does not make the exercise pass.
+    pub required_tests: Vec<String>,
 }
 
 /// The full result of grading: the verdict plus what else the learner should see.
@@ -165,7 +175,7 @@ pub fn read_learner_file(path: &Path, name: &str, root: &Path) -> Result<String,
 /// Grades `source` (the content of `job.learner_file`).
 pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> {
     let hash = content_hash(source.as_bytes());
-    let (composed, comp) = Composition::compose(&job.display_path, source, &job.hidden);
+    let (composed, comp) = Composition::compose_as(&job.display_path, source, &job.hidden, job.kind);
     fs::create_dir_all(&job.build_dir).map_err(|source| Error::Io {
         action: "create",
         path: job.build_dir.to_path_buf(),
@@ -181,7 +191,8 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         })
     };
     // Refused before compiling: attributes that would change the crate the tests run in.
-    let shape = composition::crate_shape_problems(source).unwrap_or_default();
+    let mut shape = composition::crate_shape_problems(source).unwrap_or_default();
+    shape.extend(comp.learner_problems.iter().cloned());
     if !shape.is_empty() {
         let errors = shape.iter().map(|p| shape_error(&comp, p)).collect();
         return Ok(report(Verdict::CompileError { errors }, Vec::new(), None));
@@ -276,7 +287,8 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         limit: job.time_limit,
         memory_limit: Some(DEFAULT_LIMITS.memory),
     };
-    let verdict = verdict::judge(&run, &comp);
+    let verdict = required_tests(verdict::judge(&run, &comp), &job.required_tests);
+    let (verdict, warnings) = clippy_verdict(verdict, out.warnings, job.clippy.is_some());
     let mut program_output = None;
     if stdout.dropped > 0 {
         program_output = Some(format!(
@@ -284,7 +296,51 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
             HARNESS_OUTPUT_CAP >> 20
         ));
     }
-    Ok(report(verdict, out.warnings, program_output))
+    Ok(report(verdict, warnings, program_output))
+}
+
+/// A pass of a visible-tests exercise needs every test its starting file has: a test the learner
+/// deleted fails, saying so.
+fn required_tests(verdict: Verdict, required: &[String]) -> Verdict {
+    let missing: Vec<&String> = required.iter().filter(|r| !verdict.tests().iter().any(|t| t.name == **r)).collect();
+    let (Verdict::Passed { mut tests } | Verdict::TestsFailed { mut tests }) = verdict else { return verdict };
+    if missing.is_empty() {
+        return if tests.iter().all(|t| t.status == verdict::TestStatus::Passed) {
+            Verdict::Passed { tests }
+        } else {
+            Verdict::TestsFailed { tests }
+        };
+    }
+    for name in missing {
+        tests.push(verdict::TestOutcome {
+            name: name.clone(),
+            status: verdict::TestStatus::Failed,
+            message: Some(
+                "this test of the exercise is missing from your file: put it back (`learn reset` gives back the \
+                 original file; copy your work first)"
+                    .to_string(),
+            ),
+            output: None,
+            description: format!("your test {name}"),
+            origin: verdict::Origin::Yours,
+        });
+    }
+    Verdict::TestsFailed { tests }
+}
+
+/// A passing verdict of a Clippy exercise becomes a failure while Clippy warns about the learner's
+/// file; Clippy's warnings then belong to the verdict, not to the warnings shown above it.
+fn clippy_verdict(verdict: Verdict, warnings: Vec<Diagnostic>, clippy: bool) -> (Verdict, Vec<Diagnostic>) {
+    if !clippy || !verdict.passed() {
+        return (verdict, warnings);
+    }
+    let (lints, rest): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        warnings.into_iter().partition(|w| w.code.as_deref().is_some_and(|c| c.starts_with("clippy::")));
+    if lints.is_empty() {
+        return (verdict, rest);
+    }
+    let Verdict::Passed { tests } = verdict else { return (verdict, rest) };
+    (Verdict::ClippyWarnings { warnings: lints, tests }, rest)
 }
 
 /// Whether `job`'s incremental cache is still empty: then the first compile is faster without it
@@ -296,7 +352,7 @@ pub fn cache_is_cold(job: &Job) -> bool {
 /// Fills the incremental cache of `job` by compiling `source` once more, for the next save's sake;
 /// the program is thrown away. Cancellable (a newer save stops it); errors are of no consequence.
 pub fn warm(job: &Job, source: &str, cancel: &Cancel) {
-    let (composed, _) = Composition::compose(&job.display_path, source, &job.hidden);
+    let (composed, _) = Composition::compose_as(&job.display_path, source, &job.hidden, job.kind);
     let Ok(Some(_lock)) = lock_build_dir(&job.build_dir, cancel) else { return };
     let binary = job.build_dir.join(format!("{}-warm", job.name));
     let job = Job { incremental: true, color: false, ..job.clone() };
@@ -339,13 +395,21 @@ fn compile(job: &Job, composed: &str, binary: &Path, cancel: &Cancel) -> Result<
     let Some(rustc) = crate::toolchain::find_program(&job.toolchain.rustc) else {
         return Err(Error::RustcMissing { program });
     };
+    // Clippy's driver compiles as rustc does, and lints as it goes: one compile serves both.
+    let compiler = match job.clippy {
+        Some(_) => job
+            .toolchain
+            .clippy_driver()
+            .ok_or_else(|| Error::ClippyMissing { name: job.name.clone(), program: program.clone() })?,
+        None => rustc.clone(),
+    };
     let confinement = sys::Confinement {
         read: Vec::new(),
         write: vec![job.build_dir.clone()],
         exec: job.toolchain.confinement_exec(&rustc),
     };
     // Arguments added to the launcher's command after this go to the compiler.
-    let mut cmd = sys::sandboxed(&rustc, &[], COMPILE_LIMITS, &confinement)
+    let mut cmd = sys::sandboxed(&compiler, &[], COMPILE_LIMITS, &confinement)
         .map_err(|source| Error::Spawn { program: "learn (sandbox launcher)".into(), source })?;
     cmd.arg("--edition")
         .arg(&job.edition)
@@ -361,6 +425,19 @@ fn compile(job: &Job, composed: &str, binary: &Path, cancel: &Cancel) -> Result<
         .arg(binary)
         .current_dir(&job.build_dir)
         .env("TMPDIR", &job.build_dir);
+    if let Some(level) = job.clippy {
+        if let Some(sysroot) = &job.toolchain.sysroot {
+            cmd.arg("--sysroot").arg(sysroot);
+        }
+        for group in level.groups() {
+            // Forced: an `#[allow(clippy::..)]` in the file cannot silence what the exercise asks for.
+            cmd.arg("--force-warn").arg(group);
+        }
+    }
+    // The course's lint levels come before `-F unsafe_code`, which none of them can lower.
+    for (lint, level) in &job.lints {
+        cmd.arg(level.flag()).arg(lint);
+    }
     if !job.allow_unsafe {
         // `unsafe` (and `no_mangle`, `link_section`, `export_name`) could run code before the
         // harness or reach its channel; forbidden, so no attribute in the file can allow it again.

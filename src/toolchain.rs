@@ -111,6 +111,14 @@ impl Toolchain {
         exec
     }
 
+    /// Clippy's compiler (`clippy-driver`, which takes rustc's arguments), from the same toolchain
+    /// as the compiler: never from the learner's files. `None` when the toolchain has no Clippy.
+    pub fn clippy_driver(&self) -> Option<PathBuf> {
+        let rustc = find_program(&self.rustc)?;
+        let driver = rustc.parent()?.join(format!("clippy-driver{}", std::env::consts::EXE_SUFFIX));
+        driver.is_file().then_some(driver)
+    }
+
     /// The compiler arguments that make the compiled tests fast to build (see the module docs).
     pub fn fast_build_args(&self) -> Vec<std::ffi::OsString> {
         let mut args: Vec<std::ffi::OsString> = vec!["-C".into(), "strip=debuginfo".into()];

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-pub use crate::composition::{Composition, HIDDEN_MODULE, STDIN_NAME, hidden_test_functions};
+pub use crate::composition::{Composition, HIDDEN_MODULE, Origin, STDIN_NAME, hidden_test_functions};
 use crate::harness::{Ending, Record, Report};
 
 /// Severity of a compiler diagnostic.
@@ -80,16 +80,35 @@ pub struct TestOutcome {
     pub output: Option<String>,
     /// What the test checks, in words (its doc comment, or its name spelled out).
     pub description: String,
+    /// A hidden test, one of the learner's own, or the program's `main`.
+    pub origin: Origin,
 }
 
 /// The result of grading one exercise. A failing exercise is a verdict, not an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    Passed { tests: Vec<TestOutcome> },
-    CompileError { errors: Vec<Diagnostic> },
-    TestsFailed { tests: Vec<TestOutcome> },
-    TimedOut { limit: Duration, tests: Vec<TestOutcome> },
-    Crashed { reason: String, tests: Vec<TestOutcome> },
+    Passed {
+        tests: Vec<TestOutcome>,
+    },
+    CompileError {
+        errors: Vec<Diagnostic>,
+    },
+    TestsFailed {
+        tests: Vec<TestOutcome>,
+    },
+    TimedOut {
+        limit: Duration,
+        tests: Vec<TestOutcome>,
+    },
+    Crashed {
+        reason: String,
+        tests: Vec<TestOutcome>,
+    },
+    /// Every test passed, but the exercise must also be free of Clippy's warnings, and is not.
+    ClippyWarnings {
+        warnings: Vec<Diagnostic>,
+        tests: Vec<TestOutcome>,
+    },
 }
 
 /// The message of the one error that stands for every error inside the hidden tests.
@@ -112,7 +131,8 @@ impl Verdict {
             Verdict::Passed { tests }
             | Verdict::TestsFailed { tests }
             | Verdict::TimedOut { tests, .. }
-            | Verdict::Crashed { tests, .. } => tests,
+            | Verdict::Crashed { tests, .. }
+            | Verdict::ClippyWarnings { tests, .. } => tests,
         }
     }
 }
@@ -523,6 +543,8 @@ pub struct TestRun {
     pub memory_limit: Option<u64>,
 }
 
+/// What the harness writes when a `#[should_panic]` test returns without panicking.
+const NO_PANIC_NOTE: &str = "note: the test was expected to panic, and did not";
 const SIGKILL: i32 = 9;
 const SIGABRT: i32 = 6;
 const SIGSEGV: i32 = 11;
@@ -532,11 +554,21 @@ const SIGXCPU: i32 = 24;
 /// Judges a test run: every hidden test of the checks file, in file order, must have reported a
 /// pass through the harness's channel.
 pub fn judge(run: &TestRun, comp: &Composition) -> Verdict {
-    if comp.hidden_tests.is_empty() {
-        let reason = match &comp.hidden_problem {
-            Some(problem) => format!("the hidden tests of this exercise do not parse ({problem}): a course problem"),
-            None => "this exercise has no hidden tests (no `#[test]` function in its checks file): a course problem"
-                .to_string(),
+    let entries = comp.entries();
+    if entries.is_empty() {
+        let reason = match (&comp.hidden_problem, comp.kind) {
+            (Some(problem), _) => {
+                format!("the hidden tests of this exercise do not parse ({problem}): a course problem")
+            }
+            (None, crate::course::ExerciseKind::VisibleTests) => {
+                "your file has no `#[test]` function left to run: the exercise is passed by its tests (`learn reset` \
+                 gives back the original file)"
+                    .to_string()
+            }
+            (None, _) => {
+                "this exercise has no hidden tests (no `#[test]` function in its checks file): a course problem"
+                    .to_string()
+            }
         };
         return Verdict::Crashed { reason, tests: Vec::new() };
     }
@@ -544,15 +576,16 @@ pub fn judge(run: &TestRun, comp: &Composition) -> Verdict {
     let mut timed_out = run.exit == Exit::TimedOut;
     let mut crash: Option<String> = None;
     let mut tests = Vec::new();
-    for hidden in &comp.hidden_tests {
+    for entry in &entries {
         let mut outcome = TestOutcome {
-            name: hidden.name.clone(),
+            name: entry.name.clone(),
             status: TestStatus::Unfinished,
             message: None,
             output: None,
-            description: hidden.description(),
+            description: entry.description.clone(),
+            origin: entry.origin,
         };
-        if let Some(record) = records.get(hidden.name.as_str()) {
+        if let Some(record) = records.get(entry.key.as_str()) {
             let (printed, panic) = clean_message(&record.stderr, comp);
             let mut output = [record.stdout.trim_end_matches('\n'), printed.as_deref().unwrap_or("")]
                 .iter()
@@ -572,9 +605,23 @@ pub fn judge(run: &TestRun, comp: &Composition) -> Verdict {
             outcome.output = (!output.trim().is_empty()).then_some(output);
             match record.ending {
                 Ending::Passed => outcome.status = TestStatus::Passed,
+                // `main` passes by its exit status, as the harness observed it: a program may
+                // end itself with `std::process::exit(0)`.
+                Ending::Exited(0) if entry.origin == Origin::Main => outcome.status = TestStatus::Passed,
+                // A `#[should_panic]` test that returned: the harness says so on its stderr.
+                Ending::Exited(101) if panic.is_none() && record.stderr.contains(NO_PANIC_NOTE) => {
+                    outcome.status = TestStatus::Failed;
+                    outcome.message = Some("the test was expected to panic, and did not".to_string());
+                    let rest = outcome.output.take().map(|o| o.replace(NO_PANIC_NOTE, "").trim().to_string());
+                    outcome.output = rest.filter(|o| !o.is_empty());
+                }
                 Ending::Exited(101) if panic.is_some() => {
                     outcome.status = TestStatus::Failed;
                     outcome.message = panic;
+                }
+                Ending::Exited(code) if entry.origin == Origin::Main => {
+                    outcome.status = TestStatus::Failed;
+                    outcome.message = Some(format!("`main` ended with exit code {code}: the program did not succeed"));
                 }
                 Ending::TimedOut => {
                     timed_out = true;

@@ -248,7 +248,7 @@ fn dev_check_finds_missing_orphaned_and_wrong_files() {
         run.stdout.ends_with(
             "✗ 3 problem(s):\n  - third: checks/intro/third.rs is missing (exercise defined at info.toml:22)\n  \
              - exercises/intro/stray.rs is orphaned: no exercise in info.toml uses it\n  \
-             - first: the starting file passes its hidden tests: it should fail\n"
+             - first: the starting file passes its hidden tests: it should fail (or give the exercise `starts_passing = true`)\n"
         ),
         "{}",
         run.stdout
@@ -267,7 +267,7 @@ fn a_broken_manifest_is_reported_with_file_line_and_column() {
     assert_eq!(
         run.stderr,
         "error: [TMP]/course/info.toml:22:8: duplicate exercise name \"first\" (first defined at line 12)\n\
-         [TMP]/course/info.toml:23:1: unknown field `colour`, expected one of `name`, `topic`, `hints`, `section`, `time_limit_secs`, `allow_unsafe`\n"
+         [TMP]/course/info.toml:23:1: unknown field `colour`, expected one of `name`, `topic`, `hints`, `section`, `time_limit_secs`, `allow_unsafe`, `kind`, `clippy`, `starts_passing`, `lints`\n"
     );
     fs::write(&manifest, text.replace("name = \"third\"", "name = \"first\"")).unwrap();
     let run = sb.learn_in(&sb.course(), &["dev", "check"]);

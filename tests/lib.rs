@@ -15,6 +15,7 @@ mod faults;
 mod grade;
 mod grading;
 mod integrity;
+mod kinds;
 mod lesson;
 // FUSE mounts (bindfs) are a Linux test fixture.
 #[cfg(target_os = "linux")]

@@ -69,8 +69,9 @@ pub fn compose(ctx: &Ctx, out: &mut dyn Write, name: &str, file: Option<PathBuf>
     };
     let learner =
         std::fs::read_to_string(&path).map_err(|source| Error::Io { action: "read", path: path.clone(), source })?;
-    let hidden = loaded.files.read(&course.hidden_tests_path(ex))?;
-    let (composed, _) = crate::composition::Composition::compose(&course.exercise_path(ex), &learner, &hidden);
+    let (hidden, _) = crate::commands::kind_settings(&loaded, ex)?;
+    let (composed, _) =
+        crate::composition::Composition::compose_as(&course.exercise_path(ex), &learner, &hidden, ex.kind);
     out.write_all(composed.as_bytes()).map_err(|source| Error::Io {
         action: "write",
         path: "stdout".into(),
@@ -136,7 +137,13 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, args: &[String], jobs: Option<usize
             Err(e) => bad.push(format!("the solution could not be graded: {e}")),
         }
         match &result.starting {
-            Ok(r) if r.verdict.passed() => bad.push("the starting file passes its hidden tests: it should fail".into()),
+            Ok(r) if r.verdict.passed() && !ex.starts_passing => {
+                bad.push("the starting file passes its hidden tests: it should fail (or give the exercise `starts_passing = true`)".into())
+            }
+            Ok(r) if !r.verdict.passed() && ex.starts_passing => bad.push(format!(
+                "the starting file {}, but the exercise says `starts_passing = true`",
+                render::headline(&r.verdict)
+            )),
             Ok(_) => {}
             Err(e) => bad.push(format!("the starting file could not be graded: {e}")),
         }
@@ -285,7 +292,7 @@ fn file_problems(loaded: &LoadedCourse, selected: &[bool]) -> Vec<String> {
     let mut problems = Vec::new();
     let mut owned = BTreeSet::new();
     for (ex, _) in course.exercises.iter().zip(selected).filter(|(_, chosen)| **chosen) {
-        for path in paths(course, ex) {
+        for path in paths(loaded, ex) {
             if !loaded.files.exists(&path) {
                 problems.push(format!(
                     "{}: {path} is missing (exercise defined at {}:{})",
@@ -355,7 +362,7 @@ fn reference_problems(loaded: &LoadedCourse, selected: &[bool]) -> Result<Vec<St
     // `wrong/` holds known wrong answers: copies of exercise files, with their comments.
     for dir in ["exercises", "solutions", course.hidden_tests_dir.as_str(), "wrong"] {
         files.extend(loaded.files.rust_files_under(dir).into_iter().filter(|path| {
-            every || chosen.iter().any(|ex| paths(course, ex).contains(path) || path.starts_with(&wrong_prefix(ex)))
+            every || chosen.iter().any(|ex| paths(loaded, ex).contains(path) || path.starts_with(&wrong_prefix(ex)))
         }));
     }
     let mut problems = Vec::new();
@@ -411,8 +418,16 @@ fn reference_problems(loaded: &LoadedCourse, selected: &[bool]) -> Result<Vec<St
     Ok(out)
 }
 
-fn paths(course: &Course, ex: &Exercise) -> [String; 3] {
-    [course.exercise_path(ex), course.solution_path(ex), course.hidden_tests_path(ex)]
+/// The files `ex` must have: its starting file, its solution and (for a kind that needs them, or
+/// when it has them) its hidden tests.
+fn paths(loaded: &LoadedCourse, ex: &Exercise) -> Vec<String> {
+    let course = &loaded.course;
+    let mut paths = vec![course.exercise_path(ex), course.solution_path(ex)];
+    let hidden = course.hidden_tests_path(ex);
+    if ex.kind.needs_hidden_tests() || loaded.files.exists(&hidden) {
+        paths.push(hidden);
+    }
+    paths
 }
 
 /// Grades every chosen exercise whose three files exist (solution, starting file and wrong
@@ -433,7 +448,7 @@ fn grade_all(
     let wrong_answers = loaded.files.rust_files_under(WRONG_DIR);
     let mut work: Vec<(usize, Kind)> = Vec::new();
     for (i, ex) in course.exercises.iter().enumerate() {
-        if !selected[i] || !paths(course, ex).iter().all(|p| loaded.files.exists(p)) {
+        if !selected[i] || !paths(loaded, ex).iter().all(|p| loaded.files.exists(p)) {
             continue;
         }
         work.push((i, Kind::Solution));

@@ -16,7 +16,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, Command, DevCommand, Format};
-use crate::course::Exercise;
+use crate::course::{Exercise, ExerciseKind};
 use crate::course_files::LoadedCourse;
 use crate::error::{Error, Result};
 use crate::grader::{self, Graded, Job, Report};
@@ -192,12 +192,17 @@ impl Opened {
     pub fn job(&self, ctx: &Ctx, ex: &Exercise) -> Result<Job> {
         let course = &self.loaded.course;
         let learner_file = self.ws.exercise_file(course, ex);
+        let (hidden, required_tests) = kind_settings(&self.loaded, ex)?;
         Ok(Job {
             name: ex.name.clone(),
             edition: course.edition.clone(),
             display_path: ctx.display(&learner_file),
             learner_file,
-            hidden: self.loaded.files.read(&course.hidden_tests_path(ex))?.into_owned(),
+            hidden,
+            kind: ex.kind,
+            clippy: ex.clippy,
+            lints: ex.lints.clone(),
+            required_tests,
             build_dir: self.ws.build_dir(ex),
             time_limit: ex.time_limit,
             color: ctx.styles.is_colored(),
@@ -245,12 +250,17 @@ pub fn grade_once(
 ) -> Result<Report> {
     let course = &loaded.course;
     let source = grader::read_learner_file(file, &ex.name, root)?;
+    let (hidden, required_tests) = kind_settings(loaded, ex)?;
     let job = Job {
         name: ex.name.clone(),
         edition: course.edition.clone(),
         learner_file: file.to_path_buf(),
         display_path: ctx.display(file),
-        hidden: loaded.files.read(&course.hidden_tests_path(ex))?.into_owned(),
+        hidden,
+        kind: ex.kind,
+        clippy: ex.clippy,
+        lints: ex.lints.clone(),
+        required_tests,
         build_dir: build_dir.to_path_buf(),
         time_limit: ex.time_limit,
         color: false,
@@ -264,6 +274,25 @@ pub fn grade_once(
         Graded::Report(report) => Ok(report),
         Graded::Cancelled => Err(Error::Interrupted),
     }
+}
+
+/// The hidden tests of `ex` (none, for a kind that may go without a checks file and has none), and
+/// the learner's tests its starting file has (for a visible-tests exercise), from the course.
+pub fn kind_settings(loaded: &LoadedCourse, ex: &Exercise) -> Result<(String, Vec<String>)> {
+    let course = &loaded.course;
+    let hidden_path = course.hidden_tests_path(ex);
+    let hidden = if ex.kind.needs_hidden_tests() || loaded.files.exists(&hidden_path) {
+        loaded.files.read(&hidden_path)?.into_owned()
+    } else {
+        String::new()
+    };
+    let required = match ex.kind {
+        ExerciseKind::VisibleTests => {
+            crate::composition::learner_test_names(&loaded.files.read(&course.exercise_path(ex))?)
+        }
+        _ => Vec::new(),
+    };
+    Ok((hidden, required))
 }
 
 /// Writes a line to the learner's output; a closed stdout (a pipe to `head`) is not an error.

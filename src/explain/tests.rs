@@ -38,6 +38,7 @@ fn failed(name: &str, message: &str) -> TestOutcome {
         message: Some(message.to_string()),
         output: None,
         description: String::new(),
+        origin: crate::verdict::Origin::Hidden,
     }
 }
 
@@ -665,6 +666,7 @@ fn a_timeout_in_code_with_locks_names_the_tests_still_running() {
                 message: None,
                 output: None,
                 description: String::new(),
+                origin: crate::verdict::Origin::Hidden,
             },
             TestOutcome {
                 name: "b".into(),
@@ -672,6 +674,7 @@ fn a_timeout_in_code_with_locks_names_the_tests_still_running() {
                 message: None,
                 output: None,
                 description: String::new(),
+                origin: crate::verdict::Origin::Hidden,
             },
         ],
     };
@@ -689,6 +692,7 @@ fn a_timeout_without_locks_in_the_code_is_not_a_deadlock() {
             message: None,
             output: None,
             description: String::new(),
+            origin: crate::verdict::Origin::Hidden,
         }],
     };
     // tests/fixtures/explain/lock_taken_twice_unrelated.rs waits on a flag; locks named only in
@@ -713,6 +717,7 @@ fn a_timeout_in_code_that_sleeps_blames_no_lock() {
             message: None,
             output: None,
             description: String::new(),
+            origin: crate::verdict::Origin::Hidden,
         }],
     };
     // tests/fixtures/explain/lock_sleeps_past_limit_unrelated.rs: one lock, then a long sleep.
@@ -737,6 +742,7 @@ fn a_timeout_explanation_comes_before_panics_of_the_same_run() {
                 message: None,
                 output: None,
                 description: String::new(),
+                origin: crate::verdict::Origin::Hidden,
             },
         ],
     };

@@ -8,7 +8,7 @@ use crate::explain::{Anchor, Explanation};
 use crate::grader::Report;
 use crate::progress::{Progress, Status};
 use crate::ui::style::{Styles, paint};
-use crate::verdict::{TestOutcome, TestStatus, Verdict};
+use crate::verdict::{Origin, TestOutcome, TestStatus, Verdict};
 
 /// How many lines of the program's own stderr to show under a verdict.
 const PROGRAM_OUTPUT_LINES: usize = 30;
@@ -67,10 +67,36 @@ pub fn verdict(
 ) -> io::Result<()> {
     let cross = paint(s.fail, "✗");
     match verdict {
-        Verdict::Passed { tests } => {
+        Verdict::Passed { tests } if tests.iter().all(|t| t.origin == Origin::Hidden) => {
             let n = tests.len();
             let what = if n == 1 { "the hidden test".to_string() } else { format!("all {n} hidden tests") };
             writeln!(w, "{} {} passes: {what} passed.", paint(s.pass, "✓"), paint(s.bold, name))
+        }
+        Verdict::Passed { tests } => {
+            writeln!(w, "{} {} passes: {}.", paint(s.pass, "✓"), paint(s.bold, name), what_passed(tests))?;
+            // A program's output is part of its result, pass or fail; the learner's own tests are
+            // named, so they see which of theirs ran.
+            let shown: Vec<TestOutcome> = tests
+                .iter()
+                .filter(|t| t.origin != Origin::Hidden)
+                .map(|t| TestOutcome { message: None, ..t.clone() })
+                .collect();
+            test_list(w, s, &shown, &[], width)
+        }
+        Verdict::ClippyWarnings { warnings, tests } => {
+            let n = warnings.len();
+            writeln!(
+                w,
+                "{cross} {} {}, but Clippy has {}: this exercise must be free of them.",
+                paint(s.bold, name),
+                if tests.is_empty() { "runs".to_string() } else { format!("passes ({})", what_ran(tests)) },
+                count(n, "warning")
+            )?;
+            for warning in warnings {
+                writeln!(w)?;
+                writeln!(w, "{}", warning.rendered.trim_end())?;
+            }
+            Ok(())
         }
         Verdict::CompileError { errors } => {
             if verdict.only_the_tests_do_not_fit() {
@@ -86,9 +112,13 @@ pub fn verdict(
             }
             Ok(())
         }
+        Verdict::TestsFailed { tests } if tests.len() == 1 && tests[0].origin == Origin::Main => {
+            writeln!(w, "{cross} {}: its `main` did not succeed.", paint(s.bold, name))?;
+            test_list(w, s, tests, why, width)
+        }
         Verdict::TestsFailed { tests } => {
             let failed = tests.iter().filter(|t| t.status != TestStatus::Passed).count();
-            writeln!(w, "{cross} {}: {failed} of {} hidden tests failed.", paint(s.bold, name), tests.len())?;
+            writeln!(w, "{cross} {}: {failed} of {} {} failed.", paint(s.bold, name), tests.len(), noun(tests))?;
             test_list(w, s, tests, why, width)
         }
         Verdict::TimedOut { limit, tests } => {
@@ -122,15 +152,65 @@ pub fn count(n: usize, noun: &str) -> String {
 /// The verdict in a few words, for one-line summaries: `passes`, `does not compile`, ...
 pub fn headline(verdict: &Verdict) -> String {
     match verdict {
-        Verdict::Passed { tests } => format!("passes ({})", count(tests.len(), "hidden test")),
+        Verdict::Passed { tests } if tests.iter().all(|t| t.origin == Origin::Hidden) => {
+            format!("passes ({})", count(tests.len(), "hidden test"))
+        }
+        Verdict::Passed { tests } => format!("passes ({})", what_ran(tests)),
         Verdict::CompileError { .. } => "does not compile".to_string(),
+        Verdict::TestsFailed { tests } if tests.len() == 1 && tests[0].origin == Origin::Main => {
+            "its `main` did not succeed".to_string()
+        }
         Verdict::TestsFailed { tests } => {
             let failed = tests.iter().filter(|t| t.status != TestStatus::Passed).count();
-            format!("{failed} of {} hidden tests failed", tests.len())
+            format!("{failed} of {} {} failed", tests.len(), noun(tests))
         }
+        Verdict::ClippyWarnings { warnings, .. } => format!("has {}", count(warnings.len(), "Clippy warning")),
         Verdict::TimedOut { limit, .. } => format!("timed out after {} s", limit.as_secs_f64()),
         Verdict::Crashed { reason, .. } => format!("crashed: {reason}"),
     }
+}
+
+/// What a run of several kinds of tests holds: `main; 2 of your tests; 1 hidden test`.
+fn what_ran(tests: &[TestOutcome]) -> String {
+    let of = |origin| tests.iter().filter(|t| t.origin == origin).count();
+    let mut parts = Vec::new();
+    if of(Origin::Main) > 0 {
+        parts.push("main".to_string());
+    }
+    match of(Origin::Yours) {
+        0 => {}
+        1 => parts.push("1 of your tests".to_string()),
+        n => parts.push(format!("{n} of your tests")),
+    }
+    if of(Origin::Hidden) > 0 {
+        parts.push(count(of(Origin::Hidden), "hidden test"));
+    }
+    parts.join("; ")
+}
+
+/// What passed, in a sentence: `its main ran successfully and your 2 tests passed`.
+fn what_passed(tests: &[TestOutcome]) -> String {
+    let of = |origin| tests.iter().filter(|t| t.origin == origin).count();
+    let mut parts = Vec::new();
+    if of(Origin::Main) > 0 {
+        parts.push("its `main` ran successfully".to_string());
+    }
+    match of(Origin::Yours) {
+        0 => {}
+        1 => parts.push("your test passed".to_string()),
+        n => parts.push(format!("your {n} tests passed")),
+    }
+    match of(Origin::Hidden) {
+        0 => {}
+        1 => parts.push("the hidden test passed".to_string()),
+        n => parts.push(format!("all {n} hidden tests passed")),
+    }
+    parts.join(" and ")
+}
+
+/// How to call a list of tests: `hidden tests` when they all are.
+fn noun(tests: &[TestOutcome]) -> &'static str {
+    if tests.iter().all(|t| t.origin == Origin::Hidden) { "hidden tests" } else { "tests" }
 }
 
 /// The explanations anchored at `anchor`, indented by `indent`.
@@ -179,7 +259,12 @@ fn test_list(
             TestStatus::Failed => (paint(s.fail, "✗"), ""),
             TestStatus::Unfinished => (paint(s.warn, "…"), " (did not finish)"),
         };
-        writeln!(w, "  {mark} {}{}", t.name, paint(s.dim, note))?;
+        let whose = match t.origin {
+            Origin::Hidden => "",
+            Origin::Yours => " (your test)",
+            Origin::Main => " (the program)",
+        };
+        writeln!(w, "  {mark} {}{}{}", t.name, paint(s.dim, whose), paint(s.dim, note))?;
         // What failed first, then what the test printed: a flood of output never hides the message.
         for text in [t.message.as_deref(), t.output.as_deref()].into_iter().flatten() {
             // Wrapped at spaces, each line keeping its own indent (`  left: 0` stays aligned).
@@ -303,6 +388,7 @@ mod tests {
             message: message.map(str::to_string),
             output: None,
             description: String::new(),
+            origin: crate::verdict::Origin::Hidden,
         }
     }
 

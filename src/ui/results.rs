@@ -85,6 +85,10 @@ impl Results {
                 ("error", Some(text.join("\n\n")))
             }
             Verdict::TimedOut { .. } | Verdict::Crashed { .. } => ("error", Some(render::headline(verdict))),
+            Verdict::ClippyWarnings { warnings, .. } => {
+                let text: Vec<&str> = warnings.iter().map(|e| e.rendered.trim_end()).collect();
+                ("fail", Some(text.join("\n\n")))
+            }
         };
         let message = message.map(|m| {
             let notes: Vec<String> = why.iter().map(|e| format!("{}: {}", e.title, e.text.trim())).collect();
@@ -119,6 +123,7 @@ mod tests {
             message: message.map(str::to_string),
             output: output.map(str::to_string),
             description: String::new(),
+            origin: crate::verdict::Origin::Hidden,
         }
     }
 

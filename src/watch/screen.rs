@@ -411,6 +411,7 @@ hints = ["One"]
             message: Some(message),
             output: None,
             description: String::new(),
+            origin: crate::verdict::Origin::Hidden,
         }];
         Report {
             verdict: Verdict::TestsFailed { tests },
