@@ -629,13 +629,13 @@ time_limit_secs = 3
         assert_eq!(
             err(&text),
             "info.toml:6:1: unknown field `colour`, expected one of `name`, `title`, `edition`, `time_limit_secs`, \
-             `hidden_tests_dir`, `welcome`, `done_message`\n\
+             `hidden_tests_dir`, `welcome`, `done_message`, `lints`\n\
              info.toml:13:1: unknown field `hint`, expected one of `name`, `topic`, `hints`, `section`, \
-             `time_limit_secs`, `allow_unsafe`\n\
+             `time_limit_secs`, `allow_unsafe`, `kind`, `clippy`, `starts_passing`, `lints`\n\
              info.toml:16:8: duplicate exercise name \"first\" (first defined at line 10)\n\
              info.toml:19:19: invalid type: string \"3\", expected u64\n\
              info.toml:20:1: unknown field `section_title`, expected one of `name`, `topic`, `hints`, `section`, \
-             `time_limit_secs`, `allow_unsafe`"
+             `time_limit_secs`, `allow_unsafe`, `kind`, `clippy`, `starts_passing`, `lints`"
         );
     }
 
@@ -740,8 +740,8 @@ time_limit_secs = 3
             err(&text),
             "info.toml:17:8: unknown kind \"quiz\"; expected one of \"tests\", \"run\", \"visible_tests\"\n\
              info.toml:18:10: unknown clippy \"strict\"; expected one of \"all\", \"pedantic\"\n\
-             info.toml:19:34: \"Bad Name\" is not a lint name (such as `dead_code` or `clippy::needless_return`)\n\
              info.toml:19:11: `unsafe_code` cannot be set here: give the exercise `allow_unsafe = true` instead\n\
+             info.toml:19:34: \"Bad Name\" is not a lint name (such as `dead_code` or `clippy::needless_return`)\n\
              info.toml:19:64: unknown level for unused \"loud\"; expected one of \"allow\", \"warn\", \"deny\""
         );
     }

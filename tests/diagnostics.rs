@@ -19,7 +19,7 @@ fn a_missing_derive_is_found_through_the_hidden_assertion_and_named_in_the_learn
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stdout,
-        "✗ point does not compile yet:\n\n\
+        "✗ point compiles, but does not fit the hidden tests yet:\n\n\
          error: the hidden tests cannot use your code as it is\n  \
          - a type does not have what the tests need: binary operation `==` cannot be applied to type `Point` \
          (in `mirror_negates_x`, `mirror_moves_points_off_the_axis`)\n    \
@@ -53,7 +53,7 @@ fn an_error_in_the_tests_shared_code_is_not_put_in_a_test() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stdout,
-        "✗ point does not compile yet:\n\n\
+        "✗ point compiles, but does not fit the hidden tests yet:\n\n\
          error: the hidden tests cannot use your code as it is\n  \
          - the tests use a name your file does not define that way: struct `Point` has no field named `x` \
          (in `mirror_negates_x`, `mirror_moves_points_off_the_axis`, the tests' shared code)\n  \
@@ -88,7 +88,7 @@ fn dev_check_shows_each_error_in_a_checks_file_at_its_own_line_with_its_code() {
         run.stdout,
         "Checking A course as its author checks it (1 of 3 exercises, 1 at a time)\n  \
          ✗ double: the solution does not compile\n      \
-         ✗ double does not compile yet:\n\n      \
+         ✗ double compiles, but does not fit the hidden tests yet:\n\n      \
          checks/basics/double.rs:6:20: error[E0425]: cannot find function `doubel` in this scope \
          (in the hidden test `doubles`)\n      \
          checks/basics/double.rs:19:5: error[E0308]: mismatched types: expected `u64`, found `u32` \
@@ -178,11 +178,11 @@ fn every_problem_in_info_toml_is_reported_in_one_run() {
     assert_eq!(
         run.stderr,
         "error: [TMP]/course/info.toml:7:1: unknown field `author`, expected one of `name`, `title`, `edition`, \
-         `time_limit_secs`, `hidden_tests_dir`, `welcome`, `done_message`\n\
+         `time_limit_secs`, `hidden_tests_dir`, `welcome`, `done_message`, `lints`\n\
          [TMP]/course/info.toml:17:1: unknown field `hint`, expected one of `name`, `topic`, `hints`, `section`, \
-         `time_limit_secs`, `allow_unsafe`\n\
+         `time_limit_secs`, `allow_unsafe`, `kind`, `clippy`, `starts_passing`, `lints`\n\
          [TMP]/course/info.toml:24:19: invalid type: string \"3\", expected u64\n\
          [TMP]/course/info.toml:26:1: unknown field `solution`, expected one of `name`, `topic`, `hints`, `section`, \
-         `time_limit_secs`, `allow_unsafe`\n"
+         `time_limit_secs`, `allow_unsafe`, `kind`, `clippy`, `starts_passing`, `lints`\n"
     );
 }
