@@ -268,6 +268,33 @@ impl Composition {
         format!("{file}:{line}:{column}")
     }
 
+    /// `text` with each `<anon>:LINE:COL` the compiler wrote in a message named as the learner
+    /// reads it: the learner's path for their lines, "the hidden tests" for the tests' own.
+    pub fn name_places(&self, text: &str) -> String {
+        let marker = format!("{STDIN_NAME}:");
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(&marker) {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + marker.len()..];
+            let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+            let line_len = digits(after);
+            let line: Option<usize> = after[..line_len].parse().ok();
+            let col_len = after[line_len..].strip_prefix(':').map_or(0, |c| 1 + digits(c));
+            match line {
+                Some(line) if self.is_hidden(line) => out.push_str("the hidden tests"),
+                Some(line) => {
+                    let column = after[line_len..][..col_len].trim_start_matches(':').parse().unwrap_or(1);
+                    out.push_str(&self.location(STDIN_NAME, line, column));
+                }
+                None => out.push_str(&marker),
+            }
+            rest = if line.is_some() { &after[line_len + col_len..] } else { after };
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// rustc's rendering of a diagnostic about the learner's lines, with the learner's path.
     /// (In colour, an escape sequence stands between `-->` and the path.)
     pub fn fix_rendered(&self, rendered: &str) -> String {
@@ -587,6 +614,15 @@ pub fn tokenizes(learner: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_in_messages_are_the_learners_lines_or_the_hidden_tests() {
+        let (_, c) =
+            Composition::compose("exercises/t/x.rs", "fn a() {}\nfn b() {}\n", "use super::a;\n#[test]\nfn t() {}\n");
+        let hidden = c.hidden_first_line + 1;
+        let text = format!("defined at <anon>:2:4, called at <anon>:{hidden}:9; <anon>:x stays");
+        assert_eq!(c.name_places(&text), "defined at exercises/t/x.rs:2:4, called at the hidden tests; <anon>:x stays");
+    }
 
     const LEARNER: &str = "use std::cell::RefCell;\n\nfn f() -> u32 {\n    1\n}\n";
     const HIDDEN: &str = "use super::f;\n\n/// f gives one.\n#[test]\nfn first_test() {\n    ::std::assert_eq!(f(), 1);\n}\n\n#[test]\n#[should_panic(expected = \"boom\")]\nfn second_test() {\n    f();\n}\n";

@@ -229,7 +229,7 @@ pub fn parse_compiler_output(stderr: &str, comp: &Composition) -> CompilerOutput
     // from what they use) become one summary after them.
     out.errors = collapse_repeats(std::mem::take(&mut out.errors));
     if !hidden.is_empty() {
-        out.errors.push(shape_mismatch(&hidden, &comp.learner_source));
+        out.errors.push(shape_mismatch(&hidden, comp));
     }
     out
 }
@@ -266,10 +266,11 @@ fn without_names(message: &str) -> String {
 /// One error for every error inside the hidden tests: what the tests expect that the file does
 /// not give them, each cause once, with the tests it stopped and, where the compiler names one,
 /// the place in the learner's file to change (each given with its `learner_fixes`).
-fn shape_mismatch(hidden: &[(Diagnostic, Vec<String>)], learner: &str) -> Diagnostic {
+fn shape_mismatch(hidden: &[(Diagnostic, Vec<String>)], comp: &Composition) -> Diagnostic {
     let mut causes: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
     for (d, fixes) in hidden {
-        let cause = mismatch_advice(d, learner);
+        // A place the compiler names in its message is the learner's line or "the hidden tests".
+        let cause = comp.name_places(&mismatch_advice(d, &comp.learner_source));
         let test = d.hidden_test.clone().unwrap_or_default();
         let i = causes.iter().position(|(c, _, _)| *c == cause).unwrap_or_else(|| {
             causes.push((cause, Vec::new(), Vec::new()));
@@ -356,7 +357,16 @@ fn mismatch_advice(d: &Diagnostic, learner: &str) -> String {
         }
         "E0061" | "E0060" | "E0107" => format!("the tests pass a different number of arguments: {m}"),
         // `crate::__learn::exact` says `expected `T`, found `U`` when a pinned type differs.
-        "E0277" if m.starts_with("expected `") => format!("a type is not the one the tests expect: {m}"),
+        "E0277" if m.starts_with("expected `") => {
+            // The pin's own message: the found type is always the learner's.
+            let quoted: Vec<&str> = m.split('`').skip(1).step_by(2).collect();
+            match quoted[..] {
+                [tests, yours] => {
+                    format!("a type is not the one the tests expect: they use `{tests}`, your code has `{yours}`")
+                }
+                _ => format!("a type is not the one the tests expect: {m}"),
+            }
+        }
         "E0277" | "E0369" => format!("a type does not have what the tests need: {m}"),
         "E0603" | "E0616" | "E0624" => format!("the tests cannot reach something that is private: {m}"),
         _ => m.to_string(),
@@ -945,13 +955,13 @@ mod tests {
                 &["expected reference `&RefCell<u32>`\n   found reference `&u32`"],
             ),
         ];
-        let d = shape_mismatch(&hidden.map(|d| (d, Vec::new())), "");
+        let d = shape_mismatch(&hidden.map(|d| (d, Vec::new())), &comp());
         assert_eq!(
             d.rendered,
             "error: the hidden tests cannot use your code as it is\n  \
              - the tests call your methods through a shared reference (`&`): keep `&self`, not `&mut self`, on the \
              methods they call, and change the data through its field's type (in `a`, `b`)\n  \
-             - a type is not the one the tests expect: expected reference `&RefCell<u32>` found reference `&u32` (in `c`)\n   \
+             - a type is not the one the tests expect: they use `&RefCell<u32>`, your code has `&u32` (in `c`)\n   \
              = note: the hidden tests use the names, signatures and field types the exercise's comment describes; \
              change yours to match, not the tests' way of calling them\n"
         );

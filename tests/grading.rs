@@ -32,7 +32,7 @@ fn a_compile_error_points_at_the_learners_file_and_line() {
          help: consider changing this to be a mutable reference\n  |\n\
          8 |     fn bump(&mut self) {\n  |              +++\n\n\
          error: the hidden tests cannot use your code as it is\n  \
-         - a type is not the one the tests expect: expected `Cell<u32>`, found `u32` \
+         - a type is not the one the tests expect: they use `Cell<u32>`, your code has `u32` \
          (in `bump_counts_through_a_shared_reference`)\n  \
          - the tests use a name your file does not define that way: no method named `get` found for type `u32` in \
          the current scope (in `bump_counts_through_a_shared_reference`)\n   \

@@ -107,7 +107,7 @@ fn a_field_that_only_dereferences_to_the_pinned_container_does_not_compile() {
     assert_eq!(headline(&run), "✗ second compiles, but does not fit the hidden tests yet:");
     assert!(run.stdout.contains("error: the hidden tests cannot use your code as it is\n"), "{}", run.stdout);
     assert!(
-        run.stdout.contains("a type is not the one the tests expect: expected `Cell<u32>`, found `Fake`"),
+        run.stdout.contains("a type is not the one the tests expect: they use `Cell<u32>`, your code has `Fake`"),
         "{}",
         run.stdout
     );
