@@ -18,7 +18,8 @@
 // how many times the loader ran: it must be exactly once.
 //
 // `OnceLock` can do the check and the load as one step, making the other threads wait for
-// that single load.
+// that single load. And when a load fails (the loader panics: the file is not there yet), the
+// next call should simply load again; the tests check that too.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

@@ -5,8 +5,8 @@
 // the gap: exactly one caller runs the closure, every other caller that arrives meanwhile
 // waits for it, and from then on everybody gets a reference to the one stored value.
 //
-// The fix: `all` is a single `get_or_init` call. (A `LazyLock<Map, Box<dyn FnOnce() -> Map +
-// Send>>` field would do the same, with the loader stored inside it.)
+// The fix: `all` is a single `get_or_init` call. (A `LazyLock` field would load once too, but
+// after a load that panicked it stays poisoned for good, where `get_or_init` tries again.)
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
