@@ -174,3 +174,30 @@ fn misses_counted_at_the_same_moment_are_all_kept() {
          under its own lock."
     );
 }
+
+/// A computation may ask the memoizer for another key, as a recursive one does: no lock is held while it runs, so it never waits for itself.
+#[test]
+fn a_computation_may_ask_the_memoizer_again() {
+    type Func = Box<dyn Fn(u64) -> u64 + Send + Sync>;
+    let me: Arc<::std::sync::OnceLock<Arc<Memoizer<Func>>>> = Arc::new(::std::sync::OnceLock::new());
+    let inner = Arc::clone(&me);
+    // n! computed through the memoizer itself: asking for 5 asks for 4, which asks for 3, ...
+    let func: Func = Box::new(move |n| if n == 0 { 1 } else { n * inner.get().map_or(0, |m| m.get(n - 1)) });
+    let memo = Arc::new(Memoizer::new(func));
+    let _ = me.set(Arc::clone(&memo));
+    let (answer, answered) = ::std::sync::mpsc::channel::<u64>();
+    thread::spawn(move || {
+        let _ = answer.send(memo.get(5));
+    });
+    match answered.recv_timeout(Duration::from_secs(2)) {
+        Ok(got) => {
+            let got: u64 = got;
+            ::std::assert_eq!(got, 120, "5! computed through the memoizer should be 120");
+        }
+        Err(_) => ::std::panic!(
+            "a computation that asks the memoizer for another key never finished (see “Computing outside the lock”)\n\
+             `get` still held a guard of the cache (a read guard, or the lock itself) while the function ran, and \
+             the inner `get` then waited for that guard: end the guard before calling the function."
+        ),
+    }
+}
