@@ -41,7 +41,13 @@ pub const STDIN_NAME: &str = "<anon>";
 /// What opens the learner's module, on the learner's first line.
 pub const PREFIX: &str = "pub(crate) mod exercise { ";
 /// The harness appended after the exercise module.
-const HARNESS: &str = include_str!("harness/template.rs");
+/// The harness's modules (`__learn_harness`, `__learn`): the library `learn_harness`.
+pub const HARNESS: &str = include_str!("harness/template.rs");
+/// The program's entry point: the harness, given the tests.
+const MAIN: &str =
+    "\nfn main() {\n    ::std::process::exit(__learn_harness::main(exercise::__learn_hidden::__LEARN_TESTS))\n}\n";
+/// What stands for the harness's modules when the compiled library is linked instead.
+const LINKED: &str = "#[doc(hidden)]\n#[allow(unused_imports)]\nuse ::learn_harness::{__learn, __learn_harness};\n";
 
 /// One hidden test, as found in the checks file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +134,16 @@ pub struct Composition {
     pub learner_problems: Vec<ShapeProblem>,
 }
 
+/// `composed` (from [`Composition::compose_as`]) with the harness's modules taken from the
+/// library `learn_harness` instead of compiled again: the same program, without compiling the
+/// harness on every save (it costs more than the exercise). Line numbers are unchanged.
+pub fn with_linked_harness(composed: &str) -> String {
+    match composed.strip_suffix(HARNESS) {
+        Some(head) => format!("{head}{LINKED}"),
+        None => composed.to_string(),
+    }
+}
+
 impl Composition {
     /// Composes `learner` with `hidden`; returns the composed source and the map of its lines.
     pub fn compose(display_path: &str, learner: &str, hidden: &str) -> (String, Composition) {
@@ -189,6 +205,7 @@ impl Composition {
             let _ = writeln!(text, "    ({:?}, {}, {expected}),", t.name, t.name);
         }
         text.push_str("];\n}\n}\n");
+        text.push_str(MAIN);
         text.push_str(HARNESS);
         let learner_lines = learner.matches('\n').count() + usize::from(!learner.ends_with('\n'));
         let composition = Composition {
@@ -614,6 +631,15 @@ pub fn tokenizes(learner: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_linked_harness_replaces_the_inline_one_and_keeps_every_line() {
+        let (text, _) = Composition::compose("x.rs", LEARNER, HIDDEN);
+        let linked = with_linked_harness(&text);
+        assert!(!linked.contains("fn supervise") && linked.ends_with(LINKED), "{linked}");
+        assert_eq!(linked.strip_suffix(LINKED), text.strip_suffix(HARNESS));
+        assert!(linked.contains(MAIN));
+    }
 
     #[test]
     fn places_in_messages_are_the_learners_lines_or_the_hidden_tests() {

@@ -360,6 +360,42 @@ pub fn warm(job: &Job, source: &str, cancel: &Cancel) {
     let _ = fs::remove_file(&binary);
 }
 
+/// The harness as a compiled library for `rustc`, built on first use into the user's cache folder
+/// (outside every workspace, where no learner's program may write), one per harness and
+/// compiler: `None` where that cannot be done.
+fn harness_library(rustc: &Path) -> Option<PathBuf> {
+    let meta = fs::metadata(rustc).ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    let key =
+        content_hash(format!("{}\n{}\n{modified}\n{}", rustc.display(), meta.len(), composition::HARNESS).as_bytes());
+    let dir = crate::toolchain::user_cache_dir()?.join("harness").join(&key["sha256:".len()..][..16]);
+    let lib = dir.join("liblearn_harness.rlib");
+    if lib.is_file() {
+        return Some(lib);
+    }
+    fs::create_dir_all(&dir).ok()?;
+    // Built beside its final name and renamed: two `learn`s building at once both end well.
+    let partial = dir.join(format!("liblearn_harness-{}.rlib.partial", std::process::id()));
+    let built = std::process::Command::new(rustc)
+        .args(["--edition", "2021", "--crate-type", "rlib", "--crate-name", "learn_harness"])
+        .args(["-C", "strip=debuginfo", "-F", "unsafe_code", "--error-format=short", "-o"])
+        .arg(&partial)
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child.stdin.take().map(|mut input| input.write_all(composition::HARNESS.as_bytes())).transpose()?;
+            child.wait()
+        })
+        .is_ok_and(|status| status.success());
+    let renamed = built && fs::rename(&partial, &lib).is_ok();
+    let _ = fs::remove_file(&partial);
+    renamed.then_some(lib)
+}
+
 /// A problem found before compiling, shown like a compiler error at the learner's line.
 fn shape_error(comp: &Composition, problem: &composition::ShapeProblem) -> Diagnostic {
     let text = comp.learner_source.lines().nth(problem.line.saturating_sub(1)).unwrap_or("");
@@ -403,8 +439,15 @@ fn compile(job: &Job, composed: &str, binary: &Path, cancel: &Cancel) -> Result<
             .ok_or_else(|| Error::ClippyMissing { name: job.name.clone(), program: program.clone() })?,
         None => rustc.clone(),
     };
+    // The harness, compiled once per toolchain, is linked rather than compiled on every save; where
+    // it cannot be built, the composed crate keeps it inline (the same program, slower to build).
+    let harness = harness_library(&rustc);
+    let composed = match &harness {
+        Some(_) => composition::with_linked_harness(composed),
+        None => composed.to_string(),
+    };
     let confinement = sys::Confinement {
-        read: Vec::new(),
+        read: harness.iter().filter_map(|lib| lib.parent().map(Path::to_path_buf)).collect(),
         write: vec![job.build_dir.clone()],
         exec: job.toolchain.confinement_exec(&rustc),
     };
@@ -451,6 +494,11 @@ fn compile(job: &Job, composed: &str, binary: &Path, cancel: &Cancel) -> Result<
     }
     if job.incremental {
         cmd.arg("-C").arg(incremental_arg(&job.build_dir));
+    }
+    if let Some(lib) = &harness {
+        let mut extern_arg = std::ffi::OsString::from("learn_harness=");
+        extern_arg.push(lib);
+        cmd.arg("--extern").arg(extern_arg);
     }
     cmd.arg("-");
     let input = runner::Input { stdin: Some(composed.as_bytes().to_vec()), cap: runner::OUTPUT_CAP };

@@ -1,14 +1,13 @@
-// The test harness `learn` compiles after every exercise (see src/harness.rs): standard library
-// only, no `unsafe`, every macro and item named by absolute path so the exercise cannot change what
-// it means. The exercise's code runs only inside the per-test child processes this harness starts.
+// The test harness of every exercise (see src/harness.rs): standard library only, no `unsafe`,
+// every macro and item named by absolute path so the exercise cannot change what it means. The
+// exercise's code runs only inside the per-test child processes this harness starts. `learn`
+// compiles it once per toolchain as the library `learn_harness` and links it to each exercise's
+// program (`learn dev compose` shows it inline instead, as one self-contained crate).
 
-fn main() {
-    ::std::process::exit(__learn_harness::main(exercise::__learn_hidden::__LEARN_TESTS))
-}
 
 #[doc(hidden)]
 #[allow(dead_code)]
-mod __learn_harness {
+pub mod __learn_harness {
     use ::std::io::{Read as _, Write as _};
 
     /// A hidden test: its name, its function, and `Some(expected)` when it must panic.
@@ -275,7 +274,7 @@ mod __learn_harness {
 /// What hidden tests may call from `learn` (documented in the README's course format).
 #[doc(hidden)]
 #[allow(dead_code, private_bounds)]
-mod __learn {
+pub mod __learn {
     /// Private to this module: the exercise's code can neither name nor implement it, so the only
     /// implementation is the blanket one, `T` for `T` itself.
     mod seal {
