@@ -359,8 +359,7 @@ fn mismatch_advice(d: &Diagnostic, learner: &str) -> String {
         // `crate::__learn::exact` says `expected `T`, found `U`` when a pinned type differs.
         "E0277" if m.starts_with("expected `") => {
             // The pin's own message: the found type is always the learner's.
-            let quoted: Vec<&str> = m.split('`').skip(1).step_by(2).collect();
-            match quoted[..] {
+            match quoted(m).collect::<Vec<_>>()[..] {
                 [tests, yours] => {
                     format!("a type is not the one the tests expect: they use `{tests}`, your code has `{yours}`")
                 }
@@ -373,13 +372,18 @@ fn mismatch_advice(d: &Diagnostic, learner: &str) -> String {
     }
 }
 
+/// The `backticked` parts of a compiler message, in order.
+fn quoted(message: &str) -> impl Iterator<Item = &str> {
+    message.split('`').skip(1).step_by(2)
+}
+
 /// Which of the two types of a mismatch note (`expected … `A` found … `B``) is the learner's, by
 /// which one the learner's file spells: "expected" is the tests' side when the tests gave the
 /// type (a `let x: T = your_call()`), and the learner's when the learner's signature did (a call
 /// with the tests' value). `(tests' type, learner's type)`, or `None` when the file does not tell.
 fn sides(note: &str, learner: &str) -> Option<(String, String)> {
-    let mut quoted = note.split('`').skip(1).step_by(2);
-    let (expected, found) = (quoted.next()?.to_string(), quoted.next()?.to_string());
+    let mut types = quoted(note);
+    let (expected, found) = (types.next()?.to_string(), types.next()?.to_string());
     let squash = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let file = squash(learner);
     let spelled = |t: &str| file.contains(&squash(t.trim_start_matches('&').trim_start_matches("mut ")));

@@ -13,10 +13,10 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::commands::{Ctx, grade_once, say};
+use crate::commands::{Ctx, find_exercise, grade_once, open_course_dir, say};
 use crate::composition::hidden_test_functions;
 use crate::course::{Course, Exercise, Location};
-use crate::course_files::{CourseFiles, EXPLANATIONS, LoadedCourse, MANIFEST};
+use crate::course_files::{EXPLANATIONS, LoadedCourse, MANIFEST};
 use crate::error::{EXIT_FAILED, EXIT_OK, Error, Result};
 use crate::grader::Report;
 use crate::lesson;
@@ -52,17 +52,9 @@ enum Kind {
 
 /// `learn dev compose`: prints the crate `learn` compiles for `name`, from `file` or the solution.
 pub fn compose(ctx: &Ctx, out: &mut dyn Write, name: &str, file: Option<PathBuf>, dir: Option<PathBuf>) -> Result<i32> {
-    let root = ctx.cwd.join(dir.unwrap_or_default());
-    let root = root.canonicalize().map_err(|source| Error::Io { action: "open", path: root.clone(), source })?;
-    if !root.join(MANIFEST).is_file() {
-        return Err(Error::NoCourse { dir: root });
-    }
-    let loaded = CourseFiles::Dir(root.clone()).load()?;
+    let (root, loaded) = open_course_dir(ctx, &dir.unwrap_or_default())?;
     let course = &loaded.course;
-    let (_, ex) = course.find(name).ok_or_else(|| Error::UnknownExercise {
-        name: name.to_string(),
-        suggestion: course.suggest(name).map(str::to_string),
-    })?;
+    let (_, ex) = find_exercise(course, name)?;
     let path = match file {
         Some(f) => ctx.cwd.join(f),
         None => root.join(course.solution_path(ex)),
@@ -88,12 +80,7 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, args: &[String], jobs: Option<usize
         Some((first, rest)) if ctx.cwd.join(first).join(MANIFEST).is_file() => (PathBuf::from(first), rest),
         _ => (PathBuf::new(), args),
     };
-    let root = ctx.cwd.join(dir);
-    let root = root.canonicalize().map_err(|source| Error::Io { action: "open", path: root.clone(), source })?;
-    if !root.join(MANIFEST).is_file() {
-        return Err(Error::NoCourse { dir: root });
-    }
-    let loaded = CourseFiles::Dir(root.clone()).load()?;
+    let (root, loaded) = open_course_dir(ctx, &dir)?;
     let course = &loaded.course;
     let selected = select(course, names)?;
     let s = &ctx.styles;
@@ -222,12 +209,7 @@ pub fn check(ctx: &Ctx, out: &mut dyn Write, args: &[String], jobs: Option<usize
 /// Which exercises `names` choose (all of them when there are none), in course order.
 fn select(course: &Course, names: &[String]) -> Result<Vec<bool>> {
     for name in names {
-        if course.find(name).is_none() {
-            return Err(Error::UnknownExercise {
-                name: name.clone(),
-                suggestion: course.suggest(name).map(str::to_string),
-            });
-        }
+        find_exercise(course, name)?;
     }
     Ok(course.exercises.iter().map(|ex| names.is_empty() || names.contains(&ex.name)).collect())
 }

@@ -105,6 +105,26 @@ pub fn open_course(ctx: &Ctx, place: &Path) -> Result<crate::course_files::Cours
     crate::course_files::CourseFiles::open(&abs)
 }
 
+/// The course folder `dir` (relative to the current folder), loaded: for the author's commands,
+/// which work on a folder, never a packed course. Returns its resolved path too.
+pub fn open_course_dir(ctx: &Ctx, dir: &Path) -> Result<(PathBuf, LoadedCourse)> {
+    let root = ctx.cwd.join(dir);
+    let root = root.canonicalize().map_err(|source| Error::Io { action: "open", path: root.clone(), source })?;
+    if !root.join(crate::course_files::MANIFEST).is_file() {
+        return Err(Error::NoCourse { dir: root });
+    }
+    let loaded = crate::course_files::CourseFiles::Dir(root.clone()).load()?;
+    Ok((root, loaded))
+}
+
+/// The exercise of `course` called `name`, or the error that names the closest one.
+pub fn find_exercise<'c>(course: &'c crate::course::Course, name: &str) -> Result<(usize, &'c Exercise)> {
+    course.find(name).ok_or_else(|| Error::UnknownExercise {
+        name: name.to_string(),
+        suggestion: course.suggest(name).map(str::to_string),
+    })
+}
+
 /// The error for a command run outside any workspace.
 pub(crate) fn no_workspace(ctx: &Ctx) -> Error {
     Error::NoWorkspace {
@@ -170,10 +190,7 @@ impl Opened {
     pub fn exercise(&self, name: Option<&str>) -> Result<Option<(usize, &Exercise)>> {
         let course = &self.loaded.course;
         match name {
-            Some(name) => course.find(name).map(Some).ok_or_else(|| Error::UnknownExercise {
-                name: name.to_string(),
-                suggestion: course.suggest(name).map(str::to_string),
-            }),
+            Some(name) => find_exercise(course, name).map(Some),
             None => Ok(self.progress.current(course).map(|i| (i, &course.exercises[i]))),
         }
     }

@@ -8,7 +8,6 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::commands::{Ctx, say};
-use crate::course_files::{CourseFiles, MANIFEST};
 use crate::error::{EXIT_OK, Error, Result};
 use crate::pack::{EXTENSION, Pack};
 use crate::ui::render;
@@ -16,12 +15,7 @@ use crate::ui::style::paint;
 use crate::workspace::write_atomic;
 
 pub fn pack(ctx: &Ctx, out: &mut dyn Write, dir: Option<PathBuf>, output: Option<PathBuf>) -> Result<i32> {
-    let root = ctx.cwd.join(dir.unwrap_or_default());
-    let root = root.canonicalize().map_err(|source| Error::Io { action: "open", path: root.clone(), source })?;
-    if !root.join(MANIFEST).is_file() {
-        return Err(Error::NoCourse { dir: root });
-    }
-    let loaded = CourseFiles::Dir(root).load()?;
+    let (_, loaded) = crate::commands::open_course_dir(ctx, &dir.unwrap_or_default())?;
     let course = &loaded.course;
     // A pack missing a file would fail only on a learner's machine: refuse it here.
     for ex in &course.exercises {
