@@ -204,12 +204,11 @@ fn code_that_runs_before_main_is_refused_as_unsafe() {
 
 #[test]
 fn the_composed_source_cannot_be_included() {
-    // The composed crate goes to the compiler on stdin: nothing on disk to name, and stdin is
-    // already read when the file's macros run.
-    for path in ["/dev/stdin", "/proc/self/fd/0", "first.rs", "first-tests"] {
-        let run = attack(&format!(
-            "compile_error!(include_str!(\"{path}\"));\nfn answer() -> u32 {{ 42 }}\nfn main() {{}}\n"
-        ));
+    // The composed crate goes to the compiler through a pipe: nothing on disk to name, and the
+    // pipe is already read when the file's macros run (its own name, `file!()`, included).
+    for path in ["\"/dev/stdin\"", "\"/proc/self/fd/0\"", "\"first.rs\"", "\"first-tests\"", "file!()", "\"<anon>\""] {
+        let run =
+            attack(&format!("compile_error!(include_str!({path}));\nfn answer() -> u32 {{ 42 }}\nfn main() {{}}\n"));
         assert_eq!(headline(&run), "✗ first does not compile yet:", "{path}: {}", run.stdout);
     }
 }
