@@ -291,6 +291,36 @@ fn when_file_events_cannot_be_set_up_it_says_how_to_fix_it_and_polls() {
 }
 
 #[test]
+fn after_the_first_verdict_the_cache_is_filled_and_a_save_stops_the_filling() {
+    let sb = Sandbox::basic();
+    let mut w = sb.watch(&[]);
+    w.wait_count(FAILING, 1);
+    // The first verdict came from a compile without an incremental cache; the cache is filled
+    // behind it, with a program of its own that is thrown away.
+    let build = sb.ws().join(".learn/build/first");
+    w.wait_for("the cache to be filled", |_| {
+        build.join("incremental").is_dir() && !build.join("first-warm").exists() && unlocked(&build.join(".lock"))
+    });
+    fs::write(first(&sb), solution(&sb, "first")).unwrap();
+    w.wait_count(PASSING, 1);
+    // A save while the cache fills stops the filling: nothing of it is left running.
+    fs::remove_dir_all(&build).unwrap();
+    fs::write(first(&sb), format!("{}\n// again\n", solution(&sb, "first"))).unwrap();
+    w.wait_count(PASSING, 2);
+    fs::write(first(&sb), "fn answer() -> u32 { 0 }\nfn main() {}\n").unwrap();
+    w.wait_count(FAILING, 2);
+    w.key('q');
+    assert_eq!(w.wait_exit(), 0);
+    let compiler = format!("{}", build.canonicalize().unwrap().display());
+    assert!(processes_running(&compiler).is_empty(), "a compile outlived watch: {:?}", processes_running(&compiler));
+}
+
+/// Whether nobody holds the build folder's lock (a `learn` grading or filling the cache).
+fn unlocked(lock: &Path) -> bool {
+    fs::OpenOptions::new().write(true).open(lock).is_ok_and(|f| f.try_lock().is_ok())
+}
+
+#[test]
 fn after_a_pass_the_next_exercise_is_graded_ahead_so_n_shows_it_at_once() {
     let sb = Sandbox::basic();
     let mut w = sb.watch(&[]);
@@ -302,8 +332,7 @@ fn after_a_pass_the_next_exercise_is_graded_ahead_so_n_shows_it_at_once() {
     // loop, a moment before a learner could press n).
     let lock = sb.ws().join(".learn/build/second/.lock");
     w.wait_for("the next exercise graded ahead", |_| {
-        fs::read_to_string(&lock).is_ok_and(|holder| !holder.is_empty())
-            && fs::OpenOptions::new().write(true).open(&lock).is_ok_and(|f| f.try_lock().is_ok())
+        fs::read_to_string(&lock).is_ok_and(|holder| !holder.is_empty()) && unlocked(&lock)
     });
     std::thread::sleep(Duration::from_millis(100));
     w.key('n');

@@ -87,6 +87,9 @@ struct Running {
     hash: String,
     cancel: Cancel,
     handle: JoinHandle<()>,
+    /// When the exercise's incremental cache was cold: what to compile to warm it once the
+    /// verdict is on screen.
+    warm: Option<(grader::Job, String)>,
 }
 
 /// What is on view for the exercise.
@@ -108,6 +111,8 @@ struct Watch<'c> {
     shown: Shown,
     generation: u64,
     running: Option<Running>,
+    /// The thread filling a graded exercise's incremental cache (see [`Watch::start_warming`]).
+    warming: Option<Running>,
     /// Last verdict per exercise, by the hash of the content it was for.
     cache: HashMap<usize, (String, Report)>,
     pending: HashMap<usize, Pending>,
@@ -197,6 +202,7 @@ pub fn watch(ctx: &Ctx, out: &mut dyn Write, opts: Options) -> Result<i32> {
         shown: Shown::Waiting,
         generation: 0,
         running: None,
+        warming: None,
         cache: HashMap::new(),
         pending: HashMap::new(),
         notices: Vec::new(),
@@ -413,29 +419,26 @@ impl Watch<'_> {
         let thread_cancel = cancel.clone();
         let thread_hash = hash.clone();
         let width = self.width();
+        // The first compile of an exercise goes faster without writing an incremental cache; the
+        // cache is filled once the verdict is on screen (see `graded`), so the next save is fast too.
+        let cold = grader::cache_is_cold(&job);
+        let warm = cold.then(|| (job.clone(), source.clone()));
+        let first = grader::Job { incremental: !cold, diagnostic_width: Some(width), ..job };
         let handle = std::thread::spawn(move || {
-            // The first compile of an exercise goes faster without writing an incremental cache;
-            // the cache is filled once the verdict is on screen, so the next save is fast too.
-            let cold = grader::cache_is_cold(&job);
-            let first = grader::Job { incremental: !cold, diagnostic_width: Some(width), ..job.clone() };
             let result = grader::grade(&first, &source, &thread_cancel);
-            let compiled = matches!(&result, Ok(Graded::Report(r)) if !matches!(r.verdict, crate::verdict::Verdict::CompileError { .. }));
             let _ = tx.send(Event::Graded { generation, index, hash: thread_hash, result });
-            if cold && compiled {
-                grader::warm(&job, &source, &thread_cancel);
-            }
         });
-        self.running = Some(Running { index, hash, cancel, handle });
+        self.running = Some(Running { index, hash, cancel, handle, warm });
         if index == self.viewing {
             self.shown = Shown::Grading(Instant::now());
         }
         true
     }
 
-    /// Cancels the grading in progress, if any, and waits for its thread (a few milliseconds: its
-    /// processes are killed), so two gradings never share a build folder.
+    /// Cancels the grading in progress and the cache warming, if any, and waits for their threads
+    /// (a few milliseconds: their processes are killed), so two compiles never share a build folder.
     fn stop_running(&mut self) {
-        if let Some(running) = self.running.take() {
+        for running in [self.running.take(), self.warming.take()].into_iter().flatten() {
             running.cancel.cancel();
             let _ = running.handle.join();
         }
@@ -461,20 +464,35 @@ impl Watch<'_> {
         if generation != self.generation {
             return Flow::Continue(false); // a cancelled grading: its content is outdated
         }
-        if let Some(running) = self.running.take() {
-            let _ = running.handle.join();
-        }
+        let warm = self.running.take().and_then(|running| {
+            let _ = running.handle.join(); // it has just sent this verdict
+            running.warm
+        });
         let report = match result {
             Ok(Graded::Report(report)) => report,
             Ok(Graded::Cancelled) => return Flow::Continue(false),
             Err(e) => return Flow::Continue(self.problem(index, e)),
         };
         self.cache.insert(index, (hash.clone(), report.clone()));
+        // A file that does not compile leaves nothing worth caching.
+        let warm = warm.filter(|_| !matches!(report.verdict, crate::verdict::Verdict::CompileError { .. }));
         if index != self.viewing {
+            self.start_warming(index, hash, warm);
             return Flow::Continue(false); // graded ahead of time: kept for when it is on view
         }
         self.show(report, &hash);
+        self.start_warming(index, hash, warm);
         Flow::Continue(true)
+    }
+
+    /// Fills the incremental cache of an exercise whose verdict is known, in the background, for
+    /// the next save's sake (see [`grader::warm`]); the next grading stops it.
+    fn start_warming(&mut self, index: usize, hash: String, warm: Option<(grader::Job, String)>) {
+        let Some((job, source)) = warm else { return };
+        let cancel = Cancel::new();
+        let thread_cancel = cancel.clone();
+        let handle = std::thread::spawn(move || grader::warm(&job, &source, &thread_cancel));
+        self.warming = Some(Running { index, hash, cancel, handle, warm: None });
     }
 
     /// Shows the verdict of the exercise on view. A pass is recorded (once), the solution is named,
