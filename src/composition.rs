@@ -15,7 +15,8 @@
 //! `#![no_std]`, …) cannot reshape the crate, and the entry point is always the harness. Its lines
 //! keep their numbers (the module opens on line 1), so a diagnostic or panic is mapped back by line:
 //! past [`Composition::learner_lines`] it is hidden code, named by test rather than shown. The text
-//! is given to rustc on stdin and never written to disk, so no `include_str!` can name it. Hidden
+//! is given to rustc through a pipe and never written to disk: an `include_str!` of the pipe's name
+//! finds it already read. Hidden
 //! tests are read with `syn`: their names, in file order, are the tests that must report back.
 //!
 //! The exercise's kind adds entries to the table ahead of the hidden tests. A *run* exercise gets
@@ -36,7 +37,8 @@ use crate::course::ExerciseKind;
 
 /// The module the hidden tests are wrapped in.
 pub const HIDDEN_MODULE: &str = "__learn_hidden";
-/// How rustc names a crate read from stdin, in diagnostics and panic locations.
+/// How the crate is named in diagnostics and panic locations (rustc's name for a crate read from
+/// stdin; learn remaps the pipe's path to it).
 pub const STDIN_NAME: &str = "<anon>";
 /// What opens the learner's module, on the learner's first line.
 pub const PREFIX: &str = "pub(crate) mod exercise { ";
