@@ -87,10 +87,16 @@ fn main() {
     // test) against the floor's libtest program running the same tests in one process.
     let program = ws.join(format!(".learn/build/{EXERCISE}/{EXERCISE}-tests"));
     let floor_program = floor_dir.join("floor-tests");
-    let (mut harness, mut libtest) = (Vec::new(), Vec::new());
+    // The sandbox alone: the same program started through learn's launcher, confined as learn
+    // confines it (a grading starts two programs this way: the compiler and the tests).
+    let libdir = rustc_print("target-libdir");
+    let scratch = dir.join("sandbox-scratch");
+    fs::create_dir_all(&scratch).unwrap();
+    let (mut harness, mut libtest, mut confined) = (Vec::new(), Vec::new(), Vec::new());
     if program.is_file() {
         for _ in 0..rounds {
-            harness.push(time(|| run_harness(&program)));
+            harness.push(time(|| run_harness(&program, None)));
+            confined.push(time(|| run_harness(&program, Some((&libdir, &scratch)))));
             libtest.push(time(|| run_ok(Command::new(&floor_program).arg("-q").env("RUST_BACKTRACE", "0"))));
         }
     }
@@ -208,11 +214,20 @@ fn main() {
     if harness.is_empty() {
         println!("| the harness: its program run directly vs libtest's | skipped: no program was built | | | |");
     } else {
+        let (harness_cost, sandbox_cost) = (ms(&harness) - ms(&libtest), ms(&confined) - ms(&harness));
         println!(
-            "| the harness: the test program run directly (a process per test) vs libtest's (one process) | {:.1} ms | {:.1} ms | {:+.1} ms | with the sandbox, at most +10 ms |",
+            "| the harness: the test program run directly (a process per test) vs libtest's (one process) | {:.1} ms | {:.1} ms | {harness_cost:+.1} ms | |",
             ms(&harness),
             ms(&libtest),
-            ms(&harness) - ms(&libtest)
+        );
+        println!(
+            "| the sandbox: the test program started through learn's launcher vs directly | {:.1} ms | {:.1} ms | {sandbox_cost:+.1} ms per start | |",
+            ms(&confined),
+            ms(&harness),
+        );
+        println!(
+            "| the harness and the sandbox per grading (two confined starts: compiler and tests) | | | {:+.1} ms | at most +10 ms |",
+            harness_cost + 2.0 * sandbox_cost
         );
     }
     match &rustlings {
@@ -323,9 +338,24 @@ fn time(f: impl FnOnce()) -> Duration {
     start.elapsed()
 }
 
-/// Runs a test program built by `learn` as `learn` does, without the sandbox.
-fn run_harness(program: &Path) {
-    let mut child = Command::new(program)
+/// Runs a test program built by `learn` as `learn` does: directly, or with `Some((library folder,
+/// scratch folder))` through learn's sandbox launcher, confined as learn confines it.
+fn run_harness(program: &Path, confined: Option<(&Path, &Path)>) {
+    let mut cmd = match confined {
+        None => Command::new(program),
+        Some((libdir, scratch)) => {
+            let mut cmd = Command::new(LEARN);
+            cmd.args(["__sandbox", "launch", &std::process::id().to_string(), "1073741824", "120", "67108864"])
+                .arg("-r")
+                .arg(libdir)
+                .arg("-w")
+                .arg(scratch)
+                .arg("--")
+                .arg(program);
+            cmd
+        }
+    };
+    let mut child = cmd
         .arg("all")
         .arg(program)
         .arg("10000")
@@ -354,6 +384,12 @@ fn tempdir() -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// What `rustc --print WHAT` says (e.g. the folder of the dynamic standard library).
+fn rustc_print(what: &str) -> PathBuf {
+    let out = Command::new("rustc").args(["--print", what]).output().expect("rustc runs");
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
 
 fn machine() -> String {
