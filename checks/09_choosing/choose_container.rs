@@ -96,6 +96,27 @@ fn equalizer_change_from_ui_thread_is_seen_by_audio_threads() {
     }
 }
 
+/// `set_band` changes the one band in place, under the write lock: the bands are not replaced by a copy.
+#[test]
+fn set_band_changes_the_band_in_place() {
+    let eq = Equalizer::new(::std::vec![0, 0, 0, 0]);
+    crate::__learn::exact::<Arc<RwLock<Vec<i8>>>, _>(&eq.bands);
+    // Where the bands live in memory: changed in place, they stay there; a copy lives elsewhere.
+    let bands_at: usize = eq.bands.read().unwrap().as_ptr() as usize;
+    eq.set_band(2, 5);
+    let bands_after: usize = eq.bands.read().unwrap().as_ptr() as usize;
+    let bands: Vec<i8> = eq.bands.read().unwrap().clone();
+    let expected_bands: Vec<i8> = ::std::vec![0, 0, 5, 0];
+    ::std::assert_eq!(bands, expected_bands, "set_band(2, 5) should set band 2 to 5 and leave the others alone");
+    let in_place: bool = bands_after == bands_at;
+    ::std::assert!(
+        in_place,
+        "`set_band` wrote back a copy of all the bands instead of changing the one in place (see “Check and act under one lock”)\n\
+         A copy made under a read guard and written back under a write guard erases whatever another thread \
+         changed between the two. Take `write()` once and set the one band through that guard."
+    );
+}
+
 /// Two audio threads read the equalizer at the same time: readers do not wait for each other.
 #[test]
 fn audio_threads_read_the_equalizer_at_the_same_time() {
