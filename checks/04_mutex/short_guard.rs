@@ -59,6 +59,36 @@ fn lock_is_free_while_the_latencies_are_summarized() {
     );
 }
 
+/// `summarize` is handed the window's own latencies, moved out of the mutex, not a copy of them.
+#[test]
+fn summarize_gets_the_window_itself_not_a_copy() {
+    let stats = Mutex::new(Stats::default());
+    crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
+    record(&stats, 40, true);
+    record(&stats, 90, false);
+    record(&stats, 15, true);
+    // Where the window's latencies live in memory: moved, they stay there; copied, the copy is elsewhere.
+    let window_at: usize = stats.lock().unwrap().latencies_ms.as_ptr() as usize;
+    let mut summarized_at: Option<usize> = None;
+    publish(
+        &stats,
+        |latencies| {
+            summarized_at = Some(latencies.as_ptr() as usize);
+            mean(latencies)
+        },
+        |_report| {},
+    );
+    ::std::assert!(summarized_at.is_some(), "publish should call summarize exactly once");
+    let moved: bool = summarized_at == Some(window_at);
+    ::std::assert!(
+        moved,
+        "`summarize` was handed a copy of the window's latencies, not the window taken out of the mutex (see “Keeping the lock short”)\n\
+         A copy leaves the old window in the mutex, still to be cleared, and clearing it under a second lock \
+         wipes whatever `record` added in between; copying a big window also keeps `record` waiting. \
+         `std::mem::take(&mut *guard)` moves the whole window out without copying it and leaves a fresh one behind, in one step."
+    );
+}
+
 /// The report counts the requests and errors, and carries the figure `summarize` gives.
 #[test]
 fn report_has_counts_and_the_summary() {

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 type Map = HashMap<String, String>;
 
@@ -39,6 +39,84 @@ fn set_changes_what_readers_see() {
     ::std::assert_eq!(port.as_deref(), expected_port, "set should replace an existing value");
     let expected_mode: Option<&str> = Some("debug");
     ::std::assert_eq!(mode.as_deref(), expected_mode, "set should add a new key");
+}
+
+/// Where the value of `key` lives in memory: changed in place, the other settings stay where they are.
+fn address_of(store: &ConfigStore, key: &str) -> Option<usize> {
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    store.settings.read().unwrap().get(key).map(|value| value.as_ptr() as usize)
+}
+
+/// `set` and `try_set` change the one setting in place, under the write guard: the other settings are not copied and written back.
+#[test]
+fn set_changes_one_setting_in_place() {
+    let store = sample_store();
+    let host_before: Option<usize> = address_of(&store, "host");
+    store.set("port", "9090");
+    let host_after_set: Option<usize> = address_of(&store, "host");
+    let written: bool = store.try_set("mode", "debug");
+    let host_after_try_set: Option<usize> = address_of(&store, "host");
+    let kept_by_set: bool = host_before.is_some() && host_after_set == host_before;
+    ::std::assert!(
+        kept_by_set,
+        "`set` wrote back a copy of all the settings instead of changing the one in place (see “Check and act under one lock”)\n\
+         A copy made under a read guard and written back under a write guard erases whatever another thread \
+         set between the two. Take `write()` once and insert the one setting through that guard."
+    );
+    ::std::assert!(written, "with nobody reading or writing, try_set should get in and return true");
+    let kept_by_try_set: bool = host_after_try_set == host_before;
+    ::std::assert!(
+        kept_by_try_set,
+        "`try_set` wrote back a copy of all the settings instead of changing the one in place (see “Check and act under one lock”)\n\
+         Insert the one setting through the guard that `try_write()` gives you."
+    );
+    let port: Option<String> = store.get("port");
+    let mode: Option<String> = store.get("mode");
+    let expected_port: Option<&str> = Some("9090");
+    ::std::assert_eq!(port.as_deref(), expected_port, "set should replace an existing value");
+    let expected_mode: Option<&str> = Some("debug");
+    ::std::assert_eq!(mode.as_deref(), expected_mode, "try_set should add a new key");
+}
+
+/// While a reader holds a snapshot, `set` waits in `write()`, asleep, rather than retrying `try_write` in a loop.
+#[test]
+fn set_waits_for_readers_without_spinning() {
+    let store = Arc::new(sample_store());
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let snapshot: RwLockReadGuard<'_, Map> = store.settings.read().unwrap();
+    let (done, finished) = mpsc::channel::<()>();
+    let admin = Arc::clone(&store);
+    thread::spawn(move || {
+        admin.set("port", "9090");
+        let _ = done.send(());
+    });
+    // A writer waiting in `write()` is queued by the lock, and the standard library's `RwLock`
+    // then keeps new readers out until that writer has had its turn. A loop of `try_write`
+    // calls never queues: new readers keep getting in.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let mut writer_queued: bool = false;
+    while !writer_queued && Instant::now() < deadline {
+        writer_queued = store.settings.try_read().is_err();
+        thread::sleep(Duration::from_millis(1));
+    }
+    let returned_early: bool = finished.try_recv().is_ok();
+    let port_during: String = snapshot["port"].clone();
+    drop(snapshot);
+    let returned: bool = finished.recv_timeout(Duration::from_secs(2)).is_ok();
+    ::std::assert!(
+        !returned_early,
+        "`set` returned while a reader still held a snapshot, so it cannot have written: it should wait for the write lock"
+    );
+    ::std::assert_eq!(port_during, "8080", "the snapshot must not change while it is held");
+    ::std::assert!(
+        writer_queued,
+        "while a reader held a snapshot, `set` never waited in line for the write lock: it kept retrying `try_write` in a loop (see “Trying without waiting”)\n\
+         Such a loop keeps a processor busy asking the same question. `write()` is the method that waits: it sleeps until the readers are gone."
+    );
+    ::std::assert!(returned, "once the snapshot is dropped, set should get the write lock and return");
+    let port: Option<String> = store.get("port");
+    let expected_port: Option<&str> = Some("9090");
+    ::std::assert_eq!(port.as_deref(), expected_port, "the write should now be visible");
 }
 
 /// While one read guard is held, `try_read` lets a second reader in.
@@ -79,14 +157,25 @@ fn reader_on_another_thread_shares_the_lock() {
 /// A writer is kept out while a reader holds a snapshot, and gets in once it is dropped.
 #[test]
 fn writer_waits_for_readers_to_finish() {
-    let store = sample_store();
+    let store = Arc::new(sample_store());
     let snapshot: RwLockReadGuard<'_, Map> = store.read();
-    let during: bool = store.try_set("port", "1");
+    // `try_set` runs on another thread, so that one that waits shows up as a late answer.
+    let (answer, answered) = mpsc::channel::<bool>();
+    let admin = Arc::clone(&store);
+    thread::spawn(move || {
+        let _ = answer.send(admin.try_set("port", "1"));
+    });
+    let during: Option<bool> = answered.recv_timeout(Duration::from_secs(2)).ok();
     let port_during: String = snapshot["port"].clone();
     drop(snapshot);
+    ::std::assert!(
+        during.is_some(),
+        "`try_set` waited while a reader held a snapshot: it should ask with `try_write()` and return false at once (see “Trying without waiting”)"
+    );
     let after: bool = store.try_set("port", "1");
     let port: Option<String> = store.get("port");
-    ::std::assert!(!during, "a writer must not get in while a reader holds a snapshot");
+    let expected_during: Option<bool> = Some(false);
+    ::std::assert!(during == expected_during, "a writer must not get in while a reader holds a snapshot");
     ::std::assert_eq!(port_during, "8080", "the snapshot must not change while it is held");
     ::std::assert!(after, "once the snapshot is dropped, the writer should get in");
     let expected_port: Option<&str> = Some("1");

@@ -197,6 +197,93 @@ fn the_lookup_runs_with_no_lock_held() {
     );
 }
 
+/// A host that another thread stores while a lookup runs stays cached: storing one host keeps the others.
+#[test]
+fn storing_a_host_keeps_the_hosts_stored_meanwhile() {
+    let cache = Arc::new(HostCache::new());
+    let neighbour_done: bool = within({
+        let cache = Arc::clone(&cache);
+        move || {
+            let neighbour = Arc::clone(&cache);
+            let done = Cell::new(false);
+            let mine: String = cache.resolve("db.local", |_| {
+                // While this lookup runs, another thread resolves a different host, and waits for it.
+                let (finished, neighbour_finished) = mpsc::channel::<String>();
+                thread::spawn(move || {
+                    let _ = finished.send(neighbour.resolve("queue.local", |_| "10.0.0.7".to_string()));
+                });
+                done.set(neighbour_finished.recv_timeout(Duration::from_millis(1500)).is_ok());
+                "10.0.0.5".to_string()
+            });
+            ::std::assert_eq!(mine, "10.0.0.5", "a new host gets the address its lookup returns");
+            done.get()
+        }
+    });
+    ::std::assert!(
+        neighbour_done,
+        "while the lookup of db.local ran, another thread resolving queue.local could not finish: \
+         a lock was held during the lookup (see “Keeping the lock short”)\n\
+         Hold no lock at all while the slow lookup runs, neither the cache's nor one of your own, \
+         so that other hosts go ahead."
+    );
+    let kept: Option<String> = cache.cached("queue.local");
+    let expected_kept: Option<String> = Some("10.0.0.7".to_string());
+    ::std::assert!(
+        kept == expected_kept,
+        "`resolve` erased queue.local, which another thread stored while db.local was being looked up: \
+         it wrote back a copy of the map made before the lookup (see “Check and act under one lock”)\n\
+         Under the write lock, insert just the new host into the map as it is now, with `entry(...)`."
+    );
+    let mine: Option<String> = cache.cached("db.local");
+    let expected_mine: Option<String> = Some("10.0.0.5".to_string());
+    ::std::assert_eq!(mine, expected_mine, "after `resolve`, the address should be in the cache");
+}
+
+/// Misses for two different hosts are looked up at the same time: neither lookup waits for the other.
+#[test]
+fn lookups_for_different_hosts_run_at_the_same_time() {
+    let cache = Arc::new(HostCache::new());
+    // Each lookup waits (up to a second) until both lookups are running.
+    let meeting = Arc::new((Mutex::new(0_usize), Condvar::new()));
+    let met: Vec<bool> = within({
+        let cache = Arc::clone(&cache);
+        move || {
+            let handles: Vec<thread::JoinHandle<bool>> = ["db.local", "queue.local"]
+                .into_iter()
+                .map(|host| {
+                    let (cache, meeting) = (Arc::clone(&cache), Arc::clone(&meeting));
+                    thread::spawn(move || {
+                        let met = Cell::new(false);
+                        cache.resolve(host, |_| {
+                            let (arrived, all_here) = &*meeting;
+                            let mut arrived = arrived.lock().unwrap();
+                            *arrived += 1;
+                            all_here.notify_all();
+                            let deadline = Instant::now() + Duration::from_secs(1);
+                            while *arrived < 2 && Instant::now() < deadline {
+                                let left = deadline.saturating_duration_since(Instant::now());
+                                arrived = all_here.wait_timeout(arrived, left).unwrap().0;
+                            }
+                            met.set(*arrived >= 2);
+                            "10.0.0.1".to_string()
+                        });
+                        met.get()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        }
+    });
+    let overlapped: bool = met.iter().all(|&m| m);
+    ::std::assert!(
+        overlapped,
+        "the lookups of db.local and queue.local did not run at the same time: one waited for the other \
+         (see “Keeping the lock short”)\n\
+         Something held a lock across the lookup, a lock of your own (a `static Mutex`, say) if not the cache's. \
+         Misses for different hosts must not queue behind one another: hold no lock while looking up."
+    );
+}
+
 /// A host that another thread stores while `resolve` is waiting for the write lock is the one
 /// `resolve` returns: it looks again under the write lock.
 #[test]

@@ -96,6 +96,27 @@ fn equalizer_change_from_ui_thread_is_seen_by_audio_threads() {
     }
 }
 
+/// `set_band` changes the one band in place, under the write lock: the bands are not replaced by a copy.
+#[test]
+fn set_band_changes_the_band_in_place() {
+    let eq = Equalizer::new(::std::vec![0, 0, 0, 0]);
+    crate::__learn::exact::<Arc<RwLock<Vec<i8>>>, _>(&eq.bands);
+    // Where the bands live in memory: changed in place, they stay there; a copy lives elsewhere.
+    let bands_at: usize = eq.bands.read().unwrap().as_ptr() as usize;
+    eq.set_band(2, 5);
+    let bands_after: usize = eq.bands.read().unwrap().as_ptr() as usize;
+    let bands: Vec<i8> = eq.bands.read().unwrap().clone();
+    let expected_bands: Vec<i8> = ::std::vec![0, 0, 5, 0];
+    ::std::assert_eq!(bands, expected_bands, "set_band(2, 5) should set band 2 to 5 and leave the others alone");
+    let in_place: bool = bands_after == bands_at;
+    ::std::assert!(
+        in_place,
+        "`set_band` wrote back a copy of all the bands instead of changing the one in place (see “Check and act under one lock”)\n\
+         A copy made under a read guard and written back under a write guard erases whatever another thread \
+         changed between the two. Take `write()` once and set the one band through that guard."
+    );
+}
+
 /// Two audio threads read the equalizer at the same time: readers do not wait for each other.
 #[test]
 fn audio_threads_read_the_equalizer_at_the_same_time() {
@@ -125,31 +146,59 @@ fn each_totals_keeps_its_own_sum_in_its_field() {
     ::std::assert_eq!(in_field, 5, "after add(5) the `sum` field should hold 5: the running total lives in the field, shared by the clones through the Arc");
 }
 
+// A lost addition needs two threads inside one `add` at the same moment, which no test can
+// arrange step by step. So several threads add at once, each watching the sum around its own
+// additions, until another thread's addition has come between many thousands of them (or the
+// time budget is spent): an `add` with a gap between reading and writing is then caught many
+// times over, however busy the machine is, while a single `fetch_add` never loses one.
+const ADDERS: usize = 8;
+const INTERLEAVINGS: usize = 20_000;
+const BUDGET: ::std::time::Duration = ::std::time::Duration::from_secs(4);
+
 /// Adding is one atomic step: a read and a write done apart would lose another thread's addition.
 #[test]
 fn an_addition_is_one_atomic_step() {
     let totals = Totals::default();
-    // Another thread adds between any read and write `add` might do apart; `fetch_add` has none.
-    let field = totals.sum.clone();
-    let stop = Arc::new(::std::sync::atomic::AtomicBool::new(false));
-    let racer = {
-        let stop = stop.clone();
-        thread::spawn(move || {
-            let mut added: u64 = 0;
-            while !stop.load(::std::sync::atomic::Ordering::SeqCst) {
-                field.fetch_add(1, ::std::sync::atomic::Ordering::SeqCst);
-                added += 1;
-            }
-            added
-        })
-    };
-    for _ in 0..200_000 {
-        totals.add(1);
-    }
-    stop.store(true, ::std::sync::atomic::Ordering::SeqCst);
-    let added: u64 = racer.join().unwrap();
+    crate::__learn::exact::<Arc<AtomicU64>, _>(&totals.sum);
+    let start = ::std::sync::Barrier::new(ADDERS);
+    let interleavings = ::std::sync::atomic::AtomicUsize::new(0);
+    let started = ::std::time::Instant::now();
+    let made: Vec<u64> = thread::scope(|scope| {
+        let handles: Vec<thread::ScopedJoinHandle<'_, u64>> = (0..ADDERS)
+            .map(|_| {
+                let (handle, start, interleavings) = (totals.clone(), &start, &interleavings);
+                scope.spawn(move || {
+                    let sum: &AtomicU64 = &handle.sum;
+                    start.wait(); // all of them start adding together
+                    let (mut made, mut cut_in): (u64, usize) = (0, 0);
+                    loop {
+                        let before: u64 = sum.load(::std::sync::atomic::Ordering::SeqCst);
+                        handle.add(1);
+                        made += 1;
+                        let after: u64 = sum.load(::std::sync::atomic::Ordering::SeqCst);
+                        if after != before + 1 {
+                            cut_in += 1; // another thread added during this addition
+                        }
+                        if made & 0x3ff == 0 {
+                            let seen: usize =
+                                interleavings.fetch_add(cut_in, ::std::sync::atomic::Ordering::SeqCst) + cut_in;
+                            cut_in = 0;
+                            if seen >= INTERLEAVINGS || started.elapsed() >= BUDGET {
+                                return made;
+                            }
+                        }
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let made: u64 = made.iter().sum();
     let total: u64 = totals.get();
-    ::std::assert_eq!(total, 200_000 + added, "additions were lost while another thread added at the same time: `add` should be one `fetch_add`, not a `load` and a `store` (see “The decision table”)");
+    ::std::assert!(
+        total == made,
+        "{ADDERS} threads added 1 each, {made} times in all, but the total is {total}: additions were lost while other threads added at the same time: `add` should be one `fetch_add`, not a `load` and a `store` (see “The decision table”)"
+    );
 }
 
 /// `try_read` gives up at once while the UI thread is writing: it never waits for the lock.

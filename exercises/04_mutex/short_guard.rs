@@ -16,7 +16,10 @@
 // below keeps its guard alive for the whole function, including `summarize`
 // and `send`, so every request thread that calls `record` meanwhile has to
 // wait. Whatever `record` adds while the report is being made belongs to the
-// next window: it must neither wait for the report nor be lost.
+// next window: it must neither wait for the report nor be lost. A window can
+// hold many thousands of latencies, so `summarize` gets the window itself,
+// taken out of the mutex, not a copy (a `clone()` copies them all while the
+// lock is held, and leaves the old window behind, still to be cleared).
 //
 // TODO: hold the lock only long enough to take what you need out of it.
 
