@@ -603,6 +603,41 @@ pub fn crate_shape_problems(learner: &str) -> Option<Vec<ShapeProblem>> {
     Some(problems)
 }
 
+/// The `static` items (and `thread_local!` declarations, which hold `static` items) of the learner's
+/// file, for exercises whose state must live in the fields they give: a static is one value for the
+/// whole program, shared by every instance of the learner's types, so it would let two instances
+/// share what the tests check each keeps apart, or hide a lock the tests cannot see. One problem per
+/// line; `'static` lifetimes and `r#static` identifiers are not items. Empty when the file does not
+/// tokenize (rustc will say why).
+pub fn static_items(learner: &str) -> Vec<ShapeProblem> {
+    let Ok(tokens) = TokenStream::from_str(learner) else { return Vec::new() };
+    let mut lines = Vec::new();
+    collect_statics(tokens, &mut lines);
+    lines.dedup();
+    lines
+        .into_iter()
+        .map(|line| ShapeProblem {
+            line,
+            message: "learn does not grade a `static` in this exercise: keep the state in the fields the \
+                      exercise gives (a static is one value, shared by every instance of your types)"
+                .to_string(),
+        })
+        .collect()
+}
+
+fn collect_statics(tokens: TokenStream, lines: &mut Vec<usize>) {
+    // A lifetime is a `'` joined to an identifier: `'static` names no item.
+    let mut after_quote = false;
+    for token in tokens {
+        match &token {
+            TokenTree::Ident(ident) if ident == "static" && !after_quote => lines.push(ident.span().start().line),
+            TokenTree::Group(group) => collect_statics(group.stream(), lines),
+            _ => {}
+        }
+        after_quote = matches!(&token, TokenTree::Punct(p) if p.as_char() == '\'');
+    }
+}
+
 /// The attribute names in an attribute's tokens, looking inside `cfg_attr(predicate, attr, ..)`.
 fn attribute_names(stream: TokenStream) -> Vec<String> {
     let mut iter = stream.into_iter();
@@ -714,6 +749,20 @@ mod tests {
         assert_eq!(found, [(3, true), (4, false)]);
         assert!(problems[1].message.starts_with("`#![no_std]`"));
         assert_eq!(crate_shape_problems("fn main() {}\n#[cfg(test)]\nmod t {}\n"), Some(Vec::new()));
+    }
+
+    #[test]
+    fn static_items_are_found_in_macros_and_thread_locals_but_not_in_lifetimes() {
+        let file = "fn name() -> &'static str { \"static\" }\n\
+                    static HITS: AtomicU64 = AtomicU64::new(0);\n\
+                    fn f<T: 'static>(r#static: u8) {}\n\
+                    thread_local! { static SEEN: Cell<u32> = Cell::new(0); }\n\
+                    macro_rules! global { () => { pub static mut X: u8 = 0; static Y: u8 = 0; } }\n\
+                    struct S { name: &'static str }\n";
+        let lines: Vec<usize> = static_items(file).iter().map(|p| p.line).collect();
+        assert_eq!(lines, [2, 4, 5]);
+        assert!(static_items(file)[0].message.contains("keep the state in the fields the exercise gives"));
+        assert!(static_items("fn main() {}\nconst LIMIT: u32 = 3;\n").is_empty());
     }
 
     #[test]

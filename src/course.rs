@@ -11,6 +11,8 @@
 //! edition = "2024"                  # optional, Rust edition for compiling exercises (default "2021")
 //! time_limit_secs = 10              # optional, default limit for one test run (default 10)
 //! hidden_tests_dir = "checks"       # optional, where hidden tests live (default "checks")
+//! allow_statics = false             # optional: whether learners' files may declare `static` items
+//!                                   # (default true; an exercise's own setting overrides it)
 //! welcome = "..."                   # optional, shown once by `learn init`
 //! done_message = "..."              # optional, shown when every exercise is done
 //!
@@ -23,6 +25,7 @@
 //! clippy = "all"                    # optional: the file must also be free of Clippy's warnings
 //!                                   # ("all": Clippy's default lints; "pedantic": those and more)
 //! starts_passing = true             # optional: an introduction whose starting file already passes
+//! allow_statics = true              # optional: overrides the course's `allow_statics`
 //! lints = { dead_code = "warn" }    # optional: lint levels, over the course's `[course.lints]`
 //! ```
 //!
@@ -68,6 +71,7 @@ struct RawCourse {
     edition: Option<Spanned<String>>,
     time_limit_secs: Option<Spanned<u64>>,
     hidden_tests_dir: Option<Spanned<String>>,
+    allow_statics: Option<bool>,
     welcome: Option<String>,
     done_message: Option<String>,
     lints: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
@@ -82,6 +86,7 @@ struct RawExercise {
     section: Option<String>,
     time_limit_secs: Option<Spanned<u64>>,
     allow_unsafe: Option<bool>,
+    allow_statics: Option<bool>,
     kind: Option<Spanned<String>>,
     clippy: Option<Spanned<String>>,
     starts_passing: Option<bool>,
@@ -111,6 +116,9 @@ pub struct Exercise {
     pub time_limit: Duration,
     /// Whether the learner's file may use `unsafe` code (for courses that teach it); off by default.
     pub allow_unsafe: bool,
+    /// Whether the learner's file may declare `static` items; a course whose exercises keep their
+    /// state in the fields they give says no (a static would be shared by every instance).
+    pub allow_statics: bool,
     /// What a pass is.
     pub kind: ExerciseKind,
     /// When set, the file must also be free of Clippy's warnings at this level.
@@ -408,6 +416,7 @@ impl Course {
         };
 
         let course_lints = check_lints(&mut problems, course.lints.as_ref());
+        let default_statics = course.allow_statics.unwrap_or(true);
         // (An exercise that could not be read is already a problem of its own.)
         if raw.exercises.is_empty() && read_cleanly {
             problems.add(0..0, "the course has no exercises: add at least one [[exercises]] table");
@@ -451,6 +460,7 @@ impl Course {
                 section: ex.section,
                 time_limit: Duration::from_secs(limit),
                 allow_unsafe: ex.allow_unsafe.unwrap_or(false),
+                allow_statics: ex.allow_statics.unwrap_or(default_statics),
                 kind,
                 clippy,
                 starts_passing: ex.starts_passing.unwrap_or(false),
@@ -615,7 +625,7 @@ time_limit_secs = 3
         let text = GOOD.replace("hints = [\"one\"]", "hints = [\"one\"]\nhint = \"typo\"");
         assert_eq!(
             err(&text),
-            "info.toml:17:1: unknown field `hint`, expected one of `name`, `topic`, `hints`, `section`, `time_limit_secs`, `allow_unsafe`, `kind`, `clippy`, `starts_passing`, `lints`"
+            "info.toml:17:1: unknown field `hint`, expected one of `name`, `topic`, `hints`, `section`, `time_limit_secs`, `allow_unsafe`, `allow_statics`, `kind`, `clippy`, `starts_passing`, `lints`"
         );
     }
 
@@ -629,13 +639,13 @@ time_limit_secs = 3
         assert_eq!(
             err(&text),
             "info.toml:6:1: unknown field `colour`, expected one of `name`, `title`, `edition`, `time_limit_secs`, \
-             `hidden_tests_dir`, `welcome`, `done_message`, `lints`\n\
+             `hidden_tests_dir`, `allow_statics`, `welcome`, `done_message`, `lints`\n\
              info.toml:13:1: unknown field `hint`, expected one of `name`, `topic`, `hints`, `section`, \
-             `time_limit_secs`, `allow_unsafe`, `kind`, `clippy`, `starts_passing`, `lints`\n\
+             `time_limit_secs`, `allow_unsafe`, `allow_statics`, `kind`, `clippy`, `starts_passing`, `lints`\n\
              info.toml:16:8: duplicate exercise name \"first\" (first defined at line 10)\n\
              info.toml:19:19: invalid type: string \"3\", expected u64\n\
              info.toml:20:1: unknown field `section_title`, expected one of `name`, `topic`, `hints`, `section`, \
-             `time_limit_secs`, `allow_unsafe`, `kind`, `clippy`, `starts_passing`, `lints`"
+             `time_limit_secs`, `allow_unsafe`, `allow_statics`, `kind`, `clippy`, `starts_passing`, `lints`"
         );
     }
 

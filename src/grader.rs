@@ -68,6 +68,8 @@ pub struct Job {
     pub incremental: bool,
     /// Whether the learner's file may use `unsafe` code (the exercise opts in).
     pub allow_unsafe: bool,
+    /// Whether the learner's file may declare `static` items (see [`composition::static_items`]).
+    pub allow_statics: bool,
     /// The width of the terminal the compiler's messages are shown in (`--diagnostic-width`);
     /// `None` leaves rustc's default.
     pub diagnostic_width: Option<usize>,
@@ -195,6 +197,9 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
     // Refused before compiling: attributes that would change the crate the tests run in.
     let mut shape = composition::crate_shape_problems(source).unwrap_or_default();
     shape.extend(comp.learner_problems.iter().cloned());
+    if !job.allow_statics {
+        shape.extend(composition::static_items(source));
+    }
     if !shape.is_empty() {
         let errors = shape.iter().map(|p| shape_error(&comp, p)).collect();
         return Ok(report(Verdict::CompileError { errors }, Vec::new(), None));

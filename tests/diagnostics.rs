@@ -178,11 +178,11 @@ fn every_problem_in_info_toml_is_reported_in_one_run() {
     assert_eq!(
         run.stderr,
         "error: [TMP]/course/info.toml:7:1: unknown field `author`, expected one of `name`, `title`, `edition`, \
-         `time_limit_secs`, `hidden_tests_dir`, `welcome`, `done_message`, `lints`\n\
+         `time_limit_secs`, `hidden_tests_dir`, `allow_statics`, `welcome`, `done_message`, `lints`\n\
          [TMP]/course/info.toml:17:1: unknown field `hint`, expected one of `name`, `topic`, `hints`, `section`, \
-         `time_limit_secs`, `allow_unsafe`, `kind`, `clippy`, `starts_passing`, `lints`\n\
+         `time_limit_secs`, `allow_unsafe`, `allow_statics`, `kind`, `clippy`, `starts_passing`, `lints`\n\
          [TMP]/course/info.toml:24:19: invalid type: string \"3\", expected u64\n\
          [TMP]/course/info.toml:26:1: unknown field `solution`, expected one of `name`, `topic`, `hints`, `section`, \
-         `time_limit_secs`, `allow_unsafe`, `kind`, `clippy`, `starts_passing`, `lints`\n"
+         `time_limit_secs`, `allow_unsafe`, `allow_statics`, `kind`, `clippy`, `starts_passing`, `lints`\n"
     );
 }

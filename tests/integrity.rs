@@ -229,3 +229,31 @@ fn a_right_answer_passes() {
     let run = sb.learn(&["run"]);
     assert_eq!(headline(&run), "✓ first passes: all 2 hidden tests passed.");
 }
+
+#[test]
+fn a_course_that_keeps_state_in_fields_refuses_statics_but_not_static_lifetimes() {
+    // A static is one value for the whole program: two instances would share it (a count, a cache,
+    // a hidden lock) where the tests check that each keeps its own state.
+    let sb = Sandbox::basic();
+    let manifest = sb.course().join("info.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, text.replacen("[course]\n", "[course]\nallow_statics = false\n", 1)).unwrap();
+    sb.write(
+        FIRST,
+        "use std::sync::atomic::{AtomicU32, Ordering};\n\
+         thread_local! { static CALLS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) }; }\n\
+         static ANSWER: AtomicU32 = AtomicU32::new(42);\n\
+         fn answer() -> u32 { ANSWER.load(Ordering::Relaxed) }\nfn main() {}\n",
+    );
+    let run = sb.learn(&["run"]);
+    assert_eq!(headline(&run), "✗ first does not compile yet:", "{}", run.stdout);
+    assert_eq!(run.stdout.matches("learn does not grade a `static` in this exercise").count(), 2, "{}", run.stdout);
+    assert!(run.stdout.contains("--> exercises/intro/first.rs:2:1"), "{}", run.stdout);
+    assert!(run.stdout.contains("--> exercises/intro/first.rs:3:1"), "{}", run.stdout);
+    sb.write(
+        FIRST,
+        "fn name() -> &'static str { \"static\" }\nfn answer() -> u32 { name().len() as u32 * 7 }\nfn main() {}\n",
+    );
+    let run = sb.learn(&["run"]);
+    assert_eq!(headline(&run), "✓ first passes: all 2 hidden tests passed.", "{}", run.stdout);
+}

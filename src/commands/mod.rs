@@ -227,6 +227,7 @@ impl Opened {
             toolchain: self.toolchain()?.clone(),
             incremental: true,
             allow_unsafe: ex.allow_unsafe,
+            allow_statics: ex.allow_statics,
             diagnostic_width: None,
         })
     }
@@ -285,6 +286,7 @@ pub fn grade_once(
         toolchain: toolchain.clone(),
         incremental: false,
         allow_unsafe: ex.allow_unsafe,
+        allow_statics: ex.allow_statics,
         diagnostic_width: None,
     };
     match grader::grade(&job, &source, &Cancel::new())? {
