@@ -267,7 +267,7 @@ fn a_broken_manifest_is_reported_with_file_line_and_column() {
     assert_eq!(
         run.stderr,
         "error: [TMP]/course/info.toml:22:8: duplicate exercise name \"first\" (first defined at line 12)\n\
-         [TMP]/course/info.toml:23:1: unknown field `colour`, expected one of `name`, `topic`, `hints`, `section`, `time_limit_secs`, `allow_unsafe`, `kind`, `clippy`, `starts_passing`, `lints`\n"
+         [TMP]/course/info.toml:23:1: unknown field `colour`, expected one of `name`, `topic`, `hints`, `section`, `time_limit_secs`, `allow_unsafe`, `allow_statics`, `kind`, `clippy`, `starts_passing`, `lints`\n"
     );
     fs::write(&manifest, text.replace("name = \"third\"", "name = \"first\"")).unwrap();
     let run = sb.learn_in(&sb.course(), &["dev", "check"]);
