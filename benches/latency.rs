@@ -85,7 +85,7 @@ fn main() {
     eprintln!("measuring the harness...");
     // The harness alone: the program `learn` built, run directly (no sandbox; a process per
     // test) against the floor's libtest program running the same tests in one process.
-    let program = ws.join(format!(".learn/build/{EXERCISE}/{EXERCISE}-tests"));
+    let program = ws.join(format!(".learn/build/{EXERCISE}-tests"));
     let floor_program = floor_dir.join("floor-tests");
     // The sandbox alone: the same program started through learn's launcher, confined as learn
     // confines it (a grading starts two programs this way: the compiler and the tests).

@@ -207,9 +207,14 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
     // Another learn (a `run` beside a `watch`) may be grading this exercise: one at a time per
     // build folder, or they would overwrite each other's files.
     let Some(_lock) = lock_build_dir(&job.build_dir, cancel)? else { return Ok(Graded::Cancelled) };
-    let binary = job.build_dir.join(format!("{}-tests", job.name));
+    // The compiler writes the program into the build folder, the only folder it may write; learn
+    // then moves it beside that folder, out of the compiler's reach, so no later compile can
+    // `include_bytes!` a program that holds the hidden tests (their names and messages).
+    let built = job.build_dir.join(format!("{}-tests", job.name));
+    let binary = program_path(&job.build_dir);
+    let _ = fs::remove_file(&built); // left there by an older learn
 
-    let (status, stderr) = match compile(job, &composed, &binary, cancel)? {
+    let (status, stderr) = match compile(job, &composed, &built, cancel)? {
         Some(done) => done,
         None => return Ok(Graded::Cancelled),
     };
@@ -255,6 +260,7 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
         }
     }
 
+    fs::rename(&built, &binary).map_err(|source| Error::Io { action: "move", path: built.clone(), source })?;
     let secret = harness::new_secret().map_err(|source| Error::Io {
         action: "read",
         path: PathBuf::from("/dev/urandom"),
@@ -348,6 +354,13 @@ fn clippy_verdict(verdict: Verdict, warnings: Vec<Diagnostic>, clippy: bool) -> 
     }
     let Verdict::Passed { tests } = verdict else { return (verdict, rest) };
     (Verdict::ClippyWarnings { warnings: lints, tests }, rest)
+}
+
+/// Where the program compiled in `build_dir` is run from: beside the folder, where the compiler
+/// (confined to the folder) cannot read it.
+pub fn program_path(build_dir: &Path) -> PathBuf {
+    let name = build_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    build_dir.with_file_name(format!("{name}-tests"))
 }
 
 /// Whether `job`'s incremental cache is still empty: then the first compile is faster without it

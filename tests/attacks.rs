@@ -109,7 +109,7 @@ fn writing_progress_another_exercise_and_outside_the_workspace_is_refused() {
         "{{ROOT}}/ws/solutions/intro/intruder.rs",
         "{{ROOT}}/outside.txt",
         "{{ROOT}}/course/checks/intro/intruder.rs",
-        "{{ROOT}}/ws/.learn/build/intruder/intruder-tests",
+        "{{ROOT}}/ws/.learn/build/intruder-tests",
         "{{ROOT}}/ws/.learn/build/intruder/.lock",
         "{{ROOT}}/ws/.learn/build/bystander-planted.rs",
         "{cache}",

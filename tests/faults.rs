@@ -250,7 +250,7 @@ fn start_sleeping_run(sb: &Sandbox) -> std::process::Child {
         Command::new(BIN).arg("run").current_dir(sb.ws()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     // The test run itself (not the compiler, whose output has the same name, nor the listing).
-    while processes_running(&format!("{}/victim-tests test", build_dir(sb))).is_empty() {
+    while processes_running(&format!("{}-tests test", build_dir(sb))).is_empty() {
         assert!(Instant::now() < deadline, "the test program never started");
         std::thread::sleep(Duration::from_millis(10));
     }

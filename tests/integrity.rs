@@ -257,3 +257,25 @@ fn a_course_that_keeps_state_in_fields_refuses_statics_but_not_static_lifetimes(
     let run = sb.learn(&["run"]);
     assert_eq!(headline(&run), "✓ first passes: all 2 hidden tests passed.", "{}", run.stdout);
 }
+
+#[test]
+fn the_program_of_an_earlier_grading_cannot_be_read_by_the_next_compile() {
+    // The program holds the hidden tests' names and messages. The compiler may read only its build
+    // folder (its path is in the compiler's TMPDIR); the program is moved beside that folder before
+    // it runs, so neither where it was built nor where it now is can be included.
+    for path in ["/first-tests", "/../first-tests"] {
+        let file = format!(
+            "const PREV: &[u8] = include_bytes!(concat!(env!(\"TMPDIR\"), \"{path}\"));\n\
+             fn answer() -> u32 {{ PREV.len() as u32 }}\nfn main() {{}}\n"
+        );
+        let run = attack_at(FIRST, &file, &["run"], |sb| {
+            sb.write(FIRST, "fn answer() -> u32 { 40 }\nfn main() {}\n");
+            let earlier = sb.learn(&["run"]);
+            assert_eq!(headline(&earlier), "✗ first: 1 of 2 hidden tests failed.", "{}", earlier.stdout);
+            assert!(sb.ws().join(".learn/build/first-tests").is_file());
+            assert!(!sb.ws().join(".learn/build/first/first-tests").exists());
+        });
+        assert_eq!(headline(&run), "✗ first does not compile yet:", "{path}: {}", run.stdout);
+        assert!(run.stdout.contains("couldn't read"), "{path}: {}", run.stdout);
+    }
+}

@@ -152,7 +152,7 @@ fn a_save_while_tests_run_cancels_them_and_grades_the_new_content() {
     .unwrap();
     w.wait_count("Grading first…", 2);
     // Give the slow version time to compile and start its tests, then save again.
-    let build = format!("{}/ws/.learn/build/first/first-tests", sb.dir.path().canonicalize().unwrap().display());
+    let build = format!("{}/ws/.learn/build/first-tests", sb.dir.path().canonicalize().unwrap().display());
     w.wait_for("the slow test program to run", |_| !processes_running(&build).is_empty());
     fs::write(&path, solution(&sb, "first")).unwrap();
     w.wait_count(PASSING, 1);
