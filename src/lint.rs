@@ -11,6 +11,9 @@
 //!   (`let got: u32 = logger.count();`), a method call, field or index on such a value, a
 //!   comparison of those, or `::std::matches!(value, Pattern)`. Otherwise the learner could return a
 //!   type whose `==` (or `!`) always says yes.
+//! - **Fields pinned before their methods are used**: `alice.balance.try_lock()` calls a method of a
+//!   field whose type the learner declares; a look-alike type could answer as it likes. The file
+//!   must pin that field's type with `crate::__learn::exact::<Mutex<i64>, _>(&alice.balance);`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,6 +38,9 @@ pub fn lint_hidden_tests(text: &str) -> Vec<LintProblem> {
     for item in &file.items {
         lint.collect_names(item);
     }
+    let mut pins = FieldPins::default();
+    pins.visit_file(&file);
+    lint.pinned_fields = pins.0;
     lint.visit_file(&file);
     lint.problems.sort_by_key(|p| p.line);
     lint.problems
@@ -55,6 +61,12 @@ struct Lint {
     /// Locals whose type is a standard container of the exercise's types (`Option<Rc<Folder>>`):
     /// comparing them is up to the exercise, but methods such as `is_none()` are the standard's.
     std_shaped: BTreeSet<String>,
+    /// Fields whose type the file pins with `exact` somewhere (`crate::__learn::exact::<T, _>(&x.f)`).
+    pinned_fields: BTreeSet<String>,
+    /// Types the checks file defines itself (a barrier of its own, a recorder): their fields are its own.
+    own_types: BTreeSet<String>,
+    /// Locals of the function being read that hold one of those types.
+    own_locals: BTreeSet<String>,
     problems: Vec<LintProblem>,
 }
 
@@ -87,6 +99,12 @@ impl Lint {
             }
             syn::Item::Static(c) => {
                 self.own_values.insert(c.ident.to_string());
+            }
+            syn::Item::Struct(t) => {
+                self.own_types.insert(t.ident.to_string());
+            }
+            syn::Item::Enum(t) => {
+                self.own_types.insert(t.ident.to_string());
             }
             syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") => {
                 if let Some(ident) = &m.ident {
@@ -121,6 +139,38 @@ impl Lint {
             syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| self.bind(p, pinned)),
             syn::Pat::Reference(r) => self.bind(&r.pat, pinned),
             _ => {}
+        }
+    }
+
+    /// Records whether the names bound by `pat` hold one of the file's own types (`names`: the
+    /// paths in their type or initializer).
+    fn bind_own(&mut self, pat: &syn::Pat, names: &BTreeSet<String>) {
+        // `Arc::clone(&meeting)` of an own value is own too.
+        let own = names.iter().any(|n| self.own_types.contains(n) || self.own_locals.contains(n));
+        let mut bound = Vec::new();
+        collect_bindings(pat, &mut bound);
+        for name in bound {
+            if own {
+                self.own_locals.insert(name);
+            } else {
+                self.own_locals.remove(&name);
+            }
+        }
+    }
+
+    /// Whether `expr` (the base of a field access) is the checks file's own: `self` in its impls,
+    /// or a local of its own type.
+    fn of_own_type(&self, expr: &syn::Expr) -> bool {
+        match expr {
+            syn::Expr::Path(p) => {
+                p.path.get_ident().is_some_and(|i| i == "self" || self.own_locals.contains(&i.to_string()))
+            }
+            syn::Expr::Field(f) => self.of_own_type(&f.base),
+            syn::Expr::Index(i) => self.of_own_type(&i.expr),
+            syn::Expr::Paren(p) => self.of_own_type(&p.expr),
+            syn::Expr::Reference(r) => self.of_own_type(&r.expr),
+            syn::Expr::Unary(u) => self.of_own_type(&u.expr),
+            _ => false,
         }
     }
 
@@ -277,6 +327,41 @@ fn globs_exercise(tree: &syn::UseTree, from_exercise: bool) -> bool {
     }
 }
 
+/// The fields a file pins: the `x.f` in every `…::exact::<T, _>(&x.f)` call.
+#[derive(Default)]
+struct FieldPins(BTreeSet<String>);
+
+impl<'ast> Visit<'ast> for FieldPins {
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(p) = &*call.func
+            && p.path.segments.last().is_some_and(|s| s.ident == "exact")
+            && let Some(syn::Expr::Reference(r)) = call.args.first()
+            && let syn::Expr::Field(f) = &*r.expr
+        {
+            self.0.insert(member_name(&f.member));
+        }
+        visit::visit_expr_call(self, call);
+    }
+}
+
+/// The names a pattern binds.
+fn collect_bindings(pat: &syn::Pat, out: &mut Vec<String>) {
+    match pat {
+        syn::Pat::Ident(p) => out.push(p.ident.to_string()),
+        syn::Pat::Type(t) => collect_bindings(&t.pat, out),
+        syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| collect_bindings(p, out)),
+        syn::Pat::Reference(r) => collect_bindings(&r.pat, out),
+        _ => {}
+    }
+}
+
+fn member_name(member: &syn::Member) -> String {
+    match member {
+        syn::Member::Named(ident) => ident.to_string(),
+        syn::Member::Unnamed(index) => index.index.to_string(),
+    }
+}
+
 #[derive(Default)]
 struct TypeNames(BTreeSet<String>);
 
@@ -290,6 +375,30 @@ impl<'ast> Visit<'ast> for TypeNames {
 }
 
 impl<'ast> Visit<'ast> for Lint {
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let mut receiver = &*call.receiver;
+        while let syn::Expr::Paren(p) = receiver {
+            receiver = &p.expr;
+        }
+        if let syn::Expr::Field(field) = receiver
+            && !self.pinned(&field.base)
+            && !self.of_own_type(&field.base)
+            && !self.pinned_fields.contains(&member_name(&field.member))
+        {
+            let shown = quote_expr(receiver);
+            self.problem(
+                call.method.span(),
+                format!(
+                    "`{shown}.{}()` calls a method of a field whose type the exercise's file declares (a look-alike \
+                     type could answer as it likes): pin the field's type first, e.g. \
+                     `crate::__learn::exact::<Mutex<i64>, _>(&{shown});`",
+                    call.method
+                ),
+            );
+        }
+        visit::visit_expr_method_call(self, call);
+    }
+
     fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
         if globs_exercise(&u.tree, false) {
             self.problem(
@@ -304,15 +413,20 @@ impl<'ast> Visit<'ast> for Lint {
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         let saved = std::mem::take(&mut self.locals);
         let saved_shaped = std::mem::take(&mut self.std_shaped);
+        let saved_own = std::mem::take(&mut self.own_locals);
         for input in &f.sig.inputs {
             if let syn::FnArg::Typed(t) = input {
                 let pins = self.type_pins(&t.ty);
                 self.bind(&t.pat, pins);
+                let mut names = TypeNames::default();
+                names.visit_type(&t.ty);
+                self.bind_own(&t.pat, &names.0);
             }
         }
         visit::visit_item_fn(self, f);
         self.locals = saved;
         self.std_shaped = saved_shaped;
+        self.own_locals = saved_own;
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
@@ -342,6 +456,15 @@ impl<'ast> Visit<'ast> for Lint {
         // `let done = false;`: a name whose type comes from a pinned value is pinned too.
         let pinned = local.init.as_ref().is_some_and(|init| self.pinned(&init.expr));
         self.bind(&local.pat, pinned);
+        // `let meeting = Meeting::new(2);` (or `: Arc<Meeting>`): a value of the file's own type.
+        let mut names = TypeNames::default();
+        if let syn::Pat::Type(t) = &local.pat {
+            names.visit_type(&t.ty);
+        }
+        if let Some(init) = &local.init {
+            names.visit_expr(&init.expr);
+        }
+        self.bind_own(&local.pat, &names.0);
     }
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
@@ -421,6 +544,19 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, 6);
         assert!(found[0].1.contains("`crate::__learn::exact::<RefCell<u32>, _>(&…);`"), "{}", found[0].1);
+    }
+
+    #[test]
+    fn a_method_of_an_unpinned_field_is_named_and_a_pinned_one_is_not() {
+        let text = "use super::Account;\nuse std::sync::Mutex;\n#[test]\nfn t() {\n    let a = Account::new(1, 100);\n    \
+                    let held = a.balance.try_lock().is_err();\n    let n: usize = a.name.len();\n    \
+                    crate::__learn::exact::<String, _>(&a.name);\n    let got: u32 = (a.id).count_ones();\n}\n";
+        let found = lint(text);
+        let lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [6, 9], "{found:?}");
+        assert!(found[0].1.starts_with("`a.balance.try_lock()` calls a method of a field"), "{}", found[0].1);
+        let pinned = text.replace("let held", "crate::__learn::exact::<Mutex<i64>, _>(&a.balance);\n    let held");
+        assert_eq!(lint(&pinned).len(), 1, "{:?}", lint(&pinned));
     }
 
     #[test]

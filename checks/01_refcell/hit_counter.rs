@@ -85,6 +85,7 @@ fn handlers_sharing_the_counter_all_contribute() {
 fn reading_needs_only_a_read_guard() {
     let counter = HitCounter::new();
     counter.record("/");
+    crate::__learn::exact::<RefCell<HashMap<String, u32>>, _>(&counter.hits);
     let reader = counter.hits.borrow();
     let hits: Option<u32> = quietly(|| counter.hits("/"));
     let never: Option<u32> = quietly(|| counter.hits("/never"));

@@ -30,6 +30,7 @@ fn quota_zero_refuses_the_first_call() {
 fn quota_two_allows_two_calls_then_refuses_the_third() {
     let limiter = RateLimiter::new(2);
     let results: [bool; 3] = [limiter.try_acquire(), limiter.try_acquire(), limiter.try_acquire()];
+    crate::__learn::exact::<RefCell<u32>, _>(&limiter.remaining);
     let left: u32 = *limiter.remaining.borrow();
     if left == 2 {
         ::std::panic!(
@@ -68,6 +69,7 @@ fn refused_calls_do_not_underflow_or_change_anything() {
         let again: bool = limiter.try_acquire();
         ::std::assert!(!again, "every call after the quota is used up should be refused, leaving the count at 0");
     }
+    crate::__learn::exact::<RefCell<u32>, _>(&limiter.remaining);
     let left: u32 = *limiter.remaining.borrow();
     ::std::assert_eq!(left, 0, "the quota should stay at 0, not wrap around");
 }

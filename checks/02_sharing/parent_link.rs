@@ -104,7 +104,14 @@ fn a_parent_keeps_its_children_alive() {
     drop((ana, ben));
     let kept: bool = watch_ana.upgrade().is_some();
     ::std::assert!(kept, "home still exists, so its child ana should too: the links downwards own the children");
-    let names: Vec<String> = home.children().iter().map(|child| child.name.clone()).collect();
+    let names: Vec<String> = home
+        .children()
+        .iter()
+        .map(|child| {
+            crate::__learn::exact::<String, _>(&child.name);
+            child.name.clone()
+        })
+        .collect();
     let expected_names: Vec<String> = ::std::vec!["ana".to_string(), "ben".to_string()];
     ::std::assert_eq!(names, expected_names, "home should still list both children");
     let paths: Vec<String> = home.children().iter().map(|child| child.path()).collect();

@@ -83,7 +83,13 @@ fn finish_returns_the_jobs_in_order() {
     shared.add(job(2, "test"));
     shared.add(job(3, "deploy"));
     let jobs: Vec<Job> = board.finish();
-    let titles: Vec<String> = jobs.iter().map(|j| j.title.clone()).collect();
+    let titles: Vec<String> = jobs
+        .iter()
+        .map(|j| {
+            crate::__learn::exact::<String, _>(&j.title);
+            j.title.clone()
+        })
+        .collect();
     let got: Vec<u32> = ids(&jobs);
     let expected_got: Vec<u32> = ::std::vec![1, 2, 3];
     ::std::assert_eq!(got, expected_got, "finish should hand back every job, in the order they were added");
