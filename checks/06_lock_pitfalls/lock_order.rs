@@ -384,9 +384,9 @@ fn a_transfer_to_the_same_account_is_refused_at_once() {
              asking for it again as the second, the thread waits for a lock it holds itself, for ever. Check for the same \
              account before locking anything (their `id`s are equal) and return false."
         ),
-        Err(RecvTimeoutError::Disconnected) => ::std::panic!(
-            "a transfer from alice to alice panicked instead of returning false: see the message above"
-        ),
+        Err(RecvTimeoutError::Disconnected) => {
+            ::std::panic!("a transfer from alice to alice panicked instead of returning false: see the message above")
+        }
     };
     ::std::assert!(!moved, "a transfer from an account to itself moves nothing, so it should return false");
     let left: i64 = alice.balance();

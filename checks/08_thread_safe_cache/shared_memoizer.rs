@@ -234,7 +234,9 @@ impl AllComputingAtOnce {
         self.all_here.notify_all();
         let (_arrived, wait) = self
             .all_here
-            .wait_timeout_while(arrived, Duration::from_secs(3), |n| *n < AT_ONCE && !self.gave_up.load(Ordering::SeqCst))
+            .wait_timeout_while(arrived, Duration::from_secs(3), |n| {
+                *n < AT_ONCE && !self.gave_up.load(Ordering::SeqCst)
+            })
             .unwrap();
         if wait.timed_out() {
             self.gave_up.store(true, Ordering::SeqCst);
