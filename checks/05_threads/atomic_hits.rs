@@ -1,9 +1,32 @@
 use super::HitCounter;
 use std::any::Any;
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicIsize, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
+
+/// A type's name without its module paths, for messages: `Arc<Mutex<u64>>`.
+fn short_type_name(full: &str) -> String {
+    let (mut out, mut word) = (String::new(), String::new());
+    let mut chars = full.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else if c == ':' && chars.peek() == Some(&':') {
+            chars.next();
+            if word.starts_with(char::is_lowercase) {
+                word.clear(); // a module on the path
+            } else {
+                word.push_str("::");
+            }
+        } else {
+            out.push_str(&word);
+            word.clear();
+            out.push(c);
+        }
+    }
+    out + &word
+}
 
 /// The count is kept in an `AtomicU64`, not behind a lock.
 #[test]
@@ -11,10 +34,30 @@ fn the_count_is_an_atomic_u64() {
     let counter = HitCounter::new();
     let field: &dyn Any = &counter.hits;
     let is_atomic: bool = field.is::<AtomicU64>();
+    let another_atomic: bool = field.is::<AtomicUsize>()
+        || field.is::<AtomicU32>()
+        || field.is::<AtomicI64>()
+        || field.is::<AtomicI32>()
+        || field.is::<AtomicIsize>();
+    let held: String = short_type_name(::std::any::type_name_of_val(&counter.hits));
+    let a_lock: bool = held.contains("Mutex") || held.contains("RwLock");
+    ::std::assert!(
+        !another_atomic,
+        "the `hits` field is an atomic, which is right, but it is `{held}`, where the exercise asks for an \
+         `AtomicU64` (see “Atomic counters”)\n\
+         Visit numbers and totals are `u64`s: an `AtomicU64` holds exactly that, with no conversion in every \
+         method."
+    );
+    ::std::assert!(
+        !a_lock,
+        "the `hits` field is `{held}`: it should be an `AtomicU64`, not a lock around one number \
+         (see “Atomic counters”)\n\
+         A lock makes every thread queue just to add 1, where an atomic adds it in one indivisible step."
+    );
     ::std::assert!(
         is_atomic,
-        "the `hits` field should be an `AtomicU64`, not a lock around one number (see “Atomic counters”)\n\
-         A lock makes every thread queue just to add 1, where an atomic adds it in one indivisible step."
+        "the `hits` field is `{held}`, where the exercise asks for an `AtomicU64` (see “Atomic counters”)\n\
+         An atomic integer is changed through `&self` in one indivisible step (`fetch_add`), with no lock."
     );
 }
 
@@ -105,13 +148,20 @@ fn threads_at_once_get_distinct_numbers_and_lose_no_visit() {
     // Numbered 1 to `made`, each number once, the numbers add up to 1 + 2 + ... + made.
     let sum: u128 = visits.iter().map(|(_, sum)| sum).sum();
     let expected: u128 = u128::from(made) * (u128::from(made) + 1) / 2;
+    let from_zero: bool = sum == u128::from(made) * u128::from(made.saturating_sub(1)) / 2;
+    ::std::assert!(
+        !from_zero,
+        "the visits made at once were numbered 0 to {}, not 1 to {made} (see “Atomic counters”)\n\
+         `fetch_add` returns the count from before its addition: the number of a visit is that value plus one.",
+        made.saturating_sub(1)
+    );
     ::std::assert!(
         sum == expected,
         "the count is right, but the visits made at once were not numbered 1 to {made}, each number once \
          (see “Atomic counters”)\n\
-         Some visits got the same number, or a number of another visit: a second `load` after `fetch_add` \
-         reads the count again, after other threads' visits. The number of a visit is what `fetch_add` \
-         returned, plus one."
+         Some visits got the same number, or the number of another visit. A visit's number has to come from \
+         its own `fetch_add` (the value it returns, plus one): reading the count again afterwards, with a \
+         `load`, also sees the visits other threads made in between."
     );
 }
 

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use std::panic;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Barrier, Condvar, Mutex};
+use std::sync::{Arc, Barrier, Condvar, Mutex, OnceLock};
 use std::thread;
 use std::time::Duration;
 
@@ -19,6 +19,17 @@ fn counting_loader(
         thread::sleep(Duration::from_millis(delay_ms));
         HashMap::from([("host".to_string(), host.to_string()), ("port".to_string(), "5432".to_string())])
     }
+}
+
+/// The loaded settings are kept in the `loaded: OnceLock` field, the one-time cell this exercise is about.
+#[test]
+fn the_settings_are_kept_in_a_oncelock() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let settings = Settings::new(counting_loader(&calls, "db.local", 0));
+    crate::__learn::exact::<OnceLock<HashMap<String, String>>, _>(&settings.loaded);
+    let host: Option<&str> = settings.get("host");
+    let expected: Option<&str> = Some("db.local");
+    ::std::assert_eq!(host, expected, "the host setting comes from the loader");
 }
 
 /// Nothing is loaded until a setting is asked for, and the first question loads once.
@@ -51,7 +62,14 @@ fn later_calls_reuse_the_first_load() {
         ::std::assert_eq!(again_at, first_at, "every call to `all` should return the one map that was loaded");
     }
     let loads: usize = calls.load(Ordering::SeqCst);
-    ::std::assert_eq!(loads, 1, "six questions, but the settings should be loaded only once");
+    ::std::assert!(
+        loads == 1,
+        "`all` and `get` were called 11 times, one after another, and the loader was run {loads} times: it should \
+         run once, on the first call (see “Initializing once: OnceLock and LazyLock”)\n\
+         Once the settings are stored, every later call should hand out that map without running the loader \
+         again (calling `set` on every call runs the loader every time, only for `set` to refuse its result). \
+         `get_or_init` runs its closure only when nothing is stored yet."
+    );
 }
 
 /// Eight threads asking at the same moment make the loader run exactly once, and all see its map.
@@ -90,6 +108,15 @@ fn eight_threads_asking_at_once_load_once() {
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let loads: usize = calls.load(Ordering::SeqCst);
+    let more_than_once_per_thread: bool = loads > THREADS;
+    ::std::assert!(
+        !more_than_once_per_thread,
+        "8 threads each asked twice at the same moment (16 calls), and the loader was run {loads} times: more \
+         than once per thread, where it should run once in all (see “Initializing once: OnceLock and LazyLock”)\n\
+         `all` runs the loader even when the settings are already stored, as calling `set` on every call does \
+         (`set` refuses the second value, but the loader has already run). `get_or_init` runs its closure only \
+         when nothing is stored yet, on one thread, while the others wait for it."
+    );
     ::std::assert!(
         loads == 1,
         "the loader ran {loads} times for 8 threads asking at once, and should run once \
@@ -166,8 +193,8 @@ fn a_failed_load_leaves_nobody_waiting() {
         Err(RecvTimeoutError::Disconnected) => ::std::panic!(
             "after a failed load, the next question failed too, without loading again \
              (see “Initializing once: OnceLock and LazyLock”)\n\
-             The settings file may simply not have been there yet: the next call should try again. A lock \
-             that the panic poisoned, or a `LazyLock` (poisoned for good once its closure panics), fails for \
+             The first panic was the test's loader failing on purpose (the settings file was not there yet), \
+             and the next call should simply try again. A lock that the panic poisoned, or a `LazyLock` (poisoned for good once its closure panics), fails for \
              ever; `get_or_init` stores nothing when its closure panics and runs the loader again."
         ),
         Err(RecvTimeoutError::Timeout) => ::std::panic!(

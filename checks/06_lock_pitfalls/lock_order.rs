@@ -94,7 +94,13 @@ fn transfer_moves_the_money() {
     ::std::assert_eq!(left, 70, "alice should have 100 - 30 = 70");
     ::std::assert_eq!(got, 80, "bob should have 50 + 30 = 80");
     let back: bool = transfer(&bob, &alice, 80, || {});
-    ::std::assert!(back, "bob has 80, so sending 80 back should work (this transfer goes the other way)");
+    ::std::assert!(
+        back,
+        "bob has 80, so sending 80 back to alice should work (see “Two locks, opposite orders”)\n\
+         This transfer goes from the higher id to the lower. With the locks taken in id order, alice's guard \
+         comes first, but the money must still come out of the sender's balance, bob's: after locking, pick \
+         the sender's and the receiver's guards back out before checking and moving the money."
+    );
     let alice_now: i64 = alice.balance();
     let bob_now: i64 = bob.balance();
     ::std::assert_eq!(alice_now, 150, "alice should have 70 + 80 = 150");
@@ -174,10 +180,24 @@ fn opposite_transfers_at_once_both_finish() {
          Giving up when the second lock is busy refuses good transfers. Take the locks in one order for \
          everyone and simply wait."
     );
-    let alice_now: i64 = alice.balance();
-    let bob_now: i64 = bob.balance();
-    ::std::assert_eq!(alice_now, 80, "alice: 100 - 30 + 10");
-    ::std::assert_eq!(bob_now, 120, "bob: 100 + 30 - 10");
+    let balances: [i64; 2] = [alice.balance(), bob.balance()];
+    let expected: [i64; 2] = [80, 120];
+    let [alice_now, bob_now]: [i64; 2] = balances;
+    let wrong_way: bool = balances == [60, 140];
+    ::std::assert!(
+        !wrong_way,
+        "after alice -> bob 30 and bob -> alice 10, alice has 60 and bob 140, where 80 and 120 were expected: \
+         bob -> alice took the 10 from alice and gave it to bob (see “Two locks, opposite orders”)\n\
+         With the locks taken in id order, alice's guard comes first in both transfers, but she sends only in \
+         the first one. After locking, pick the sender's and the receiver's guards back out (`from.id < to.id` \
+         says which is which) before checking and moving the money."
+    );
+    let right: bool = balances == expected;
+    ::std::assert!(
+        right,
+        "after alice -> bob 30 and bob -> alice 10, alice has {alice_now} and bob {bob_now}, where alice \
+         should have 100 - 30 + 10 = 80 and bob 100 + 30 - 10 = 120"
+    );
 }
 
 /// Two transfers between four different accounts run at the same time: neither waits for the other.
@@ -213,9 +233,10 @@ fn transfers_between_other_accounts_do_not_wait() {
 fn the_money_is_never_in_neither_account() {
     let alice = Arc::new(Account::new(1, 100));
     let bob = Arc::new(Account::new(2, 100));
-    // Inside `between_locks`, the transfer says which account it has not locked yet, then waits
-    // until this test holds that account's lock. So the transfer's second lock is busy.
-    let (free_one, told) = mpsc::channel::<usize>();
+    // Inside `between_locks`, the transfer says which accounts it holds locked (alice's, bob's);
+    // holding exactly one, it then waits until this test holds the other account's lock. So the
+    // transfer's second lock is busy.
+    let (locked_now, told) = mpsc::channel::<[bool; 2]>();
     let (ready, held) = mpsc::channel::<()>();
     let (done, finished) = mpsc::channel::<bool>();
     {
@@ -225,19 +246,31 @@ fn the_money_is_never_in_neither_account() {
             let moved: bool = transfer(&alice, &bob, 30, || {
                 calls.set(calls.get() + 1);
                 if calls.get() == 1 {
-                    let alice_free: bool = alice.balance.try_lock().is_ok();
-                    let _ = free_one.send(if alice_free { 0 } else { 1 });
-                    let _ = held.recv_timeout(STUCK_AFTER);
+                    let locked: [bool; 2] = [alice.balance.try_lock().is_err(), bob.balance.try_lock().is_err()];
+                    let _ = locked_now.send(locked);
+                    if locked[0] != locked[1] {
+                        let _ = held.recv_timeout(STUCK_AFTER);
+                    }
                 }
             });
             let _ = done.send(moved);
         });
     }
     let accounts: [&Arc<Account>; 2] = [&alice, &bob];
-    let second: usize = match told.recv_timeout(STUCK_AFTER) {
-        Ok(index) => index,
+    let locked: [bool; 2] = match told.recv_timeout(STUCK_AFTER) {
+        Ok(locked) => locked,
         Err(_) => ::std::panic!("the transfer did not call `between_locks` within 2 s"),
     };
+    let held_locks: usize = locked.iter().filter(|&&is_locked| is_locked).count();
+    ::std::assert!(
+        held_locks == 1,
+        "`between_locks` ran while the transfer held {held_locks} of its two locks, not one \
+         (see “Two locks, opposite orders”)\n\
+         This test makes the second lock busy while the transfer holds its first, so the call has to come \
+         right after the first lock and before the second. Keep it there, and fix the order the locks are \
+         taken in instead."
+    );
+    let second: usize = if locked[0] { 1 } else { 0 };
     let first: usize = 1 - second;
     let second_guard = accounts[second].balance.lock().unwrap();
     let _ = ready.send(());
@@ -292,4 +325,70 @@ fn two_transfers_from_one_account_never_overdraw() {
          The balance was checked and then changed without holding its lock all along, and the other \
          transfer got in between. Keep both locks from the check to the update."
     );
+}
+
+/// Two transfers from one account at the same moment cannot both spend the same money, also when
+/// the sender's lock is the second one each transfer takes.
+#[test]
+fn two_transfers_from_the_account_locked_second_never_overdraw() {
+    // The sender has the highest id: each transfer first locks its own receiver, and the two meet
+    // in `between_locks` before either of them has locked the sender.
+    let shared = Arc::new(Account::new(3, 100));
+    let rent = Arc::new(Account::new(1, 0));
+    let food = Arc::new(Account::new(2, 0));
+    let outcome: Option<([bool; 2], [usize; 2], bool)> =
+        two_transfers_at_once((&shared, &rent, 80), (&shared, &food, 80), MEET_SURELY_WITHIN);
+    let finished: bool = outcome.is_some();
+    ::std::assert!(finished, "two transfers from one account did not finish within 4 s");
+    let (moved, _calls, _met): ([bool; 2], [usize; 2], bool) = outcome.unwrap_or_default();
+    let accepted: usize = moved.iter().filter(|&&ok| ok).count();
+    let left: i64 = shared.balance();
+    let overdrawn: bool = accepted > 1 || left < 0;
+    ::std::assert!(
+        !overdrawn,
+        "100 covers one transfer of 80, not two, yet {accepted} were accepted and the balance is {left} \
+         (see “Check and act under one lock”)\n\
+         Here the sender has the highest id, so both transfers took their first lock (each its receiver's) and \
+         met in `between_locks` before either had locked the sender. The balance was checked before that (or \
+         under a lock let go again), and the other transfer got in between. Check the balance only once both \
+         locks are held, and keep them until the money has moved."
+    );
+    let spent_once: bool = accepted == 1 && left == 20;
+    ::std::assert!(
+        spent_once,
+        "100 covers one of the two transfers of 80, yet {accepted} went through and the balance is {left} \
+         (see “Two locks, opposite orders”)\n\
+         The sender has the highest id here, so with the locks taken in id order its lock is the second one. \
+         Check and take the money from the sender's guard, whichever lock came first."
+    );
+}
+
+/// A transfer from an account to itself returns false at once and leaves the balance as it was.
+#[test]
+fn a_transfer_to_the_same_account_is_refused_at_once() {
+    let alice = Arc::new(Account::new(1, 100));
+    let (answer, answered) = mpsc::channel::<bool>();
+    {
+        let alice = Arc::clone(&alice);
+        // Not joined: if the transfer waits for itself, this thread stays stuck and the test reports it.
+        thread::spawn(move || {
+            let moved: bool = transfer(&alice, &alice, 30, || {});
+            let _ = answer.send(moved);
+        });
+    }
+    let moved: bool = match answered.recv_timeout(STUCK_AFTER) {
+        Ok(moved) => moved,
+        Err(RecvTimeoutError::Timeout) => ::std::panic!(
+            "a transfer from alice to alice did not return within 2 s (see “Locking twice on one thread”)\n\
+             When `from` and `to` are the same account there is only one lock: taking it as the first lock and \
+             asking for it again as the second, the thread waits for a lock it holds itself, for ever. Check for the same \
+             account before locking anything (their `id`s are equal) and return false."
+        ),
+        Err(RecvTimeoutError::Disconnected) => {
+            ::std::panic!("a transfer from alice to alice panicked instead of returning false: see the message above")
+        }
+    };
+    ::std::assert!(!moved, "a transfer from an account to itself moves nothing, so it should return false");
+    let left: i64 = alice.balance();
+    ::std::assert_eq!(left, 100, "a transfer from alice to alice should leave her 100 as they were");
 }

@@ -1,6 +1,6 @@
 use super::Memoizer;
 use std::any::Any;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -167,11 +167,12 @@ fn misses_counted_at_the_same_moment_are_all_kept() {
     let misses: u64 = memo.misses();
     ::std::assert!(
         misses == expected,
-        "{computed} keys were computed and the test added {by_the_test}, but `misses()` says {misses}, \
-         not {expected} (see “Atomic counters”)\n\
-         A count made of a separate `load` and `store` loses what other threads count at the same moment: \
-         both read the same number and both write it back plus one. Use `fetch_add`, or keep the count \
-         under its own lock."
+        "`misses()` says {misses}, but {expected} were counted: {THREADS} threads computed {computed} new keys, \
+         and meanwhile a thread of the test added 1 to the `misses` field itself {by_the_test} times, to \
+         count alongside them (see “Atomic counters”)\n\
+         Counts were lost. A count made of a separate `load` and `store` loses what other threads count at \
+         the same moment: both read the same number and both write it back plus one. Use `fetch_add`, or \
+         keep the count under its own lock."
     );
 }
 
@@ -197,7 +198,123 @@ fn a_computation_may_ask_the_memoizer_again() {
         Err(_) => ::std::panic!(
             "a computation that asks the memoizer for another key never finished (see “Computing outside the lock”)\n\
              `get` still held a guard of the cache (a read guard, or the lock itself) while the function ran, and \
-             the inner `get` then waited for that guard: end the guard before calling the function."
+             the inner `get` then waited for that guard: end the guard before calling the function. A guard in a \
+             `let` lives to the end of its block, and one in the scrutinee of a `match` through all its arms."
         ),
     }
+}
+
+/// How many threads the two tests below start at once.
+const AT_ONCE: usize = 8;
+
+/// A meeting point inside the function: each computation waits there until all `AT_ONCE` have
+/// arrived, so that all of them run at the same time. If one waits 3 s in vain (the others are
+/// kept out, by a lock held while computing or by waiting for its answer), nobody waits any more.
+struct AllComputingAtOnce {
+    arrived: Mutex<usize>,
+    all_here: Condvar,
+    gave_up: AtomicBool,
+    ran: AtomicUsize,
+}
+
+impl AllComputingAtOnce {
+    fn new() -> AllComputingAtOnce {
+        AllComputingAtOnce {
+            arrived: Mutex::new(0),
+            all_here: Condvar::new(),
+            gave_up: AtomicBool::new(false),
+            ran: AtomicUsize::new(0),
+        }
+    }
+
+    fn arrive(&self) {
+        self.ran.fetch_add(1, Ordering::SeqCst);
+        let mut arrived = self.arrived.lock().unwrap();
+        *arrived += 1;
+        self.all_here.notify_all();
+        let (_arrived, wait) = self
+            .all_here
+            .wait_timeout_while(arrived, Duration::from_secs(3), |n| {
+                *n < AT_ONCE && !self.gave_up.load(Ordering::SeqCst)
+            })
+            .unwrap();
+        if wait.timed_out() {
+            self.gave_up.store(true, Ordering::SeqCst);
+            self.all_here.notify_all();
+        }
+    }
+}
+
+/// Answers computed by eight threads at the same moment all stay cached: asking again computes nothing.
+#[test]
+fn answers_computed_at_the_same_moment_all_stay_cached() {
+    let meeting = Arc::new(AllComputingAtOnce::new());
+    let memo = Memoizer::new({
+        let meeting = Arc::clone(&meeting);
+        move |n: u64| {
+            meeting.arrive();
+            n * 10
+        }
+    });
+    let start = Barrier::new(AT_ONCE);
+    thread::scope(|scope| {
+        for key in 0..AT_ONCE as u64 {
+            let (memo, start) = (&memo, &start);
+            scope.spawn(move || {
+                start.wait(); // the eight keys are asked for together, each on its own thread
+                memo.get(key)
+            });
+        }
+    });
+    let first_round: usize = meeting.ran.load(Ordering::SeqCst);
+    let again: Vec<u64> = (0..AT_ONCE as u64).map(|key| memo.get(key)).collect();
+    let expected: Vec<u64> = (0..AT_ONCE as u64).map(|key| key * 10).collect();
+    ::std::assert_eq!(again, expected, "asked again, each key should give func(key) = key * 10");
+    let recomputed: usize = meeting.ran.load(Ordering::SeqCst) - first_round;
+    ::std::assert!(
+        recomputed == 0,
+        "8 keys were computed at the same moment on 8 threads; asked for again afterwards, {recomputed} of \
+         them were computed a second time (see “Computing outside the lock”)\n\
+         Answers that other threads stored meanwhile were lost: most likely `get` wrote back a copy of the \
+         whole map, taken before it computed, over the shared one. After computing, lock the shared map \
+         again and `insert` just the one new answer into it."
+    );
+}
+
+/// Eight threads missing the same key at the same moment may each compute it, and `misses` counts every computation.
+#[test]
+fn every_computation_is_counted_even_of_the_same_key() {
+    let meeting = Arc::new(AllComputingAtOnce::new());
+    let memo = Memoizer::new({
+        let meeting = Arc::clone(&meeting);
+        move |n: u64| {
+            meeting.arrive();
+            n + 1
+        }
+    });
+    let start = Barrier::new(AT_ONCE);
+    let answers: Vec<u64> = thread::scope(|scope| {
+        let handles: Vec<thread::ScopedJoinHandle<'_, u64>> = (0..AT_ONCE)
+            .map(|_| {
+                let (memo, start) = (&memo, &start);
+                scope.spawn(move || {
+                    start.wait(); // eight threads ask for key 41 together
+                    memo.get(41)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let right: bool = answers.iter().all(|&answer| answer == 42);
+    ::std::assert!(right, "every thread asking for 41 should get func(41) = 42");
+    let ran: u64 = meeting.ran.load(Ordering::SeqCst) as u64;
+    let misses: u64 = memo.misses();
+    ::std::assert!(
+        misses == ran,
+        "8 threads asked for key 41 at the same moment and the function ran {ran} times, but `misses()` \
+         says {misses} (see “Computing outside the lock”)\n\
+         `misses` counts computations: every time `get` calls the function, including when another thread \
+         is computing the same key at that moment (the price of computing with no lock held). Count in the \
+         step that calls the function, not when the answer is stored, and not only for a key that was new."
+    );
 }

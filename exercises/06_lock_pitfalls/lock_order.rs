@@ -5,7 +5,10 @@
 // Every `Account` has its own `Mutex`, so transfers between different accounts never wait for
 // each other. A transfer locks both of its accounts and keeps both locks until it is done, so
 // the balance check and the move happen as one step, and nobody ever sees the money gone from
-// one account but not yet in the other. The tests check all three.
+// one account but not yet in the other. The tests check all three. (A transfer from an
+// account to itself has just one lock to take: it returns false before locking anything,
+// since asking again for a lock this thread already holds would wait for ever; see
+// “Locking twice on one thread”.)
 //
 // `transfer` locks `from`, then `to`. Now let Alice send to Bob while Bob sends to Alice: the
 // first transfer holds Alice's lock and waits for Bob's, the second holds Bob's lock and waits
@@ -43,6 +46,7 @@ impl Account {
 
 /// Moves `amount` from `from` to `to` if `from` can cover it, and says whether it did.
 /// Calls `between_locks` once, after taking the first lock and before taking the second.
+/// A transfer from an account to itself moves nothing: it returns false, locking nothing.
 fn transfer(from: &Account, to: &Account, amount: i64, between_locks: impl Fn()) -> bool {
     // TODO: two transfers going opposite ways take these two locks in opposite orders.
     let mut from_balance = from.balance.lock().unwrap();

@@ -6,7 +6,8 @@
 // holds the first lock in that order can always go on to take the second.
 //
 // The fix: `transfer` sorts the two accounts by `id` and locks the lower one first, whichever
-// way the money goes, and still holds both locks while it checks and moves the money.
+// way the money goes, and still holds both locks while it checks and moves the money. A transfer
+// from an account to itself returns false first: its two locks would be the same one.
 
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -29,7 +30,12 @@ impl Account {
 
 /// Moves `amount` from `from` to `to` if `from` can cover it, and says whether it did.
 /// Calls `between_locks` once, after taking the first lock and before taking the second.
+/// A transfer from an account to itself moves nothing: it returns false, locking nothing.
 fn transfer(from: &Account, to: &Account, amount: i64, between_locks: impl Fn()) -> bool {
+    // The same account twice has only one lock: taking it a second time would wait for ever.
+    if from.id == to.id {
+        return false;
+    }
     // One order for every transfer: the lower id is always locked first.
     let from_first = from.id < to.id;
     let (first, second) = if from_first { (from, to) } else { (to, from) };

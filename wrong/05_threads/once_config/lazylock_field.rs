@@ -1,4 +1,4 @@
-// wrong: a LazyLock field: after its loader panics it stays poisoned for good, where get_or_init loads again on the next call
+// wrong: a LazyLock field instead of the OnceLock one: after its loader panics it stays poisoned for good, where get_or_init loads again on the next call
 // once_config: settings read from disk the first time someone needs them.
 //
 // Lesson section: “Initializing once: OnceLock and LazyLock”.
