@@ -296,6 +296,9 @@ fn tidy(text: &str) -> String {
         .replace(" )", ")")
         .replace(" :: ", "::")
         .replace("& ", "&")
+        .replace(" [", "[")
+        .replace("[ ", "[")
+        .replace(" ]", "]")
 }
 
 /// Names a `use` tree imports from paths that start at one of `roots` (`super` and `crate`: the

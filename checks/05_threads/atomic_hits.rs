@@ -2,6 +2,8 @@ use super::HitCounter;
 use std::any::Any;
 use std::sync::Barrier;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicIsize, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -71,6 +73,33 @@ fn the_counter_holds_nothing_but_its_atomic() {
         atomic,
         "`HitCounter` should hold only its `hits: AtomicU64`: a lock or a second count beside it (see “Atomic counters”) \
          means the counting still queues behind a lock, where `fetch_add` needs none"
+    );
+}
+
+/// `hit` and `take` take no lock at all: they answer while the test holds the process's output locks.
+#[test]
+fn counting_waits_for_no_lock() {
+    let counter = Arc::new(HitCounter::new());
+    // The standard library's own process-wide locks: a counter that leans on one queues behind it.
+    let out = ::std::io::stdout();
+    let err = ::std::io::stderr();
+    let input = ::std::io::stdin();
+    let held = (out.lock(), err.lock(), input.lock());
+    let (done, finished) = mpsc::channel::<(u64, u64)>();
+    let other = Arc::clone(&counter);
+    thread::spawn(move || {
+        let first: u64 = other.hit();
+        let taken: u64 = other.take();
+        let _ = done.send((first, taken));
+    });
+    let waited: bool = ::std::matches!(finished.recv_timeout(Duration::from_secs(2)), Err(RecvTimeoutError::Timeout));
+    drop(held);
+    ::std::assert!(
+        !waited,
+        "`hit` or `take` waited 2 s while the test held the process's `stdout`, `stderr` and `stdin` locks: \
+         it takes a lock (see “Atomic counters”)\n\
+         An atomic counts in one indivisible step, `fetch_add`, and `swap(0)` takes the count: no lock at all. \
+         (A `println!` in `hit` waits for the output lock too: leave debug output out of it.)"
     );
 }
 

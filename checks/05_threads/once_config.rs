@@ -151,6 +151,42 @@ fn each_settings_loads_its_own() {
     ::std::assert_eq!(loads, 2, "two settings, one load each");
 }
 
+/// While one `Settings` is still loading, another answers at once: no lock is shared between them.
+#[test]
+fn a_slow_load_keeps_no_other_settings_waiting() {
+    // The slow loader holds until the test lets it go; meanwhile another `Settings` is asked.
+    let (release, held) = mpsc::channel::<()>();
+    let held = Mutex::new(held);
+    let (started, loading) = mpsc::channel::<()>();
+    let slow = Arc::new(Settings::new(move || {
+        let _ = started.send(());
+        let _ = held.lock().unwrap_or_else(|e| e.into_inner()).recv_timeout(Duration::from_secs(5));
+        HashMap::from([("host".to_string(), "slow.local".to_string())])
+    }));
+    let asker = Arc::clone(&slow);
+    let slow_thread = thread::spawn(move || asker.get("host").map(|h| h.to_string()));
+    let began: bool = loading.recv_timeout(Duration::from_secs(5)).is_ok();
+    ::std::assert!(began, "the first question should start loading the settings");
+    let calls = Arc::new(AtomicUsize::new(0));
+    let quick = Arc::new(Settings::new(counting_loader(&calls, "quick.local", 0)));
+    let (answered, answer) = mpsc::channel::<Option<String>>();
+    let other = Arc::clone(&quick);
+    thread::spawn(move || {
+        let _ = answered.send(other.get("host").map(|h| h.to_string()));
+    });
+    let waited: bool = ::std::matches!(answer.recv_timeout(Duration::from_secs(2)), Err(RecvTimeoutError::Timeout));
+    let _ = release.send(());
+    let _ = slow_thread.join();
+    ::std::assert!(
+        !waited,
+        "one `Settings` was still loading, and another one waited 2 s for it: they share a lock (see \
+         “Initializing once: OnceLock and LazyLock”)\n\
+         Each `Settings` keeps its own `OnceLock`, and `get_or_init` makes only the threads asking the same \
+         `Settings` wait. A lock taken by every `Settings` (a global one, or one of the standard library's, \
+         such as the lock of `stderr`) makes unrelated settings queue behind one slow load."
+    );
+}
+
 /// After a load that failed (its loader panicked), the next question loads again: nobody waits forever, nothing stays broken.
 #[test]
 fn a_failed_load_leaves_nobody_waiting() {

@@ -123,6 +123,9 @@ fn a_transfer_too_big_changes_nothing() {
 /// `between_locks` runs once per transfer, while exactly one of the two accounts is locked.
 #[test]
 fn between_locks_runs_holding_one_lock() {
+    // The tests look at the accounts' locks themselves: the field must be the real `Mutex<i64>`.
+    let pinned = Account::new(9, 0);
+    crate::__learn::exact::<Mutex<i64>, _>(&pinned.balance);
     let alice = Account::new(1, 100);
     let bob = Account::new(2, 100);
     for (from, to) in [(&alice, &bob), (&bob, &alice)] {
