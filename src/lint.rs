@@ -393,8 +393,8 @@ impl<'ast> Visit<'ast> for Lint {
                 call.method.span(),
                 format!(
                     "`{shown}.{}()` calls a method of a field whose type the exercise's file declares (a look-alike \
-                     type could answer as it likes): pin the field's type first, e.g. \
-                     `crate::__learn::exact::<Mutex<i64>, _>(&{shown});`",
+                     type could answer as it likes): pin the field's type first, \
+                     `crate::__learn::exact::<T, _>(&{shown});` with `T` the type the exercise gives it",
                     call.method
                 ),
             );
