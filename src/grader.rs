@@ -275,10 +275,13 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
     })?;
     let limit_ms = job.time_limit.as_millis().to_string();
     let args: [&OsStr; 3] = [OsStr::new("all"), binary.as_os_str(), OsStr::new(&limit_ms)];
+    // A course that keeps all state in the exercise's values (no statics) leaves the tests no
+    // file to write and no file lock to take either: files and locks outlive the values too.
     let confinement = sys::Confinement {
         read: job.toolchain.dynamic_std.iter().cloned().collect(),
-        write: vec![scratch.path().to_path_buf()],
+        write: if job.allow_statics { vec![scratch.path().to_path_buf()] } else { Vec::new() },
         exec: Vec::new(),
+        no_file_locks: !job.allow_statics,
     };
     let mut cmd = sys::sandboxed(&binary, &args, DEFAULT_LIMITS, &confinement)
         .map_err(|source| Error::Spawn { program: "learn (sandbox launcher)".into(), source })?;
@@ -470,6 +473,7 @@ fn compile(job: &Job, composed: &str, binary: &Path, cancel: &Cancel) -> Result<
         read: harness.iter().filter_map(|lib| lib.parent().map(Path::to_path_buf)).collect(),
         write: vec![job.build_dir.clone()],
         exec: job.toolchain.confinement_exec(&rustc),
+        no_file_locks: false,
     };
     // Arguments added to the launcher's command after this go to the compiler.
     let mut cmd = sys::sandboxed(&compiler, &[], COMPILE_LIMITS, &confinement)

@@ -39,6 +39,9 @@ pub struct Confinement {
     pub read: Vec<PathBuf>,
     pub write: Vec<PathBuf>,
     pub exec: Vec<PathBuf>,
+    /// Refuse file locks (`flock`): a lock on any readable file is a lock shared by the whole
+    /// machine, which a course that keeps all state in its values does not allow.
+    pub no_file_locks: bool,
 }
 
 /// Folders every confined program may read and execute from: the system's shared libraries and the
@@ -119,6 +122,9 @@ impl Spec {
                 out.push(p.as_os_str().to_owned());
             }
         }
+        if c.no_file_locks {
+            out.push("-L".into());
+        }
         out.push("--".into());
         out.push(self.program.clone());
         out.extend(self.args.iter().cloned());
@@ -134,6 +140,11 @@ impl Spec {
             let flag = args.get(i)?.to_str().unwrap_or("");
             let list = match flag {
                 "--" => break,
+                "-L" => {
+                    confinement.no_file_locks = true;
+                    i += 1;
+                    continue;
+                }
                 "-r" => &mut confinement.read,
                 "-w" => &mut confinement.write,
                 "-x" => &mut confinement.exec,
@@ -196,7 +207,7 @@ fn launch(parent: i32, spec: &Spec) -> i32 {
     #[cfg(target_os = "linux")]
     let _ = linux::restrict(&spec.confinement, Path::new(&spec.program));
     #[cfg(target_os = "linux")]
-    let _ = linux::deny_memory_access();
+    let _ = linux::deny_memory_access(spec.confinement.no_file_locks);
     let err = Command::new(&spec.program).args(&spec.args).exec();
     eprintln!("learn: could not start {}: {err}", spec.program.to_string_lossy());
     EXIT_ERROR
@@ -347,7 +358,7 @@ fn landlock_support() -> String {
 fn run_probe() -> Option<String> {
     let scratch = tempfile::Builder::new().prefix("learn-probe").tempdir().ok()?;
     let exe = sys::own_exe().ok()?;
-    let confinement = Confinement { read: Vec::new(), write: vec![scratch.path().to_path_buf()], exec: Vec::new() };
+    let confinement = Confinement { write: vec![scratch.path().to_path_buf()], ..Confinement::default() };
     let parent = std::process::id().to_string();
     let args = [OsStr::new(SANDBOX_ARG), OsStr::new("report"), OsStr::new(&parent)];
     let limits = ResourceLimits { memory: 1 << 30, cpu_secs: 10, file_size: 1 << 20 };
@@ -523,7 +534,7 @@ mod linux {
         }
         set_limits(spec.limits);
         let _ = restrict(&spec.confinement, Path::new(&spec.program));
-        let _ = deny_memory_access();
+        let _ = deny_memory_access(spec.confinement.no_file_locks);
         let child = match Command::new(&spec.program).args(&spec.args).spawn() {
             Ok(child) => child,
             Err(err) => {
@@ -578,14 +589,17 @@ mod linux {
     /// channel's secret, and a program it starts (any runtime the system's folders hold, loaded
     /// by the dynamic loader) must not be able to read it from outside. Landlock keeps `/proc`
     /// out of reach; this closes the system calls.
-    pub fn deny_memory_access() -> Result<(), String> {
+    pub fn deny_memory_access(no_file_locks: bool) -> Result<(), String> {
         use seccompiler::{BpfProgram, SeccompAction, SeccompFilter, TargetArch};
-        let calls = [
+        let mut calls = vec![
             nix::libc::SYS_ptrace,
             nix::libc::SYS_process_vm_readv,
             nix::libc::SYS_process_vm_writev,
             nix::libc::SYS_pidfd_getfd,
         ];
+        if no_file_locks {
+            calls.push(nix::libc::SYS_flock);
+        }
         let arch = TargetArch::try_from(std::env::consts::ARCH).map_err(|e| format!("{e:?}"))?;
         let filter = SeccompFilter::new(
             calls.into_iter().map(|call| (call, Vec::new())).collect(),
@@ -637,6 +651,7 @@ mod tests {
                 read: vec!["/r".into()],
                 write: vec!["/w 1".into(), "/w2".into()],
                 exec: vec!["-x".into()],
+                no_file_locks: true,
             },
             program: "/bin/prog".into(),
             args: vec!["--".into(), "-r".into()],

@@ -279,3 +279,27 @@ fn the_program_of_an_earlier_grading_cannot_be_read_by_the_next_compile() {
         assert!(run.stdout.contains("couldn't read"), "{path}: {}", run.stdout);
     }
 }
+
+#[test]
+fn a_course_that_keeps_state_in_fields_leaves_the_tests_no_file_to_write_and_no_file_lock() {
+    // Files and file locks outlive the values the tests look at, as a static would.
+    let sb = Sandbox::basic();
+    let manifest = sb.course().join("info.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, text.replacen("[course]\n", "[course]\nallow_statics = false\n", 1)).unwrap();
+    sb.write(
+        FIRST,
+        "fn answer() -> u32 {\n    \
+             let file = std::env::temp_dir().join(\"cache\");\n    \
+             let wrote = std::fs::write(&file, \"42\").is_ok();\n    \
+             let exe = std::fs::File::open(std::env::current_exe().unwrap()).unwrap();\n    \
+             let locked = exe.lock().is_ok();\n    \
+             if wrote || locked { 42 } else { 2 }\n}\nfn main() {}\n",
+    );
+    let run = sb.learn(&["run"]);
+    assert_eq!(headline(&run), "✗ first: 1 of 2 hidden tests failed.", "{}", run.stdout);
+    // Where the course allows statics, both are allowed (the same file passes).
+    fs::write(&manifest, text).unwrap();
+    let run = sb.learn(&["run"]);
+    assert_eq!(headline(&run), "✓ first passes: all 2 hidden tests passed.", "{}", run.stdout);
+}

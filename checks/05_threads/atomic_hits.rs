@@ -76,6 +76,34 @@ fn the_counter_holds_nothing_but_its_atomic() {
     );
 }
 
+/// Every bit of the atomic is the count: `hit` answers whatever the count is, even one with its top bits set.
+#[test]
+fn every_bit_of_the_atomic_is_the_count() {
+    let counter = Arc::new(HitCounter::new());
+    // Only an `AtomicU64` field can be set here (another type fails `the_count_is_an_atomic_u64`).
+    let field: &dyn Any = &counter.hits;
+    let Some(hits) = field.downcast_ref::<AtomicU64>() else { return };
+    // A count with every high bit set: a lock made of one of the atomic's own bits looks taken.
+    let start: u64 = u64::MAX - 1000;
+    hits.store(start, Ordering::SeqCst);
+    let (done, finished) = mpsc::channel::<u64>();
+    let other = Arc::clone(&counter);
+    thread::spawn(move || {
+        let _ = done.send(other.hit());
+    });
+    let answer: Result<u64, RecvTimeoutError> = finished.recv_timeout(Duration::from_secs(2));
+    let waited: bool = ::std::matches!(answer, Err(RecvTimeoutError::Timeout));
+    ::std::assert!(
+        !waited,
+        "with the count at {start}, `hit` waited 2 s and never answered: it treats a bit of the atomic as a lock \
+         (see “Atomic counters”)\n\
+         The whole `AtomicU64` is the count. `fetch_add` adds in one indivisible step, so no bit has to say \
+         \"busy\"."
+    );
+    let number: u64 = answer.unwrap_or(0);
+    ::std::assert_eq!(number, start + 1, "the visit after {start} visits is number {}", start + 1);
+}
+
 /// `hit` and `take` take no lock at all: they answer while the test holds the process's output locks.
 #[test]
 fn counting_waits_for_no_lock() {

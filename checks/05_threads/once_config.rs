@@ -32,6 +32,22 @@ fn the_settings_are_kept_in_a_oncelock() {
     ::std::assert_eq!(host, expected, "the host setting comes from the loader");
 }
 
+/// `Settings` holds its loader and its `OnceLock` and nothing else: no lock or flag of its own beside them.
+#[test]
+fn the_settings_hold_nothing_but_the_loader_and_the_oncelock() {
+    type Loader = Box<dyn Fn() -> HashMap<String, String> + Send + Sync>;
+    let size: usize = ::std::mem::size_of::<Settings>();
+    let fields: usize = ::std::mem::size_of::<(Loader, OnceLock<HashMap<String, String>>)>();
+    ::std::assert!(
+        size <= fields,
+        "`Settings` holds more than its `load` and its `loaded: OnceLock` ({size} bytes where those two take \
+         {fields}): a lock or a flag beside them hand-makes what `get_or_init` already does (see “Initializing \
+         once: OnceLock and LazyLock”)\n\
+         `get_or_init` runs the loader once, makes the other threads asking at that moment wait for it, and \
+         after a loader that panicked lets the next question load again."
+    );
+}
+
 /// Nothing is loaded until a setting is asked for, and the first question loads once.
 #[test]
 fn loads_on_first_use_not_before() {
