@@ -278,7 +278,7 @@ fn set_band_changes_the_band_in_place() {
     let in_place: bool = bands_at.is_some() && bands_after == bands_at;
     ::std::assert!(
         in_place,
-        "`set_band` put a new copy of all the bands in place of the old ones instead of changing the one band in place (see “Check and act under one lock”)\n\
+        "`set_band` wrote back a copy of all the bands in place of the old ones instead of changing the one band in place (see “Check and act under one lock”)\n\
          Whatever another thread changed between taking the copy and putting it back would be erased, and every change copies every band. \
          Take the write lock once and set the one band through that guard."
     );
