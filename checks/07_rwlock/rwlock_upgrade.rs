@@ -158,8 +158,9 @@ fn two_threads_missing_the_same_host_agree() {
         agree,
         "two threads resolving the same new host at once got {answers:?} \
          (see “A read guard blocks your own write”)\n\
-         The cache holds {stored:?}, and all three should be the same address. After taking the write lock, look again: the other thread \
-         may have stored the host between your read and your write."
+         The cache holds {stored:?}, and all three should be the same address. After taking the write lock, look again (the other thread \
+         may have stored the host between your read and your write) and return what the cache holds then, not your own lookup's \
+         address: `entry(key).or_insert(value)` does both and gives back the stored address."
     );
 }
 
@@ -326,7 +327,12 @@ fn a_miss_looks_again_under_the_write_lock() {
             writer_waiting = lock.try_read().is_err();
             thread::sleep(Duration::from_millis(1));
         }
-        ::std::assert!(writer_waiting, "after its lookup, `resolve` should take the write lock to store the host");
+        ::std::assert!(
+            writer_waiting,
+            "after its lookup, `resolve` never waited in line for the write lock to store the host: it should call `write()`, \
+             which queues for the lock and sleeps until the readers are gone. A loop retrying `try_write()` never takes a place \
+             in that queue, so a steady stream of readers can keep it out for good (see “Trying without waiting”)"
+        );
         drop(reading);
         // At once, before `resolve` wakes up: usually the test gets the write lock first.
         let give_up = Instant::now() + STUCK_AFTER;
@@ -357,6 +363,14 @@ fn a_miss_looks_again_under_the_write_lock() {
             continue;
         }
         let stored: Option<String> = cache.cached(&host);
+        let kept_but_returned_own: bool = answer != "10.0.0.9" && stored.as_deref() == Some("10.0.0.9");
+        ::std::assert!(
+            !kept_but_returned_own,
+            "`resolve` returned {answer}, the address its own lookup found, though the cache kept 10.0.0.9, which another thread \
+             stored while it waited: it looked again, then handed back the wrong address (see “A read guard blocks your own write”)\n\
+             Return what the cache holds once you have written: `entry(key).or_insert(value)` gives back the address stored \
+             under the key, the other thread's if it got there first; clone that, not your own."
+        );
         let agree: bool = answer == "10.0.0.9" && stored.as_deref() == Some("10.0.0.9");
         ::std::assert!(
             agree,
@@ -463,7 +477,8 @@ fn a_neighbour_between_the_writes(cache: &Arc<HostCache>, host: &str) -> Option<
     stop.store(true, Ordering::SeqCst);
     let _ = watcher.join();
     let neighbour_first: bool = neighbour.join().ok().flatten() == Some(true);
-    let _ = queued_reader.join();
+    // Not joined: behind a `resolve` that waits for itself, the queued reader waits for good.
+    drop(queued_reader);
     Some((answer?, neighbour_first))
 }
 
