@@ -1,6 +1,8 @@
 use super::{publish, record, Report, Stats};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::thread;
+use std::time::{Duration, Instant};
 
 // A report as plain numbers: (requests, errors, latency in ms).
 fn numbers(report: &Report) -> (usize, u64, u32) {
@@ -171,7 +173,10 @@ fn request_recorded_during_the_summary_goes_into_the_next_report() {
     let mut second: Option<(usize, u64, u32)> = None;
     publish(&stats, mean, |report| second = Some(numbers(&report)));
     let expected_first: Option<(usize, u64, u32)> = Some((1, 0, 40));
-    ::std::assert_eq!(first, expected_first, "the first report should only contain the request recorded before publish");
+    ::std::assert!(
+        first == expected_first,
+        "the first report should hold only the request recorded before `publish` began, (1 request, 0 errors, 40 ms), but it was {first:?}: part of a request recorded while the report was being summarized got into it, so the report was built from the mutex after the window had been taken out (a second lock, or the guard still held). Whatever is recorded meanwhile belongs to the next window: take the whole window, latencies and errors together, out in one step under one lock, and build the report from what you took (see “Keeping the lock short”)"
+    );
     let lost: bool = second == Some((0, 0, 0));
     ::std::assert!(
         !lost,
@@ -199,7 +204,10 @@ fn request_recorded_during_send_goes_into_the_next_report() {
     let mut second: Option<(usize, u64, u32)> = None;
     publish(&stats, mean, |report| second = Some(numbers(&report)));
     let expected_first: Option<(usize, u64, u32)> = Some((1, 0, 40));
-    ::std::assert_eq!(first, expected_first, "the first report should only contain the request recorded before publish");
+    ::std::assert!(
+        first == expected_first,
+        "the first report should hold only the request recorded before `publish` began, (1 request, 0 errors, 40 ms), but it was {first:?}: part of a request recorded while the report was being sent got into it, so the report was built from the mutex after the window had been taken out (a second lock, or the guard still held). Whatever is recorded meanwhile belongs to the next window: take the whole window, latencies and errors together, out in one step under one lock, and build the report from what you took (see “Keeping the lock short”)"
+    );
     let lost: bool = second == Some((0, 0, 0));
     ::std::assert!(
         !lost,
@@ -227,5 +235,80 @@ fn another_thread_can_record_while_sending() {
     let mut next: Option<(usize, u64, u32)> = None;
     publish(&stats, mean, |report| next = Some(numbers(&report)));
     let expected_next: Option<(usize, u64, u32)> = Some((1, 0, 70));
-    ::std::assert_eq!(next, expected_next, "the request recorded by the other thread during send should be in the next report");
+    ::std::assert!(
+        next == expected_next,
+        "the next report should hold exactly the one request another thread recorded during `send`, (1 request, 0 errors, 70 ms), but it was {next:?}: what is recorded while a report is sent belongs to the next window, neither lost nor counted twice. Take the whole window out and leave a fresh one behind in one step, under one lock (`std::mem::take`) (see “Keeping the lock short”)"
+    );
+}
+
+// A `publish` that takes the window in two lock steps (the latencies under one lock and the
+// errors under another, or the counts and then the window) leaves a moment between them in which
+// a request can be recorded. No test can stop `publish` in that moment, so request threads
+// record while `publish` runs again and again: one through `record`, one that grabs the lock
+// the instant it is free (`try_lock` in a loop, as a busy request thread would get it), until a
+// report comes out torn or the time is up. With every request failing and `summarize` counting
+// the latencies, each report must say requests = errors = its window's length, and the reports
+// together must hold every request recorded.
+const STRESS: Duration = Duration::from_millis(1500);
+
+/// While threads record, each report is taken from the mutex in one step: its counts agree with its window, and no request is lost.
+#[test]
+fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
+    let stats = Mutex::new(Stats::default());
+    crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
+    crate::__learn::exact::<u64, _>(&stats.lock().unwrap().errors);
+    let stop = AtomicBool::new(false);
+    let mut reports: Vec<(usize, u64, u32)> = Vec::new();
+    let count = |latencies: &[u32]| latencies.len() as u32;
+    let recorded: u64 = thread::scope(|scope| {
+        let through_record = scope.spawn(|| {
+            let mut made: u64 = 0;
+            while !stop.load(Ordering::Relaxed) {
+                record(&stats, 1, false);
+                made += 1;
+            }
+            made
+        });
+        let grabbing = scope.spawn(|| {
+            let mut made: u64 = 0;
+            while !stop.load(Ordering::Relaxed) {
+                if let Ok(mut window) = stats.try_lock() {
+                    window.latencies_ms.push(1);
+                    window.errors += 1;
+                    made += 1;
+                }
+            }
+            made
+        });
+        let started = Instant::now();
+        let mut torn = false;
+        while !torn && started.elapsed() < STRESS {
+            publish(&stats, count, |report| reports.push(numbers(&report)));
+            torn = reports.last().is_some_and(|&(requests, errors, window)| {
+                errors != requests as u64 || window as usize != requests
+            });
+        }
+        stop.store(true, Ordering::Relaxed);
+        through_record.join().unwrap() + grabbing.join().unwrap()
+    });
+    publish(&stats, count, |report| reports.push(numbers(&report)));
+    let torn_counts: Option<(usize, u64, u32)> =
+        reports.iter().copied().find(|&(requests, errors, _)| errors != requests as u64);
+    ::std::assert!(
+        torn_counts.is_none(),
+        "a report counted {:?} (requests, errors, window) although every request recorded failed: its requests and its errors were taken out of the mutex at different moments, under two locks, and a request recorded in between was split across two windows. Take the whole window out in one step, under one lock (`std::mem::take(&mut *guard)`) (see “Keeping the lock short”)",
+        torn_counts.unwrap_or_default()
+    );
+    let torn_window: Option<(usize, u64, u32)> =
+        reports.iter().copied().find(|&(requests, _, window)| window as usize != requests);
+    ::std::assert!(
+        torn_window.is_none(),
+        "a report counted {:?} (requests, errors, window): `summarize` was handed a window of another size than the one counted, so the counts were read under one lock and the window taken under a second. Take the whole window out in one step, under one lock, and count what you took (see “Keeping the lock short”)",
+        torn_window.unwrap_or_default()
+    );
+    let reported: u64 = reports.iter().map(|&(requests, _, _)| requests as u64).sum();
+    ::std::assert!(
+        reported == recorded,
+        "{recorded} requests were recorded while `publish` ran, but the reports hold {reported}: the window was read under one lock and cleared under a second lock, which wiped what came in between. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`) (see “Keeping the lock short”)"
+    );
 }

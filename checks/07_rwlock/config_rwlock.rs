@@ -60,8 +60,9 @@ fn set_changes_one_setting_in_place() {
     ::std::assert!(
         kept_by_set,
         "`set` wrote back a copy of all the settings instead of changing the one in place (see “Check and act under one lock”)\n\
-         A copy made under a read guard and written back under a write guard erases whatever another thread \
-         set between the two. Take `write()` once and insert the one setting through that guard."
+         It put a new copy of every setting in place of the old ones: every change then copies the whole store, and a copy \
+         taken under one guard and put back under another erases whatever another thread set between the two. \
+         Take `write()` once and insert the one setting through that guard."
     );
     ::std::assert!(written, "with nobody reading or writing, try_set should get in and return true");
     let kept_by_try_set: bool = host_after_try_set == host_before;
@@ -154,6 +155,30 @@ fn reader_on_another_thread_shares_the_lock() {
     ::std::assert_eq!(port, "8080", "the snapshot held here should still be readable");
 }
 
+/// While one handler holds a snapshot, `read()` on another thread gets in at once: readers do not wait for each other.
+#[test]
+fn read_on_another_thread_does_not_wait_for_a_snapshot() {
+    let store = Arc::new(sample_store());
+    let snapshot: RwLockReadGuard<'_, Map> = store.read();
+    let other = Arc::clone(&store);
+    let (tx, rx) = mpsc::channel::<Option<String>>();
+    thread::spawn(move || {
+        let host: Option<String> = other.read().get("host").cloned();
+        let _ = tx.send(host);
+    });
+    let seen: Option<Option<String>> = rx.recv_timeout(Duration::from_secs(2)).ok();
+    drop(snapshot);
+    ::std::assert!(
+        seen.is_some(),
+        "while one handler held a snapshot, `read()` on another thread waited for it: readers shut each other out. \
+         `read()` is a method that only reads, yet it asked for the writer's lock (a `write()` guard downgraded afterwards \
+         still had to wait for every reader first). Take the lock's own `read()` (see “Readers and writers”)"
+    );
+    let host: Option<String> = seen.flatten();
+    let expected_host: Option<&str> = Some("localhost");
+    ::std::assert_eq!(host.as_deref(), expected_host, "the second reader should see host = localhost");
+}
+
 /// A writer is kept out while a reader holds a snapshot, and gets in once it is dropped.
 #[test]
 fn writer_waits_for_readers_to_finish() {
@@ -192,8 +217,15 @@ fn try_read_does_not_wait_for_a_writer() {
     thread::spawn(move || {
         let _ = tx.send(other.try_read().is_some());
     });
-    let answer: Option<bool> = rx.recv_timeout(Duration::from_secs(2)).ok();
+    let reply = rx.recv_timeout(Duration::from_secs(2));
     drop(writer);
+    // The asking thread ended without an answer: `try_read` panicked rather than wait or answer.
+    let panicked: bool = ::std::matches!(reply, Err(mpsc::RecvTimeoutError::Disconnected));
+    ::std::assert!(
+        !panicked,
+        "`try_read` panicked while a writer held the lock: the lock's `try_read()` answers a busy lock with an `Err` (`WouldBlock`), and unwrapping it turns that ordinary answer into a panic. Turn the `Err` into `None` with `.ok()` (see “Trying without waiting”)"
+    );
+    let answer: Option<bool> = reply.ok();
     let expected_answer: Option<bool> = Some(false);
     ::std::assert!(
         answer == expected_answer,

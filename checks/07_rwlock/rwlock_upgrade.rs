@@ -2,7 +2,7 @@ use super::HostCache;
 use std::any::Any;
 use std::cell::Cell;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Barrier, Condvar, Mutex, RwLock};
 use std::thread;
@@ -158,8 +158,9 @@ fn two_threads_missing_the_same_host_agree() {
         agree,
         "two threads resolving the same new host at once got {answers:?} \
          (see “A read guard blocks your own write”)\n\
-         The cache holds {stored:?}, and all three should be the same address. After taking the write lock, look again: the other thread \
-         may have stored the host between your read and your write."
+         The cache holds {stored:?}, and all three should be the same address. After taking the write lock, look again (the other thread \
+         may have stored the host between your read and your write) and return what the cache holds then, not your own lookup's \
+         address: `entry(key).or_insert(value)` does both and gives back the stored address."
     );
 }
 
@@ -326,7 +327,12 @@ fn a_miss_looks_again_under_the_write_lock() {
             writer_waiting = lock.try_read().is_err();
             thread::sleep(Duration::from_millis(1));
         }
-        ::std::assert!(writer_waiting, "after its lookup, `resolve` should take the write lock to store the host");
+        ::std::assert!(
+            writer_waiting,
+            "after its lookup, `resolve` never waited in line for the write lock to store the host: it should call `write()`, \
+             which queues for the lock and sleeps until the readers are gone. A loop retrying `try_write()` never takes a place \
+             in that queue, so a steady stream of readers can keep it out for good (see “Trying without waiting”)"
+        );
         drop(reading);
         // At once, before `resolve` wakes up: usually the test gets the write lock first.
         let give_up = Instant::now() + STUCK_AFTER;
@@ -357,6 +363,14 @@ fn a_miss_looks_again_under_the_write_lock() {
             continue;
         }
         let stored: Option<String> = cache.cached(&host);
+        let kept_but_returned_own: bool = answer != "10.0.0.9" && stored.as_deref() == Some("10.0.0.9");
+        ::std::assert!(
+            !kept_but_returned_own,
+            "`resolve` returned {answer}, the address its own lookup found, though the cache kept 10.0.0.9, which another thread \
+             stored while it waited: it looked again, then handed back the wrong address (see “A read guard blocks your own write”)\n\
+             Return what the cache holds once you have written: `entry(key).or_insert(value)` gives back the address stored \
+             under the key, the other thread's if it got there first; clone that, not your own."
+        );
         let agree: bool = answer == "10.0.0.9" && stored.as_deref() == Some("10.0.0.9");
         ::std::assert!(
             agree,
@@ -366,5 +380,126 @@ fn a_miss_looks_again_under_the_write_lock() {
              whatever was read before, under a read lock or none, may be out of date."
         );
         return;
+    }
+}
+
+// A `resolve` that looks again under one write lock and inserts under a second leaves a moment
+// between the two writes in which another thread can store the same host. The test opens that
+// moment with the lock's own queue: it holds a read guard while `resolve` finishes its lookup,
+// so `resolve` queues for its first write, and a second reader queues behind it. That reader is only
+// let in once a writer lets go, so a read guard is first to be had right after `resolve`'s
+// first write; a watcher takes one then and keeps any second write waiting while a neighbour
+// gets ready to store the host itself. Whenever the neighbour stored first, `resolve` must
+// return the neighbour's address and the cache must keep it. A round can miss the moment (a
+// busy machine, or a `resolve` with one write lock, which has no such moment); the test plays
+// rounds until one shows a neighbour's address overwritten or the time is up.
+const ROUNDS_FOR: Duration = Duration::from_millis(2000);
+
+/// One round on a new host: `resolve`'s answer, and whether the neighbour stored the host before `resolve` did.
+fn a_neighbour_between_the_writes(cache: &Arc<HostCache>, host: &str) -> Option<(String, bool)> {
+    let (in_lookup, lookup_started) = mpsc::channel::<()>();
+    let (go, may_return) = mpsc::channel::<()>();
+    let (done, answered) = mpsc::channel::<String>();
+    {
+        let (cache, host) = (Arc::clone(cache), host.to_string());
+        thread::spawn(move || {
+            let address: String = cache.resolve(&host, move |_| {
+                let _ = in_lookup.send(());
+                let _ = may_return.recv_timeout(STUCK_AFTER);
+                "10.0.0.1".to_string()
+            });
+            let _ = done.send(address);
+        });
+    }
+    lookup_started.recv_timeout(STUCK_AFTER).ok()?;
+    // With a write lock still held during the lookup there is no round to play: other tests say why.
+    let holding = lock_of(cache).try_read().ok()?;
+    let _ = go.send(());
+    // Once `resolve` waits for its first write lock, new readers are held back too.
+    let deadline = Instant::now() + STUCK_AFTER;
+    while lock_of(cache).try_read().is_ok() {
+        if Instant::now() >= deadline {
+            return None;
+        }
+        thread::sleep(Duration::from_micros(200));
+    }
+    let (reader_started, reader_running) = mpsc::channel::<()>();
+    let queued_reader = {
+        let cache = Arc::clone(cache);
+        thread::spawn(move || {
+            let _ = reader_started.send(());
+            drop(lock_of(&cache).read());
+        })
+    };
+    reader_running.recv_timeout(STUCK_AFTER).ok()?;
+    thread::sleep(Duration::from_millis(1)); // time for the reader to queue behind `resolve`
+    let (between, neighbour_ready, stop) =
+        (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
+    let neighbour = {
+        let (cache, host) = (Arc::clone(cache), host.to_string());
+        let (between, neighbour_ready, stop) = (Arc::clone(&between), Arc::clone(&neighbour_ready), Arc::clone(&stop));
+        thread::spawn(move || -> Option<bool> {
+            while !stop.load(Ordering::SeqCst) {
+                if !between.load(Ordering::SeqCst) {
+                    continue;
+                }
+                if let Ok(mut known) = lock_of(&cache).try_write() {
+                    let first: bool = !known.contains_key(&host);
+                    if first {
+                        known.insert(host, "10.0.0.9".to_string());
+                    }
+                    return Some(first);
+                }
+                neighbour_ready.store(true, Ordering::SeqCst);
+            }
+            None
+        })
+    };
+    let watcher = {
+        let cache = Arc::clone(cache);
+        let (between, neighbour_ready, stop) = (Arc::clone(&between), Arc::clone(&neighbour_ready), Arc::clone(&stop));
+        thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                if let Ok(reading) = lock_of(&cache).try_read() {
+                    between.store(true, Ordering::SeqCst);
+                    let since = Instant::now();
+                    while !neighbour_ready.load(Ordering::SeqCst) && since.elapsed() < Duration::from_millis(5) {
+                        ::std::hint::spin_loop();
+                    }
+                    drop(reading);
+                    return;
+                }
+            }
+        })
+    };
+    drop(holding);
+    let answer: Option<String> = answered.recv_timeout(STUCK_AFTER).ok();
+    stop.store(true, Ordering::SeqCst);
+    let _ = watcher.join();
+    let neighbour_first: bool = neighbour.join().ok().flatten() == Some(true);
+    // Not joined: behind a `resolve` that waits for itself, the queued reader waits for good.
+    drop(queued_reader);
+    Some((answer?, neighbour_first))
+}
+
+/// A host another thread stores between `resolve`'s look again and its insert is not overwritten: both happen under one write lock.
+#[test]
+fn a_host_stored_between_two_writes_is_not_overwritten() {
+    let cache = Arc::new(HostCache::new());
+    let started = Instant::now();
+    let mut round: usize = 0;
+    while started.elapsed() < ROUNDS_FOR {
+        let host: String = ::std::format!("host{round}.local");
+        round += 1;
+        let Some((answer, neighbour_first)) = a_neighbour_between_the_writes(&cache, &host) else { return };
+        let held: Option<String> = cache.cached(&host);
+        let kept: bool = !neighbour_first || (answer == "10.0.0.9" && held.as_deref() == Some("10.0.0.9"));
+        ::std::assert!(
+            kept,
+            "another thread stored 10.0.0.9 for {host} while `resolve` was between two write locks, yet `resolve` returned {answer} and the cache holds {held:?} (see “Check and act under one lock”)\n\
+             `resolve` looked again under one write lock, let it go, and inserted under a second one, so a host stored in between \
+             was overwritten and the callers disagree. Look again and insert under the same write guard, \
+             `entry(key).or_insert(value)`, and return what it gives back."
+        );
     }
 }

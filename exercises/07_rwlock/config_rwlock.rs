@@ -12,6 +12,9 @@
 // `read()` returns a guard, so a handler can read several keys as one consistent snapshot.
 // Today, while one handler holds a snapshot, every other reader is shut out (`main` shows it).
 // Switch the store to an `RwLock`: readers share it, a writer still gets it alone.
+// The `try_` methods promise never to wait, so each works under the very guard its `try_`
+// call returned: asking first, letting that guard go and then locking again leaves a gap in
+// which another thread can take the lock, and the second lock then waits after all.
 // (In TypeScript nobody ever waits to read an object; here the lock type decides who waits.)
 
 use std::collections::HashMap;
