@@ -41,8 +41,8 @@ fn the_settings_hold_nothing_but_the_loader_and_the_oncelock() {
     ::std::assert!(
         size <= fields,
         "`Settings` holds more than its `load` and its `loaded: OnceLock` ({size} bytes where those two take \
-         {fields}): a lock or a flag beside them hand-makes what `get_or_init` already does (see “Initializing \
-         once: OnceLock and LazyLock”)\n\
+         {fields}): a lock or a flag beside them hand-makes what `get_or_init` already does \
+         (see “Initializing once: OnceLock and LazyLock”)\n\
          `get_or_init` runs the loader once, makes the other threads asking at that moment wait for it, and \
          after a loader that panicked lets the next question load again."
     );
