@@ -489,6 +489,11 @@ impl Watch<'_> {
     /// the next save's sake (see [`grader::warm`]); the next grading stops it.
     fn start_warming(&mut self, index: usize, hash: String, warm: Option<(grader::Job, String)>) {
         let Some((job, source)) = warm else { return };
+        // One filling at a time: an older one (another exercise's) is stopped, not left running.
+        if let Some(older) = self.warming.take() {
+            older.cancel.cancel();
+            let _ = older.handle.join();
+        }
         let cancel = Cancel::new();
         let thread_cancel = cancel.clone();
         let handle = std::thread::spawn(move || grader::warm(&job, &source, &thread_cancel));
