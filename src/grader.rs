@@ -5,9 +5,9 @@
 //! The composed crate ([`crate::composition`]) is the learner's file byte for byte as a module, the
 //! hidden tests inside it, and `learn`'s harness as the entry point. It goes to rustc through a
 //! pipe (`/dev/stdin`), so it is never on disk for the learner's code to `include_str!`; the
-//! learner's lines keep their numbers, and every path printed is mapped back to the learner's file. `unsafe` is forbidden unless
-//! the exercise opts in. The compiled program reports through the harness's channel
-//! ([`crate::harness`]): nothing else the learner's code writes counts.
+//! learner's lines keep their numbers, and every path printed is mapped back to the learner's file.
+//! `unsafe` is forbidden unless the exercise opts in. The compiled program reports through the
+//! harness's channel ([`crate::harness`]): nothing else the learner's code writes counts.
 
 use std::ffi::OsStr;
 use std::fs;
