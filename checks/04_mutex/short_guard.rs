@@ -57,7 +57,7 @@ fn lock_is_free_while_the_latencies_are_summarized() {
     ::std::assert_eq!(
         free_during_summary,
         expected_free_during_summary,
-        "while `summarize` runs, the stats mutex should be unlocked: it is slow work, so take the window out in a short block first and summarize your own copy (see “Keeping the lock short”)"
+        "while `summarize` runs, the stats mutex should be unlocked: it is slow work, so move the window out in a short block first (`std::mem::take`) and summarize it after the guard is gone (see “Keeping the lock short”)"
     );
 }
 
