@@ -207,7 +207,7 @@ fn launch(parent: i32, spec: &Spec) -> i32 {
     #[cfg(target_os = "linux")]
     let _ = linux::restrict(&spec.confinement, Path::new(&spec.program));
     #[cfg(target_os = "linux")]
-    let _ = linux::deny_memory_access(spec.confinement.no_file_locks);
+    let _ = linux::deny_system_calls(spec.confinement.no_file_locks);
     let err = Command::new(&spec.program).args(&spec.args).exec();
     eprintln!("learn: could not start {}: {err}", spec.program.to_string_lossy());
     EXIT_ERROR
@@ -534,7 +534,7 @@ mod linux {
         }
         set_limits(spec.limits);
         let _ = restrict(&spec.confinement, Path::new(&spec.program));
-        let _ = deny_memory_access(spec.confinement.no_file_locks);
+        let _ = deny_system_calls(spec.confinement.no_file_locks);
         let child = match Command::new(&spec.program).args(&spec.args).spawn() {
             Ok(child) => child,
             Err(err) => {
@@ -588,8 +588,9 @@ mod linux {
     /// (`ptrace`, `process_vm_readv`/`writev`, `pidfd_getfd`): the test program holds the result
     /// channel's secret, and a program it starts (any runtime the system's folders hold, loaded
     /// by the dynamic loader) must not be able to read it from outside. Landlock keeps `/proc`
-    /// out of reach; this closes the system calls.
-    pub fn deny_memory_access(no_file_locks: bool) -> Result<(), String> {
+    /// out of reach; this closes the system calls. With `no_file_locks`, `flock` is refused too
+    /// (see [`Confinement::no_file_locks`]).
+    pub fn deny_system_calls(no_file_locks: bool) -> Result<(), String> {
         use seccompiler::{BpfProgram, SeccompAction, SeccompFilter, TargetArch};
         let mut calls = vec![
             nix::libc::SYS_ptrace,

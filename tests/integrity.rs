@@ -235,9 +235,7 @@ fn a_course_that_keeps_state_in_fields_refuses_statics_but_not_static_lifetimes(
     // A static is one value for the whole program: two instances would share it (a count, a cache,
     // a hidden lock) where the tests check that each keeps its own state.
     let sb = Sandbox::basic();
-    let manifest = sb.course().join("info.toml");
-    let text = fs::read_to_string(&manifest).unwrap();
-    fs::write(&manifest, text.replacen("[course]\n", "[course]\nallow_statics = false\n", 1)).unwrap();
+    keep_state_in_fields(&sb);
     sb.write(
         FIRST,
         "use std::sync::atomic::{AtomicU32, Ordering};\n\
@@ -284,9 +282,7 @@ fn the_program_of_an_earlier_grading_cannot_be_read_by_the_next_compile() {
 fn a_course_that_keeps_state_in_fields_leaves_the_tests_no_file_to_write_and_no_file_lock() {
     // Files and file locks outlive the values the tests look at, as a static would.
     let sb = Sandbox::basic();
-    let manifest = sb.course().join("info.toml");
-    let text = fs::read_to_string(&manifest).unwrap();
-    fs::write(&manifest, text.replacen("[course]\n", "[course]\nallow_statics = false\n", 1)).unwrap();
+    let (manifest, text) = keep_state_in_fields(&sb);
     sb.write(
         FIRST,
         "fn answer() -> u32 {\n    \
@@ -302,4 +298,12 @@ fn a_course_that_keeps_state_in_fields_leaves_the_tests_no_file_to_write_and_no_
     fs::write(&manifest, text).unwrap();
     let run = sb.learn(&["run"]);
     assert_eq!(headline(&run), "✓ first passes: all 2 hidden tests passed.", "{}", run.stdout);
+}
+
+/// Sets `allow_statics = false` on the sandbox's course; returns the manifest and its old text.
+fn keep_state_in_fields(sb: &Sandbox) -> (std::path::PathBuf, String) {
+    let manifest = sb.course().join("info.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, text.replacen("[course]\n", "[course]\nallow_statics = false\n", 1)).unwrap();
+    (manifest, text)
 }
