@@ -383,14 +383,20 @@ pub fn warm(job: &Job, source: &str, cancel: &Cancel) {
     let _ = fs::remove_file(&binary);
 }
 
+/// How the harness library is built: its test processes are forked (`learn_fork`), the one place
+/// it may use `unsafe`, which the harness allows in that module only.
+const HARNESS_FLAGS: [&str; 4] = ["--cfg", "learn_fork", "-D", "unsafe_code"];
+
 /// The harness as a compiled library for `rustc`, built on first use into the user's cache folder
 /// (outside every workspace, where no learner's program may write), one per harness and
 /// compiler: `None` where that cannot be done.
 fn harness_library(rustc: &Path) -> Option<PathBuf> {
     let meta = fs::metadata(rustc).ok()?;
     let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
-    let key =
-        content_hash(format!("{}\n{}\n{modified}\n{}", rustc.display(), meta.len(), composition::HARNESS).as_bytes());
+    let key = content_hash(
+        format!("{}\n{}\n{modified}\n{HARNESS_FLAGS:?}\n{}", rustc.display(), meta.len(), composition::HARNESS)
+            .as_bytes(),
+    );
     let dir = crate::toolchain::user_cache_dir()?.join("harness").join(&key["sha256:".len()..][..16]);
     let lib = dir.join("liblearn_harness.rlib");
     if lib.is_file() {
@@ -401,7 +407,8 @@ fn harness_library(rustc: &Path) -> Option<PathBuf> {
     let partial = dir.join(format!("liblearn_harness-{}.rlib.partial", std::process::id()));
     let built = std::process::Command::new(rustc)
         .args(["--edition", "2021", "--crate-type", "rlib", "--crate-name", "learn_harness"])
-        .args(["-C", "strip=debuginfo", "-F", "unsafe_code", "--error-format=short", "-o"])
+        .args(HARNESS_FLAGS)
+        .args(["-C", "strip=debuginfo", "--error-format=short", "-o"])
         .arg(&partial)
         .arg("-")
         .stdin(std::process::Stdio::piped())

@@ -3,8 +3,9 @@
 //! The test program's `main` is `learn`'s harness (`src/harness/template.rs`, appended by
 //! [`crate::composition`]), not libtest. Started as `PROGRAM all SELF LIMIT_MS` with a fresh secret
 //! on stdin, it reads the secret before any of the exercise's code can run, starts one child process
-//! per hidden test (`PROGRAM test`, the secret and the test's name on its stdin), and reports each as it ends, on its
-//! stdout, in records only it can write:
+//! per hidden test (forked; or, where the harness is compiled inline, `PROGRAM test` with the secret
+//! and the test's name on its stdin), and reports each as it ends, on its stdout, in records only it
+//! can write:
 //!
 //! ```text
 //! SECRET NAME STATUS CODE STDOUT_LEN STDERR_LEN DROPPED\n<stdout bytes><stderr bytes>

@@ -249,8 +249,13 @@ fn start_sleeping_run(sb: &Sandbox) -> std::process::Child {
     let child =
         Command::new(BIN).arg("run").current_dir(sb.ws()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
-    // The test run itself (not the compiler, whose output has the same name, nor the listing).
-    while processes_running(&format!("{}-tests test", build_dir(sb))).is_empty() {
+    // The test program and at least one of its tests (a test's process is forked from the
+    // program, or the program started again as `PROGRAM test`); not the compiler, whose output has
+    // the same name.
+    let program = format!("{}-tests ", build_dir(sb));
+    let running =
+        || processes_running(&format!("{program}all")).len() + processes_running(&format!("{program}test")).len();
+    while running() < 2 {
         assert!(Instant::now() < deadline, "the test program never started");
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -451,5 +456,32 @@ fn two_gradings_of_one_exercise_at_once_both_come_out_right() {
             assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
             assert!(stdout.starts_with("✓ first passes: all 2 hidden tests passed.\n"), "{stdout}");
         }
+    }
+}
+
+#[test]
+fn forked_tests_and_tests_started_as_programs_end_the_same_way() {
+    // With the harness library, each test's process is forked from the program; without it (no
+    // cache folder to build it in), the program starts itself again for each test. Every way a
+    // test can end must be reported the same either way.
+    let sb = faults();
+    let victims = [
+        "1",
+        "println!(\"some output\"); eprintln!(\"and some errors\"); 2",
+        "std::process::exit(3)",
+        "std::process::exit(0)",
+        "std::process::abort()",
+        "std::thread::sleep(std::time::Duration::from_secs(300)); 1",
+    ];
+    for body in victims {
+        grade_victim(&sb, body);
+        // `run victim`: once the victim passes, a bare `run` has nothing left to grade.
+        let forked = sb.learn(&["run", "victim"]);
+        let started = sb.command_in(&sb.ws(), &["run", "victim"], |cmd| {
+            cmd.env("XDG_CACHE_HOME", "/dev/null/no-cache");
+        });
+        assert_eq!((forked.code, &forked.stdout), (started.code, &started.stdout), "{body}");
+        assert!(forked.elapsed < TIMEOUT_BOUND && started.elapsed < TIMEOUT_BOUND, "{body}");
+        assert_no_leftovers(&sb, &[]);
     }
 }

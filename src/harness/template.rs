@@ -1,8 +1,9 @@
-// The test harness of every exercise (see src/harness.rs): standard library only, no `unsafe`,
-// every macro and item named by absolute path so the exercise cannot change what it means. The
-// exercise's code runs only inside the per-test child processes this harness starts. `learn`
-// compiles it once per toolchain as the library `learn_harness` and links it to each exercise's
-// program (`learn dev compose` shows it inline instead, as one self-contained crate).
+// The test harness of every exercise (see src/harness.rs): standard library only, every macro and
+// item named by absolute path so the exercise cannot change what it means, and `unsafe` only where
+// the library is built with `--cfg learn_fork` (see `process`). The exercise's code runs only
+// inside the per-test child processes this harness starts. `learn` compiles it once per toolchain
+// as the library `learn_harness` and links it to each exercise's program (`learn dev compose`
+// shows it inline instead, as one self-contained crate).
 
 
 #[doc(hidden)]
@@ -36,7 +37,7 @@ pub mod __learn_harness {
         }
         let args: ::std::vec::Vec<::std::string::String> = ::std::env::args().collect();
         match args.get(1).map(|a| a.as_str()) {
-            ::std::option::Option::Some("test") => run_one(tests, &name, &secret),
+            ::std::option::Option::Some("test") => run_one(tests, &name, &secret, true),
             ::std::option::Option::Some("all") => {
                 let own = args.get(2).cloned().unwrap_or_default();
                 let limit_ms: u64 = args.get(3).and_then(|l| l.parse().ok()).unwrap_or(10_000);
@@ -46,19 +47,24 @@ pub mod __learn_harness {
         }
     }
 
-    /// Runs one test on a thread of its own, and says it passed only once it has.
-    fn run_one(tests: &[Test], name: &str, secret: &str) -> i32 {
+    /// Runs one test on a thread of its own, and says it passed only once it has. With `watchdog`,
+    /// a thread ends the process if the supervisor goes (a forked test is ended by the kernel).
+    fn run_one(tests: &[Test], name: &str, secret: &str, watchdog: bool) -> i32 {
         let ::std::option::Option::Some(&(_, test, should_panic)) = tests.iter().find(|t| t.0 == name) else {
             return 3;
         };
         // If the supervisor goes (learn was killed), go too: nothing may outlive grading.
-        let parent = ::std::os::unix::process::parent_id();
-        let _ = ::std::thread::Builder::new().name(::std::string::String::from("learn-watchdog")).spawn(move || loop {
-            ::std::thread::sleep(::std::time::Duration::from_millis(20));
-            if ::std::os::unix::process::parent_id() != parent {
-                ::std::process::exit(102);
-            }
-        });
+        if watchdog {
+            let parent = ::std::os::unix::process::parent_id();
+            let _ = ::std::thread::Builder::new().name(::std::string::String::from("learn-watchdog")).spawn(
+                move || loop {
+                    ::std::thread::sleep(::std::time::Duration::from_millis(20));
+                    if ::std::os::unix::process::parent_id() != parent {
+                        ::std::process::exit(102);
+                    }
+                },
+            );
+        }
         let joined = ::std::thread::Builder::new()
             .name(::std::string::String::from("test"))
             .spawn(test)
@@ -102,7 +108,7 @@ pub mod __learn_harness {
 
     struct Running {
         name: &'static str,
-        child: ::std::process::Child,
+        child: process::Proc,
         stdout: Stream,
         stderr: Stream,
     }
@@ -112,27 +118,19 @@ pub mod __learn_harness {
     fn supervise(tests: &[Test], own: &str, secret: &str, limit: ::std::time::Duration) -> i32 {
         let deadline = ::std::time::Instant::now() + limit;
         let mut running: ::std::vec::Vec<Running> = ::std::vec::Vec::new();
-        for &(name, _, _) in tests {
-            let spawned = ::std::process::Command::new(own)
-                .arg("test")
-                .stdin(::std::process::Stdio::piped())
-                .stdout(::std::process::Stdio::piped())
-                .stderr(::std::process::Stdio::piped())
-                .spawn();
-            let mut child = match spawned {
-                ::std::result::Result::Ok(child) => child,
+        let (ended_tx, ended) = ::std::sync::mpsc::channel::<()>();
+        // Every process is started before the first thread that reads their output: see `process`.
+        for (name, started) in process::start_all(tests, own, secret) {
+            match started {
+                ::std::result::Result::Ok((child, out, err)) => {
+                    let (stdout, stderr) = (keep(out, ended_tx.clone()), keep(err, ended_tx.clone()));
+                    running.push(Running { name, child, stdout, stderr })
+                }
                 ::std::result::Result::Err(e) => {
                     let text = ::std::format!("the test could not be started: {e}");
                     report(secret, name, "error", 0, b"", text.as_bytes(), 0);
-                    continue;
                 }
-            };
-            if let ::std::option::Option::Some(mut stdin) = child.stdin.take() {
-                let _ = stdin.write_all(::std::format!("{secret}\n{name}\n").as_bytes());
             }
-            let stdout = keep(child.stdout.take());
-            let stderr = keep(child.stderr.take());
-            running.push(Running { name, child, stdout, stderr });
         }
         while !running.is_empty() {
             let now = ::std::time::Instant::now();
@@ -140,48 +138,241 @@ pub mod __learn_harness {
             while i < running.len() {
                 let status = running[i].child.try_wait();
                 let timed_out = now >= deadline;
-                match status {
-                    ::std::result::Result::Ok(::std::option::Option::None) if !timed_out => {
-                        i += 1;
-                        continue;
-                    }
-                    _ => {}
+                if status.is_none() && !timed_out {
+                    i += 1;
+                    continue;
                 }
                 let mut done = running.swap_remove(i);
-                if timed_out && !::std::matches!(status, ::std::result::Result::Ok(::std::option::Option::Some(_))) {
-                    let _ = done.child.kill();
-                    let _ = done.child.wait();
+                let ::std::option::Option::Some((status, code)) = status else {
+                    done.child.kill();
                     let (out, out_dropped) = collect(&done.stdout);
                     let (err, err_dropped) = collect(&done.stderr);
                     report(secret, done.name, "timeout", 0, &out, &err, out_dropped + err_dropped);
                     continue;
-                }
+                };
                 let (mut out, out_dropped) = collect(&done.stdout);
                 let (err, err_dropped) = collect(&done.stderr);
-                let (status, code) = match status {
-                    ::std::result::Result::Ok(::std::option::Option::Some(s)) => {
-                        use ::std::os::unix::process::ExitStatusExt as _;
-                        match (s.code(), s.signal()) {
-                            (::std::option::Option::Some(c), _) => ("exit", c),
-                            (::std::option::Option::None, ::std::option::Option::Some(sig)) => ("signal", sig),
-                            _ => ("exit", -1),
-                        }
-                    }
-                    _ => ("exit", -1),
-                };
                 let mark = ::std::format!("{MARK}{secret}\n");
                 let passed = status == "exit" && code == 0 && strip(&mut out, mark.as_bytes());
                 let status = if passed { "pass" } else { status };
                 report(secret, done.name, status, code, &out, &err, out_dropped + err_dropped);
             }
             if !running.is_empty() {
-                ::std::thread::sleep(::std::time::Duration::from_millis(1));
+                // Woken early when a stream ends, which is when its test does.
+                let _ = ended.recv_timeout(::std::time::Duration::from_millis(1));
             }
         }
         let mut out = ::std::io::stdout().lock();
         let _ = ::std::writeln!(out, "{secret} done");
         let _ = out.flush();
         0
+    }
+
+    /// How each test's process is started, and watched.
+    ///
+    /// Linked as the library `learn_harness` (built with `--cfg learn_fork`), the processes are
+    /// forked from this one: a forked test runs at once, where a started program first loads
+    /// itself and the standard library again (about a millisecond of every test, measured). That
+    /// is sound because nothing but this thread runs yet when they are forked, and none of the
+    /// exercise's code has run in this process: each test starts from the same fresh state as a
+    /// program started anew would. Compiled inline (`learn dev compose`, or where the library
+    /// cannot be built), where `unsafe` is forbidden, each test is this program started again as
+    /// `PROGRAM test`, with the secret and the test's name on its stdin.
+    #[cfg(not(learn_fork))]
+    mod process {
+        use ::std::io::Write as _;
+
+        /// A test's output stream, as the supervisor reads it.
+        pub type Pipe = ::std::boxed::Box<dyn ::std::io::Read + ::std::marker::Send>;
+        type Started = ::std::io::Result<(Proc, Pipe, Pipe)>;
+
+        pub struct Proc(::std::process::Child);
+
+        /// Starts a process for each test; call it before starting any thread.
+        pub fn start_all(tests: &[super::Test], own: &str, secret: &str) -> ::std::vec::Vec<(&'static str, Started)> {
+            tests.iter().map(|&(name, _, _)| (name, start(own, secret, name))).collect()
+        }
+
+        fn start(own: &str, secret: &str, name: &str) -> Started {
+            let mut child = ::std::process::Command::new(own)
+                .arg("test")
+                .stdin(::std::process::Stdio::piped())
+                .stdout(::std::process::Stdio::piped())
+                .stderr(::std::process::Stdio::piped())
+                .spawn()?;
+            if let ::std::option::Option::Some(mut stdin) = child.stdin.take() {
+                let _ = stdin.write_all(::std::format!("{secret}\n{name}\n").as_bytes());
+            }
+            match (child.stdout.take(), child.stderr.take()) {
+                (::std::option::Option::Some(out), ::std::option::Option::Some(err)) => {
+                    ::std::result::Result::Ok((Proc(child), ::std::boxed::Box::new(out), ::std::boxed::Box::new(err)))
+                }
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    ::std::result::Result::Err(::std::io::Error::other("its output could not be read"))
+                }
+            }
+        }
+
+        impl Proc {
+            /// `None` while it runs; then `("exit", code)` or `("signal", number)`.
+            pub fn try_wait(&mut self) -> ::std::option::Option<(&'static str, i32)> {
+                use ::std::os::unix::process::ExitStatusExt as _;
+                match self.0.try_wait() {
+                    ::std::result::Result::Ok(::std::option::Option::None) => ::std::option::Option::None,
+                    ::std::result::Result::Ok(::std::option::Option::Some(s)) => match (s.code(), s.signal()) {
+                        (::std::option::Option::Some(c), _) => ::std::option::Option::Some(("exit", c)),
+                        (_, ::std::option::Option::Some(sig)) => ::std::option::Option::Some(("signal", sig)),
+                        _ => ::std::option::Option::Some(("exit", -1)),
+                    },
+                    ::std::result::Result::Err(_) => ::std::option::Option::Some(("exit", -1)),
+                }
+            }
+
+            /// Kills it, and waits until it is gone.
+            pub fn kill(&mut self) {
+                let _ = self.0.kill();
+                let _ = self.0.wait();
+            }
+        }
+    }
+
+    #[cfg(learn_fork)]
+    #[allow(unsafe_code)]
+    mod process {
+        use ::std::os::fd::AsRawFd as _;
+
+        /// A test's output stream, as the supervisor reads it.
+        pub type Pipe = ::std::boxed::Box<dyn ::std::io::Read + ::std::marker::Send>;
+        type Started = ::std::io::Result<(Proc, Pipe, Pipe)>;
+
+        unsafe extern "C" {
+            fn fork() -> i32;
+            fn dup2(old: i32, new: i32) -> i32;
+            fn waitpid(pid: i32, status: *mut i32, options: i32) -> i32;
+            fn kill(pid: i32, signal: i32) -> i32;
+        }
+        /// The same numbers on Linux and macOS.
+        const WNOHANG: i32 = 1;
+        const SIGKILL: i32 = 9;
+
+        pub struct Proc {
+            pid: i32,
+            ended: ::std::option::Option<(&'static str, i32)>,
+        }
+
+        /// Forks a process for each test. Must be called before this process starts any thread: a
+        /// thread holding a lock (the allocator's, stdout's) at a `fork` would leave it held for
+        /// ever in the child.
+        pub fn start_all(tests: &[super::Test], _own: &str, secret: &str) -> ::std::vec::Vec<(&'static str, Started)> {
+            let mut started = ::std::vec::Vec::new();
+            for &(name, _, _) in tests {
+                let this = start(tests, name, secret, &mut started);
+                started.push((name, this));
+            }
+            started
+        }
+
+        fn start(
+            tests: &[super::Test],
+            name: &str,
+            secret: &str,
+            earlier: &mut ::std::vec::Vec<(&'static str, Started)>,
+        ) -> Started {
+            let (out_read, out_write) = ::std::io::pipe()?;
+            let (err_read, err_write) = ::std::io::pipe()?;
+            let supervisor = ::std::process::id();
+            // SAFETY: see `start_all`: this is the only thread.
+            let pid = unsafe { fork() };
+            if pid < 0 {
+                return ::std::result::Result::Err(::std::io::Error::last_os_error());
+            }
+            if pid == 0 {
+                // The test's process: only its own two streams stay open (a stream another test's
+                // process kept open would not end when that test does).
+                earlier.clear();
+                drop((out_read, err_read));
+                // SAFETY: `dup2` only replaces descriptors 1 and 2 with ones this process owns.
+                let redirected =
+                    unsafe { dup2(out_write.as_raw_fd(), 1) == 1 && dup2(err_write.as_raw_fd(), 2) == 2 };
+                drop((out_write, err_write));
+                if !redirected {
+                    ::std::process::exit(2);
+                }
+                let watchdog = !ends_with_parent();
+                // The supervisor may have ended before that: then nothing would end this process.
+                if ::std::os::unix::process::parent_id() != supervisor {
+                    ::std::process::exit(102);
+                }
+                ::std::process::exit(super::run_one(tests, name, secret, watchdog));
+            }
+            ::std::result::Result::Ok((
+                Proc { pid, ended: ::std::option::Option::None },
+                ::std::boxed::Box::new(out_read),
+                ::std::boxed::Box::new(err_read),
+            ))
+        }
+
+        impl Proc {
+            /// `None` while it runs; then `("exit", code)` or `("signal", number)`.
+            pub fn try_wait(&mut self) -> ::std::option::Option<(&'static str, i32)> {
+                if self.ended.is_none() {
+                    let mut status = 0;
+                    // SAFETY: `waitpid` writes only `status`.
+                    let found = unsafe { waitpid(self.pid, &mut status, WNOHANG) };
+                    self.ended = match found {
+                        0 => ::std::option::Option::None,
+                        -1 if ::std::io::Error::last_os_error().kind() == ::std::io::ErrorKind::Interrupted => {
+                            ::std::option::Option::None
+                        }
+                        found if found == self.pid => ::std::option::Option::Some(decode(status)),
+                        _ => ::std::option::Option::Some(("exit", -1)),
+                    };
+                }
+                self.ended
+            }
+
+            /// Kills it, and waits until it is gone.
+            pub fn kill(&mut self) {
+                if self.try_wait().is_none() {
+                    let mut status = 0;
+                    // SAFETY: the process is this one's child and not yet reaped, so `pid` is still
+                    // its own; `waitpid` writes only `status`.
+                    unsafe {
+                        kill(self.pid, SIGKILL);
+                        waitpid(self.pid, &mut status, 0);
+                    }
+                    self.ended = ::std::option::Option::Some(decode(status));
+                }
+            }
+        }
+
+        /// Asks the kernel to kill this process when the supervisor (the thread that forked it) ends,
+        /// where it can; whether it will.
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        fn ends_with_parent() -> bool {
+            unsafe extern "C" {
+                fn prctl(option: i32, arg: u64, ...) -> i32;
+            }
+            const PR_SET_PDEATHSIG: i32 = 1;
+            // SAFETY: `PR_SET_PDEATHSIG` takes a signal number and touches no memory.
+            unsafe { prctl(PR_SET_PDEATHSIG, SIGKILL as u64) == 0 }
+        }
+
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        fn ends_with_parent() -> bool {
+            false
+        }
+
+        /// A wait status in the words of the report.
+        fn decode(status: i32) -> (&'static str, i32) {
+            match status & 0x7f {
+                0 => ("exit", (status >> 8) & 0xff),
+                0x7f => ("exit", -1),
+                signal => ("signal", signal),
+            }
+        }
     }
 
     /// Removes the last occurrence of `mark` from `bytes`; whether it was there.
@@ -205,14 +396,10 @@ pub mod __learn_harness {
     type Stream = (::std::sync::Arc<::std::sync::Mutex<Kept>>, ::std::sync::mpsc::Receiver<()>);
 
     /// Reads a child's stream on a thread, keeping its first and last `KEEP` bytes; the receiver
-    /// hears when the stream ends.
-    fn keep<R: ::std::io::Read + ::std::marker::Send + 'static>(pipe: ::std::option::Option<R>) -> Stream {
+    /// hears when the stream ends, and so does `ended` (shared by every stream).
+    fn keep(mut pipe: process::Pipe, ended: ::std::sync::mpsc::Sender<()>) -> Stream {
         let kept = ::std::sync::Arc::new(::std::sync::Mutex::new(Kept::default()));
         let (tx, rx) = ::std::sync::mpsc::channel();
-        let ::std::option::Option::Some(mut pipe) = pipe else {
-            let _ = tx.send(());
-            return (kept, rx);
-        };
         let shared = ::std::sync::Arc::clone(&kept);
         ::std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
@@ -236,6 +423,7 @@ pub mod __learn_harness {
                 }
             }
             let _ = tx.send(());
+            let _ = ended.send(());
         });
         (kept, rx)
     }
