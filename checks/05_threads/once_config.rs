@@ -48,6 +48,67 @@ fn the_settings_hold_nothing_but_the_loader_and_the_oncelock() {
     );
 }
 
+/// `new` keeps the loader it is given as it is: every call of the `load` field runs that loader,
+/// one after another and two at the same moment.
+#[test]
+fn the_load_field_is_the_loader_as_given() {
+    type Loader = Box<dyn Fn() -> HashMap<String, String> + Send + Sync>;
+    // The loader counts its runs; while `wait_for` says more, a run waits (up to 2 s) until that
+    // many runs have started, so two calls at the same moment are both inside it at once.
+    let runs = Arc::new((Mutex::new(0_usize), Condvar::new()));
+    let wait_for = Arc::new(AtomicUsize::new(0));
+    let settings = Settings::new({
+        let (runs, wait_for) = (Arc::clone(&runs), Arc::clone(&wait_for));
+        move || {
+            let (started, signal) = &*runs;
+            let mut started = started.lock().unwrap();
+            *started += 1;
+            signal.notify_all();
+            let goal: usize = wait_for.load(Ordering::SeqCst);
+            let _wait = signal.wait_timeout_while(started, Duration::from_secs(2), |n| *n < goal).unwrap();
+            HashMap::from([("host".to_string(), "db.local".to_string())])
+        }
+    });
+    crate::__learn::exact::<Loader, _>(&settings.load);
+    let why: &str = "`new` wrapped the loader in something that remembers what it returned: a one-time cell of its \
+         own (a lock and an `Option`, say) beside the `loaded: OnceLock`. `all` then still checks with `get()` \
+         and stores with `set` as two steps; the race is only hidden inside the loader, and the map is kept \
+         twice. Keep the loader just as `new` gets it, and let `all` check and load in one step with \
+         `get_or_init`.";
+    let times = |n: usize| -> ::std::string::String {
+        match n {
+            0 => "not at all".to_string(),
+            1 => "only once".to_string(),
+            n => ::std::format!("{n} times"),
+        }
+    };
+    let before: usize = *runs.0.lock().unwrap();
+    let _ = (settings.load)();
+    let _ = (settings.load)();
+    let after: usize = *runs.0.lock().unwrap();
+    let one_after_another: usize = after - before;
+    ::std::assert!(
+        one_after_another == 2,
+        "the test called the `load` field twice, one call after the other, and the loader given to `new` ran {} \
+         (see “Initializing once: OnceLock and LazyLock”)\n{why}",
+        times(one_after_another)
+    );
+    wait_for.store(after + 2, Ordering::SeqCst);
+    thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| (settings.load)());
+        }
+    });
+    let at_once: usize = *runs.0.lock().unwrap() - after;
+    ::std::assert!(
+        at_once == 2,
+        "the test called the `load` field twice at the same moment, and the loader given to `new` ran {}: \
+         one call waited for the other's result \
+         (see “Initializing once: OnceLock and LazyLock”)\n{why}",
+        times(at_once)
+    );
+}
+
 /// Nothing is loaded until a setting is asked for, and the first question loads once.
 #[test]
 fn loads_on_first_use_not_before() {
@@ -240,7 +301,11 @@ fn a_failed_load_leaves_nobody_waiting() {
         Ok(host) => {
             let host: Option<String> = host;
             let expected: Option<String> = Some("db.local".to_string());
-            ::std::assert_eq!(host, expected, "after a failed load, the next question should load again and find the host");
+            ::std::assert_eq!(
+                host,
+                expected,
+                "after a failed load, the next question should load again and find the host"
+            );
         }
         Err(RecvTimeoutError::Disconnected) => ::std::panic!(
             "after a failed load, the next question failed too, without loading again \

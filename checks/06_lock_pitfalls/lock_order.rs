@@ -230,23 +230,36 @@ fn transfers_between_other_accounts_do_not_wait() {
     ::std::assert_eq!(balances, expected, "alice -30, bob +30, carol -20, dave +20");
 }
 
-/// While a transfer waits for its second lock, its first account stays locked and untouched:
-/// nobody can see the money gone from one account and not yet in the other.
-#[test]
-fn the_money_is_never_in_neither_account() {
-    let alice = Arc::new(Account::new(1, 100));
-    let bob = Arc::new(Account::new(2, 100));
-    // Inside `between_locks`, the transfer says which accounts it holds locked (alice's, bob's);
-    // holding exactly one, it then waits until this test holds the other account's lock. So the
-    // transfer's second lock is busy.
+/// What a transfer between alice and bob did while the test held its second lock: which of the
+/// two accounts it held locked in `between_locks` (alice's, bob's), whether and when its first
+/// account was seen unlocked meanwhile (after how long, holding what), and what it returned.
+struct SecondLockHeld {
+    locked: [bool; 2],
+    seen_free: Option<(Duration, i64)>,
+    moved: bool,
+}
+
+/// Runs one transfer between `alice` and `bob` (from alice when `from_alice`, else from bob) on a
+/// thread of its own. Inside `between_locks`, holding its first lock, it waits until the test
+/// holds the other account's lock; the test keeps that lock for `hold_for`, looking all that time
+/// whether the transfer's first account is free, then lets go and waits for the transfer to finish.
+fn hold_the_second_lock(
+    alice: &Arc<Account>,
+    bob: &Arc<Account>,
+    from_alice: bool,
+    hold_for: Duration,
+) -> SecondLockHeld {
+    // The test takes the accounts' locks itself: the field must be the real `Mutex<i64>`.
+    crate::__learn::exact::<Mutex<i64>, _>(&alice.balance);
     let (locked_now, told) = mpsc::channel::<[bool; 2]>();
     let (ready, held) = mpsc::channel::<()>();
     let (done, finished) = mpsc::channel::<bool>();
     {
-        let (alice, bob) = (Arc::clone(&alice), Arc::clone(&bob));
+        let (alice, bob) = (Arc::clone(alice), Arc::clone(bob));
         thread::spawn(move || {
             let calls: Cell<u32> = Cell::new(0);
-            let moved: bool = transfer(&alice, &bob, 30, || {
+            let (from, to) = if from_alice { (&alice, &bob) } else { (&bob, &alice) };
+            let moved: bool = transfer(from, to, 30, || {
                 calls.set(calls.get() + 1);
                 if calls.get() == 1 {
                     let locked: [bool; 2] = [alice.balance.try_lock().is_err(), bob.balance.try_lock().is_err()];
@@ -259,7 +272,7 @@ fn the_money_is_never_in_neither_account() {
             let _ = done.send(moved);
         });
     }
-    let accounts: [&Arc<Account>; 2] = [&alice, &bob];
+    let accounts: [&Arc<Account>; 2] = [alice, bob];
     let locked: [bool; 2] = match told.recv_timeout(STUCK_AFTER) {
         Ok(locked) => locked,
         Err(_) => ::std::panic!("the transfer did not call `between_locks` within 2 s"),
@@ -277,12 +290,12 @@ fn the_money_is_never_in_neither_account() {
     let first: usize = 1 - second;
     let second_guard = accounts[second].balance.lock().unwrap();
     let _ = ready.send(());
-    // Give the transfer a second to go on; all that time its first account should stay locked.
-    let mut seen_free: Option<i64> = None;
-    let until = Instant::now() + Duration::from_secs(1);
-    while seen_free.is_none() && Instant::now() < until {
+    // All that time the transfer's first account should stay locked.
+    let mut seen_free: Option<(Duration, i64)> = None;
+    let since = Instant::now();
+    while seen_free.is_none() && since.elapsed() < hold_for {
         if let Ok(balance) = accounts[first].balance.try_lock() {
-            seen_free = Some(*balance);
+            seen_free = Some((since.elapsed(), *balance));
         }
         thread::sleep(Duration::from_millis(1));
     }
@@ -292,19 +305,124 @@ fn the_money_is_never_in_neither_account() {
         Err(RecvTimeoutError::Timeout) => ::std::panic!("the transfer did not finish within 2 s"),
         Err(RecvTimeoutError::Disconnected) => ::std::panic!("the transfer panicked: see the message above"),
     };
+    SecondLockHeld { locked, seen_free, moved }
+}
+
+/// While a transfer waits for its second lock, its first account stays locked and untouched:
+/// nobody can see the money gone from one account and not yet in the other.
+#[test]
+fn the_money_is_never_in_neither_account() {
+    let alice = Arc::new(Account::new(1, 100));
+    let bob = Arc::new(Account::new(2, 100));
+    let SecondLockHeld { locked: _, seen_free, moved } =
+        hold_the_second_lock(&alice, &bob, true, Duration::from_secs(1));
+    let seen_free: Option<(Duration, i64)> = seen_free;
     ::std::assert!(
         seen_free.is_none(),
         "while the transfer waited for its second lock, its first account was unlocked, holding {} \
          (see “Two locks, opposite orders”)\n\
          Anyone could then see money gone from one account and not yet in the other, or change the balance \
          the transfer had checked. Keep the first lock until both accounts are changed.",
-        seen_free.unwrap_or_default()
+        seen_free.unwrap_or_default().1
     );
+    let moved: bool = moved;
     ::std::assert!(moved, "alice has 100, so sending 30 should work");
     let alice_now: i64 = alice.balance();
     let bob_now: i64 = bob.balance();
     ::std::assert_eq!(alice_now, 70, "alice should have 100 - 30 = 70");
     ::std::assert_eq!(bob_now, 130, "bob should have 100 + 30 = 130");
+}
+
+/// How long the test below keeps a transfer's second lock. Longer than opposite transfers get to
+/// finish in `opposite_transfers_at_once_both_finish` (`MEET_WITHIN` + `STUCK_AFTER`, 2.5 s): a
+/// transfer that gets out of that deadlock by letting go of its first lock after some time, soon
+/// enough to pass there, lets go inside this window here. A transfer that keeps its first lock
+/// passes however slow the machine is.
+const HOLD_SECOND_LOCK_FOR: Duration = Duration::from_secs(3);
+
+/// A transfer waiting for its second lock keeps its first one however long the wait: it does not
+/// give up after a while and start again in another order.
+#[test]
+fn a_transfer_waits_for_its_second_lock_as_long_as_it_takes() {
+    let alice = Arc::new(Account::new(1, 100));
+    let bob = Arc::new(Account::new(2, 100));
+    // bob -> alice: the transfer goes from the higher id to the lower, so its sender comes second
+    // in id order, and first in the order the starting file takes them.
+    let SecondLockHeld { locked, seen_free, moved } = hold_the_second_lock(&alice, &bob, false, HOLD_SECOND_LOCK_FOR);
+    let locked: [bool; 2] = locked;
+    let seen_free: Option<(Duration, i64)> = seen_free;
+    let (after, holding): (Duration, i64) = seen_free.unwrap_or_default();
+    let (held, waited_for): (&str, &str) = if locked[0] { ("alice's", "bob's") } else { ("bob's", "alice's") };
+    ::std::assert!(
+        seen_free.is_none(),
+        "bob -> alice held {held} lock and waited for {waited_for}, which the test kept busy; after {:.1} s it let \
+         go of {held} lock (seen free, holding {holding}) (see “Two locks, opposite orders”)\n\
+         Giving up the first lock after a timeout and starting again in another order only gets a transfer \
+         out of a deadlock it has already walked into, once the time is lost, and whether it gets out depends \
+         on timing. Take the two locks in one order for every transfer (the lower id first, say): then a \
+         transfer holding its first lock can always wait for the second, as long as it takes.",
+        after.as_secs_f64()
+    );
+    let moved: bool = moved;
+    ::std::assert!(moved, "bob has 100, so sending 30 should work");
+    let alice_now: i64 = alice.balance();
+    let bob_now: i64 = bob.balance();
+    ::std::assert_eq!(alice_now, 130, "alice should have 100 + 30 = 130");
+    ::std::assert_eq!(bob_now, 70, "bob should have 100 - 30 = 70");
+}
+
+/// Which of two accounts a transfer between them locks first does not depend on their balances,
+/// nor on which way the money goes.
+#[test]
+fn the_lock_order_never_changes_with_the_balances() {
+    // The test sets the balances and looks at the locks itself: the field must be the real `Mutex<i64>`.
+    let alice = Account::new(1, 0);
+    let bob = Account::new(2, 0);
+    crate::__learn::exact::<Mutex<i64>, _>(&alice.balance);
+    // (alice sends, alice's balance, bob's balance), each followed by the account the transfer held
+    // in `between_locks`, if it held exactly one.
+    let rounds: [(bool, i64, i64); 4] = [(true, 100, 10), (false, 100, 10), (true, 10, 100), (false, 10, 100)];
+    let mut seen: Vec<(bool, i64, i64, &str)> = ::std::vec::Vec::new();
+    for (from_alice, alice_has, bob_has) in rounds {
+        *alice.balance.lock().unwrap() = alice_has;
+        *bob.balance.lock().unwrap() = bob_has;
+        let first: Cell<Option<&str>> = Cell::new(None);
+        let (from, to) = if from_alice { (&alice, &bob) } else { (&bob, &alice) };
+        transfer(from, to, 5, || {
+            let held: [bool; 2] = [alice.balance.try_lock().is_err(), bob.balance.try_lock().is_err()];
+            first.set(match held {
+                [true, false] => Some("alice's"),
+                [false, true] => Some("bob's"),
+                _ => None,
+            });
+        });
+        if let Some(first) = first.get() {
+            seen.push((from_alice, alice_has, bob_has, first));
+        }
+    }
+    let describe = |(from_alice, alice_has, bob_has, first): (bool, i64, i64, &str)| -> ::std::string::String {
+        let way: &str = if from_alice { "alice -> bob" } else { "bob -> alice" };
+        ::std::format!("{way}, with alice at {alice_has} and bob at {bob_has}, locked {first} account first")
+    };
+    for later in seen.iter().skip(1) {
+        let same_first: bool = later.3 == seen[0].3;
+        let same_balances: bool = (later.1, later.2) == (seen[0].1, seen[0].2);
+        let why: &str = if same_balances {
+            "Taking `from` first makes two transfers going opposite ways take the same two locks in opposite \
+             orders, and each then holds one and waits for the other. Order the two accounts the same way for \
+             every transfer, whichever way the money goes: by their `id`, say."
+        } else {
+            "An order that depends on the balances, or on anything else that changes, lets two transfers that \
+             look at it at different moments take the same two locks in opposite orders, and each then holds \
+             one and waits for the other. Order the accounts by something that never changes, such as their `id`."
+        };
+        ::std::assert!(
+            same_first,
+            "{}, but {}: the order of the two locks changed (see “Two locks, opposite orders”)\n{why}",
+            describe(seen[0]),
+            describe(*later)
+        );
+    }
 }
 
 /// Two transfers from one account at the same moment cannot both spend the same money.

@@ -1,7 +1,8 @@
 use super::Memoizer;
 use std::any::Any;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier, Condvar, Mutex};
+use std::sync::{Arc, Barrier, Condvar, Mutex, OnceLock, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -316,5 +317,45 @@ fn every_computation_is_counted_even_of_the_same_key() {
          `misses` counts computations: every time `get` calls the function, including when another thread \
          is computing the same key at that moment (the price of computing with no lock held). Count in the \
          step that calls the function, not when the answer is stored, and not only for a key that was new."
+    );
+}
+
+/// The cache is a `Mutex` (or an `RwLock`) around a `HashMap` holding each key's answer, or one
+/// `Arc<OnceLock<u64>>` per key when each key must be computed once.
+#[test]
+fn the_cache_holds_answers_or_one_oncelock_per_key() {
+    let memo = Memoizer::new(|n: u64| n + 1);
+    let field: &dyn Any = &memo.known;
+    let answers: bool = field.is::<Mutex<HashMap<u64, u64>>>() || field.is::<RwLock<HashMap<u64, u64>>>();
+    let once_per_key: bool =
+        field.is::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() || field.is::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>();
+    ::std::assert!(
+        answers || once_per_key,
+        "the `known` field should be the cache, ported the lesson's way: a `Mutex<HashMap<u64, u64>>` (or an \
+         `RwLock`) of answers, as in “From RefCell to Mutex in a memoizer”; or, to compute each key only once, \
+         a `Mutex<HashMap<u64, Arc<OnceLock<u64>>>>` with one `OnceLock` per key, as in “Computing outside the lock”\n\
+         A value in the map that marks a key as being computed makes the other threads asking for it check \
+         again and again, busy, where `get_or_init` on the key's `OnceLock` makes them wait asleep."
+    );
+}
+
+/// `Memoizer` holds its function, its cache and its count, and nothing beside them: threads that
+/// find a key being computed compute it too, or wait on that key's `OnceLock`.
+#[test]
+fn the_memoizer_holds_nothing_but_its_function_cache_and_count() {
+    let memo = Memoizer::new(|n: u64| n + 1);
+    let size: usize = ::std::mem::size_of_val(&memo);
+    // The largest fields the exercise accepts (the function above takes no room).
+    let fields: usize = ::std::mem::size_of::<((), RwLock<HashMap<u64, Arc<OnceLock<u64>>>>, RwLock<u64>)>();
+    ::std::assert!(
+        size <= fields,
+        "`Memoizer` holds more than `func`, `known` and `misses` ({size} bytes, where the largest of those \
+         take {fields}): a field beside them, such as a set of the keys being computed right now \
+         (see “Computing outside the lock”)\n\
+         With such a set, a thread asking for a key that another one is computing can only look again and \
+         again: it keeps a core busy and takes the cache's locks over and over while the slow function runs. \
+         Either let it compute the key too (a little duplicate work is fine for a pure function), or keep one \
+         `Arc<OnceLock<u64>>` per key in `known`: lock the map just to fetch the key's `OnceLock`, then \
+         `get_or_init` runs one computation and makes the other threads wait for it, asleep."
     );
 }

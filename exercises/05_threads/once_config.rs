@@ -20,7 +20,8 @@
 // `OnceLock` can do the check and the load as one step, making the other threads wait for
 // that single load. And when a load fails (the loader panics: the file is not there yet), the
 // next call should simply load again; the tests check that too. Keep the map in the
-// `loaded: OnceLock<Map>` field: the tests look at it.
+// `loaded: OnceLock<Map>` field, and the loader in `load` just as `new` receives it: the
+// tests look at both.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

@@ -13,6 +13,7 @@
 //   * a key that is already cached is never computed again (`misses` counts the computations);
 //   * nothing is borrowed (soon: locked) while the slow function runs, so other threads can
 //     use the cache meanwhile.
+// Keep the same three fields, with the map of answers in `known`: the tests look at them.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
