@@ -1,7 +1,8 @@
 use super::ConfigStore;
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::sync::{Arc, Barrier, PoisonError, RwLock, RwLockReadGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -77,6 +78,61 @@ fn set_changes_one_setting_in_place() {
     ::std::assert_eq!(port.as_deref(), expected_port, "set should replace an existing value");
     let expected_mode: Option<&str> = Some("debug");
     ::std::assert_eq!(mode.as_deref(), expected_mode, "try_set should add a new key");
+}
+
+/// How long the key of the long setting is: copying and hashing it keeps `set` busy for some
+/// milliseconds, so a reader on another thread gets many looks at the store meanwhile.
+const LONG_KEY: usize = 1 << 20;
+/// How many times the long setting is stored (each a few milliseconds of looking).
+const LONG_SETS: usize = 4;
+
+/// While `set` stores a setting, a reader on another thread never finds the other settings gone: the map never leaves the lock.
+#[test]
+fn readers_never_find_the_settings_gone_while_set_runs() {
+    let store = sample_store();
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let long_key: String = "k".repeat(LONG_KEY);
+    let start = Barrier::new(2);
+    let (done, gone) = (AtomicBool::new(false), AtomicBool::new(false));
+    // A reader that keeps looking for `host` all the time `set` runs: `set` done under one
+    // `write()` keeps it waiting, so it only ever sees the store before or after the change.
+    let looks: usize = thread::scope(|s| {
+        let reader = s.spawn(|| {
+            let mut looks: usize = 0;
+            start.wait();
+            while !done.load(Ordering::SeqCst) {
+                let host_there: bool =
+                    store.settings.read().unwrap_or_else(PoisonError::into_inner).contains_key("host");
+                looks += 1;
+                if !host_there {
+                    gone.store(true, Ordering::SeqCst);
+                }
+            }
+            looks
+        });
+        start.wait();
+        for _ in 0..LONG_SETS {
+            if gone.load(Ordering::SeqCst) {
+                break;
+            }
+            store.set(&long_key, "on");
+        }
+        done.store(true, Ordering::SeqCst);
+        reader.join().unwrap()
+    });
+    let host_gone: bool = gone.load(Ordering::SeqCst);
+    ::std::assert!(
+        !host_gone,
+        "while `set` was storing a setting, a reader on another thread found the store without its other settings \
+         (`host` was gone): `set` moved the whole map out of the lock (with `mem::take` or `mem::replace`), changed it with \
+         no lock held and put it back under a second `write()` (see “Check and act under one lock”)\n\
+         Between the two guards every reader finds an empty store, and a `set` on another thread in that moment takes the \
+         empty map and later writes it back over everything. Take `write()` once and insert the one setting through that guard."
+    );
+    ::std::assert!(looks > 0, "the reader should have looked at the store at least once");
+    let stored: Option<String> = store.get(&long_key);
+    let expected_stored: Option<&str> = Some("on");
+    ::std::assert_eq!(stored.as_deref(), expected_stored, "set should store the long setting");
 }
 
 /// While a reader holds a snapshot, `set` waits in `write()`, asleep, rather than retrying `try_write` in a loop.
@@ -205,6 +261,81 @@ fn writer_waits_for_readers_to_finish() {
     ::std::assert!(after, "once the snapshot is dropped, the writer should get in");
     let expected_port: Option<&str> = Some("1");
     ::std::assert_eq!(port.as_deref(), expected_port, "the write should now be visible");
+}
+
+/// How many times a `try_` method is asked while the lock is taken.
+const TRIES: usize = 20;
+/// The longest the quickest of those answers may take. An answer that does not wait takes a few
+/// microseconds even on a loaded machine (only one of the calls needs to run undisturbed), so the
+/// bound leaves a wide margin; a method that sleeps or retries before giving up takes longer on
+/// every call.
+const AT_ONCE: Duration = Duration::from_micros(500);
+
+/// Asks `ask` up to `TRIES` times on another thread while the caller holds the lock: how long the
+/// quickest answer took, how many answers came within 3 s, and whether any of them was yes.
+fn quickest_answer(ask: impl Fn() -> bool + Send + 'static) -> (Option<Duration>, usize, bool) {
+    let (answer, answers) = mpsc::channel::<(Duration, bool)>();
+    thread::spawn(move || {
+        for _ in 0..TRIES {
+            let asked = Instant::now();
+            let yes: bool = ask();
+            if answer.send((asked.elapsed(), yes)).is_err() {
+                return;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let (mut quickest, mut count, mut any_yes): (Option<Duration>, usize, bool) = (None, 0, false);
+    while count < TRIES {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Ok((took, yes)) = answers.recv_timeout(left) else { break };
+        quickest = Some(quickest.map_or(took, |q: Duration| q.min(took)));
+        count += 1;
+        any_yes |= yes;
+    }
+    (quickest, count, any_yes)
+}
+
+/// `try_read` and `try_set` answer at once while the lock is taken, every time: they never sleep or retry before giving up (a timing bound with a wide margin).
+#[test]
+fn try_methods_answer_at_once_every_time() {
+    let store = Arc::new(sample_store());
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+
+    let writer = store.settings.write().unwrap();
+    let asker = Arc::clone(&store);
+    let (quickest_read, reads, read_got_in): (Option<Duration>, usize, bool) = quickest_answer(move || {
+        let answer: Option<RwLockReadGuard<'_, Map>> = asker.try_read();
+        answer.is_some()
+    });
+    drop(writer);
+    ::std::assert!(reads > 0, "while a writer held the lock, try_read should return None at once instead of waiting (see “Trying without waiting”)");
+    ::std::assert!(!read_got_in, "a reader must not get in while a writer holds the lock: try_read should return None");
+    let read_took: Duration = quickest_read.unwrap_or(Duration::MAX);
+    ::std::assert!(
+        read_took < AT_ONCE,
+        "while a writer held the lock, even the quickest of {reads} calls to `try_read` took {read_took:.1?} before giving up: it \
+         waited (a sleep, or asking again until some time ran out) before answering None, every time. A `try_` method asks \
+         the lock's `try_read()` once and answers at once, in microseconds; whether to ask again later is the caller's \
+         choice (see “Trying without waiting”)"
+    );
+
+    let snapshot: RwLockReadGuard<'_, Map> = store.settings.read().unwrap();
+    let admin = Arc::clone(&store);
+    let (quickest_set, sets, set_got_in): (Option<Duration>, usize, bool) = quickest_answer(move || admin.try_set("port", "1"));
+    let port_during: String = snapshot["port"].clone();
+    drop(snapshot);
+    ::std::assert!(sets > 0, "`try_set` waited while a reader held a snapshot: it should ask with `try_write()` and return false at once (see “Trying without waiting”)");
+    ::std::assert!(!set_got_in, "a writer must not get in while a reader holds a snapshot: try_set should return false");
+    ::std::assert_eq!(port_during, "8080", "the snapshot must not change while it is held");
+    let set_took: Duration = quickest_set.unwrap_or(Duration::MAX);
+    ::std::assert!(
+        set_took < AT_ONCE,
+        "while a reader held a snapshot, even the quickest of {sets} calls to `try_set` took {set_took:.1?} before giving up: \
+         it waited (a sleep, or retrying `try_write()` until some time ran out) before answering false, every time. A \
+         `try_` method asks the lock's `try_write()` once and answers at once, in microseconds; whether to try again \
+         later is the caller's choice (see “Trying without waiting”)"
+    );
 }
 
 /// `try_read` answers at once, with `None`, while a writer holds the lock.

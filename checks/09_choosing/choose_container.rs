@@ -1,9 +1,9 @@
 use super::{Equalizer, History, Playlist, Totals, Visits};
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -284,6 +284,107 @@ fn set_band_changes_the_band_in_place() {
     );
 }
 
+/// A `set_band` that stops halfway (asked for a band that does not exist) leaves the other bands in the lock: they never leave it.
+#[test]
+fn a_set_band_that_stops_halfway_leaves_the_bands_in_place() {
+    let eq = Equalizer::new(::std::vec![1, 2, 3]);
+    let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    let ui = eq.clone();
+    // There is no band 3: `set_band` may refuse it (a panic) or ignore it, but the three bands
+    // must still be there afterwards. Under one write guard a panic leaves them in the lock (which
+    // it marks as poisoned); moved out of the lock, they are dropped with the panic. That panic is
+    // expected here, so it is not printed.
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let _ = thread::spawn(move || ui.set_band(3, 9)).join();
+    ::std::panic::set_hook(report_panics);
+    let left: Vec<i8> = bands.read().unwrap_or_else(PoisonError::into_inner).clone();
+    let kept: bool = left.starts_with(&[1, 2, 3]);
+    ::std::assert!(
+        kept,
+        "after `set_band(3, 9)` on an equalizer of 3 bands (there is no band 3, so a panic is a fair answer), the bands were left \
+         as {left:?} instead of [1, 2, 3]: \
+         `set_band` moved the whole band list out of the lock (with `mem::take` or `mem::replace`), with no lock held while it \
+         changed it, to put it back under a second `write()` (see “Check and act under one lock”)\n\
+         Whatever stops it in between loses every band, and even when nothing does, an audio thread reading in that gap finds \
+         no bands at all. Take `write()` once and set the one band through that guard."
+    );
+}
+
+/// How long the UI thread keeps changing bands while audio threads look for an empty band list.
+const GAP_BUDGET: Duration = Duration::from_secs(1);
+
+/// While the UI thread changes a band again and again, audio threads never find the band list empty: the bands never leave the lock.
+#[test]
+fn audio_threads_never_find_the_bands_gone() {
+    let eq = Equalizer::new(::std::vec![1, 2, 3]);
+    let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    let done = AtomicBool::new(false);
+    // Between two write guards no lock is held, and a reader can get in; a moment that short
+    // needs many changes and readers that keep asking (one that waits in `read()`, one that
+    // asks with `try_read()`) to be seen, but it is seen within milliseconds.
+    let (looks, empty): (usize, usize) = thread::scope(|s| {
+        let audio: Vec<thread::ScopedJoinHandle<'_, (usize, usize)>> = [true, false]
+            .into_iter()
+            .map(|waits| {
+                let done = &done;
+                s.spawn(move || {
+                    let (mut looks, mut empty): (usize, usize) = (0, 0);
+                    while !done.load(Ordering::SeqCst) {
+                        let len: Option<usize> = if waits {
+                            Some(bands.read().unwrap_or_else(PoisonError::into_inner).len())
+                        } else {
+                            bands.try_read().ok().map(|read| read.len())
+                        };
+                        looks += usize::from(len.is_some());
+                        if len == Some(0) {
+                            empty += 1;
+                            done.store(true, Ordering::SeqCst);
+                        }
+                    }
+                    (looks, empty)
+                })
+            })
+            .collect();
+        let started = Instant::now();
+        let mut gain: i8 = 0;
+        while !done.load(Ordering::SeqCst) && started.elapsed() < GAP_BUDGET {
+            eq.set_band(1, gain);
+            gain = gain.wrapping_add(1);
+        }
+        done.store(true, Ordering::SeqCst);
+        audio.into_iter().map(|a| a.join().unwrap()).fold((0, 0), |(l, e), (al, ae)| (l + al, e + ae))
+    });
+    ::std::assert!(
+        empty == 0,
+        "while the UI thread was changing a band, an audio thread found no bands at all: `set_band` moved the whole band list \
+         out of the lock (with `mem::take` or `mem::replace`), changed it with no lock held and put it back under a second \
+         `write()` (see “Check and act under one lock”)\n\
+         Between the two guards the lock holds an empty list for anyone who reads. Take `write()` once and set the one band \
+         through that guard."
+    );
+    ::std::assert!(looks > 0, "the audio threads should have read the bands at least once");
+}
+
+/// `try_read` runs `f` on the bands while it holds the read lock: the UI thread cannot write until `f` is done.
+#[test]
+fn try_read_runs_f_under_the_read_lock() {
+    let eq = Equalizer::new(::std::vec![1, 2, 3]);
+    let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    // Whether a writer could get in while `f` runs.
+    let writer_kept_out: Option<bool> = eq.try_read(|_bands| bands.try_write().is_err());
+    let ran: bool = writer_kept_out.is_some();
+    ::std::assert!(ran, "with nobody writing, `try_read` should run `f` on the bands and return Some");
+    let under_the_lock: bool = writer_kept_out == Some(true);
+    ::std::assert!(
+        under_the_lock,
+        "while `try_read` was running `f`, the UI thread could have taken the write lock: `try_read` let its read guard go \
+         before calling `f` (on a copy of the bands), so `f` ran with no lock held. `f` should read the bands themselves, under \
+         the guard `try_read()` gave, for as long as it runs: that is what keeps a writer out meanwhile, and it copies nothing \
+         on every buffer (see “Readers and writers”)"
+    );
+}
+
 /// Two audio threads read the equalizer at the same time: readers do not wait for each other.
 #[test]
 fn audio_threads_read_the_equalizer_at_the_same_time() {
@@ -323,22 +424,82 @@ fn try_read_returns_none_while_a_writer_holds_the_bands() {
     ::std::assert_eq!(seen, expected, "while the UI thread is writing, `try_read` should return None");
 }
 
+/// How many times `try_read` is asked while the UI thread writes.
+const TRIES: usize = 20;
+/// The longest the quickest of those answers may take. An answer that does not wait takes a few
+/// microseconds even on a loaded machine (only one of the calls needs to run undisturbed), so the
+/// bound leaves a wide margin; a method that sleeps or retries before giving up takes longer on
+/// every call.
+const AT_ONCE: Duration = Duration::from_micros(500);
+
+/// `try_read` answers at once, every time, while the UI thread writes: it never sleeps or retries before giving up (a timing bound with a wide margin).
+#[test]
+fn try_read_answers_at_once_every_time() {
+    let eq = Equalizer::new(::std::vec![1, 2, 3]);
+    let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    let writing = bands.write().unwrap();
+    let (answer, answers) = mpsc::channel::<(Duration, bool)>();
+    let audio = eq.clone();
+    thread::spawn(move || {
+        for _ in 0..TRIES {
+            let asked = Instant::now();
+            let seen: Option<i8> = audio.try_read(|bands| bands[0]);
+            if answer.send((asked.elapsed(), seen.is_some())).is_err() {
+                return;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let (mut quickest, mut count, mut got_in): (Duration, usize, bool) = (Duration::MAX, 0, false);
+    while count < TRIES {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Ok((took, seen)) = answers.recv_timeout(left) else { break };
+        quickest = quickest.min(took);
+        count += 1;
+        got_in |= seen;
+    }
+    drop(writing);
+    ::std::assert!(count > 0, "`try_read` waited while the UI thread was writing: it should ask with the lock's own `try_read()` and return None at once");
+    ::std::assert!(!got_in, "while the UI thread is writing, `try_read` should return None");
+    ::std::assert!(
+        quickest < AT_ONCE,
+        "while the UI thread was writing, even the quickest of {count} calls to `try_read` took {quickest:.1?} before giving up: \
+         it waited (a sleep, or asking again until some time ran out) before returning None, every time, and an audio thread \
+         has a buffer to fill meanwhile. A `try_` method asks the lock's `try_read()` once and answers at once, in \
+         microseconds; whether to ask again later is the caller's choice (see “Trying without waiting”)"
+    );
+}
+
 /// While an audio thread reads, `set_band` waits in line for the write lock, so new readers are held back until it has written.
 #[test]
 fn set_band_waits_in_line_for_the_readers() {
     let eq = Equalizer::new(::std::vec![0, 0, 0]);
-    let (reading, read_started) = mpsc::channel::<()>();
+    let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    let (reading, read_started) = mpsc::channel::<bool>();
     let (release, released) = mpsc::channel::<()>();
     let audio = eq.clone();
-    // An audio thread that keeps reading until the test lets it go.
+    let audio_bands = Arc::clone(bands);
+    // An audio thread that keeps reading until the test lets it go, and says whether a writer is
+    // kept out meanwhile.
     let reader = thread::spawn(move || {
         audio.try_read(|_bands| {
-            let _ = reading.send(());
+            let _ = reading.send(audio_bands.try_write().is_err());
             let _ = released.recv_timeout(Duration::from_secs(3));
         })
     });
-    let got_in: bool = read_started.recv_timeout(Duration::from_secs(2)).is_ok();
+    let started: Option<bool> = read_started.recv_timeout(Duration::from_secs(2)).ok();
+    let got_in: bool = started.is_some();
     ::std::assert!(got_in, "with nobody writing, an audio thread should be able to read the bands");
+    let under_the_lock: bool = started == Some(true);
+    if !under_the_lock {
+        let _ = release.send(());
+    }
+    ::std::assert!(
+        under_the_lock,
+        "while `try_read` was running `f`, the UI thread could have taken the write lock: `try_read` let its read guard go \
+         before calling `f`, so `f` ran with no lock held. `f` should read the bands under the guard `try_read()` gave, for as \
+         long as it runs (see “Readers and writers”)"
+    );
     let (done, finished) = mpsc::channel::<()>();
     let ui = eq.clone();
     thread::spawn(move || {
