@@ -1,6 +1,6 @@
 use super::{publish, record, Report, Stats};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{mpsc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -148,6 +148,76 @@ fn publish_starts_a_fresh_window() {
     ::std::assert_eq!(errors, 0, "after publish the error count should start again at 0");
 }
 
+// How long the two tests below keep the mutex locked while `record` or `publish` runs on another
+// thread (unless that call has already returned). An answer that gives up on a busy mutex
+// (`try_lock()` and return) does so within microseconds of starting, far inside this; an answer
+// that waits with `lock()` passes however long the hold lasts, so a loaded machine cannot make it
+// fail, it only makes the test wait the whole hold.
+const HOLD: Duration = Duration::from_millis(500);
+
+/// Runs `call` on a thread of its own while this thread holds `stats` locked, until `call` has
+/// returned or `HOLD` has passed since the thread started; then unlocks and gives back what
+/// `call` returned (`None` if it panicked).
+fn while_locked<T: Send>(stats: &Mutex<Stats>, call: impl FnOnce() -> T + Send) -> Option<T> {
+    let held = stats.lock().unwrap();
+    thread::scope(|scope| {
+        let (started, running) = mpsc::channel::<()>();
+        let caller = scope.spawn(move || {
+            let _ = started.send(());
+            call()
+        });
+        let _ = running.recv_timeout(Duration::from_secs(2));
+        let since = Instant::now();
+        while !caller.is_finished() && since.elapsed() < HOLD {
+            thread::sleep(Duration::from_millis(1));
+        }
+        drop(held);
+        caller.join().ok()
+    })
+}
+
+/// `record` called while another thread holds the mutex waits its turn and keeps the request.
+#[test]
+fn record_waits_for_a_busy_mutex_and_keeps_the_request() {
+    let stats = Mutex::new(Stats::default());
+    crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
+    crate::__learn::exact::<u64, _>(&stats.lock().unwrap().errors);
+    let returned: Option<()> = while_locked(&stats, || record(&stats, 70, false));
+    ::std::assert!(returned.is_some(), "`record` panicked when the stats mutex had been busy for a moment");
+    let latencies: Vec<u32> = stats.lock().unwrap().latencies_ms.clone();
+    let errors: u64 = stats.lock().unwrap().errors;
+    let kept: bool = latencies == [70] && errors == 1;
+    ::std::assert!(
+        kept,
+        "a failed request of 70 ms was recorded while another thread held the stats mutex, but the window then held the latencies {latencies:?} and {errors} errors: `record` gave up on the busy mutex and the request was lost, in no report at all. `record` waits its turn with `lock()`, and always adds its request; what keeps that wait short is `publish` letting its guard go quickly, not `record` skipping (see “Keeping the lock short”)"
+    );
+}
+
+/// `publish` called while another thread holds the mutex waits its turn and still sends its report.
+#[test]
+fn publish_waits_for_a_busy_mutex_and_still_reports() {
+    let stats = Mutex::new(Stats::default());
+    record(&stats, 40, false);
+    record(&stats, 20, true);
+    let sent: Option<Option<(usize, u64, u32)>> = while_locked(&stats, || {
+        let mut received: Option<(usize, u64, u32)> = None;
+        publish(&stats, mean, |report| received = Some(numbers(&report)));
+        received
+    });
+    ::std::assert!(sent.is_some(), "`publish` panicked when the stats mutex had been busy for a moment");
+    let received: Option<(usize, u64, u32)> = sent.flatten();
+    ::std::assert!(
+        received.is_some(),
+        "`publish` returned without sending any report while another thread held the stats mutex for a moment: a busy mutex made it skip the report. Under load, exactly when the stats matter, windows would go unreported and run together. `publish` waits its turn with `lock()` like `record`: that wait is short, because every guard on this mutex is short (see “Keeping the lock short”)"
+    );
+    let expected: Option<(usize, u64, u32)> = Some((2, 1, 30));
+    ::std::assert_eq!(
+        received,
+        expected,
+        "once the other thread let the mutex go, `publish` should have reported the window recorded before it: 2 requests, 1 error, 30 ms"
+    );
+}
+
 /// A request recorded while the report is being summarized is kept for the next report.
 #[test]
 fn request_recorded_during_the_summary_goes_into_the_next_report() {
@@ -217,6 +287,43 @@ fn request_recorded_during_send_goes_into_the_next_report() {
     ::std::assert_eq!(second, expected_second, "the request recorded while sending belongs to the next window");
 }
 
+/// After a big window is taken out, the mutex keeps exactly what is recorded meanwhile: nothing is put back over it.
+#[test]
+fn nothing_is_put_back_over_requests_recorded_meanwhile() {
+    let stats = Mutex::new(Stats::default());
+    crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
+    for _ in 0..1000 {
+        record(&stats, 10, true);
+    }
+    let mut first: Option<(usize, u64, u32)> = None;
+    let mut free_during_summary = false;
+    publish(
+        &stats,
+        |latencies| {
+            free_during_summary = stats.try_lock().is_ok();
+            if free_during_summary {
+                record(&stats, 90, false);
+            }
+            mean(latencies)
+        },
+        |report| first = Some(numbers(&report)),
+    );
+    ::std::assert!(
+        free_during_summary,
+        "while `summarize` runs, the stats mutex should be unlocked so requests can still be recorded (see “Keeping the lock short”)"
+    );
+    let expected_first: Option<(usize, u64, u32)> = Some((1000, 0, 10));
+    ::std::assert_eq!(first, expected_first, "the first report should hold the 1000 requests of 10 ms recorded before `publish` began");
+    let mut second: Option<(usize, u64, u32)> = None;
+    publish(&stats, mean, |report| second = Some(numbers(&report)));
+    let expected_second: Option<(usize, u64, u32)> = Some((1, 1, 90));
+    let got: String = second.map_or_else(|| "never sent".to_string(), |report| ::std::format!("{report:?}"));
+    ::std::assert!(
+        second == expected_second,
+        "a failed request of 90 ms was recorded while a window of 1000 requests was summarized, so the next report should be (1 request, 1 error, 90 ms), but it was {got}: after taking the window, `publish` put something back into the mutex (a buffer handed back for reuse, or an old window) over what was recorded meanwhile. Once the window is taken out with `std::mem::take`, the fresh one belongs to `record`: leave it alone (see “Keeping the lock short”)"
+    );
+}
+
 /// Another thread can record while the report is being sent.
 #[test]
 fn another_thread_can_record_while_sending() {
@@ -242,13 +349,15 @@ fn another_thread_can_record_while_sending() {
 }
 
 // A `publish` that takes the window in two lock steps (the latencies under one lock and the
-// errors under another, or the counts and then the window) leaves a moment between them in which
-// a request can be recorded. No test can stop `publish` in that moment, so request threads
-// record while `publish` runs again and again: one through `record`, one that grabs the lock
-// the instant it is free (`try_lock` in a loop, as a busy request thread would get it), until a
-// report comes out torn or the time is up. With every request failing and `summarize` counting
-// the latencies, each report must say requests = errors = its window's length, and the reports
-// together must hold every request recorded.
+// errors under another, or the counts and then the window), or that puts something back into the
+// mutex after taking the window, leaves a moment in which a request can be recorded and then torn
+// or lost. No test can stop `publish` in that moment, so request threads record while `publish`
+// runs again and again: one through `record` (latency 1 ms), one that grabs the lock the instant
+// it is free and adds its request itself (latency 2 ms; `try_lock` in a loop, as a busy request
+// thread would get it), until a report comes out torn or the time is up. Every request fails, so
+// each report must say requests = errors = its window's length; and the windows together must hold
+// every request recorded. Which requests are missing tells who lost them: if only the 1 ms ones
+// are, `record` dropped them; if the 2 ms ones are too, `publish` wiped them.
 const STRESS: Duration = Duration::from_millis(1500);
 
 /// While threads record, each report is taken from the mutex in one step: its counts agree with its window, and no request is lost.
@@ -259,8 +368,10 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
     crate::__learn::exact::<u64, _>(&stats.lock().unwrap().errors);
     let stop = AtomicBool::new(false);
     let mut reports: Vec<(usize, u64, u32)> = Vec::new();
-    let count = |latencies: &[u32]| latencies.len() as u32;
-    let recorded: u64 = thread::scope(|scope| {
+    // What the windows handed to `summarize` held: requests made through `record`, and the others.
+    let mut reported_via_record: u64 = 0;
+    let mut reported_direct: u64 = 0;
+    let (made_via_record, made_direct): (u64, u64) = thread::scope(|scope| {
         let through_record = scope.spawn(|| {
             let mut made: u64 = 0;
             while !stop.load(Ordering::Relaxed) {
@@ -273,7 +384,7 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
             let mut made: u64 = 0;
             while !stop.load(Ordering::Relaxed) {
                 if let Ok(mut window) = stats.try_lock() {
-                    window.latencies_ms.push(1);
+                    window.latencies_ms.push(2);
                     window.errors += 1;
                     made += 1;
                 }
@@ -283,32 +394,54 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
         let started = Instant::now();
         let mut torn = false;
         while !torn && started.elapsed() < STRESS {
-            publish(&stats, count, |report| reports.push(numbers(&report)));
+            let summarize = |latencies: &[u32]| {
+                reported_via_record += latencies.iter().filter(|&&ms| ms == 1).count() as u64;
+                reported_direct += latencies.iter().filter(|&&ms| ms == 2).count() as u64;
+                latencies.len() as u32
+            };
+            publish(&stats, summarize, |report| reports.push(numbers(&report)));
             torn = reports.last().is_some_and(|&(requests, errors, window)| {
                 errors != requests as u64 || window as usize != requests
             });
         }
         stop.store(true, Ordering::Relaxed);
-        through_record.join().unwrap() + grabbing.join().unwrap()
+        (through_record.join().unwrap(), grabbing.join().unwrap())
     });
-    publish(&stats, count, |report| reports.push(numbers(&report)));
+    let last_summary = |latencies: &[u32]| {
+        reported_via_record += latencies.iter().filter(|&&ms| ms == 1).count() as u64;
+        reported_direct += latencies.iter().filter(|&&ms| ms == 2).count() as u64;
+        latencies.len() as u32
+    };
+    publish(&stats, last_summary, |report| reports.push(numbers(&report)));
     let torn_counts: Option<(usize, u64, u32)> =
         reports.iter().copied().find(|&(requests, errors, _)| errors != requests as u64);
+    let (requests, errors, _) = torn_counts.unwrap_or_default();
     ::std::assert!(
         torn_counts.is_none(),
-        "a report counted {:?} (requests, errors, window) although every request recorded failed: its requests and its errors were taken out of the mutex at different moments, under two locks, and a request recorded in between was split across two windows. Take the whole window out in one step, under one lock (`std::mem::take(&mut *guard)`) (see “Keeping the lock short”)",
-        torn_counts.unwrap_or_default()
+        "a report gave {requests} as its request count but {errors} as its error count, though every request recorded failed: that window's latencies and its error count disagree, so some request reached one of them and not the other. The latencies and the errors left the mutex at different moments, under two locks, or something put back into the mutex afterwards replaced part of a window (a buffer handed back for reuse, say). Take the whole window out in one step, under one lock, and put nothing back: `std::mem::take(&mut *guard)` (see “Keeping the lock short”)"
     );
     let torn_window: Option<(usize, u64, u32)> =
         reports.iter().copied().find(|&(requests, _, window)| window as usize != requests);
+    let (requests, _, window) = torn_window.unwrap_or_default();
     ::std::assert!(
         torn_window.is_none(),
-        "a report counted {:?} (requests, errors, window): `summarize` was handed a window of another size than the one counted, so the counts were read under one lock and the window taken under a second. Take the whole window out in one step, under one lock, and count what you took (see “Keeping the lock short”)",
-        torn_window.unwrap_or_default()
+        "a report counted {requests} requests, but `summarize` was handed a window of {window} latencies: the counts were read at one moment and the window taken at another, under two locks, and requests recorded in between fell into the gap. Take the whole window out in one step, under one lock, and count what you took (see “Keeping the lock short”)"
     );
-    let reported: u64 = reports.iter().map(|&(requests, _, _)| requests as u64).sum();
+    let made: u64 = made_via_record + made_direct;
+    let reported: u64 = reported_via_record + reported_direct;
     ::std::assert!(
-        reported == recorded,
-        "{recorded} requests were recorded while `publish` ran, but the reports hold {reported}: the window was read under one lock and cleared under a second lock, which wiped what came in between. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`) (see “Keeping the lock short”)"
+        reported <= made,
+        "the reports hold {reported} requests, but only {made} were recorded: some were counted in two reports, so a window that was reported stayed in the mutex. Take the window out and leave a fresh one behind in one step (`std::mem::take`) (see “Keeping the lock short”)"
+    );
+    let wiped: u64 = made_direct - reported_direct;
+    ::std::assert!(
+        wiped == 0,
+        "{} requests recorded while `publish` ran again and again are in no report ({made} recorded, {reported} reported): `publish` threw away what was added to the mutex after it took its window, even requests added with the lock held properly. Something it did under a second lock wiped or replaced the fresh window: a reset or `clear()` after the window was read, or a buffer handed back into the mutex. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`), and leave the fresh window alone afterwards (see “Keeping the lock short”)",
+        made - reported
+    );
+    let dropped: u64 = made_via_record - reported_via_record;
+    ::std::assert!(
+        dropped == 0,
+        "{dropped} of the {made_via_record} requests passed to `record` while `publish` ran again and again are in no report, though every request added to the mutex by a thread holding the lock was reported: `record` returned without adding some of its requests, when it found the mutex busy. `record` waits its turn with `lock()` and always adds its request (see “Keeping the lock short”)"
     );
 }

@@ -118,6 +118,70 @@ fn a_hit_needs_only_a_read_lock() {
     );
 }
 
+/// How long the test below keeps the write lock while a cached host is asked for (unless the
+/// asker looks the host up first). An answer that treats a busy lock as a miss calls its lookup
+/// within microseconds of asking, far inside this; an answer that waits with `read()` passes
+/// however long the hold lasts, so a loaded machine cannot make it fail.
+const HOLD: Duration = Duration::from_millis(500);
+
+/// A cached host asked for while another thread holds the write lock is answered from the cache once the writer is done, not looked up again.
+#[test]
+fn a_hit_waits_for_a_writer_instead_of_looking_up_again() {
+    let cache = Arc::new(HostCache::new());
+    let first: String = within({
+        let cache = Arc::clone(&cache);
+        move || cache.resolve("db.local", |_| "10.0.0.5".to_string())
+    });
+    ::std::assert_eq!(first, "10.0.0.5", "a new host gets the address its lookup returns");
+    // A writer, on a thread of its own, holds the write lock until the test lets it go.
+    let (writing, writer_holds) = mpsc::channel::<()>();
+    let (release, released) = mpsc::channel::<()>();
+    let writer = {
+        let cache = Arc::clone(&cache);
+        thread::spawn(move || {
+            let guard = lock_of(&cache).write();
+            let _ = writing.send(());
+            let _ = released.recv_timeout(STUCK_AFTER);
+            drop(guard);
+        })
+    };
+    let holds: bool = writer_holds.recv_timeout(STUCK_AFTER).is_ok();
+    ::std::assert!(holds, "the test could not take the cache's write lock: `resolve` should let go of its guards before it returns");
+    // On a third thread, the cached host is asked for while the writer holds the lock.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (asking, asker_started) = mpsc::channel::<()>();
+    let (looking_up, lookup_called) = mpsc::channel::<()>();
+    let (done, answered) = mpsc::channel::<String>();
+    {
+        let (cache, calls) = (Arc::clone(&cache), Arc::clone(&calls));
+        thread::spawn(move || {
+            let _ = asking.send(());
+            let address: String = cache.resolve("db.local", move |_| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                let _ = looking_up.send(());
+                "10.9.9.9".to_string()
+            });
+            let _ = done.send(address);
+        });
+    }
+    let _ = asker_started.recv_timeout(STUCK_AFTER);
+    let _ = lookup_called.recv_timeout(HOLD);
+    let _ = release.send(());
+    let _ = writer.join();
+    let answer: String = match answered.recv_timeout(STUCK_AFTER) {
+        Ok(answer) => answer,
+        Err(_) => ::std::panic!("`resolve` for a cached host did not return within 2 s after the writer let go of the lock"),
+    };
+    let lookups: usize = calls.load(Ordering::SeqCst);
+    ::std::assert!(
+        lookups == 0,
+        "db.local was cached, yet `resolve` looked it up again because another thread held the write lock at that moment (see “Trying without waiting”)\n\
+         A busy lock is not a miss: `try_read()` failing only says a writer is in, not that the host is missing. Wait for the hit with \
+         `read()`: a writer holds the lock for a moment, while a second lookup is the very slow work the cache is there to save."
+    );
+    ::std::assert_eq!(answer, "10.0.0.5", "once the writer let go, the cached address of db.local should be returned");
+}
+
 /// Two threads missing the same host at the same moment both get the one address that was stored.
 #[test]
 fn two_threads_missing_the_same_host_agree() {

@@ -21,6 +21,9 @@
 // taken out of the mutex, not a copy (a `clone()` copies them all while the
 // lock is held, and leaves the old window behind, still to be cleared).
 //
+// Both functions still wait their turn with `lock()`: what has to be short is
+// how long a guard lives, not how the lock is asked for.
+//
 // TODO: hold the lock only long enough to take what you need out of it.
 
 use std::sync::Mutex;

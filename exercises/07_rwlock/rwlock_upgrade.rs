@@ -5,7 +5,8 @@
 //
 // Looking up a host's address is slow, so `HostCache` keeps every answer. Nearly every call
 // finds its host already there, so the cache sits in an `RwLock`: all those readers share it,
-// and only a miss needs the write lock, to store the new address.
+// and only a miss needs the write lock, to store the new address. A reader that finds a writer
+// in waits a moment for it: a busy lock is not a miss.
 //
 // `resolve` below reads, and on a miss calls `write()`... while its own read guard `known` is
 // still alive. A write lock waits until every reader has left, and one of those readers is this
