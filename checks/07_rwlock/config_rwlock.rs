@@ -235,6 +235,30 @@ fn read_on_another_thread_does_not_wait_for_a_snapshot() {
     ::std::assert_eq!(host.as_deref(), expected_host, "the second reader should see host = localhost");
 }
 
+/// While one handler holds a snapshot, `get` on another thread answers at once: looking one setting up only reads.
+#[test]
+fn get_on_another_thread_does_not_wait_for_a_snapshot() {
+    let store = Arc::new(sample_store());
+    let snapshot: RwLockReadGuard<'_, Map> = store.read();
+    let other = Arc::clone(&store);
+    let (tx, rx) = mpsc::channel::<Option<String>>();
+    thread::spawn(move || {
+        let port: Option<String> = other.get("port");
+        let _ = tx.send(port);
+    });
+    let seen: Option<Option<String>> = rx.recv_timeout(Duration::from_secs(2)).ok();
+    drop(snapshot);
+    ::std::assert!(
+        seen.is_some(),
+        "while one handler held a snapshot, `get(\"port\")` on another thread waited for it: `get` only reads one \
+         setting, yet it asked for the writer's lock (`write()`), which waits until every reader is gone and shuts \
+         every other reader out while it looks. Look the setting up under a read guard (see “Readers and writers”)"
+    );
+    let port: Option<String> = seen.flatten();
+    let expected_port: Option<&str> = Some("8080");
+    ::std::assert_eq!(port.as_deref(), expected_port, "`get(\"port\")` should see port = 8080");
+}
+
 /// A writer is kept out while a reader holds a snapshot, and gets in once it is dropped.
 #[test]
 fn writer_waits_for_readers_to_finish() {
