@@ -394,8 +394,9 @@ fn a_miss_looks_again_under_the_write_lock() {
         ::std::assert!(
             writer_waiting,
             "after its lookup, `resolve` never waited in line for the write lock to store the host: it should call `write()`, \
-             which queues for the lock and sleeps until the readers are gone. A loop retrying `try_write()` never takes a place \
-             in that queue, so a steady stream of readers can keep it out for good (see “Trying without waiting”)"
+             which queues for the lock and sleeps until the readers are gone. `try_write()` never takes a place in that queue: \
+             tried once, it gives up and the host is not stored; retried in a loop, a steady stream of readers can keep it out \
+             for good (see “Trying without waiting”)"
         );
         drop(reading);
         // At once, before `resolve` wakes up: usually the test gets the write lock first.

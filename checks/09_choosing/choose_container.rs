@@ -279,7 +279,8 @@ fn set_band_changes_the_band_in_place() {
     ::std::assert!(
         in_place,
         "`set_band` wrote back a copy of all the bands in place of the old ones instead of changing the one band in place (see “Check and act under one lock”)\n\
-         Whatever another thread changed between taking the copy and putting it back would be erased, and every change copies every band. \
+         Every change then copies every band, and if the copy is taken under one guard and put back under another, whatever \
+         another thread changed in between is erased. \
          Take the write lock once and set the one band through that guard."
     );
 }
