@@ -191,6 +191,10 @@ fn launch(parent: i32, spec: &Spec) -> i32 {
     if nix::unistd::getppid().as_raw() != parent {
         return EXIT_INTERRUPTED;
     }
+    // Descriptors learn inherited without close-on-exec (from a shell, a build tool, a CI runner)
+    // would reach the program: it gets its three standard streams only.
+    #[cfg(target_os = "linux")]
+    linux::close_inherited_on_exec();
     #[cfg(target_os = "linux")]
     if let Some(code) = linux::launch_in_namespaces(spec) {
         return code;
@@ -499,6 +503,27 @@ mod linux {
                 Ok(WaitStatus::Signaled(_, sig, _)) => Some(128 + sig as i32),
                 _ => Some(EXIT_ERROR),
             },
+        }
+    }
+
+    /// Marks every descriptor but the standard streams close-on-exec, so that no program this
+    /// launcher starts inherits one.
+    #[allow(unsafe_code)]
+    pub fn close_inherited_on_exec() {
+        use nix::libc;
+        // SAFETY: `close_range` with `CLOSE_RANGE_CLOEXEC` only sets a flag on descriptors, and
+        // touches no memory.
+        let done = unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, libc::CLOSE_RANGE_CLOEXEC) } == 0;
+        if done {
+            return;
+        }
+        // Kernels before 5.11: one descriptor at a time.
+        let Ok(entries) = std::fs::read_dir("/proc/self/fd") else { return };
+        let fds: Vec<i32> = entries.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).collect();
+        for fd in fds.into_iter().filter(|&fd| fd > 2) {
+            // SAFETY: `F_SETFD` sets a flag on a descriptor (or fails on one already closed), and
+            // touches no memory.
+            unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
         }
     }
 

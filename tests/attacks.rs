@@ -265,6 +265,60 @@ fn main() {}
 }
 
 #[test]
+fn other_processes_and_inherited_descriptors_cannot_be_reached_through_proc() {
+    // A test runs as the same user as the program that supervises it. Opening that program's
+    // `/proc/PID/fd/1` would hand it the result stream (the secret to read, forged results to
+    // write); a descriptor learn inherited without close-on-exec would reach whatever it is.
+    let sb = attacks();
+    sb.write(
+        "exercises/intro/intruder.rs",
+        r#"fn answer() -> u32 {
+    let mut reached = Vec::new();
+    let me: i64 = std::fs::read_link("/proc/self").ok().and_then(|p| p.to_str()?.parse().ok()).unwrap_or(0);
+    assert!(me > 0, "the probe needs its own process id");
+    for pid in (me - 64).max(1)..me + 64 {
+        for fd in 0..8 {
+            let path = format!("/proc/{pid}/fd/{fd}");
+            if pid != me && std::fs::OpenOptions::new().write(true).open(&path).is_ok() {
+                reached.push(format!("wrote {path}"));
+            }
+            if pid != me && std::fs::File::open(&path).is_ok() {
+                reached.push(format!("read {path}"));
+            }
+        }
+    }
+    for fd in 3..64 {
+        if std::fs::File::open(format!("/proc/self/fd/{fd}")).is_ok() {
+            reached.push(format!("inherited descriptor {fd}"));
+        }
+    }
+    assert!(reached.is_empty(), "reached: {reached:?}");
+    1
+}
+fn main() {}
+"#,
+    );
+    let secret = sb.path("inherited.txt");
+    fs::write(&secret, "open in learn's parent").unwrap();
+    // learn started with descriptor 7 open and not close-on-exec, as a shell's `exec 7<FILE` leaves it.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("exec 7<\"$0\"; exec \"$1\" verify intruder --course ../course")
+        .arg(&secret)
+        .arg(BIN)
+        .current_dir(sb.ws())
+        .env_remove("NO_COLOR")
+        .env("RUST_BACKTRACE", "0")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!((out.status.code(), stdout.as_ref()), (Some(0), REFUSED), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_nothing_running(&[&build_dir(&sb)]);
+    assert_next_grading_works(&sb);
+}
+
+#[test]
 fn code_that_would_run_before_main_is_refused() {
     let sb = attacks();
     // It would run when the test binary starts, before the harness: `link_section` is unsafe

@@ -47,8 +47,8 @@ pub mod __learn_harness {
         }
     }
 
-    /// Runs one test on a thread of its own, and says it passed only once it has. With `watchdog`,
-    /// a thread ends the process if the supervisor goes (a forked test is ended by the kernel).
+    /// Runs one test, and says it passed only once it has. With `watchdog`, a thread ends the
+    /// process if the supervisor goes (a forked test is ended by the kernel).
     fn run_one(tests: &[Test], name: &str, secret: &str, watchdog: bool) -> i32 {
         let ::std::option::Option::Some(&(_, test, should_panic)) = tests.iter().find(|t| t.0 == name) else {
             return 3;
@@ -65,22 +65,16 @@ pub mod __learn_harness {
                 },
             );
         }
-        let joined = ::std::thread::Builder::new()
-            .name(::std::string::String::from("test"))
-            .spawn(test)
-            .map(|handle| handle.join());
+        // On this process's own thread: a test's process exists for that test alone.
+        let joined = ::std::panic::catch_unwind(test);
         let passed = match (joined, should_panic) {
-            (::std::result::Result::Err(e), _) => {
-                let _ = ::std::writeln!(::std::io::stderr(), "the test could not start a thread: {e}");
-                false
-            }
-            (::std::result::Result::Ok(::std::result::Result::Ok(())), ::std::option::Option::None) => true,
-            (::std::result::Result::Ok(::std::result::Result::Ok(())), ::std::option::Option::Some(_)) => {
+            (::std::result::Result::Ok(()), ::std::option::Option::None) => true,
+            (::std::result::Result::Ok(()), ::std::option::Option::Some(_)) => {
                 let _ = ::std::writeln!(::std::io::stderr(), "note: the test was expected to panic, and did not");
                 false
             }
-            (::std::result::Result::Ok(::std::result::Result::Err(_)), ::std::option::Option::None) => false,
-            (::std::result::Result::Ok(::std::result::Result::Err(payload)), ::std::option::Option::Some(expected)) => {
+            (::std::result::Result::Err(_), ::std::option::Option::None) => false,
+            (::std::result::Result::Err(payload), ::std::option::Option::Some(expected)) => {
                 let message = payload
                     .downcast_ref::<&str>()
                     .map(|s| s.to_string())
@@ -106,60 +100,85 @@ pub mod __learn_harness {
         ::std::process::exit(0)
     }
 
+    /// A test's process, what it wrote so far, and how it ended.
     struct Running {
         name: &'static str,
         child: process::Proc,
-        stdout: Stream,
-        stderr: Stream,
+        out: Kept,
+        err: Kept,
+        /// When the supervisor saw it end (or killed it), and whether it ran out of time.
+        ended: ::std::option::Option<::std::time::Instant>,
+        timed_out: bool,
     }
+
+    /// How long an ended test's streams are waited for: they end with the test, unless a process it
+    /// started holds them open. Long enough that on a loaded machine a passing test's last line is
+    /// still read.
+    const GRACE: ::std::time::Duration = ::std::time::Duration::from_secs(2);
 
     /// Starts every test in a process of its own, all at once, and reports each as it ends, on
     /// stdout: `SECRET NAME STATUS CODE STDOUT_LEN STDERR_LEN DROPPED`, a newline, then both streams.
     fn supervise(tests: &[Test], own: &str, secret: &str, limit: ::std::time::Duration) -> i32 {
         let deadline = ::std::time::Instant::now() + limit;
         let mut running: ::std::vec::Vec<Running> = ::std::vec::Vec::new();
-        let (ended_tx, ended) = ::std::sync::mpsc::channel::<()>();
-        // Every process is started before the first thread that reads their output: see `process`.
-        for (name, started) in process::start_all(tests, own, secret) {
+        // Every process is started before this one starts any thread: see `process`.
+        let (mut watch, started) = process::start_all(tests, own, secret);
+        for (name, started) in started {
             match started {
-                ::std::result::Result::Ok((child, out, err)) => {
-                    let (stdout, stderr) = (keep(out, ended_tx.clone()), keep(err, ended_tx.clone()));
-                    running.push(Running { name, child, stdout, stderr })
-                }
+                ::std::result::Result::Ok(child) => running.push(Running {
+                    name,
+                    child,
+                    out: Kept::default(),
+                    err: Kept::default(),
+                    ended: ::std::option::Option::None,
+                    timed_out: false,
+                }),
                 ::std::result::Result::Err(e) => {
                     let text = ::std::format!("the test could not be started: {e}");
                     report(secret, name, "error", 0, b"", text.as_bytes(), 0);
                 }
             }
         }
+        let mark = ::std::format!("{MARK}{secret}\n");
         while !running.is_empty() {
+            // Sleep until a stream has output or ends, a test ends, or a time runs out.
+            let now = ::std::time::Instant::now();
+            let until = running
+                .iter()
+                .map(|r| r.ended.map_or(deadline, |at| at + GRACE))
+                .min()
+                .unwrap_or(now);
+            watch.pump(&mut running, until.saturating_duration_since(now));
             let now = ::std::time::Instant::now();
             let mut i = 0;
             while i < running.len() {
-                let status = running[i].child.try_wait();
-                let timed_out = now >= deadline;
-                if status.is_none() && !timed_out {
+                let r = &mut running[i];
+                if r.ended.is_none() {
+                    if r.child.try_wait().is_some() {
+                        r.ended = ::std::option::Option::Some(now);
+                    } else if now >= deadline {
+                        r.child.kill();
+                        r.timed_out = true;
+                        r.ended = ::std::option::Option::Some(now);
+                    }
+                }
+                let finished = r.ended.is_some_and(|at| r.child.streams_ended() || now >= at + GRACE);
+                if !finished {
                     i += 1;
                     continue;
                 }
                 let mut done = running.swap_remove(i);
-                let ::std::option::Option::Some((status, code)) = status else {
-                    done.child.kill();
-                    let (out, out_dropped) = collect(&done.stdout);
-                    let (err, err_dropped) = collect(&done.stderr);
-                    report(secret, done.name, "timeout", 0, &out, &err, out_dropped + err_dropped);
+                let (mut out, out_dropped) = done.out.take();
+                let (err, err_dropped) = done.err.take();
+                let dropped = out_dropped + err_dropped;
+                if done.timed_out {
+                    report(secret, done.name, "timeout", 0, &out, &err, dropped);
                     continue;
-                };
-                let (mut out, out_dropped) = collect(&done.stdout);
-                let (err, err_dropped) = collect(&done.stderr);
-                let mark = ::std::format!("{MARK}{secret}\n");
+                }
+                let (status, code) = done.child.try_wait().unwrap_or(("exit", -1));
                 let passed = status == "exit" && code == 0 && strip(&mut out, mark.as_bytes());
                 let status = if passed { "pass" } else { status };
-                report(secret, done.name, status, code, &out, &err, out_dropped + err_dropped);
-            }
-            if !running.is_empty() {
-                // Woken early when a stream ends, which is when its test does.
-                let _ = ended.recv_timeout(::std::time::Duration::from_millis(1));
+                report(secret, done.name, status, code, &out, &err, dropped);
             }
         }
         let mut out = ::std::io::stdout().lock();
@@ -175,25 +194,40 @@ pub mod __learn_harness {
     /// itself and the standard library again (about a millisecond of every test, measured). That
     /// is sound because nothing but this thread runs yet when they are forked, and none of the
     /// exercise's code has run in this process: each test starts from the same fresh state as a
-    /// program started anew would. Compiled inline (`learn dev compose`, or where the library
-    /// cannot be built), where `unsafe` is forbidden, each test is this program started again as
-    /// `PROGRAM test`, with the secret and the test's name on its stdin.
+    /// program started anew would. This thread then reads every test's streams itself, woken by
+    /// `poll` when one has output, ends, or its test ends. Compiled inline (`learn dev compose`, or
+    /// where the library cannot be built), where `unsafe` is forbidden, each test is this program
+    /// started again as `PROGRAM test`, with the secret and the test's name on its stdin, and a
+    /// thread per stream reads its output.
     #[cfg(not(learn_fork))]
     mod process {
-        use ::std::io::Write as _;
+        use ::std::io::{Read as _, Write as _};
 
-        /// A test's output stream, as the supervisor reads it.
-        pub type Pipe = ::std::boxed::Box<dyn ::std::io::Read + ::std::marker::Send>;
-        type Started = ::std::io::Result<(Proc, Pipe, Pipe)>;
+        type Started = ::std::io::Result<Proc>;
+        /// A chunk of a test's output (`None` when the stream ended): the test, which stream.
+        type Chunk = (usize, bool, ::std::option::Option<::std::vec::Vec<u8>>);
 
-        pub struct Proc(::std::process::Child);
-
-        /// Starts a process for each test; call it before starting any thread.
-        pub fn start_all(tests: &[super::Test], own: &str, secret: &str) -> ::std::vec::Vec<(&'static str, Started)> {
-            tests.iter().map(|&(name, _, _)| (name, start(own, secret, name))).collect()
+        pub struct Proc {
+            id: usize,
+            child: ::std::process::Child,
+            open: u8,
         }
 
-        fn start(own: &str, secret: &str, name: &str) -> Started {
+        /// Where the reading threads send what they read.
+        pub struct Watch(::std::sync::mpsc::Receiver<Chunk>);
+
+        /// Starts a process for each test, and a thread reading each of its streams.
+        pub fn start_all(tests: &[super::Test], own: &str, secret: &str) -> (Watch, ::std::vec::Vec<(&'static str, Started)>) {
+            let (tx, rx) = ::std::sync::mpsc::channel();
+            let started = tests
+                .iter()
+                .enumerate()
+                .map(|(id, &(name, _, _))| (name, start(own, secret, name, id, &tx)))
+                .collect();
+            (Watch(rx), started)
+        }
+
+        fn start(own: &str, secret: &str, name: &str, id: usize, tx: &::std::sync::mpsc::Sender<Chunk>) -> Started {
             let mut child = ::std::process::Command::new(own)
                 .arg("test")
                 .stdin(::std::process::Stdio::piped())
@@ -205,7 +239,9 @@ pub mod __learn_harness {
             }
             match (child.stdout.take(), child.stderr.take()) {
                 (::std::option::Option::Some(out), ::std::option::Option::Some(err)) => {
-                    ::std::result::Result::Ok((Proc(child), ::std::boxed::Box::new(out), ::std::boxed::Box::new(err)))
+                    read(out, id, true, tx.clone());
+                    read(err, id, false, tx.clone());
+                    ::std::result::Result::Ok(Proc { id, child, open: 2 })
                 }
                 _ => {
                     let _ = child.kill();
@@ -215,11 +251,47 @@ pub mod __learn_harness {
             }
         }
 
+        fn read(mut pipe: impl ::std::io::Read + ::std::marker::Send + 'static, id: usize, out: bool, tx: ::std::sync::mpsc::Sender<Chunk>) {
+            ::std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                loop {
+                    match pipe.read(&mut buf) {
+                        ::std::result::Result::Ok(0) | ::std::result::Result::Err(_) => break,
+                        ::std::result::Result::Ok(n) => {
+                            if tx.send((id, out, ::std::option::Option::Some(buf[..n].to_vec()))).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                }
+                let _ = tx.send((id, out, ::std::option::Option::None));
+            });
+        }
+
+        impl Watch {
+            /// Waits up to `wait` (a millisecond at most: an ending is seen by polling) for output,
+            /// and keeps what arrived with its test.
+            pub fn pump(&mut self, running: &mut [super::Running], wait: ::std::time::Duration) {
+                let wait = wait.min(::std::time::Duration::from_millis(1));
+                let mut next = self.0.recv_timeout(wait).ok();
+                while let ::std::option::Option::Some((id, out, chunk)) = next {
+                    if let ::std::option::Option::Some(r) = running.iter_mut().find(|r| r.child.id == id) {
+                        match chunk {
+                            ::std::option::Option::Some(bytes) if out => r.out.push(&bytes),
+                            ::std::option::Option::Some(bytes) => r.err.push(&bytes),
+                            ::std::option::Option::None => r.child.open = r.child.open.saturating_sub(1),
+                        }
+                    }
+                    next = self.0.try_recv().ok();
+                }
+            }
+        }
+
         impl Proc {
             /// `None` while it runs; then `("exit", code)` or `("signal", number)`.
             pub fn try_wait(&mut self) -> ::std::option::Option<(&'static str, i32)> {
                 use ::std::os::unix::process::ExitStatusExt as _;
-                match self.0.try_wait() {
+                match self.child.try_wait() {
                     ::std::result::Result::Ok(::std::option::Option::None) => ::std::option::Option::None,
                     ::std::result::Result::Ok(::std::option::Option::Some(s)) => match (s.code(), s.signal()) {
                         (::std::option::Option::Some(c), _) => ::std::option::Option::Some(("exit", c)),
@@ -230,10 +302,15 @@ pub mod __learn_harness {
                 }
             }
 
+            /// Whether both its streams have ended.
+            pub fn streams_ended(&self) -> bool {
+                self.open == 0
+            }
+
             /// Kills it, and waits until it is gone.
             pub fn kill(&mut self) {
-                let _ = self.0.kill();
-                let _ = self.0.wait();
+                let _ = self.child.kill();
+                let _ = self.child.wait();
             }
         }
     }
@@ -241,37 +318,57 @@ pub mod __learn_harness {
     #[cfg(learn_fork)]
     #[allow(unsafe_code)]
     mod process {
+        use ::std::io::Read as _;
         use ::std::os::fd::AsRawFd as _;
 
-        /// A test's output stream, as the supervisor reads it.
-        pub type Pipe = ::std::boxed::Box<dyn ::std::io::Read + ::std::marker::Send>;
-        type Started = ::std::io::Result<(Proc, Pipe, Pipe)>;
+        type Started = ::std::io::Result<Proc>;
 
         unsafe extern "C" {
             fn fork() -> i32;
             fn dup2(old: i32, new: i32) -> i32;
             fn waitpid(pid: i32, status: *mut i32, options: i32) -> i32;
             fn kill(pid: i32, signal: i32) -> i32;
+            fn poll(fds: *mut PollFd, count: NumberOfFds, timeout_ms: i32) -> i32;
         }
         /// The same numbers on Linux and macOS.
         const WNOHANG: i32 = 1;
         const SIGKILL: i32 = 9;
+        const POLLIN: i16 = 0x1;
+
+        #[repr(C)]
+        struct PollFd {
+            fd: i32,
+            events: i16,
+            revents: i16,
+        }
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        type NumberOfFds = ::std::os::raw::c_ulong;
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        type NumberOfFds = ::std::os::raw::c_uint;
 
         pub struct Proc {
             pid: i32,
             ended: ::std::option::Option<(&'static str, i32)>,
+            out: ::std::option::Option<::std::io::PipeReader>,
+            err: ::std::option::Option<::std::io::PipeReader>,
+            /// Readable once the process has ended, where the kernel has them (Linux 5.3).
+            ending: ::std::option::Option<::std::os::fd::OwnedFd>,
         }
+
+        /// Nothing to keep: this thread reads the streams itself.
+        pub struct Watch;
 
         /// Forks a process for each test. Must be called before this process starts any thread: a
         /// thread holding a lock (the allocator's, stdout's) at a `fork` would leave it held for
         /// ever in the child.
-        pub fn start_all(tests: &[super::Test], _own: &str, secret: &str) -> ::std::vec::Vec<(&'static str, Started)> {
+        pub fn start_all(tests: &[super::Test], _own: &str, secret: &str) -> (Watch, ::std::vec::Vec<(&'static str, Started)>) {
+            seal();
             let mut started = ::std::vec::Vec::new();
             for &(name, _, _) in tests {
                 let this = start(tests, name, secret, &mut started);
                 started.push((name, this));
             }
-            started
+            (Watch, started)
         }
 
         fn start(
@@ -307,11 +404,64 @@ pub mod __learn_harness {
                 }
                 ::std::process::exit(super::run_one(tests, name, secret, watchdog));
             }
-            ::std::result::Result::Ok((
-                Proc { pid, ended: ::std::option::Option::None },
-                ::std::boxed::Box::new(out_read),
-                ::std::boxed::Box::new(err_read),
-            ))
+            drop((out_write, err_write));
+            ::std::result::Result::Ok(Proc {
+                pid,
+                ended: ::std::option::Option::None,
+                out: ::std::option::Option::Some(out_read),
+                err: ::std::option::Option::Some(err_read),
+                ending: ending(pid),
+            })
+        }
+
+        impl Watch {
+            /// Waits up to `wait` for output, the end of a stream or of a test, and keeps what
+            /// arrived with its test. Where a test's end cannot be waited for (no pidfd), it is
+            /// looked for every millisecond.
+            pub fn pump(&mut self, running: &mut [super::Running], wait: ::std::time::Duration) {
+                let mut fds: ::std::vec::Vec<PollFd> = ::std::vec::Vec::new();
+                let mut blind = false;
+                for r in running.iter() {
+                    let p = &r.child;
+                    for pipe in [&p.out, &p.err].into_iter().flatten() {
+                        fds.push(PollFd { fd: pipe.as_raw_fd(), events: POLLIN, revents: 0 });
+                    }
+                    if r.ended.is_none() {
+                        match &p.ending {
+                            ::std::option::Option::Some(fd) => {
+                                fds.push(PollFd { fd: fd.as_raw_fd(), events: POLLIN, revents: 0 })
+                            }
+                            ::std::option::Option::None => blind = true,
+                        }
+                    }
+                }
+                let wait = if blind { wait.min(::std::time::Duration::from_millis(1)) } else { wait };
+                let ms = wait.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
+                // SAFETY: `fds` is a live array of `fds.len()` entries, which `poll` only writes.
+                let ready = unsafe { poll(fds.as_mut_ptr(), fds.len() as NumberOfFds, ms) };
+                if ready <= 0 {
+                    return;
+                }
+                let mut buf = [0u8; 65536];
+                for r in running.iter_mut() {
+                    for out in [true, false] {
+                        let pipe = if out { &mut r.child.out } else { &mut r.child.err };
+                        let ::std::option::Option::Some(reader) = pipe else { continue };
+                        let fd = reader.as_raw_fd();
+                        let woke = fds.iter().any(|p| p.fd == fd && p.revents != 0);
+                        if !woke {
+                            continue;
+                        }
+                        match reader.read(&mut buf) {
+                            ::std::result::Result::Ok(0) => *pipe = ::std::option::Option::None,
+                            ::std::result::Result::Ok(n) if out => r.out.push(&buf[..n]),
+                            ::std::result::Result::Ok(n) => r.err.push(&buf[..n]),
+                            ::std::result::Result::Err(e) if e.kind() == ::std::io::ErrorKind::Interrupted => {}
+                            ::std::result::Result::Err(_) => *pipe = ::std::option::Option::None,
+                        }
+                    }
+                }
+            }
         }
 
         impl Proc {
@@ -333,6 +483,11 @@ pub mod __learn_harness {
                 self.ended
             }
 
+            /// Whether both its streams have ended.
+            pub fn streams_ended(&self) -> bool {
+                self.out.is_none() && self.err.is_none()
+            }
+
             /// Kills it, and waits until it is gone.
             pub fn kill(&mut self) {
                 if self.try_wait().is_none() {
@@ -347,6 +502,46 @@ pub mod __learn_harness {
                 }
             }
         }
+
+        /// A descriptor that becomes readable when the child `pid` ends, where the kernel has them.
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        fn ending(pid: i32) -> ::std::option::Option<::std::os::fd::OwnedFd> {
+            unsafe extern "C" {
+                fn syscall(number: ::std::os::raw::c_long, ...) -> ::std::os::raw::c_long;
+            }
+            /// `pidfd_open`, the same number on every Linux architecture.
+            const PIDFD_OPEN: ::std::os::raw::c_long = 434;
+            // SAFETY: `pidfd_open` takes a pid and flags and touches no memory; the descriptor it
+            // returns is new, and owned here alone.
+            let fd = unsafe { syscall(PIDFD_OPEN, pid, 0) };
+            // SAFETY: as above: `fd` is open and nothing else owns it.
+            (fd >= 0).then(|| unsafe { <::std::os::fd::OwnedFd as ::std::os::fd::FromRawFd>::from_raw_fd(fd as i32) })
+        }
+
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        fn ending(_pid: i32) -> ::std::option::Option<::std::os::fd::OwnedFd> {
+            ::std::option::Option::None
+        }
+
+        /// Makes this process, and every test's process forked from it, unreachable through `/proc`
+        /// by any other process: a test's code runs as the same user in the same sandbox, and
+        /// opening `/proc/PID/fd/1` of this process (or of another test's) would hand it the
+        /// result stream, to read the secret from and to write forged results into. A process that
+        /// is not dumpable keeps its descriptors, memory and environment to itself; the setting is
+        /// inherited by `fork`, and a test cannot undo it without `unsafe`.
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        fn seal() {
+            unsafe extern "C" {
+                fn prctl(option: i32, arg: u64, ...) -> i32;
+            }
+            const PR_SET_DUMPABLE: i32 = 4;
+            // SAFETY: `PR_SET_DUMPABLE` takes a flag and touches no memory.
+            unsafe { prctl(PR_SET_DUMPABLE, 0) };
+        }
+
+        /// Elsewhere there is no `/proc` to reach another process through.
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        fn seal() {}
 
         /// Asks the kernel to kill this process when the supervisor (the thread that forked it) ends,
         /// where it can; whether it will.
@@ -385,7 +580,8 @@ pub mod __learn_harness {
         false
     }
 
-    /// What was read of a child's stream so far: its head, its tail, and how much was dropped.
+    /// What was read of a child's stream so far: its first `KEEP` bytes, its last, and how much
+    /// was dropped between them.
     #[derive(Default)]
     struct Kept {
         head: ::std::vec::Vec<u8>,
@@ -393,57 +589,33 @@ pub mod __learn_harness {
         dropped: u64,
     }
 
-    type Stream = (::std::sync::Arc<::std::sync::Mutex<Kept>>, ::std::sync::mpsc::Receiver<()>);
-
-    /// Reads a child's stream on a thread, keeping its first and last `KEEP` bytes; the receiver
-    /// hears when the stream ends, and so does `ended` (shared by every stream).
-    fn keep(mut pipe: process::Pipe, ended: ::std::sync::mpsc::Sender<()>) -> Stream {
-        let kept = ::std::sync::Arc::new(::std::sync::Mutex::new(Kept::default()));
-        let (tx, rx) = ::std::sync::mpsc::channel();
-        let shared = ::std::sync::Arc::clone(&kept);
-        ::std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match pipe.read(&mut buf) {
-                    ::std::result::Result::Ok(0) | ::std::result::Result::Err(_) => break,
-                    ::std::result::Result::Ok(n) => {
-                        let mut k = shared.lock().unwrap_or_else(|e| e.into_inner());
-                        let mut chunk = &buf[..n];
-                        let room = KEEP.saturating_sub(k.head.len()).min(chunk.len());
-                        k.head.extend_from_slice(&chunk[..room]);
-                        chunk = &chunk[room..];
-                        k.tail.extend_from_slice(chunk);
-                        // Trimmed in large steps: this code is compiled without optimizations.
-                        if k.tail.len() > 2 * KEEP {
-                            let cut = k.tail.len() - KEEP;
-                            k.tail.drain(..cut);
-                            k.dropped += cut as u64;
-                        }
-                    }
-                }
+    impl Kept {
+        fn push(&mut self, mut chunk: &[u8]) {
+            let room = KEEP.saturating_sub(self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..room]);
+            chunk = &chunk[room..];
+            self.tail.extend_from_slice(chunk);
+            // Trimmed in large steps: this code is compiled without optimizations.
+            if self.tail.len() > 2 * KEEP {
+                let cut = self.tail.len() - KEEP;
+                self.tail.drain(..cut);
+                self.dropped += cut as u64;
             }
-            let _ = tx.send(());
-            let _ = ended.send(());
-        });
-        (kept, rx)
-    }
-
-    /// What a finished child wrote. The stream ends as the child does, unless a grandchild holds
-    /// the pipe open: that is not waited for long, and what arrived until then counts. Long enough
-    /// that on a loaded machine the reading thread still gets to a passing test's last line.
-    fn collect(stream: &Stream) -> (::std::vec::Vec<u8>, u64) {
-        let _ = stream.1.recv_timeout(::std::time::Duration::from_secs(2));
-        let mut k = stream.0.lock().unwrap_or_else(|e| e.into_inner());
-        let mut tail = ::std::mem::take(&mut k.tail);
-        let mut dropped = k.dropped;
-        if tail.len() > KEEP {
-            let cut = tail.len() - KEEP;
-            tail.drain(..cut);
-            dropped += cut as u64;
         }
-        let mut out = ::std::mem::take(&mut k.head);
-        out.extend(tail);
-        (out, dropped)
+
+        /// Everything kept, and how much was dropped.
+        fn take(&mut self) -> (::std::vec::Vec<u8>, u64) {
+            let mut tail = ::std::mem::take(&mut self.tail);
+            let mut dropped = self.dropped;
+            if tail.len() > KEEP {
+                let cut = tail.len() - KEEP;
+                tail.drain(..cut);
+                dropped += cut as u64;
+            }
+            let mut out = ::std::mem::take(&mut self.head);
+            out.extend(tail);
+            (out, dropped)
+        }
     }
 
     fn report(secret: &str, name: &str, status: &str, code: i32, out: &[u8], err: &[u8], dropped: u64) {
