@@ -608,12 +608,14 @@ fn two_transfers_from_the_account_locked_second_never_overdraw() {
 }
 
 /// How many transfers the two tests below watch at most, and for how long at most: each stops at the
-/// first transfer that shows the mistake. A transfer that lets go of its locks before it is done and
-/// takes them again lets the test in between nearly every time, even on a busy machine (within the
-/// first five attempts in every trial run), so forty attempts leave a wide margin; a transfer that
-/// holds both locks to the end is never caught, however many attempts are made.
-const MEDDLE_ATTEMPTS: usize = 100;
-const MEDDLE_FOR: Duration = Duration::from_millis(800);
+/// first transfer that shows the mistake. This is a statistical test: a transfer that lets go of its
+/// locks before it is done and takes them again lets the test in between in most attempts on a quiet
+/// machine and in about one attempt in ten on a very busy one (trial runs were caught within the
+/// first ten attempts, at worst within seventy), so the time limit, not the count, ends a run only on
+/// a machine busy enough to allow a few dozen attempts; a transfer that holds both locks to the end
+/// is never caught, however many attempts are made.
+const MEDDLE_ATTEMPTS: usize = 200;
+const MEDDLE_FOR: Duration = Duration::from_millis(1500);
 
 /// What happened to one transfer while the test meddled with one of its accounts: the balances
 /// after it (sender, receiver), what it returned, and whether the test's change went in (`None` if
@@ -647,9 +649,21 @@ fn meddle_while_transferring(
     let watched: &Account = if on_sender { &from } else { &to };
     // The watched account is the transfer's first lock: the watcher can see it held from `between_locks` on.
     let watched_first: bool = (ids.0 < ids.1) == on_sender;
-    // 0: not started, 1: `between_locks` reached, 2: watching, 3: seen the transfer hold the lock.
-    let stage = AtomicUsize::new(0);
-    let waiter_ready = AtomicBool::new(false);
+    // Where the three threads are, told under a lock and waited for asleep (a thread that spins or
+    // yields while waiting for another to run slows them all down on a busy machine).
+    // .0: 0 not started, 1 `between_locks` reached, 2 watching, 3 seen the transfer hold the lock;
+    // .1: the second thread is about to wait in `lock()`; .2: the transfer has returned.
+    let progress: Mutex<(usize, bool, bool)> = Mutex::new((0, false, false));
+    let moved_on = Condvar::new();
+    let step = |change_progress: &dyn Fn(&mut (usize, bool, bool))| {
+        change_progress(&mut progress.lock().unwrap());
+        moved_on.notify_all();
+    };
+    let wait_for = |until: &dyn Fn(&(usize, bool, bool)) -> bool, within: Duration| -> bool {
+        let now = progress.lock().unwrap();
+        let (now, _) = moved_on.wait_timeout_while(now, within, |now| !until(now) && !now.2).unwrap();
+        until(&now)
+    };
     let done = AtomicBool::new(false);
     let ready = AtomicBool::new(true);
     // What `change` returned, set by whichever thread of the test applied it (under the lock).
@@ -662,22 +676,20 @@ fn meddle_while_transferring(
     };
     let moved: bool = thread::scope(|scope| {
         scope.spawn(|| {
-            while stage.load(Ordering::SeqCst) == 0 {
-                if done.load(Ordering::SeqCst) {
-                    return;
-                }
-                thread::yield_now();
+            if !wait_for(&|now| now.0 >= 1, STUCK_AFTER) {
+                return;
             }
-            stage.store(2, Ordering::SeqCst);
+            step(&|now| now.0 = 2);
             let mut seen_held: bool = false;
             loop {
                 match watched.balance.try_lock() {
                     Ok(mut balance) if seen_held => return apply(&mut balance),
                     Ok(_) => {}
-                    Err(_) => {
+                    Err(_) if !seen_held => {
                         seen_held = true;
-                        stage.store(3, Ordering::SeqCst);
+                        step(&|now| now.0 = 3);
                     }
+                    Err(_) => {}
                 }
                 if done.load(Ordering::SeqCst) {
                     return;
@@ -686,13 +698,10 @@ fn meddle_while_transferring(
         });
         if watched_first {
             scope.spawn(|| {
-                while stage.load(Ordering::SeqCst) < 3 {
-                    if done.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    thread::yield_now();
+                if !wait_for(&|now| now.0 >= 3, STUCK_AFTER) {
+                    return;
                 }
-                waiter_ready.store(true, Ordering::SeqCst);
+                step(&|now| now.1 = true);
                 let mut balance = watched.balance.lock().unwrap();
                 apply(&mut balance);
             });
@@ -702,17 +711,11 @@ fn meddle_while_transferring(
             if !first_call.replace(false) {
                 return;
             }
-            stage.store(1, Ordering::SeqCst);
-            let since = Instant::now();
-            let arrived = || {
-                if watched_first { waiter_ready.load(Ordering::SeqCst) } else { stage.load(Ordering::SeqCst) >= 2 }
-            };
-            while !arrived() {
-                if since.elapsed() > Duration::from_millis(500) {
-                    ready.store(false, Ordering::SeqCst);
-                    return;
-                }
-                thread::yield_now();
+            step(&|now| now.0 = 1);
+            let arrived: &dyn Fn(&(usize, bool, bool)) -> bool = if watched_first { &|now| now.1 } else { &|now| now.0 >= 2 };
+            if !wait_for(arrived, Duration::from_millis(500)) {
+                ready.store(false, Ordering::SeqCst);
+                return;
             }
             if watched_first {
                 // Time for the second thread to be waiting inside `lock()`.
@@ -720,6 +723,7 @@ fn meddle_while_transferring(
             }
         });
         done.store(true, Ordering::SeqCst);
+        step(&|now| now.2 = true);
         moved
     });
     if !ready.load(Ordering::SeqCst) {
