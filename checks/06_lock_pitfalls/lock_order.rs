@@ -195,6 +195,16 @@ fn opposite_transfers_at_once_both_finish() {
          the first one. After locking, pick the sender's and the receiver's guards back out (`from.id < to.id` \
          says which is which) before checking and moving the money."
     );
+    let only_one: bool = balances == [70, 130] || balances == [110, 90];
+    ::std::assert!(
+        !only_one,
+        "after alice -> bob 30 and bob -> alice 10, alice has {alice_now} and bob {bob_now}, where 80 and 120 were \
+         expected: the balances show one transfer only, the other one's changes were overwritten \
+         (see “Check and act under one lock”)\n\
+         Both transfers read the balances; then one wrote back balances worked out from its old readings, after \
+         the other had changed them. Keep both locks from reading the balances until both are changed, and \
+         change them in place through the guards."
+    );
     let right: bool = balances == expected;
     ::std::assert!(
         right,
@@ -232,11 +242,73 @@ fn transfers_between_other_accounts_do_not_wait() {
 
 /// What a transfer between alice and bob did while the test held its second lock: which of the
 /// two accounts it held locked in `between_locks` (alice's, bob's), whether and when its first
-/// account was seen unlocked meanwhile (after how long, holding what), and what it returned.
+/// account was seen unlocked meanwhile (after how long, holding what), whether it returned before
+/// the test let go of the second lock, how many times it called `between_locks` by then, and what
+/// it returned.
 struct SecondLockHeld {
     locked: [bool; 2],
     seen_free: Option<(Duration, i64)>,
+    returned_while_held: bool,
+    calls: usize,
     moved: bool,
+}
+
+/// How long the test keeps the second lock once the transfer's first account was seen free,
+/// to tell a transfer that gave up (it returns meanwhile) or started over (it calls
+/// `between_locks` again) from one that waits for its second lock holding nothing.
+const WATCH_AFTER_LETTING_GO: Duration = Duration::from_millis(200);
+
+impl SecondLockHeld {
+    /// What the transfer did about the busy second lock, in the learner's terms, when its first
+    /// account was seen free: `held` and `waited_for` name the two accounts ("bob's").
+    fn how_it_let_go(&self, held: &str, waited_for: &str) -> ::std::string::String {
+        let (after, holding): (Duration, i64) = self.seen_free.unwrap_or_default();
+        let when: ::std::string::String = if after >= Duration::from_millis(100) {
+            ::std::format!("after {:.1} s of waiting for {waited_for} lock", after.as_secs_f64())
+        } else {
+            ::std::string::String::from("at once")
+        };
+        if self.returned_while_held {
+            ::std::format!("it let go of {held} lock and returned {} without waiting for {waited_for}", self.moved)
+        } else if self.calls > 1 {
+            ::std::format!(
+                "{when} it let go of {held} lock (seen free, holding {holding}) and started over, calling \
+                 `between_locks` {} times",
+                self.calls
+            )
+        } else if after >= Duration::from_millis(100) {
+            ::std::format!("{when} it let go of {held} lock (seen free, holding {holding})")
+        } else {
+            ::std::format!(
+                "it let go of {held} lock at once (seen free, holding {holding}) and then waited for {waited_for} \
+                 holding no lock at all"
+            )
+        }
+    }
+
+    /// Why what `how_it_let_go` describes is wrong, and what to do instead.
+    fn why_not(&self) -> &'static str {
+        let (after, _holding): (Duration, i64) = self.seen_free.unwrap_or_default();
+        if self.returned_while_held {
+            "Giving up when the second lock is busy refuses a transfer that a moment's wait would let through. \
+             Take the two locks in one order for every transfer (the lower id first, say): then a transfer \
+             holding its first lock can always wait for the second, as long as it takes."
+        } else if self.calls > 1 {
+            "Letting go and starting again when the second lock is busy depends on timing, and two transfers can \
+             keep doing it in step. Take the two locks in one order for every transfer (the lower id first, say): \
+             then a transfer holding its first lock can always wait for the second, as long as it takes."
+        } else if after >= Duration::from_millis(100) {
+            "Giving up the first lock after a timeout and starting again in another order only gets a transfer \
+             out of a deadlock it has already walked into, once the time is lost, and whether it gets out depends \
+             on timing. Take the two locks in one order for every transfer (the lower id first, say): then a \
+             transfer holding its first lock can always wait for the second, as long as it takes."
+        } else {
+            "A transfer that never holds both locks cannot deadlock, but between its two steps anyone can see \
+             the money gone from one account and not yet in the other, or change a balance it has checked. Take \
+             the two locks in one order for every transfer (the lower id first, say) and hold both until both \
+             balances are changed."
+        }
+    }
 }
 
 /// Runs one transfer between `alice` and `bob` (from alice when `from_alice`, else from bob) on a
@@ -254,12 +326,14 @@ fn hold_the_second_lock(
     let (locked_now, told) = mpsc::channel::<[bool; 2]>();
     let (ready, held) = mpsc::channel::<()>();
     let (done, finished) = mpsc::channel::<bool>();
+    let all_calls = Arc::new(AtomicUsize::new(0));
     {
-        let (alice, bob) = (Arc::clone(alice), Arc::clone(bob));
+        let (alice, bob, all_calls) = (Arc::clone(alice), Arc::clone(bob), Arc::clone(&all_calls));
         thread::spawn(move || {
             let calls: Cell<u32> = Cell::new(0);
             let (from, to) = if from_alice { (&alice, &bob) } else { (&bob, &alice) };
             let moved: bool = transfer(from, to, 30, || {
+                all_calls.fetch_add(1, Ordering::SeqCst);
                 calls.set(calls.get() + 1);
                 if calls.get() == 1 {
                     let locked: [bool; 2] = [alice.balance.try_lock().is_err(), bob.balance.try_lock().is_err()];
@@ -299,13 +373,33 @@ fn hold_the_second_lock(
         }
         thread::sleep(Duration::from_millis(1));
     }
+    // A transfer that let go of its first lock: see a while longer whether it returns (it gave up)
+    // or calls `between_locks` again (it started over) while the second lock is still busy.
+    let mut returned: Option<bool> = None;
+    if seen_free.is_some() {
+        let since = Instant::now();
+        while returned.is_none() && all_calls.load(Ordering::SeqCst) < 2 && since.elapsed() < WATCH_AFTER_LETTING_GO {
+            match finished.recv_timeout(Duration::from_millis(5)) {
+                Ok(moved) => returned = Some(moved),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    ::std::panic!("the transfer panicked: see the message above")
+                }
+            }
+        }
+    }
+    let returned_while_held: bool = returned.is_some();
+    let calls: usize = all_calls.load(Ordering::SeqCst);
     drop(second_guard);
-    let moved: bool = match finished.recv_timeout(STUCK_AFTER) {
-        Ok(moved) => moved,
-        Err(RecvTimeoutError::Timeout) => ::std::panic!("the transfer did not finish within 2 s"),
-        Err(RecvTimeoutError::Disconnected) => ::std::panic!("the transfer panicked: see the message above"),
+    let moved: bool = match returned {
+        Some(moved) => moved,
+        None => match finished.recv_timeout(STUCK_AFTER) {
+            Ok(moved) => moved,
+            Err(RecvTimeoutError::Timeout) => ::std::panic!("the transfer did not finish within 2 s"),
+            Err(RecvTimeoutError::Disconnected) => ::std::panic!("the transfer panicked: see the message above"),
+        },
     };
-    SecondLockHeld { locked, seen_free, moved }
+    SecondLockHeld { locked, seen_free, returned_while_held, calls, moved }
 }
 
 /// While a transfer waits for its second lock, its first account stays locked and untouched:
@@ -314,18 +408,25 @@ fn hold_the_second_lock(
 fn the_money_is_never_in_neither_account() {
     let alice = Arc::new(Account::new(1, 100));
     let bob = Arc::new(Account::new(2, 100));
-    let SecondLockHeld { locked: _, seen_free, moved } =
-        hold_the_second_lock(&alice, &bob, true, Duration::from_secs(1));
-    let seen_free: Option<(Duration, i64)> = seen_free;
+    let held: SecondLockHeld = hold_the_second_lock(&alice, &bob, true, Duration::from_secs(1));
+    let seen_free: Option<(Duration, i64)> = held.seen_free;
+    let gave_up: bool = held.returned_while_held;
+    ::std::assert!(
+        !gave_up,
+        "alice -> bob held alice's lock and needed bob's, which the test kept busy for a moment: {} \
+         (see “Two locks, opposite orders”)\n{}",
+        held.how_it_let_go("alice's", "bob's"),
+        held.why_not()
+    );
     ::std::assert!(
         seen_free.is_none(),
-        "while the transfer waited for its second lock, its first account was unlocked, holding {} \
+        "alice -> bob held alice's lock and needed bob's, which the test kept busy: {} \
          (see “Two locks, opposite orders”)\n\
          Anyone could then see money gone from one account and not yet in the other, or change the balance \
          the transfer had checked. Keep the first lock until both accounts are changed.",
-        seen_free.unwrap_or_default().1
+        held.how_it_let_go("alice's", "bob's")
     );
-    let moved: bool = moved;
+    let moved: bool = held.moved;
     ::std::assert!(moved, "alice has 100, so sending 30 should work");
     let alice_now: i64 = alice.balance();
     let bob_now: i64 = bob.balance();
@@ -348,22 +449,18 @@ fn a_transfer_waits_for_its_second_lock_as_long_as_it_takes() {
     let bob = Arc::new(Account::new(2, 100));
     // bob -> alice: the transfer goes from the higher id to the lower, so its sender comes second
     // in id order, and first in the order the starting file takes them.
-    let SecondLockHeld { locked, seen_free, moved } = hold_the_second_lock(&alice, &bob, false, HOLD_SECOND_LOCK_FOR);
-    let locked: [bool; 2] = locked;
-    let seen_free: Option<(Duration, i64)> = seen_free;
-    let (after, holding): (Duration, i64) = seen_free.unwrap_or_default();
+    let outcome: SecondLockHeld = hold_the_second_lock(&alice, &bob, false, HOLD_SECOND_LOCK_FOR);
+    let locked: [bool; 2] = outcome.locked;
+    let seen_free: Option<(Duration, i64)> = outcome.seen_free;
     let (held, waited_for): (&str, &str) = if locked[0] { ("alice's", "bob's") } else { ("bob's", "alice's") };
     ::std::assert!(
         seen_free.is_none(),
-        "bob -> alice held {held} lock and waited for {waited_for}, which the test kept busy; after {:.1} s it let \
-         go of {held} lock (seen free, holding {holding}) (see “Two locks, opposite orders”)\n\
-         Giving up the first lock after a timeout and starting again in another order only gets a transfer \
-         out of a deadlock it has already walked into, once the time is lost, and whether it gets out depends \
-         on timing. Take the two locks in one order for every transfer (the lower id first, say): then a \
-         transfer holding its first lock can always wait for the second, as long as it takes.",
-        after.as_secs_f64()
+        "bob -> alice held {held} lock and needed {waited_for}, which the test kept busy: {} \
+         (see “Two locks, opposite orders”)\n{}",
+        outcome.how_it_let_go(held, waited_for),
+        outcome.why_not()
     );
-    let moved: bool = moved;
+    let moved: bool = outcome.moved;
     ::std::assert!(moved, "bob has 100, so sending 30 should work");
     let alice_now: i64 = alice.balance();
     let bob_now: i64 = bob.balance();
@@ -404,26 +501,52 @@ fn the_lock_order_never_changes_with_the_balances() {
         let way: &str = if from_alice { "alice -> bob" } else { "bob -> alice" };
         ::std::format!("{way}, with alice at {alice_has} and bob at {bob_has}, locked {first} account first")
     };
-    for later in seen.iter().skip(1) {
-        let same_first: bool = later.3 == seen[0].3;
-        let same_balances: bool = (later.1, later.2) == (seen[0].1, seen[0].2);
-        let why: &str = if same_balances {
-            "Taking `from` first makes two transfers going opposite ways take the same two locks in opposite \
-             orders, and each then holds one and waits for the other. Order the two accounts the same way for \
-             every transfer, whichever way the money goes: by their `id`, say."
+    let changed: Option<&(bool, i64, i64, &str)> = seen.iter().skip(1).find(|later| later.3 != seen[0].3);
+    let Some(later) = changed else { return };
+    let same_balances: bool = (later.1, later.2) == (seen[0].1, seen[0].2);
+    // Whether two transfers that lock in opposite orders would deadlock depends on what one does
+    // when its second lock is busy: the test keeps a transfer's second lock busy for a while and
+    // looks whether it waits, holding its first.
+    let probe_alice = Arc::new(Account::new(1, 100));
+    let probe_bob = Arc::new(Account::new(2, 100));
+    let probe: SecondLockHeld = hold_the_second_lock(&probe_alice, &probe_bob, false, WAIT_PROBE_FOR);
+    let waits_holding_one: bool = probe.seen_free.is_none();
+    let (held, waited_for): (&str, &str) =
+        if probe.locked[0] { ("alice's", "bob's") } else { ("bob's", "alice's") };
+    let why: ::std::string::String = if waits_holding_one {
+        let cause: &str = if same_balances {
+            "Taking `from` first makes two transfers going opposite ways take the same two locks"
         } else {
             "An order that depends on the balances, or on anything else that changes, lets two transfers that \
-             look at it at different moments take the same two locks in opposite orders, and each then holds \
-             one and waits for the other. Order the accounts by something that never changes, such as their `id`."
+             look at it at different moments take the same two locks"
         };
-        ::std::assert!(
-            same_first,
-            "{}, but {}: the order of the two locks changed (see “Two locks, opposite orders”)\n{why}",
-            describe(seen[0]),
-            describe(*later)
-        );
-    }
+        let cure: &str = if same_balances {
+            "Order the two accounts the same way for every transfer, whichever way the money goes: by their \
+             `id`, say."
+        } else {
+            "Order the accounts by something that never changes, such as their `id`."
+        };
+        ::std::format!("{cause} in opposite orders, and each then holds one and waits for the other. {cure}")
+    } else {
+        ::std::format!(
+            "Two transfers going opposite ways then take the same two locks, each in the reverse of the \
+             other's order. Yours does not stay stuck on that, because it does not keep waiting for a busy \
+             second lock: holding {held} lock and needing {waited_for} (kept busy by the test), {}. That is a way \
+             around the lock order, not a fix of it. {}",
+            probe.how_it_let_go(held, waited_for),
+            probe.why_not()
+        )
+    };
+    ::std::panic!(
+        "{}, but {}: the order of the two locks changed (see “Two locks, opposite orders”)\n{why}",
+        describe(seen[0]),
+        describe(*later)
+    );
 }
+
+/// How long the test above keeps a transfer's second lock busy to see whether it waits for it
+/// holding its first (only when the transfer's lock order changed).
+const WAIT_PROBE_FOR: Duration = Duration::from_millis(1500);
 
 /// Two transfers from one account at the same moment cannot both spend the same money.
 #[test]
@@ -481,6 +604,250 @@ fn two_transfers_from_the_account_locked_second_never_overdraw() {
          (see “Two locks, opposite orders”)\n\
          The sender has the highest id here, so with the locks taken in id order its lock is the second one. \
          Check and take the money from the sender's guard, whichever lock came first."
+    );
+}
+
+/// How many transfers the two tests below watch at most, and for how long at most: each stops at the
+/// first transfer that shows the mistake. This is a statistical test: a transfer that lets go of its
+/// locks before it is done and takes them again lets the test in between in most attempts on a quiet
+/// machine and in about one attempt in ten on a very busy one (trial runs were caught within the
+/// first ten attempts, at worst within seventy), so the time limit, not the count, ends a run only on
+/// a machine busy enough to allow a few dozen attempts; a transfer that holds both locks to the end
+/// is never caught, however many attempts are made.
+const MEDDLE_ATTEMPTS: usize = 200;
+const MEDDLE_FOR: Duration = Duration::from_millis(1500);
+
+/// What happened to one transfer while the test meddled with one of its accounts: the balances
+/// after it (sender, receiver), what it returned, and whether the test's change went in (`None` if
+/// the test never got the account's lock between the transfer's taking it and the transfer's end).
+struct Meddled {
+    balances: [i64; 2],
+    moved: bool,
+    changed: Option<bool>,
+}
+
+/// Runs one transfer of `amount` from an account with id `ids.0` and balance `start.0` to one with
+/// `ids.1` and `start.1`, while the test meddles with the sender's account (`on_sender`) or the
+/// receiver's: from `between_locks` on, a thread of the test watches that account's lock and, once
+/// it has seen the transfer hold it, takes it the moment it is free and applies `change` to the
+/// balance under it. When that lock is the transfer's first, a second thread of the test also
+/// waits for it in `lock()` meanwhile and applies `change` if the first did not: letting go of a
+/// lock somebody waits for takes the transfer a little longer, which gives the watcher its chance.
+/// A transfer that holds both locks until it is done lets the test in only once it has finished;
+/// one that lets go of its locks and takes them again lets the test in between.
+fn meddle_while_transferring(
+    ids: (u32, u32),
+    start: (i64, i64),
+    amount: i64,
+    on_sender: bool,
+    change: fn(&mut i64) -> bool,
+) -> Option<Meddled> {
+    let from = Account::new(ids.0, start.0);
+    let to = Account::new(ids.1, start.1);
+    // The test takes the account's lock itself: the field must be the real `Mutex<i64>`.
+    crate::__learn::exact::<Mutex<i64>, _>(&from.balance);
+    let watched: &Account = if on_sender { &from } else { &to };
+    // The watched account is the transfer's first lock: the watcher can see it held from `between_locks` on.
+    let watched_first: bool = (ids.0 < ids.1) == on_sender;
+    // Where the three threads are, told under a lock and waited for asleep (a thread that spins or
+    // yields while waiting for another to run slows them all down on a busy machine).
+    // .0: 0 not started, 1 `between_locks` reached, 2 watching, 3 seen the transfer hold the lock;
+    // .1: the second thread is about to wait in `lock()`; .2: the transfer has returned.
+    let progress: Mutex<(usize, bool, bool)> = Mutex::new((0, false, false));
+    let moved_on = Condvar::new();
+    let step = |change_progress: &dyn Fn(&mut (usize, bool, bool))| {
+        change_progress(&mut progress.lock().unwrap());
+        moved_on.notify_all();
+    };
+    let wait_for = |until: &dyn Fn(&(usize, bool, bool)) -> bool, within: Duration| -> bool {
+        let now = progress.lock().unwrap();
+        let (now, _) = moved_on.wait_timeout_while(now, within, |now| !until(now) && !now.2).unwrap();
+        until(&now)
+    };
+    let done = AtomicBool::new(false);
+    let ready = AtomicBool::new(true);
+    // What `change` returned, set by whichever thread of the test applied it (under the lock).
+    let changed: Mutex<Option<bool>> = Mutex::new(None);
+    let apply = |balance: &mut i64| {
+        let mut changed = changed.lock().unwrap();
+        if changed.is_none() {
+            *changed = Some(change(balance));
+        }
+    };
+    let moved: bool = thread::scope(|scope| {
+        scope.spawn(|| {
+            if !wait_for(&|now| now.0 >= 1, STUCK_AFTER) {
+                return;
+            }
+            step(&|now| now.0 = 2);
+            let mut seen_held: bool = false;
+            loop {
+                match watched.balance.try_lock() {
+                    Ok(mut balance) if seen_held => return apply(&mut balance),
+                    Ok(_) => {}
+                    Err(_) if !seen_held => {
+                        seen_held = true;
+                        step(&|now| now.0 = 3);
+                    }
+                    Err(_) => {}
+                }
+                if done.load(Ordering::SeqCst) {
+                    return;
+                }
+            }
+        });
+        if watched_first {
+            scope.spawn(|| {
+                if !wait_for(&|now| now.0 >= 3, STUCK_AFTER) {
+                    return;
+                }
+                step(&|now| now.1 = true);
+                let mut balance = watched.balance.lock().unwrap();
+                apply(&mut balance);
+            });
+        }
+        let first_call = Cell::new(true);
+        let moved: bool = transfer(&from, &to, amount, || {
+            if !first_call.replace(false) {
+                return;
+            }
+            step(&|now| now.0 = 1);
+            let arrived: &dyn Fn(&(usize, bool, bool)) -> bool = if watched_first { &|now| now.1 } else { &|now| now.0 >= 2 };
+            if !wait_for(arrived, Duration::from_millis(500)) {
+                ready.store(false, Ordering::SeqCst);
+                return;
+            }
+            if watched_first {
+                // Time for the second thread to be waiting inside `lock()`.
+                thread::sleep(Duration::from_millis(1));
+            }
+        });
+        done.store(true, Ordering::SeqCst);
+        step(&|now| now.2 = true);
+        moved
+    });
+    if !ready.load(Ordering::SeqCst) {
+        return None;
+    }
+    let balances: [i64; 2] = [from.balance(), to.balance()];
+    let changed: Option<bool> = *changed.lock().unwrap();
+    Some(Meddled { balances, moved, changed })
+}
+
+/// Runs `meddle_while_transferring` over and over, going round `setups` (the two accounts' ids, and
+/// whether the test meddles with the sender's account), until `wrong` finds something in one
+/// attempt (returned with the attempt's ids and setup), or the attempts or the time run out.
+fn meddle_until(
+    setups: &[((u32, u32), bool)],
+    amount: i64,
+    start: (i64, i64),
+    change: fn(&mut i64) -> bool,
+    wrong: impl Fn(&Meddled) -> bool,
+) -> Option<((u32, u32), bool, Meddled)> {
+    let since = Instant::now();
+    for attempt in 0..MEDDLE_ATTEMPTS {
+        if since.elapsed() > MEDDLE_FOR {
+            break;
+        }
+        let (ids, on_sender): ((u32, u32), bool) = setups[attempt % setups.len()];
+        // `None`: the transfer did not hold the watched lock in `between_locks` (other tests say why).
+        let Some(outcome) = meddle_while_transferring(ids, start, amount, on_sender, change) else { continue };
+        if wrong(&outcome) {
+            return Some((ids, on_sender, outcome));
+        }
+    }
+    None
+}
+
+/// A deposit made into one of the two accounts while a transfer between them runs is never lost:
+/// the transfer changes the balances it read, under the locks it read them under.
+#[test]
+fn a_deposit_made_meanwhile_is_never_lost() {
+    // A transfer of 30 between alice (id 1) and bob (id 2), either way, and the test deposits 5 into
+    // alice as soon as it can get her lock, the first one the transfer takes.
+    let deposit = |balance: &mut i64| -> bool {
+        *balance += 5;
+        true
+    };
+    let lost = |m: &Meddled| -> bool {
+        let deposited: i64 = if m.changed == Some(true) { 5 } else { 0 };
+        m.balances[0] + m.balances[1] != 200 + deposited
+    };
+    let setups: [((u32, u32), bool); 2] = [((2, 1), false), ((1, 2), true)];
+    let found: Option<((u32, u32), bool, Meddled)> = meddle_until(&setups, 30, (100, 100), deposit, lost);
+    let Some((ids, _on_sender, m)) = found else { return };
+    let alice_sends: bool = ids.0 == 1;
+    let [sender_now, receiver_now]: [i64; 2] = m.balances;
+    let (alice_now, bob_now): (i64, i64) =
+        if alice_sends { (sender_now, receiver_now) } else { (receiver_now, sender_now) };
+    let way: &str = if alice_sends { "alice -> bob" } else { "bob -> alice" };
+    let deposited: bool = m.changed == Some(true);
+    let total: i64 = alice_now + bob_now;
+    let expected: i64 = if deposited { 205 } else { 200 };
+    let when: &str = if deposited {
+        "The test took alice's lock the moment your transfer let go of it, before the transfer was over, and \
+         deposited 5 there"
+    } else {
+        "The test did not even get alice's lock before your transfer was over"
+    };
+    ::std::panic!(
+        "{way} 30, both starting at 100, while the test deposited 5 into alice: alice ended at {alice_now} and bob \
+         at {bob_now}, {total} in all, where {expected} were expected (see “Check and act under one lock”)\n\
+         {when}. Your transfer had let go of the locks it read the balances under, then wrote balances \
+         worked out from those old readings back under fresh locks, over whatever changed in between. Keep \
+         both locks from reading the balances until both are changed, and change them in place through the \
+         guards."
+    );
+}
+
+/// Money spent from the sender while a transfer runs is never spent a second time: the transfer
+/// checks the balance and takes the money under the same locks, held all along.
+#[test]
+fn money_spent_meanwhile_is_never_spent_twice() {
+    // shared sends 80 of its 100 to rent, and the test spends 80 from shared too, if it is there,
+    // as soon as it can get shared's lock: one of the two must find too little.
+    let spend = |balance: &mut i64| -> bool {
+        if *balance < 80 {
+            return false;
+        }
+        *balance -= 80;
+        true
+    };
+    let wrong = |m: &Meddled| -> bool {
+        let spent: i64 = if m.changed == Some(true) { 80 } else { 0 };
+        m.balances[0] < 0 || m.balances[0] + m.balances[1] + spent != 100
+    };
+    // shared has the lower id: its lock is the first one the transfer takes.
+    let setups: [((u32, u32), bool); 1] = [((1, 2), true)];
+    let found: Option<((u32, u32), bool, Meddled)> = meddle_until(&setups, 80, (100, 0), spend, wrong);
+    let Some((ids, _on_sender, m)) = found else { return };
+    let [shared_now, rent_now]: [i64; 2] = m.balances;
+    let spent: bool = m.changed == Some(true);
+    let moved: bool = m.moved;
+    let overdrawn: bool = shared_now < 0;
+    ::std::assert!(
+        !overdrawn,
+        "shared (id {}) held 100 and sent 80 to rent (id {}), returning {moved}; meanwhile the test took \
+         shared's lock the moment your transfer let go of it and spent 80 there too, and shared ended at \
+         {shared_now} (see “Check and act under one lock”)\n\
+         Your transfer checked the balance under its two locks, let them go, and took the money under the \
+         two locks taken again: the test got in between, and the check no longer held. Keep both locks, \
+         taken in one order (“Two locks, opposite orders”), from the check until the money has moved.",
+        ids.0,
+        ids.1
+    );
+    let total: i64 = shared_now + rent_now + if spent { 80 } else { 0 };
+    ::std::panic!(
+        "shared (id {}) held 100 and sent 80 to rent (id {}), returning {moved}; meanwhile the test {} \
+         shared's lock; shared ended at {shared_now} and rent at {rent_now}, so {total} exist in all where \
+         100 did (see “Check and act under one lock”)\n\
+         Your transfer let go of the locks it read the balances under and wrote balances worked out from \
+         those old readings back under fresh locks, over the test's change. Keep both locks, taken in one \
+         order (“Two locks, opposite orders”), from reading the balances until both are changed, and change \
+         them in place through the guards.",
+        ids.0,
+        ids.1,
+        if spent { "spent 80 from shared under" } else { "did not even get" }
     );
 }
 

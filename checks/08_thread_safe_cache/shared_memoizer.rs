@@ -3,6 +3,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Condvar, Mutex, OnceLock, RwLock};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -113,6 +114,58 @@ fn no_lock_is_held_while_the_function_runs() {
     ::std::assert_eq!(results, expected_results, "the results should be func(10) = 20 and func(20) = 40");
 }
 
+/// Whether `misses()` reports the `misses` field: adds 1 to the field itself (an `AtomicU64` or a
+/// `Mutex<u64>`), looks whether `misses()` grew by 1, and takes the 1 back. `None` for another type.
+fn misses_follows_its_field(field: &dyn Any, misses: impl Fn() -> u64) -> Option<bool> {
+    let before: u64 = misses();
+    if let Some(count) = field.downcast_ref::<AtomicU64>() {
+        count.fetch_add(1, Ordering::SeqCst);
+        let after: u64 = misses();
+        count.fetch_sub(1, Ordering::SeqCst);
+        Some(after == before + 1)
+    } else if let Some(count) = field.downcast_ref::<Mutex<u64>>() {
+        *count.lock().unwrap() += 1;
+        let after: u64 = misses();
+        *count.lock().unwrap() -= 1;
+        Some(after == before + 1)
+    } else {
+        None
+    }
+}
+
+/// How many answers the cache holds, for each type of `known` the exercise accepts.
+fn answers_in_the_cache(known: &dyn Any) -> Option<usize> {
+    if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+        cache.lock().ok().map(|cache| cache.len())
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+        cache.read().ok().map(|cache| cache.len())
+    } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.lock().ok().map(|cache| cache.len())
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.read().ok().map(|cache| cache.len())
+    } else {
+        None
+    }
+}
+
+/// The explanation for a `misses()` that does not report the `misses` field (`misses` is what it
+/// said, `entries` how many answers the cache holds).
+fn misses_is_not_the_count(misses: u64, entries: Option<usize>) -> ::std::string::String {
+    let what: &str = if entries == Some(misses as usize) {
+        "it returns the number of answers in the cache"
+    } else {
+        "it does not return the count kept in the field"
+    };
+    ::std::format!(
+        "When the test added 1 to the `misses` field itself, `misses()` did not change: {what} \
+         (see “Computing outside the lock”)\n\
+         `misses` counts the function's calls, not the cache's entries. With no lock held while the function \
+         runs, two threads that miss the same key at the same moment both compute it: two calls, one entry. \
+         Add 1 to the `misses` field in the step that calls the function, and have `misses()` return that \
+         count."
+    )
+}
+
 /// Threads missing at the same moment are all counted: `misses` loses no computation.
 #[test]
 fn misses_counted_at_the_same_moment_are_all_kept() {
@@ -166,6 +219,13 @@ fn misses_counted_at_the_same_moment_are_all_kept() {
     let by_the_test: u64 = added.load(Ordering::SeqCst);
     let expected: u64 = computed + by_the_test;
     let misses: u64 = memo.misses();
+    if misses != expected && misses_follows_its_field(&memo.misses, || memo.misses()) == Some(false) {
+        ::std::panic!(
+            "`misses()` says {misses}, where {THREADS} threads computed {computed} new keys and the test counted \
+             {by_the_test} more in the field. {}",
+            misses_is_not_the_count(misses, answers_in_the_cache(&memo.known))
+        );
+    }
     ::std::assert!(
         misses == expected,
         "`misses()` says {misses}, but {expected} were counted: {THREADS} threads computed {computed} new keys, \
@@ -310,6 +370,13 @@ fn every_computation_is_counted_even_of_the_same_key() {
     ::std::assert!(right, "every thread asking for 41 should get func(41) = 42");
     let ran: u64 = meeting.ran.load(Ordering::SeqCst) as u64;
     let misses: u64 = memo.misses();
+    if misses != ran && misses_follows_its_field(&memo.misses, || memo.misses()) == Some(false) {
+        ::std::panic!(
+            "8 threads asked for key 41 at the same moment and the function ran {ran} times, but `misses()` says \
+             {misses}. {}",
+            misses_is_not_the_count(misses, answers_in_the_cache(&memo.known))
+        );
+    }
     ::std::assert!(
         misses == ran,
         "8 threads asked for key 41 at the same moment and the function ran {ran} times, but `misses()` \
@@ -357,5 +424,158 @@ fn the_memoizer_holds_nothing_but_its_function_cache_and_count() {
          Either let it compute the key too (a little duplicate work is fine for a pure function), or keep one \
          `Arc<OnceLock<u64>>` per key in `known`: lock the map just to fetch the key's `OnceLock`, then \
          `get_or_init` runs one computation and makes the other threads wait for it, asleep."
+    );
+}
+
+/// Runs `while_held` while this thread holds the cache's lock (`lock()` on a `Mutex`, `write()` on
+/// an `RwLock`), for each type of `known` the exercise accepts; returns false, running nothing, for
+/// any other type (`the_cache_holds_answers_or_one_oncelock_per_key` says why).
+fn with_the_cache_locked(known: &dyn Any, while_held: impl FnOnce()) -> bool {
+    if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+        let _guard = cache.lock();
+        while_held();
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+        let _guard = cache.write();
+        while_held();
+    } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        let _guard = cache.lock();
+        while_held();
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        let _guard = cache.write();
+        while_held();
+    } else {
+        return false;
+    }
+    true
+}
+
+/// A flag one thread raises and another waits for, asleep.
+struct Signal {
+    raised: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl Signal {
+    fn new() -> Signal {
+        Signal { raised: Mutex::new(false), changed: Condvar::new() }
+    }
+
+    fn raise(&self) {
+        *self.raised.lock().unwrap() = true;
+        self.changed.notify_all();
+    }
+
+    /// Waits until the flag is raised, at most `within`; says whether it was.
+    fn wait(&self, within: Duration) -> bool {
+        let raised = self.raised.lock().unwrap();
+        let (raised, _) = self.changed.wait_timeout_while(raised, within, |raised| !*raised).unwrap();
+        *raised
+    }
+}
+
+/// How long the two tests below keep the cache locked once `get` is under way: far longer than
+/// `get` takes to reach the lock, so a `get` that does not wait for it shows.
+const KEEP_THE_CACHE_BUSY: Duration = Duration::from_millis(200);
+
+/// A key already cached is answered from the cache even while another thread holds the cache's
+/// lock: `get` waits its turn to look rather than computing the key again.
+#[test]
+fn a_cached_key_is_not_recomputed_while_the_cache_is_busy() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let memo = Memoizer::new({
+        let calls = Arc::clone(&calls);
+        move |n: u64| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            n * 7
+        }
+    });
+    let first: u64 = memo.get(5);
+    ::std::assert_eq!(first, 35, "get(5) should return func(5) = 35");
+    let (answer, answered) = mpsc::channel::<u64>();
+    let asking = Signal::new();
+    let mut returned_while_busy: bool = false;
+    let known: &dyn Any = &memo.known;
+    let locked: bool = thread::scope(|scope| {
+        with_the_cache_locked(known, || {
+            // The test holds the cache's lock; another thread asks for the cached key meanwhile.
+            let (memo, asking) = (&memo, &asking);
+            scope.spawn(move || {
+                asking.raise();
+                let _ = answer.send(memo.get(5));
+            });
+            asking.wait(Duration::from_secs(2));
+            returned_while_busy = answered.recv_timeout(KEEP_THE_CACHE_BUSY).is_ok();
+        })
+    });
+    if !locked {
+        return;
+    }
+    let again: u64 = if returned_while_busy { 35 } else { answered.recv_timeout(Duration::from_secs(2)).unwrap_or(0) };
+    ::std::assert_eq!(again, 35, "get(5) asked again should return the cached 35");
+    let ran: usize = calls.load(Ordering::SeqCst);
+    ::std::assert!(
+        ran == 1,
+        "key 5 was already cached; asked for again while another thread held the cache's lock for a moment, \
+         `get` ran the function again ({ran} calls in all) instead of waiting to look \
+         (see “Computing outside the lock”)\n\
+         A busy lock does not mean the key is missing: `try_lock()` failing says only that another thread is \
+         using the map at that moment. Look the key up with `lock()` (or `read()`): the wait lasts one short \
+         statement of the other thread, where computing again costs a whole call of the slow function. \
+         `try_lock` is for when there is something else worth doing instead (“Trying without waiting”)."
+    );
+}
+
+/// An answer computed while another thread holds the cache's lock is still stored: `get` waits
+/// its turn to insert it, and asking again computes nothing.
+#[test]
+fn an_answer_computed_while_the_cache_is_busy_is_still_stored() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    // The function tells the test it has computed, and returns once the test holds the cache's lock.
+    let computed = Arc::new(Signal::new());
+    let held = Arc::new(Signal::new());
+    let memo = Memoizer::new({
+        let (calls, computed, held) = (Arc::clone(&calls), Arc::clone(&computed), Arc::clone(&held));
+        move |n: u64| {
+            if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+                computed.raise();
+                // (A `get` that holds the cache's lock while computing keeps the test out: then go on.)
+                held.wait(Duration::from_millis(500));
+            }
+            n * 7
+        }
+    });
+    let (answer, answered) = mpsc::channel::<u64>();
+    let known: &dyn Any = &memo.known;
+    let mut returned_while_busy: bool = false;
+    let locked: bool = thread::scope(|scope| {
+        let memo = &memo;
+        scope.spawn(move || {
+            let _ = answer.send(memo.get(6));
+        });
+        if !computed.wait(Duration::from_secs(2)) {
+            return true;
+        }
+        with_the_cache_locked(known, || {
+            held.raise();
+            returned_while_busy = answered.recv_timeout(KEEP_THE_CACHE_BUSY).is_ok();
+        })
+    });
+    if !locked {
+        return;
+    }
+    let first: u64 = if returned_while_busy { 42 } else { answered.recv_timeout(Duration::from_secs(2)).unwrap_or(0) };
+    ::std::assert_eq!(first, 42, "get(6) should return func(6) = 42");
+    let again: u64 = memo.get(6);
+    ::std::assert_eq!(again, 42, "get(6) asked again should return the cached 42");
+    let ran: usize = calls.load(Ordering::SeqCst);
+    ::std::assert!(
+        ran == 1,
+        "get(6) computed its answer while another thread held the cache's lock for a moment{}; asked for 6 \
+         again afterwards, it ran the function again ({ran} calls in all): the first answer was never stored \
+         (see “Computing outside the lock”)\n\
+         After computing, `get` must store the answer whatever else is going on: giving up the insert when \
+         `try_lock()` finds the map busy throws the work away, and the next `get` pays for it again. Insert \
+         under `lock()` (or `write()`): the wait lasts one short statement of the other thread.",
+        if returned_while_busy { ", and returned without waiting for it" } else { "" }
     );
 }
