@@ -256,6 +256,33 @@ fn dev_check_finds_missing_orphaned_and_wrong_files() {
 }
 
 #[test]
+fn dev_check_grades_a_passing_wrong_answer_again_before_calling_it_a_problem() {
+    let sb = Sandbox::with_course("basic");
+    let course = sb.course();
+    fs::create_dir_all(course.join("wrong/intro/first")).unwrap();
+    let solution = fs::read_to_string(course.join("solutions/intro/first.rs")).unwrap();
+    fs::write(course.join("wrong/intro/first/same_as_solution.rs"), format!("// wrong: not wrong at all\n{solution}"))
+        .unwrap();
+    fs::write(
+        course.join("wrong/intro/first/starting_file.rs"),
+        fs::read(course.join("exercises/intro/first.rs")).unwrap(),
+    )
+    .unwrap();
+    let run = sb.learn_in(&course, &["dev", "check", "first"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with(
+            "✗ 1 problem(s):\n  - first: the wrong answer wrong/intro/first/same_as_solution.rs passes its hidden tests \
+             (3 gradings): they should reject it\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    // One that fails is graded once, and shown with what the learner would read.
+    assert!(run.stdout.contains("✓ wrong/intro/first/starting_file.rs: 1 of 2 hidden tests failed"), "{}", run.stdout);
+}
+
+#[test]
 fn a_broken_manifest_is_reported_with_file_line_and_column() {
     let sb = Sandbox::with_course("basic");
     let manifest = sb.course().join("info.toml");
