@@ -395,14 +395,12 @@ fn another_thread_can_record_while_sending() {
 // thread would get it), until a report comes out torn or the time is up. Every request fails, so
 // each report must say requests = errors = its window's length; and the windows together must hold
 // every request recorded. Which requests are missing tells who lost them: if only the 1 ms ones
-// are, `record` dropped them; if the 2 ms ones are too, `publish` wiped them. Before `publish`
-// first runs (for up to `RECORD_ONLY`), and again once a report came out torn (for up to
-// `RECORD_AGAIN`), the thread that grabs the lock also looks at what the mutex holds: with only
-// `record` and itself adding requests, all failed, the number of latencies and the number of
-// errors grow together, and if the two ever drift apart `record` added them under two locks, and
-// the torn report is its doing.
+// are, `record` dropped them; if the 2 ms ones are too, `publish` wiped them. Once a report came
+// out torn, `publish` stops and, for up to `RECORD_AGAIN`, the thread that grabs the lock looks at
+// what the mutex holds: with only `record` and itself adding requests, all failed, the number of
+// latencies and the number of errors grow together, and if the two drift apart `record` added them
+// under two locks, and the torn report is its doing.
 const STRESS: Duration = Duration::from_millis(1500);
-const RECORD_ONLY: Duration = Duration::from_millis(300);
 const RECORD_AGAIN: Duration = Duration::from_millis(1000);
 
 /// While threads record, each report is taken from the mutex in one step: its counts agree with its window, and no request is lost.
@@ -412,7 +410,7 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
     crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
     crate::__learn::exact::<u64, _>(&stats.lock().unwrap().errors);
     let stop = AtomicBool::new(false);
-    let publishing = AtomicBool::new(false);
+    let publishing = AtomicBool::new(true);
     // A moment, with no `publish` running, when the mutex's latencies and errors had drifted apart: how many of each it held.
     let half_recorded: Mutex<Option<(usize, u64)>> = Mutex::new(None);
     let mut reports: Vec<(usize, u64, u32)> = Vec::new();
@@ -434,11 +432,9 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
             let mut last_gap: Option<i128> = None;
             while !stop.load(Ordering::Relaxed) {
                 if let Ok(mut window) = stats.try_lock() {
-                    let held: (usize, u64) = (window.latencies_ms.len(), window.errors);
-                    let gap: i128 = held.0 as i128 - i128::from(held.1);
-                    if publishing.load(Ordering::SeqCst) {
-                        last_gap = None;
-                    } else {
+                    if !publishing.load(Ordering::SeqCst) {
+                        let held: (usize, u64) = (window.latencies_ms.len(), window.errors);
+                        let gap: i128 = held.0 as i128 - i128::from(held.1);
                         if last_gap.is_some_and(|last| last != gap) {
                             *half_recorded.lock().unwrap() = Some(held);
                         }
@@ -451,13 +447,8 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
             }
             made
         });
-        let recording = Instant::now();
-        while half_recorded.lock().unwrap().is_none() && recording.elapsed() < RECORD_ONLY {
-            thread::sleep(Duration::from_millis(1));
-        }
-        publishing.store(true, Ordering::SeqCst);
         let started = Instant::now();
-        let mut torn = half_recorded.lock().unwrap().is_some();
+        let mut torn = false;
         while !torn && started.elapsed() < STRESS {
             let summarize = |latencies: &[u32]| {
                 reported_via_record += latencies.iter().filter(|&&ms| ms == 1).count() as u64;
