@@ -1,6 +1,7 @@
 use super::HostCache;
 use std::any::Any;
 use std::cell::Cell;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -516,8 +517,8 @@ fn a_neighbour_between_the_writes(cache: &Arc<HostCache>, host: &str) -> Option<
                 let until = Instant::now() + Duration::from_millis(100);
                 while Instant::now() < until {
                     if let Ok(mut known) = lock_of(&cache).try_write() {
-                        if !known.contains_key(&host) {
-                            known.insert(host, "10.0.0.9".to_string());
+                        if let Entry::Vacant(free) = known.entry(host) {
+                            free.insert("10.0.0.9".to_string());
                             stored_first.store(true, Ordering::SeqCst);
                         }
                         return;
