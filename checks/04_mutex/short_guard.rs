@@ -9,6 +9,21 @@ fn numbers(report: &Report) -> (usize, u64, u32) {
     (report.requests, report.errors, report.latency_ms)
 }
 
+// A report as the learner would say it: "3 requests, 1 error, 60 ms", or "no report at all".
+fn described(report: Option<(usize, u64, u32)>) -> String {
+    match report {
+        Some((requests, errors, latency)) => {
+            let plural = |n: u64, one: &str, many: &str| ::std::format!("{n} {}", if n == 1 { one } else { many });
+            ::std::format!(
+                "{}, {}, {latency} ms",
+                plural(requests as u64, "request", "requests"),
+                plural(errors, "error", "errors")
+            )
+        }
+        None => "no report at all".to_string(),
+    }
+}
+
 // The summaries the tests hand to `publish`.
 fn mean(latencies: &[u32]) -> u32 {
     if latencies.is_empty() {
@@ -31,10 +46,9 @@ fn lock_is_free_while_the_report_is_sent() {
     publish(&stats, mean, |_report| free_during_send = Some(stats.try_lock().is_ok()));
     ::std::assert!(free_during_send.is_some(), "publish should call send exactly once");
     let expected_free_during_send: Option<bool> = Some(true);
-    ::std::assert_eq!(
-        free_during_send,
-        expected_free_during_send,
-        "while `send` runs, the stats mutex should be unlocked: take what you need in a short block, let the guard go, then send (see “Keeping the lock short”)"
+    ::std::assert!(
+        free_during_send == expected_free_during_send,
+        "while `send` ran, the stats mutex was still locked (a `try_lock()` from inside `send` failed), yet it should be free by then: take what you need in a short block, let the guard go, then send (see “Keeping the lock short”)"
     );
 }
 
@@ -54,10 +68,9 @@ fn lock_is_free_while_the_latencies_are_summarized() {
     );
     ::std::assert!(free_during_summary.is_some(), "publish should call summarize exactly once");
     let expected_free_during_summary: Option<bool> = Some(true);
-    ::std::assert_eq!(
-        free_during_summary,
-        expected_free_during_summary,
-        "while `summarize` runs, the stats mutex should be unlocked: it is slow work, so move the window out in a short block first (`std::mem::take`) and summarize it after the guard is gone (see “Keeping the lock short”)"
+    ::std::assert!(
+        free_during_summary == expected_free_during_summary,
+        "while `summarize` ran, the stats mutex was still locked (a `try_lock()` from inside `summarize` failed), yet it should be free by then: summarizing is slow work, so move the window out in a short block first (`std::mem::take`) and summarize it after the guard is gone (see “Keeping the lock short”)"
     );
 }
 
@@ -101,10 +114,10 @@ fn report_has_counts_and_the_summary() {
     let mut received: Option<(usize, u64, u32)> = None;
     publish(&stats, mean, |report| received = Some(numbers(&report)));
     let expected_received: Option<(usize, u64, u32)> = Some((3, 1, 60));
-    ::std::assert_eq!(
-        received,
-        expected_received,
-        "3 requests (latencies 100, 50, 30 ms; one failed) summarized by their mean should give 3 requests, 1 error and 60 ms"
+    ::std::assert!(
+        received == expected_received,
+        "3 requests (latencies 100, 50, 30 ms; one failed) summarized by their mean should give a report of 3 requests, 1 error, 60 ms, but `send` got {}",
+        described(received)
     );
     record(&stats, 20, true);
     record(&stats, 70, true);
@@ -112,17 +125,17 @@ fn report_has_counts_and_the_summary() {
     publish(&stats, slowest, |report| next = Some(numbers(&report)));
     let counts: Option<(usize, u64)> = next.map(|(requests, errors, _)| (requests, errors));
     let expected_counts: Option<(usize, u64)> = Some((2, 0));
-    ::std::assert_eq!(
-        counts,
-        expected_counts,
-        "the second window had 2 requests and no error: what the first report counted should not be counted again"
+    ::std::assert!(
+        counts == expected_counts,
+        "the second window had 2 requests and no error, but its report was {}: what the first report counted should not be counted again",
+        described(next)
     );
     let latency: Option<u32> = next.map(|(_, _, latency)| latency);
     let expected_latency: Option<u32> = Some(70);
-    ::std::assert_eq!(
-        latency,
-        expected_latency,
-        "with `summarize` giving the slowest latency, the report of 20 and 70 ms should carry 70: the figure comes from `summarize`, applied to the window's latencies"
+    ::std::assert!(
+        latency == expected_latency,
+        "with `summarize` giving the slowest latency, the report of 20 and 70 ms should carry 70 ms, but it was {}: the figure comes from `summarize`, applied to the window's latencies",
+        described(next)
     );
 }
 
@@ -133,7 +146,11 @@ fn empty_window_reports_zeros() {
     let mut received: Option<(usize, u64, u32)> = None;
     publish(&stats, mean, |report| received = Some(numbers(&report)));
     let expected_received: Option<(usize, u64, u32)> = Some((0, 0, 0));
-    ::std::assert_eq!(received, expected_received, "publishing with no requests recorded should report all zeros");
+    ::std::assert!(
+        received == expected_received,
+        "publishing with no requests recorded should report 0 requests, 0 errors, 0 ms, but `send` got {}",
+        described(received)
+    );
 }
 
 /// Publishing starts a fresh window: what was reported is not reported again.
@@ -144,8 +161,14 @@ fn publish_starts_a_fresh_window() {
     publish(&stats, mean, |_report| {});
     let left: usize = stats.lock().unwrap().latencies_ms.len();
     let errors: u64 = stats.lock().unwrap().errors;
-    ::std::assert_eq!(left, 0, "after publish the stats should be empty again, ready for the next window");
-    ::std::assert_eq!(errors, 0, "after publish the error count should start again at 0");
+    ::std::assert!(
+        left == 0,
+        "after publish the window should be empty again, ready for the next one, but it still held {left} latencies: take the window out and leave a fresh one behind"
+    );
+    ::std::assert!(
+        errors == 0,
+        "after publish the error count should start again at 0, but it was {errors}: the errors belong to the window that was reported"
+    );
 }
 
 // How long the two tests below keep the mutex locked while `record` or `publish` runs on another
@@ -211,10 +234,10 @@ fn publish_waits_for_a_busy_mutex_and_still_reports() {
         "`publish` returned without sending any report while another thread held the stats mutex for a moment: a busy mutex made it skip the report. Under load, exactly when the stats matter, windows would go unreported and run together. `publish` waits its turn with `lock()` like `record`: that wait is short, because every guard on this mutex is short (see “Keeping the lock short”)"
     );
     let expected: Option<(usize, u64, u32)> = Some((2, 1, 30));
-    ::std::assert_eq!(
-        received,
-        expected,
-        "once the other thread let the mutex go, `publish` should have reported the window recorded before it: 2 requests, 1 error, 30 ms"
+    ::std::assert!(
+        received == expected,
+        "once the other thread let the mutex go, `publish` should have reported the window recorded before it, 2 requests, 1 error, 30 ms, but it reported {}",
+        described(received)
     );
 }
 
@@ -245,7 +268,8 @@ fn request_recorded_during_the_summary_goes_into_the_next_report() {
     let expected_first: Option<(usize, u64, u32)> = Some((1, 0, 40));
     ::std::assert!(
         first == expected_first,
-        "the first report should hold only the request recorded before `publish` began, (1 request, 0 errors, 40 ms), but it was {first:?}: part of a request recorded while the report was being summarized got into it, so the report was built from the mutex after the window had been taken out (a second lock, or the guard still held). Whatever is recorded meanwhile belongs to the next window: take the whole window, latencies and errors together, out in one step under one lock, and build the report from what you took (see “Keeping the lock short”)"
+        "the first report should hold only the request recorded before `publish` began, (1 request, 0 errors, 40 ms), but it was {}: part of a request recorded while the report was being summarized got into it, so the report was built from the mutex after the window had been taken out (a second lock, or the guard still held). Whatever is recorded meanwhile belongs to the next window: take the whole window, latencies and errors together, out in one step under one lock, and build the report from what you took (see “Keeping the lock short”)",
+        described(first)
     );
     let lost: bool = second == Some((0, 0, 0));
     ::std::assert!(
@@ -253,7 +277,11 @@ fn request_recorded_during_the_summary_goes_into_the_next_report() {
         "a request recorded while the report was being summarized is missing from the next report: the window was read under one lock and cleared under a second lock, which wiped what came in between. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`) (see “Keeping the lock short”)"
     );
     let expected_second: Option<(usize, u64, u32)> = Some((1, 1, 90));
-    ::std::assert_eq!(second, expected_second, "the request recorded while summarizing belongs to the next window");
+    ::std::assert!(
+        second == expected_second,
+        "the failed request of 90 ms recorded while summarizing belongs to the next window, so the next report should be 1 request, 1 error, 90 ms, but it was {}",
+        described(second)
+    );
 }
 
 /// A request recorded during `send` goes into the next report.
@@ -276,7 +304,8 @@ fn request_recorded_during_send_goes_into_the_next_report() {
     let expected_first: Option<(usize, u64, u32)> = Some((1, 0, 40));
     ::std::assert!(
         first == expected_first,
-        "the first report should hold only the request recorded before `publish` began, (1 request, 0 errors, 40 ms), but it was {first:?}: part of a request recorded while the report was being sent got into it, so the report was built from the mutex after the window had been taken out (a second lock, or the guard still held). Whatever is recorded meanwhile belongs to the next window: take the whole window, latencies and errors together, out in one step under one lock, and build the report from what you took (see “Keeping the lock short”)"
+        "the first report should hold only the request recorded before `publish` began, (1 request, 0 errors, 40 ms), but it was {}: part of a request recorded while the report was being sent got into it, so the report was built from the mutex after the window had been taken out (a second lock, or the guard still held). Whatever is recorded meanwhile belongs to the next window: take the whole window, latencies and errors together, out in one step under one lock, and build the report from what you took (see “Keeping the lock short”)",
+        described(first)
     );
     let lost: bool = second == Some((0, 0, 0));
     ::std::assert!(
@@ -284,7 +313,11 @@ fn request_recorded_during_send_goes_into_the_next_report() {
         "a request recorded while the report was being sent is missing from the next report: the window was read under one lock and cleared under a second lock, which wiped what came in between. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`) (see “Keeping the lock short”)"
     );
     let expected_second: Option<(usize, u64, u32)> = Some((1, 1, 90));
-    ::std::assert_eq!(second, expected_second, "the request recorded while sending belongs to the next window");
+    ::std::assert!(
+        second == expected_second,
+        "the failed request of 90 ms recorded while sending belongs to the next window, so the next report should be 1 request, 1 error, 90 ms, but it was {}",
+        described(second)
+    );
 }
 
 /// After a big window is taken out, the mutex keeps exactly what is recorded meanwhile: nothing is put back over it.
@@ -313,14 +346,18 @@ fn nothing_is_put_back_over_requests_recorded_meanwhile() {
         "while `summarize` runs, the stats mutex should be unlocked so requests can still be recorded (see “Keeping the lock short”)"
     );
     let expected_first: Option<(usize, u64, u32)> = Some((1000, 0, 10));
-    ::std::assert_eq!(first, expected_first, "the first report should hold the 1000 requests of 10 ms recorded before `publish` began");
+    ::std::assert!(
+        first == expected_first,
+        "the first report should hold the 1000 requests of 10 ms recorded before `publish` began, 1000 requests, 0 errors, 10 ms, but it was {}",
+        described(first)
+    );
     let mut second: Option<(usize, u64, u32)> = None;
     publish(&stats, mean, |report| second = Some(numbers(&report)));
     let expected_second: Option<(usize, u64, u32)> = Some((1, 1, 90));
-    let got: String = second.map_or_else(|| "never sent".to_string(), |report| ::std::format!("{report:?}"));
+    let got: String = described(second);
     ::std::assert!(
         second == expected_second,
-        "a failed request of 90 ms was recorded while a window of 1000 requests was summarized, so the next report should be (1 request, 1 error, 90 ms), but it was {got}: after taking the window, `publish` put something back into the mutex (a buffer handed back for reuse, or an old window) over what was recorded meanwhile. Once the window is taken out with `std::mem::take`, the fresh one belongs to `record`: leave it alone (see “Keeping the lock short”)"
+        "a failed request of 90 ms was recorded while a window of 1000 requests was summarized, so the next report should be 1 request, 1 error, 90 ms, but it was {got}: after taking the window, `publish` put something back into the mutex (a buffer handed back for reuse, or an old window) over what was recorded meanwhile. Once the window is taken out with `std::mem::take`, the fresh one belongs to `record`: leave it alone (see “Keeping the lock short”)"
     );
 }
 
@@ -344,7 +381,8 @@ fn another_thread_can_record_while_sending() {
     let expected_next: Option<(usize, u64, u32)> = Some((1, 0, 70));
     ::std::assert!(
         next == expected_next,
-        "the next report should hold exactly the one request another thread recorded during `send`, (1 request, 0 errors, 70 ms), but it was {next:?}: what is recorded while a report is sent belongs to the next window, neither lost nor counted twice. Take the whole window out and leave a fresh one behind in one step, under one lock (`std::mem::take`) (see “Keeping the lock short”)"
+        "the next report should hold exactly the one request another thread recorded during `send`, (1 request, 0 errors, 70 ms), but it was {}: what is recorded while a report is sent belongs to the next window, neither lost nor counted twice. Take the whole window out and leave a fresh one behind in one step, under one lock (`std::mem::take`) (see “Keeping the lock short”)",
+        described(next)
     );
 }
 
@@ -357,8 +395,13 @@ fn another_thread_can_record_while_sending() {
 // thread would get it), until a report comes out torn or the time is up. Every request fails, so
 // each report must say requests = errors = its window's length; and the windows together must hold
 // every request recorded. Which requests are missing tells who lost them: if only the 1 ms ones
-// are, `record` dropped them; if the 2 ms ones are too, `publish` wiped them.
+// are, `record` dropped them; if the 2 ms ones are too, `publish` wiped them. Once a report came
+// out torn, `publish` stops and, for up to `RECORD_AGAIN`, the thread that grabs the lock looks at
+// what the mutex holds: with only `record` and itself adding requests, all failed, the number of
+// latencies and the number of errors grow together, and if the two drift apart `record` added them
+// under two locks, and the torn report is its doing.
 const STRESS: Duration = Duration::from_millis(1500);
+const RECORD_AGAIN: Duration = Duration::from_millis(1000);
 
 /// While threads record, each report is taken from the mutex in one step: its counts agree with its window, and no request is lost.
 #[test]
@@ -367,6 +410,9 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
     crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
     crate::__learn::exact::<u64, _>(&stats.lock().unwrap().errors);
     let stop = AtomicBool::new(false);
+    let publishing = AtomicBool::new(true);
+    // A moment, with no `publish` running, when the mutex's latencies and errors had drifted apart: how many of each it held.
+    let half_recorded: Mutex<Option<(usize, u64)>> = Mutex::new(None);
     let mut reports: Vec<(usize, u64, u32)> = Vec::new();
     // What the windows handed to `summarize` held: requests made through `record`, and the others.
     let mut reported_via_record: u64 = 0;
@@ -382,8 +428,18 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
         });
         let grabbing = scope.spawn(|| {
             let mut made: u64 = 0;
+            // How many more latencies than errors the mutex held when last looked at, with no `publish` running since.
+            let mut last_gap: Option<i128> = None;
             while !stop.load(Ordering::Relaxed) {
                 if let Ok(mut window) = stats.try_lock() {
+                    if !publishing.load(Ordering::SeqCst) {
+                        let held: (usize, u64) = (window.latencies_ms.len(), window.errors);
+                        let gap: i128 = held.0 as i128 - i128::from(held.1);
+                        if last_gap.is_some_and(|last| last != gap) {
+                            *half_recorded.lock().unwrap() = Some(held);
+                        }
+                        last_gap = Some(gap);
+                    }
                     window.latencies_ms.push(2);
                     window.errors += 1;
                     made += 1;
@@ -404,6 +460,14 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
                 errors != requests as u64 || window as usize != requests
             });
         }
+        if torn {
+            // Whose doing: with `publish` no longer running, see whether `record` alone tears a request.
+            publishing.store(false, Ordering::SeqCst);
+            let recording = Instant::now();
+            while half_recorded.lock().unwrap().is_none() && recording.elapsed() < RECORD_AGAIN {
+                thread::sleep(Duration::from_millis(1));
+            }
+        }
         stop.store(true, Ordering::Relaxed);
         (through_record.join().unwrap(), grabbing.join().unwrap())
     });
@@ -413,6 +477,12 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
         latencies.len() as u32
     };
     publish(&stats, last_summary, |report| reports.push(numbers(&report)));
+    let half: Option<(usize, u64)> = *half_recorded.lock().unwrap();
+    let (latencies, errors) = half.unwrap_or_default();
+    ::std::assert!(
+        half.is_none(),
+        "while only `record` was adding failed requests, with no `publish` running, the number of latencies in the stats mutex and its number of errors drifted apart (at one moment it held {latencies} latencies and {errors} errors): `record` added a request's latency and its error at different moments, under two locks, so anyone who locks the mutex in between (`publish` taking the window, say) finds half a request, with its latency in one window and its error in the next. Add both under the one guard: lock once, push the latency and count the error, then let the guard go (see “Keeping the lock short”)"
+    );
     let torn_counts: Option<(usize, u64, u32)> =
         reports.iter().copied().find(|&(requests, errors, _)| errors != requests as u64);
     let (requests, errors, _) = torn_counts.unwrap_or_default();

@@ -1,6 +1,7 @@
 use super::HostCache;
 use std::any::Any;
 use std::cell::Cell;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -449,18 +450,26 @@ fn a_miss_looks_again_under_the_write_lock() {
 }
 
 // A `resolve` that looks again under one write lock and inserts under a second leaves a moment
-// between the two writes in which another thread can store the same host. The test opens that
-// moment with the lock's own queue: it holds a read guard while `resolve` finishes its lookup,
-// so `resolve` queues for its first write, and a second reader queues behind it. That reader is only
-// let in once a writer lets go, so a read guard is first to be had right after `resolve`'s
-// first write; a watcher takes one then and keeps any second write waiting while a neighbour
-// gets ready to store the host itself. Whenever the neighbour stored first, `resolve` must
-// return the neighbour's address and the cache must keep it. A round can miss the moment (a
-// busy machine, or a `resolve` with one write lock, which has no such moment); the test plays
-// rounds until one shows a neighbour's address overwritten or the time is up.
+// between the two writes, with no lock held, in which another thread can store the same host. No
+// code of the test runs in that moment, so the test makes the lock itself stop `resolve` there:
+// it holds a read guard while `resolve` finishes its lookup, so that `resolve` queues for its
+// write lock, and it queues `QUEUED_READERS` readers behind it. Waiting readers are only let in
+// once a writer lets go, and then the writer's own thread wakes them all, one after the other,
+// before it can go on: a reader awake by then takes a guard, and `resolve`'s next write waits
+// for it. A reader that finds the host missing after `resolve` has written stores the host
+// itself, as a neighbour would, the moment its guard is gone, while `resolve` is still asleep
+// waiting for the lock. Whenever a reader stored the host first, `resolve` must return the
+// reader's address and the cache must keep it. A round can still miss the moment on a busy
+// machine (as does every round of a `resolve` with a single write lock, which has no such
+// moment), so the test plays rounds until one shows the reader's address overwritten, or it has
+// played `MOST_ROUNDS` rounds or for `ROUNDS_FOR`. The more readers wait, the longer the writer
+// takes to wake them and the wider the moment: with 64, the first or second round nearly always
+// shows the overwrite, even on a machine busy with other work.
 const ROUNDS_FOR: Duration = Duration::from_millis(2000);
+const MOST_ROUNDS: usize = 80;
+const QUEUED_READERS: usize = 64;
 
-/// One round on a new host: `resolve`'s answer, and whether the neighbour stored the host before `resolve` did.
+/// One round on a new host: `resolve`'s answer, and whether a reader stored the host before `resolve` did.
 fn a_neighbour_between_the_writes(cache: &Arc<HostCache>, host: &str) -> Option<(String, bool)> {
     let (in_lookup, lookup_started) = mpsc::channel::<()>();
     let (go, may_return) = mpsc::channel::<()>();
@@ -488,63 +497,47 @@ fn a_neighbour_between_the_writes(cache: &Arc<HostCache>, host: &str) -> Option<
         }
         thread::sleep(Duration::from_micros(200));
     }
-    let (reader_started, reader_running) = mpsc::channel::<()>();
-    let queued_reader = {
-        let cache = Arc::clone(cache);
-        thread::spawn(move || {
-            let _ = reader_started.send(());
-            drop(lock_of(&cache).read());
-        })
-    };
-    reader_running.recv_timeout(STUCK_AFTER).ok()?;
-    thread::sleep(Duration::from_millis(1)); // time for the reader to queue behind `resolve`
-    let (between, neighbour_ready, stop) =
-        (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
-    let neighbour = {
-        let (cache, host) = (Arc::clone(cache), host.to_string());
-        let (between, neighbour_ready, stop) = (Arc::clone(&between), Arc::clone(&neighbour_ready), Arc::clone(&stop));
-        thread::spawn(move || -> Option<bool> {
-            while !stop.load(Ordering::SeqCst) {
-                if !between.load(Ordering::SeqCst) {
-                    continue;
-                }
-                if let Ok(mut known) = lock_of(&cache).try_write() {
-                    let first: bool = !known.contains_key(&host);
-                    if first {
-                        known.insert(host, "10.0.0.9".to_string());
-                    }
-                    return Some(first);
-                }
-                neighbour_ready.store(true, Ordering::SeqCst);
-            }
-            None
-        })
-    };
-    let watcher = {
-        let cache = Arc::clone(cache);
-        let (between, neighbour_ready, stop) = (Arc::clone(&between), Arc::clone(&neighbour_ready), Arc::clone(&stop));
-        thread::spawn(move || {
-            while !stop.load(Ordering::SeqCst) {
-                if let Ok(reading) = lock_of(&cache).try_read() {
-                    between.store(true, Ordering::SeqCst);
-                    let since = Instant::now();
-                    while !neighbour_ready.load(Ordering::SeqCst) && since.elapsed() < Duration::from_millis(5) {
-                        ::std::hint::spin_loop();
-                    }
-                    drop(reading);
+    let stored_first = Arc::new(AtomicBool::new(false));
+    let (queueing, readers_queueing) = mpsc::channel::<()>();
+    let readers: Vec<thread::JoinHandle<()>> = (0..QUEUED_READERS)
+        .map(|_| {
+            let (cache, host, stored_first, queueing) =
+                (Arc::clone(cache), host.to_string(), Arc::clone(&stored_first), queueing.clone());
+            thread::spawn(move || {
+                let _ = queueing.send(());
+                let reading = lock_of(&cache).read();
+                let missing: bool = reading.as_ref().is_ok_and(|known| !known.contains_key(&host));
+                if !missing {
                     return;
                 }
-            }
+                // `resolve` has written, yet the host is not there: keep its next write waiting
+                // long enough for it to go to sleep, then store the host first.
+                thread::sleep(Duration::from_millis(2));
+                drop(reading);
+                let until = Instant::now() + Duration::from_millis(100);
+                while Instant::now() < until {
+                    if let Ok(mut known) = lock_of(&cache).try_write() {
+                        if let Entry::Vacant(free) = known.entry(host) {
+                            free.insert("10.0.0.9".to_string());
+                            stored_first.store(true, Ordering::SeqCst);
+                        }
+                        return;
+                    }
+                    ::std::hint::spin_loop();
+                }
+            })
         })
-    };
+        .collect();
+    for _ in 0..QUEUED_READERS {
+        readers_queueing.recv_timeout(STUCK_AFTER).ok()?;
+    }
+    thread::sleep(Duration::from_millis(1)); // time for the readers to queue behind `resolve`
     drop(holding);
-    let answer: Option<String> = answered.recv_timeout(STUCK_AFTER).ok();
-    stop.store(true, Ordering::SeqCst);
-    let _ = watcher.join();
-    let neighbour_first: bool = neighbour.join().ok().flatten() == Some(true);
-    // Not joined: behind a `resolve` that waits for itself, the queued reader waits for good.
-    drop(queued_reader);
-    Some((answer?, neighbour_first))
+    let answer: String = answered.recv_timeout(STUCK_AFTER).ok()?;
+    for reader in readers {
+        let _ = reader.join();
+    }
+    Some((answer, stored_first.load(Ordering::SeqCst)))
 }
 
 /// A host another thread stores between `resolve`'s look again and its insert is not overwritten: both happen under one write lock.
@@ -553,7 +546,7 @@ fn a_host_stored_between_two_writes_is_not_overwritten() {
     let cache = Arc::new(HostCache::new());
     let started = Instant::now();
     let mut round: usize = 0;
-    while started.elapsed() < ROUNDS_FOR {
+    while round < MOST_ROUNDS && started.elapsed() < ROUNDS_FOR {
         let host: String = ::std::format!("host{round}.local");
         round += 1;
         let Some((answer, neighbour_first)) = a_neighbour_between_the_writes(&cache, &host) else { return };
