@@ -201,7 +201,7 @@ pub mod __learn_harness {
     /// thread per stream reads its output.
     #[cfg(not(learn_fork))]
     mod process {
-        use ::std::io::{Read as _, Write as _};
+        use ::std::io::Write as _;
 
         type Started = ::std::io::Result<Proc>;
         /// A chunk of a test's output (`None` when the stream ended): the test, which stream.
