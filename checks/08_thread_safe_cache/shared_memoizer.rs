@@ -231,9 +231,10 @@ fn misses_counted_at_the_same_moment_are_all_kept() {
         "`misses()` says {misses}, but {expected} were counted: {THREADS} threads computed {computed} new keys, \
          and meanwhile a thread of the test added 1 to the `misses` field itself {by_the_test} times, to \
          count alongside them (see “Atomic counters”)\n\
-         Counts were lost. A count made of a separate `load` and `store` loses what other threads count at \
-         the same moment: both read the same number and both write it back plus one. Use `fetch_add`, or \
-         keep the count under its own lock."
+         Counts were lost. A count made in two steps, a `load` then a `store`, or the count read under one lock \
+         and written back under a second, loses what other threads count at the same moment: both read the same \
+         number and both write it back plus one. Use `fetch_add`, or add to the count under one guard: \
+         `*self.misses.lock().unwrap() += 1`."
     );
 }
 
@@ -258,9 +259,10 @@ fn a_computation_may_ask_the_memoizer_again() {
         }
         Err(_) => ::std::panic!(
             "a computation that asks the memoizer for another key never finished (see “Computing outside the lock”)\n\
-             `get` still held a guard of the cache (a read guard, or the lock itself) while the function ran, and \
-             the inner `get` then waited for that guard: end the guard before calling the function. A guard in a \
-             `let` lives to the end of its block, and one in the scrutinee of a `match` through all its arms."
+             `get` still held a lock while the function ran (a guard of the cache, a read guard, or a lock of its \
+             own taken around the call), and the inner `get` then waited for that guard: end every guard before \
+             calling the function, and take no lock around it. A guard in a `let` lives to the end of its block, \
+             and one in the scrutinee of a `match` through all its arms."
         ),
     }
 }
