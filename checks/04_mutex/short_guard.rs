@@ -98,9 +98,43 @@ fn summarize_gets_the_window_itself_not_a_copy() {
     ::std::assert!(
         moved,
         "`summarize` was handed a copy of the window's latencies, not the window taken out of the mutex (see “Keeping the lock short”)\n\
-         A copy leaves the old window in the mutex, still to be cleared, and clearing it under a second lock \
-         wipes whatever `record` added in between; copying a big window also keeps `record` waiting. \
+         A copy (`clone()`, `to_vec()`) leaves the old window in the mutex, still to be cleared, and clearing it under a \
+         second lock wipes whatever `record` added in between; `drain(..).collect()` empties it, but still allocates a \
+         new Vec and copies every latency into it. Either way, copying a big window keeps `record` waiting. \
          `std::mem::take(&mut *guard)` moves the whole window out without copying it and leaves a fresh one behind, in one step."
+    );
+}
+
+/// `summarize` gets the window's latencies in the order they were recorded: `publish` does no work on them under the lock.
+#[test]
+fn summarize_gets_the_latencies_as_recorded() {
+    let stats = Mutex::new(Stats::default());
+    crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
+    for latency in [40, 90, 15, 60, 5] {
+        record(&stats, latency, true);
+    }
+    let mut handed: Option<Vec<u32>> = None;
+    publish(
+        &stats,
+        |latencies| {
+            handed = Some(latencies.to_vec());
+            mean(latencies)
+        },
+        |_report| {},
+    );
+    let expected: Option<Vec<u32>> = Some(::std::vec![40, 90, 15, 60, 5]);
+    let got: Vec<u32> = handed.clone().unwrap_or_default();
+    let mut recorded_sorted: Vec<u32> = ::std::vec![40, 90, 15, 60, 5];
+    recorded_sorted.sort_unstable();
+    let sorted: bool = got == recorded_sorted;
+    ::std::assert!(
+        !sorted,
+        "`summarize` was handed the latencies {got:?}, sorted, though they were recorded as [40, 90, 15, 60, 5]: `publish` sorted the window while it still held the guard, so every `record` waited for the sort (on a window of millions of latencies, many milliseconds each time) (see “Keeping the lock short”)\n\
+         Sorting is part of the slow summary, and it is `summarize`'s job, after the guard is gone. Under the lock do only the one cheap step: `std::mem::take(&mut *guard)`, then hand the window to `summarize` as it was recorded."
+    );
+    ::std::assert!(
+        handed == expected,
+        "`summarize` should be handed the window's latencies in the order they were recorded, [40, 90, 15, 60, 5], but it got {got:?}: `publish` changed the window before handing it on. Take it out with `std::mem::take(&mut *guard)` and hand it to `summarize` untouched; whatever work the summary needs runs there, with the lock free (see “Keeping the lock short”)"
     );
 }
 
@@ -274,7 +308,7 @@ fn request_recorded_during_the_summary_goes_into_the_next_report() {
     let lost: bool = second == Some((0, 0, 0));
     ::std::assert!(
         !lost,
-        "a request recorded while the report was being summarized is missing from the next report: the window was read under one lock and cleared under a second lock, which wiped what came in between. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`) (see “Keeping the lock short”)"
+        "a request recorded while the report was being summarized is missing from the next report: `publish` cleared the mutex under a second lock, after it had read or taken the window (a reset or `clear()` after reading it, or one more reset after `std::mem::take`, even once the report is sent), and that wiped what was recorded in between. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`), and leave the fresh window alone afterwards: it belongs to `record` (see “Keeping the lock short”)"
     );
     let expected_second: Option<(usize, u64, u32)> = Some((1, 1, 90));
     ::std::assert!(
@@ -310,7 +344,7 @@ fn request_recorded_during_send_goes_into_the_next_report() {
     let lost: bool = second == Some((0, 0, 0));
     ::std::assert!(
         !lost,
-        "a request recorded while the report was being sent is missing from the next report: the window was read under one lock and cleared under a second lock, which wiped what came in between. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`) (see “Keeping the lock short”)"
+        "a request recorded while the report was being sent is missing from the next report: `publish` cleared the mutex under a second lock, after it had read or taken the window (a reset or `clear()` after reading it, or one more reset after `std::mem::take`, even once the report is sent), and that wiped what was recorded in between. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`), and leave the fresh window alone afterwards: it belongs to `record` (see “Keeping the lock short”)"
     );
     let expected_second: Option<(usize, u64, u32)> = Some((1, 1, 90));
     ::std::assert!(
@@ -413,6 +447,8 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
     let publishing = AtomicBool::new(true);
     // A moment, with no `publish` running, when the mutex's latencies and errors had drifted apart: how many of each it held.
     let half_recorded: Mutex<Option<(usize, u64)>> = Mutex::new(None);
+    // A moment, with no `publish` running, when the mutex held fewer latencies than at the look before: how many, before and then.
+    let shrank: Mutex<Option<(usize, usize)>> = Mutex::new(None);
     let mut reports: Vec<(usize, u64, u32)> = Vec::new();
     // What the windows handed to `summarize` held: requests made through `record`, and the others.
     let mut reported_via_record: u64 = 0;
@@ -430,6 +466,8 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
             let mut made: u64 = 0;
             // How many more latencies than errors the mutex held when last looked at, with no `publish` running since.
             let mut last_gap: Option<i128> = None;
+            // How many latencies the mutex held when last looked at, with no `publish` running since.
+            let mut last_len: Option<usize> = None;
             while !stop.load(Ordering::Relaxed) {
                 if let Ok(mut window) = stats.try_lock() {
                     if !publishing.load(Ordering::SeqCst) {
@@ -439,6 +477,10 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
                             *half_recorded.lock().unwrap() = Some(held);
                         }
                         last_gap = Some(gap);
+                        if last_len.is_some_and(|last| held.0 < last) {
+                            *shrank.lock().unwrap() = Some((last_len.unwrap_or(0), held.0));
+                        }
+                        last_len = Some(held.0);
                     }
                     window.latencies_ms.push(2);
                     window.errors += 1;
@@ -464,7 +506,10 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
             // Whose doing: with `publish` no longer running, see whether `record` alone tears a request.
             publishing.store(false, Ordering::SeqCst);
             let recording = Instant::now();
-            while half_recorded.lock().unwrap().is_none() && recording.elapsed() < RECORD_AGAIN {
+            while half_recorded.lock().unwrap().is_none()
+                && shrank.lock().unwrap().is_none()
+                && recording.elapsed() < RECORD_AGAIN
+            {
                 thread::sleep(Duration::from_millis(1));
             }
         }
@@ -477,6 +522,19 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
         latencies.len() as u32
     };
     publish(&stats, last_summary, |report| reports.push(numbers(&report)));
+    let fewer: Option<(usize, usize)> = *shrank.lock().unwrap();
+    let (before, after) = fewer.unwrap_or_default();
+    ::std::assert!(
+        fewer.is_none(),
+        "while only `record` was adding requests, with no `publish` running, the latencies in the stats mutex went from {before} down to {after}: requests already recorded were lost. `record` moved the latencies out of the mutex, pushed with no lock held and wrote them back under a second lock: what another thread recorded in between was overwritten, and anyone who locked the mutex meanwhile found the window empty (a `publish` then reports it without its latencies). Push through the one guard: lock once, push the latency and count the error, then let the guard go (see “Keeping the lock short”)"
+    );
+    // Once every thread has stopped and the last `publish` has run, the mutex holds a fresh window.
+    let left_errors: u64 = stats.lock().unwrap().errors;
+    let left_latencies: usize = stats.lock().unwrap().latencies_ms.len();
+    ::std::assert!(
+        left_errors == 0 || left_latencies != 0,
+        "after the last `publish`, with nobody recording any more, the stats mutex held no latencies but still {left_errors} errors: `publish` took the latencies and left the error count behind, so each report counts every error since the start. The errors belong to the window being reported: take the whole `Stats` out with `std::mem::take(&mut *guard)`, latencies and errors together (see “Keeping the lock short”)"
+    );
     let half: Option<(usize, u64)> = *half_recorded.lock().unwrap();
     let (latencies, errors) = half.unwrap_or_default();
     ::std::assert!(

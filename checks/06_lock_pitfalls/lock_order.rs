@@ -205,11 +205,25 @@ fn opposite_transfers_at_once_both_finish() {
          the other had changed them. Keep both locks from reading the balances until both are changed, and \
          change them in place through the guards."
     );
+    let total: i64 = alice_now + bob_now;
+    let kept_the_money: bool = total == 200;
+    ::std::assert!(
+        kept_the_money,
+        "after alice -> bob 30 and bob -> alice 10, alice has {alice_now} and bob {bob_now}, {total} in all, where \
+         alice should have 100 - 30 + 10 = 80 and bob 100 + 30 - 10 = 120, 200 in all: money appeared or \
+         vanished (see “Check and act under one lock”)\n\
+         A transfer wrote a balance worked out from a reading taken before it held that account's lock (a \
+         stale read), so the other transfer's change, made in between, was overwritten: a lost update. Take \
+         both locks first, then read and change each balance through its guard, in place \
+         (`*to_balance += amount`)."
+    );
     let right: bool = balances == expected;
     ::std::assert!(
         right,
         "after alice -> bob 30 and bob -> alice 10, alice has {alice_now} and bob {bob_now}, where alice \
-         should have 100 - 30 + 10 = 80 and bob 100 + 30 - 10 = 120"
+         should have 100 - 30 + 10 = 80 and bob 100 + 30 - 10 = 120: the amounts went to the wrong accounts. \
+         After locking in id order, pick the sender's and the receiver's guards back out (`from.id < to.id` \
+         says which is which) before checking and moving the money (see “Two locks, opposite orders”)"
     );
 }
 
@@ -249,6 +263,8 @@ struct SecondLockHeld {
     locked: [bool; 2],
     seen_free: Option<(Duration, i64)>,
     returned_while_held: bool,
+    /// Whether, after letting go of its first lock, the transfer was seen holding it again.
+    relocked: bool,
     calls: usize,
     moved: bool,
 }
@@ -278,6 +294,11 @@ impl SecondLockHeld {
             )
         } else if after >= Duration::from_millis(100) {
             ::std::format!("{when} it let go of {held} lock (seen free, holding {holding})")
+        } else if self.relocked {
+            ::std::format!(
+                "it let go of {held} lock at once (seen free, holding {holding}) as {waited_for} was busy, then \
+                 took {held} lock again and waited there for {waited_for}"
+            )
         } else {
             ::std::format!(
                 "it let go of {held} lock at once (seen free, holding {holding}) and then waited for {waited_for} \
@@ -303,10 +324,13 @@ impl SecondLockHeld {
              on timing. Take the two locks in one order for every transfer (the lower id first, say): then a \
              transfer holding its first lock can always wait for the second, as long as it takes."
         } else {
-            "A transfer that never holds both locks cannot deadlock, but between its two steps anyone can see \
-             the money gone from one account and not yet in the other, or change a balance it has checked. Take \
-             the two locks in one order for every transfer (the lower id first, say) and hold both until both \
-             balances are changed."
+            "A transfer that lets go of its first lock while the second is busy cannot deadlock, but in that gap \
+             anyone can see the money gone from one account and not yet in the other, or change a balance it has \
+             checked or is about to; whether it gets through at once depends on timing. Letting go and taking the \
+             locks again in id order (after a `try_lock` found the second busy) is the same gap: the first attempt \
+             was in the wrong order. Take the two locks in one order for every transfer from the start (the lower \
+             id first, say): then a transfer holding its first lock can always wait for the second, with no \
+             `try_lock` and no letting go, and it holds both until both balances are changed."
         }
     }
 }
@@ -376,9 +400,11 @@ fn hold_the_second_lock(
     // A transfer that let go of its first lock: see a while longer whether it returns (it gave up)
     // or calls `between_locks` again (it started over) while the second lock is still busy.
     let mut returned: Option<bool> = None;
+    let mut relocked: bool = false;
     if seen_free.is_some() {
         let since = Instant::now();
         while returned.is_none() && all_calls.load(Ordering::SeqCst) < 2 && since.elapsed() < WATCH_AFTER_LETTING_GO {
+            relocked = relocked || accounts[first].balance.try_lock().is_err();
             match finished.recv_timeout(Duration::from_millis(5)) {
                 Ok(moved) => returned = Some(moved),
                 Err(RecvTimeoutError::Timeout) => {}
@@ -399,7 +425,7 @@ fn hold_the_second_lock(
             Err(RecvTimeoutError::Disconnected) => ::std::panic!("the transfer panicked: see the message above"),
         },
     };
-    SecondLockHeld { locked, seen_free, returned_while_held, calls, moved }
+    SecondLockHeld { locked, seen_free, returned_while_held, relocked, calls, moved }
 }
 
 /// While a transfer waits for its second lock, its first account stays locked and untouched:
@@ -421,9 +447,12 @@ fn the_money_is_never_in_neither_account() {
     ::std::assert!(
         seen_free.is_none(),
         "alice -> bob held alice's lock and needed bob's, which the test kept busy: {} \
-         (see “Two locks, opposite orders”)\n\
-         Anyone could then see money gone from one account and not yet in the other, or change the balance \
-         the transfer had checked. Keep the first lock until both accounts are changed.",
+         (see “Check and act under one lock”)\n\
+         While alice's lock is free, anyone can see money gone from one account and not yet in the other, or \
+         change the balance the transfer checks; letting go and taking the lock again leaves that gap all the \
+         same. Keep the first lock from the moment it is taken until both accounts are changed, and take the \
+         two in one order for every transfer (“Two locks, opposite orders”): then waiting for the second one \
+         holding the first is always safe.",
         held.how_it_let_go("alice's", "bob's")
     );
     let moved: bool = held.moved;

@@ -231,9 +231,10 @@ fn misses_counted_at_the_same_moment_are_all_kept() {
         "`misses()` says {misses}, but {expected} were counted: {THREADS} threads computed {computed} new keys, \
          and meanwhile a thread of the test added 1 to the `misses` field itself {by_the_test} times, to \
          count alongside them (see “Atomic counters”)\n\
-         Counts were lost. A count made of a separate `load` and `store` loses what other threads count at \
-         the same moment: both read the same number and both write it back plus one. Use `fetch_add`, or \
-         keep the count under its own lock."
+         Counts were lost. A count made in two steps, a `load` then a `store`, or the count read under one lock \
+         and written back under a second, loses what other threads count at the same moment: both read the same \
+         number and both write it back plus one. Use `fetch_add`, or add to the count under one guard: \
+         `*self.misses.lock().unwrap() += 1`."
     );
 }
 
@@ -258,9 +259,10 @@ fn a_computation_may_ask_the_memoizer_again() {
         }
         Err(_) => ::std::panic!(
             "a computation that asks the memoizer for another key never finished (see “Computing outside the lock”)\n\
-             `get` still held a guard of the cache (a read guard, or the lock itself) while the function ran, and \
-             the inner `get` then waited for that guard: end the guard before calling the function. A guard in a \
-             `let` lives to the end of its block, and one in the scrutinee of a `match` through all its arms."
+             `get` still held a lock while the function ran (a guard of the cache, a read guard, or a lock of its \
+             own taken around the call), and the inner `get` then waited for that guard: end every guard before \
+             calling the function, and take no lock around it. A guard in a `let` lives to the end of its block, \
+             and one in the scrutinee of a `match` through all its arms."
         ),
     }
 }
@@ -578,4 +580,86 @@ fn an_answer_computed_while_the_cache_is_busy_is_still_stored() {
          under `lock()` (or `write()`): the wait lasts one short statement of the other thread.",
         if returned_while_busy { ", and returned without waiting for it" } else { "" }
     );
+}
+
+/// Fills the cache, through its lock, with answers for keys no test asks for, until it holds as
+/// many as it has room for (at least `at_least`): the next answer stored makes the map grow, which
+/// moves every entry and takes a while. Gives how many answers it then holds; `None` for a type of
+/// `known` the exercise does not accept.
+fn fill_the_cache_to_the_brim(known: &dyn Any, at_least: usize) -> Option<usize> {
+    fn fill<V>(map: &mut HashMap<u64, V>, at_least: usize, answer: impl Fn(u64) -> V) -> usize {
+        map.reserve(at_least);
+        let mut key: u64 = 1 << 40;
+        while map.len() < map.capacity() {
+            map.insert(key, answer(key));
+            key += 1;
+        }
+        map.len()
+    }
+    let once = |key: u64| Arc::new(OnceLock::from(key + 1));
+    if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+        cache.lock().ok().map(|mut map| fill(&mut map, at_least, |key| key + 1))
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+        cache.write().ok().map(|mut map| fill(&mut map, at_least, |key| key + 1))
+    } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.lock().ok().map(|mut map| fill(&mut map, at_least, once))
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.write().ok().map(|mut map| fill(&mut map, at_least, once))
+    } else {
+        None
+    }
+}
+
+// A `get` that moves the map out of its lock to store an answer (`std::mem::take`, then `insert`
+// with no lock held, then the map written back) leaves the lock holding an empty map meanwhile. No
+// hook of the test runs in that moment, so the test widens it: the cache is filled to the brim,
+// and the one answer `get` then stores makes the map grow, which moves all its entries (tens of
+// milliseconds). Meanwhile another thread keeps looking at how many answers the lock holds. One
+// look inside the moment is enough; the test tries up to `ROUNDS` times, each with a fresh
+// memoizer, and stops at the first catch. An answer that inserts under the lock is never caught:
+// the thread looking just waits for the lock.
+const ROUNDS: usize = 3;
+
+/// While `get` stores an answer, the cache stays in its lock: a thread looking meanwhile still finds every answer stored before.
+#[test]
+fn the_cache_stays_in_its_lock_while_an_answer_is_stored() {
+    for _ in 0..ROUNDS {
+        let memo = Memoizer::new(|n: u64| n + 1);
+        let known: &dyn Any = &memo.known;
+        let Some(stored): Option<usize> = fill_the_cache_to_the_brim(known, 200_000) else {
+            return; // `the_cache_holds_answers_or_one_oncelock_per_key` says why
+        };
+        let storing = AtomicBool::new(true);
+        let looking = Signal::new();
+        let (fewest, answer): (usize, u64) = thread::scope(|scope| {
+            let watcher = scope.spawn(|| {
+                let known: &dyn Any = &memo.known;
+                let mut fewest: usize = stored;
+                while storing.load(Ordering::SeqCst) {
+                    if let Some(now) = answers_in_the_cache(known) {
+                        fewest = fewest.min(now);
+                    }
+                    looking.raise();
+                    thread::yield_now();
+                }
+                fewest
+            });
+            looking.wait(Duration::from_secs(2));
+            let answer: u64 = memo.get(7);
+            storing.store(false, Ordering::SeqCst);
+            (watcher.join().unwrap_or(stored), answer)
+        });
+        ::std::assert_eq!(answer, 8, "get(7) should return func(7) = 8");
+        let kept_all: bool = fewest >= stored;
+        ::std::assert!(
+            kept_all,
+            "while `get` stored the answer for key 7, another thread looking at the cache found {fewest} answers in it, \
+             where {stored} had been stored before: `get` moved the map out of its lock (`std::mem::take`), inserted \
+             with no lock held and wrote the map back afterwards (see “Computing outside the lock”)\n\
+             Meanwhile every other thread finds the cache empty and computes again what was already known, and \
+             whatever they store is overwritten when the map is written back: their answers are lost. Only the \
+             slow function runs with no lock held; storing is one `insert` through the guard, \
+             `self.known.lock().unwrap().insert(key, value)`, brief even when the map grows."
+        );
+    }
 }

@@ -18,8 +18,9 @@
 // wait. Whatever `record` adds while the report is being made belongs to the
 // next window: it must neither wait for the report nor be lost. A window can
 // hold many thousands of latencies, so `summarize` gets the window itself,
-// taken out of the mutex, not a copy (a `clone()` copies them all while the
-// lock is held, and leaves the old window behind, still to be cleared).
+// taken out of the mutex, as it was recorded: not a copy (a `clone()` copies
+// them all while the lock is held, and leaves the old window behind, still to
+// be cleared), and not sorted or otherwise worked on under the lock.
 //
 // Both functions still wait their turn with `lock()`: what has to be short is
 // how long a guard lives, not how the lock is asked for.
