@@ -268,7 +268,9 @@ fn main() {}
 fn other_processes_and_inherited_descriptors_cannot_be_reached_through_proc() {
     // A test runs as the same user as the program that supervises it. Opening that program's
     // `/proc/PID/fd/1` would hand it the result stream (the secret to read, forged results to
-    // write); a descriptor learn inherited without close-on-exec would reach whatever it is.
+    // write); opening its own `/proc/self/fd/1` for reading would hand it its own pass mark once
+    // its test passes (to give to a failing test); a descriptor learn inherited without
+    // close-on-exec would reach whatever it is.
     let sb = attacks();
     sb.write(
         "exercises/intro/intruder.rs",
@@ -290,6 +292,12 @@ fn other_processes_and_inherited_descriptors_cannot_be_reached_through_proc() {
     for fd in 3..64 {
         if std::fs::File::open(format!("/proc/self/fd/{fd}")).is_ok() {
             reached.push(format!("inherited descriptor {fd}"));
+        }
+    }
+    // Its own output, read back: where its pass mark will be written.
+    for fd in [1, 2] {
+        if std::fs::File::open(format!("/proc/self/fd/{fd}")).is_ok() {
+            reached.push(format!("read back its own stream {fd}"));
         }
     }
     assert!(reached.is_empty(), "reached: {reached:?}");

@@ -24,8 +24,9 @@ pub mod __learn_harness {
         if ::std::io::stdin().read_to_string(&mut secret).is_err() {
             return 2;
         }
-        // `SECRET` for the supervisor; `SECRET\nNAME` for a test, so the name is nowhere the
-        // exercise's code can read it (not in the arguments, not in the thread's name).
+        // `SECRET` for the supervisor; `TOKEN\nNAME` for a test started as a program (its own pass
+        // mark, see `token`), so the name is nowhere the exercise's code can read it (not in the
+        // arguments, not in the thread's name).
         let mut lines = secret.lines();
         let name = {
             let _ = lines.next();
@@ -49,7 +50,7 @@ pub mod __learn_harness {
 
     /// Runs one test, and says it passed only once it has. With `watchdog`, a thread ends the
     /// process if the supervisor goes (a forked test is ended by the kernel).
-    fn run_one(tests: &[Test], name: &str, secret: &str, watchdog: bool) -> i32 {
+    fn run_one(tests: &[Test], name: &str, token: &str, watchdog: bool) -> i32 {
         let ::std::option::Option::Some(&(_, test, should_panic)) = tests.iter().find(|t| t.0 == name) else {
             return 3;
         };
@@ -95,7 +96,7 @@ pub mod __learn_harness {
             ::std::process::exit(101);
         }
         let mut out = ::std::io::stdout().lock();
-        let _ = ::std::writeln!(out, "{MARK}{secret}");
+        let _ = ::std::writeln!(out, "{MARK}{token}");
         let _ = out.flush();
         ::std::process::exit(0)
     }
@@ -109,6 +110,23 @@ pub mod __learn_harness {
         /// When the supervisor saw it end (or killed it), and whether it ran out of time.
         ended: ::std::option::Option<::std::time::Instant>,
         timed_out: bool,
+        /// What its process writes once its test passed.
+        mark: ::std::string::String,
+    }
+
+    /// The pass mark of one test: a token of its own, derived from the secret under a random key
+    /// (`RandomState`), so a mark read from one test's output is worth nothing to another test.
+    fn token(secret: &str, name: &str) -> ::std::string::String {
+        use ::std::hash::{BuildHasher as _, Hasher as _};
+        let keys = ::std::collections::hash_map::RandomState::new();
+        let half = |n: u8| {
+            let mut h = keys.build_hasher();
+            h.write(secret.as_bytes());
+            h.write(name.as_bytes());
+            h.write_u8(n);
+            h.finish()
+        };
+        ::std::format!("{:016x}{:016x}", half(0), half(1))
     }
 
     /// How long an ended test's streams are waited for: they end with the test, unless a process it
@@ -122,8 +140,9 @@ pub mod __learn_harness {
         let deadline = ::std::time::Instant::now() + limit;
         let mut running: ::std::vec::Vec<Running> = ::std::vec::Vec::new();
         // Every process is started before this one starts any thread: see `process`.
-        let (mut watch, started) = process::start_all(tests, own, secret);
-        for (name, started) in started {
+        let tokens: ::std::vec::Vec<::std::string::String> = tests.iter().map(|t| token(secret, t.0)).collect();
+        let (mut watch, started) = process::start_all(tests, own, &tokens);
+        for ((name, started), token) in started.into_iter().zip(&tokens) {
             match started {
                 ::std::result::Result::Ok(child) => running.push(Running {
                     name,
@@ -132,6 +151,7 @@ pub mod __learn_harness {
                     err: Kept::default(),
                     ended: ::std::option::Option::None,
                     timed_out: false,
+                    mark: ::std::format!("{MARK}{token}\n"),
                 }),
                 ::std::result::Result::Err(e) => {
                     let text = ::std::format!("the test could not be started: {e}");
@@ -139,7 +159,6 @@ pub mod __learn_harness {
                 }
             }
         }
-        let mark = ::std::format!("{MARK}{secret}\n");
         while !running.is_empty() {
             // Sleep until a stream has output or ends, a test ends, or a time runs out.
             let now = ::std::time::Instant::now();
@@ -176,7 +195,7 @@ pub mod __learn_harness {
                     continue;
                 }
                 let (status, code) = done.child.try_wait().unwrap_or(("exit", -1));
-                let passed = status == "exit" && code == 0 && strip(&mut out, mark.as_bytes());
+                let passed = status == "exit" && code == 0 && strip(&mut out, done.mark.as_bytes());
                 let status = if passed { "pass" } else { status };
                 report(secret, done.name, status, code, &out, &err, dropped);
             }
@@ -197,7 +216,7 @@ pub mod __learn_harness {
     /// program started anew would. This thread then reads every test's streams itself, woken by
     /// `poll` when one has output, ends, or its test ends. Compiled inline (`learn dev compose`, or
     /// where the library cannot be built), where `unsafe` is forbidden, each test is this program
-    /// started again as `PROGRAM test`, with the secret and the test's name on its stdin, and a
+    /// started again as `PROGRAM test`, with its token and the test's name on its stdin, and a
     /// thread per stream reads its output.
     #[cfg(not(learn_fork))]
     mod process {
@@ -217,38 +236,36 @@ pub mod __learn_harness {
         pub struct Watch(::std::sync::mpsc::Receiver<Chunk>);
 
         /// Starts a process for each test, and a thread reading each of its streams.
-        pub fn start_all(tests: &[super::Test], own: &str, secret: &str) -> (Watch, ::std::vec::Vec<(&'static str, Started)>) {
+        pub fn start_all(
+            tests: &[super::Test],
+            own: &str,
+            tokens: &[::std::string::String],
+        ) -> (Watch, ::std::vec::Vec<(&'static str, Started)>) {
             let (tx, rx) = ::std::sync::mpsc::channel();
             let started = tests
                 .iter()
+                .zip(tokens)
                 .enumerate()
-                .map(|(id, &(name, _, _))| (name, start(own, secret, name, id, &tx)))
+                .map(|(id, (&(name, _, _), token))| (name, start(own, token, name, id, &tx)))
                 .collect();
             (Watch(rx), started)
         }
 
-        fn start(own: &str, secret: &str, name: &str, id: usize, tx: &::std::sync::mpsc::Sender<Chunk>) -> Started {
+        fn start(own: &str, token: &str, name: &str, id: usize, tx: &::std::sync::mpsc::Sender<Chunk>) -> Started {
+            // Sockets, not pipes: see `streams`.
+            let ((out, out_end), (err, err_end)) = (super::streams()?, super::streams()?);
             let mut child = ::std::process::Command::new(own)
                 .arg("test")
                 .stdin(::std::process::Stdio::piped())
-                .stdout(::std::process::Stdio::piped())
-                .stderr(::std::process::Stdio::piped())
+                .stdout(::std::process::Stdio::from(::std::os::fd::OwnedFd::from(out_end)))
+                .stderr(::std::process::Stdio::from(::std::os::fd::OwnedFd::from(err_end)))
                 .spawn()?;
             if let ::std::option::Option::Some(mut stdin) = child.stdin.take() {
-                let _ = stdin.write_all(::std::format!("{secret}\n{name}\n").as_bytes());
+                let _ = stdin.write_all(::std::format!("{token}\n{name}\n").as_bytes());
             }
-            match (child.stdout.take(), child.stderr.take()) {
-                (::std::option::Option::Some(out), ::std::option::Option::Some(err)) => {
-                    read(out, id, true, tx.clone());
-                    read(err, id, false, tx.clone());
-                    ::std::result::Result::Ok(Proc { id, child, open: 2 })
-                }
-                _ => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    ::std::result::Result::Err(::std::io::Error::other("its output could not be read"))
-                }
-            }
+            read(out, id, true, tx.clone());
+            read(err, id, false, tx.clone());
+            ::std::result::Result::Ok(Proc { id, child, open: 2 })
         }
 
         fn read(mut pipe: impl ::std::io::Read + ::std::marker::Send + 'static, id: usize, out: bool, tx: ::std::sync::mpsc::Sender<Chunk>) {
@@ -349,8 +366,8 @@ pub mod __learn_harness {
         pub struct Proc {
             pid: i32,
             ended: ::std::option::Option<(&'static str, i32)>,
-            out: ::std::option::Option<::std::io::PipeReader>,
-            err: ::std::option::Option<::std::io::PipeReader>,
+            out: ::std::option::Option<::std::os::unix::net::UnixStream>,
+            err: ::std::option::Option<::std::os::unix::net::UnixStream>,
             /// Readable once the process has ended, where the kernel has them (Linux 5.3).
             ending: ::std::option::Option<::std::os::fd::OwnedFd>,
         }
@@ -361,11 +378,15 @@ pub mod __learn_harness {
         /// Forks a process for each test. Must be called before this process starts any thread: a
         /// thread holding a lock (the allocator's, stdout's) at a `fork` would leave it held for
         /// ever in the child.
-        pub fn start_all(tests: &[super::Test], _own: &str, secret: &str) -> (Watch, ::std::vec::Vec<(&'static str, Started)>) {
+        pub fn start_all(
+            tests: &[super::Test],
+            _own: &str,
+            tokens: &[::std::string::String],
+        ) -> (Watch, ::std::vec::Vec<(&'static str, Started)>) {
             seal();
             let mut started = ::std::vec::Vec::new();
-            for &(name, _, _) in tests {
-                let this = start(tests, name, secret, &mut started);
+            for (&(name, _, _), token) in tests.iter().zip(tokens) {
+                let this = start(tests, name, token, &mut started);
                 started.push((name, this));
             }
             (Watch, started)
@@ -374,11 +395,11 @@ pub mod __learn_harness {
         fn start(
             tests: &[super::Test],
             name: &str,
-            secret: &str,
+            token: &str,
             earlier: &mut ::std::vec::Vec<(&'static str, Started)>,
         ) -> Started {
-            let (out_read, out_write) = ::std::io::pipe()?;
-            let (err_read, err_write) = ::std::io::pipe()?;
+            // Sockets, not pipes: see `streams`.
+            let ((out_read, out_write), (err_read, err_write)) = (super::streams()?, super::streams()?);
             let supervisor = ::std::process::id();
             // SAFETY: see `start_all`: this is the only thread.
             let pid = unsafe { fork() };
@@ -402,7 +423,7 @@ pub mod __learn_harness {
                 if ::std::os::unix::process::parent_id() != supervisor {
                     ::std::process::exit(102);
                 }
-                ::std::process::exit(super::run_one(tests, name, secret, watchdog));
+                ::std::process::exit(super::run_one(tests, name, token, watchdog));
             }
             drop((out_write, err_write));
             ::std::result::Result::Ok(Proc {
@@ -568,6 +589,16 @@ pub mod __learn_harness {
                 signal => ("signal", signal),
             }
         }
+    }
+
+    /// A test's output stream: the supervisor's end, and the end the test writes to. A socket pair
+    /// rather than a pipe: a pipe can be opened again through `/proc/self/fd/1`, for reading, by the
+    /// test (or a process it starts) that writes to it, which would then read its own pass mark
+    /// back; a socket cannot be opened that way, and the test's end receives nothing.
+    fn streams() -> ::std::io::Result<(::std::os::unix::net::UnixStream, ::std::os::unix::net::UnixStream)> {
+        let (ours, theirs) = ::std::os::unix::net::UnixStream::pair()?;
+        ours.shutdown(::std::net::Shutdown::Write)?;
+        ::std::result::Result::Ok((ours, theirs))
     }
 
     /// Removes the last occurrence of `mark` from `bytes`; whether it was there.
