@@ -5,7 +5,7 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Barrier, Condvar, Mutex, RwLock};
+use std::sync::{Arc, Barrier, Condvar, Mutex, PoisonError, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -558,6 +558,93 @@ fn a_host_stored_between_two_writes_is_not_overwritten() {
              `resolve` looked again under one write lock, let it go, and inserted under a second one, so a host stored in between \
              was overwritten and the callers disagree. Look again and insert under the same write guard, \
              `entry(key).or_insert(value)`, and return what it gives back."
+        );
+    }
+}
+
+/// How many threads try for a read guard the moment the writer lets go: the woken asker may
+/// push one of them off its processor, and then another still gets in first.
+const GRABBERS: usize = 3;
+
+/// One round: a cached host is asked for while a writer holds the lock; the writer lets go and
+/// the test takes a read guard at once, usually before the asker wakes up. `None` when the round
+/// tells nothing (the asker answered before the test held its guard), else whether the asker
+/// answered while the test held that read guard.
+fn a_hit_beside_a_reader_after_a_writer(cache: &Arc<HostCache>) -> Option<bool> {
+    let lock: &RwLock<HashMap<String, String>> = lock_of(cache);
+    let writer = lock.write().ok()?;
+    let answered = Arc::new(AtomicBool::new(false));
+    let (asking, asker_started) = mpsc::channel::<()>();
+    let (done, finished) = mpsc::channel::<()>();
+    {
+        let (cache, answered) = (Arc::clone(cache), Arc::clone(&answered));
+        thread::spawn(move || {
+            let _ = asking.send(());
+            cache.resolve("db.local", |_| "10.9.9.9".to_string());
+            answered.store(true, Ordering::SeqCst);
+            let _ = done.send(());
+        });
+    }
+    asker_started.recv_timeout(STUCK_AFTER).ok()?;
+    thread::sleep(Duration::from_millis(20)); // time for the asker to wait for the lock
+    // The moment the writer lets go, before the asker wakes up: a read guard, taken by whichever
+    // of the grabbers gets one first.
+    let (taken, stop, go) = (AtomicBool::new(false), AtomicBool::new(false), Barrier::new(GRABBERS + 1));
+    let outcome: Mutex<Option<bool>> = Mutex::new(None);
+    thread::scope(|s| {
+        for _ in 0..GRABBERS {
+            s.spawn(|| {
+                go.wait();
+                let give_up = Instant::now() + STUCK_AFTER;
+                while !stop.load(Ordering::SeqCst) && Instant::now() < give_up {
+                    let Ok(reading) = lock.try_read() else { continue };
+                    if taken.swap(true, Ordering::SeqCst) {
+                        return;
+                    }
+                    stop.store(true, Ordering::SeqCst);
+                    if answered.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let until = Instant::now() + Duration::from_secs(1);
+                    while !answered.load(Ordering::SeqCst) && Instant::now() < until {
+                        thread::sleep(Duration::from_millis(1));
+                    }
+                    let beside: bool = answered.load(Ordering::SeqCst);
+                    drop(reading);
+                    *outcome.lock().unwrap_or_else(PoisonError::into_inner) = Some(beside);
+                    return;
+                }
+            });
+        }
+        go.wait();
+        drop(writer);
+    });
+    let _ = finished.recv_timeout(STUCK_AFTER);
+    outcome.into_inner().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A cached host asked for while a writer holds the lock is answered as soon as the writer is done, even while another thread reads: the hit waits with `read()`, which readers share.
+#[test]
+fn a_hit_that_waited_for_a_writer_shares_the_lock_with_readers() {
+    let cache = Arc::new(HostCache::new());
+    let first: String = within({
+        let cache = Arc::clone(&cache);
+        move || cache.resolve("db.local", |_| "10.0.0.5".to_string())
+    });
+    ::std::assert_eq!(first, "10.0.0.5", "a new host gets the address its lookup returns");
+    let started = Instant::now();
+    let mut conclusive: usize = 0;
+    while conclusive < 3 && started.elapsed() < Duration::from_secs(3) {
+        let Some(beside) = a_hit_beside_a_reader_after_a_writer(&cache) else { continue };
+        let beside: bool = beside;
+        conclusive += 1;
+        ::std::assert!(
+            beside,
+            "db.local was cached and asked for while a writer held the lock; once the writer let go, another thread took a read \
+             guard, and `resolve` still did not answer within 1 s: it waited for the hit with `write()`, which shuts every reader \
+             out and waits for them all to leave (see “Readers and writers”)\n\
+             A busy lock calls for waiting, not for a stronger lock: a hit only reads, so wait for it with `read()`, which \
+             readers share. Keep `write()` for storing a new host."
         );
     }
 }
