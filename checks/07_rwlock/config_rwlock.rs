@@ -536,3 +536,36 @@ fn a_setting_changed_while_set_waits_is_kept() {
         return;
     }
 }
+
+/// Room the tests make in the map before a change: a map changed in place keeps it.
+const ROOM: usize = 1024;
+
+/// `set` and `try_set` change the map the lock holds: they do not build a new map of all the settings to put in its place.
+#[test]
+fn set_changes_the_map_it_holds_rather_than_rebuilding_it() {
+    let store = sample_store();
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    store.settings.write().unwrap().reserve(ROOM);
+    let room_before: usize = store.settings.read().unwrap().capacity();
+    store.set("port", "9090");
+    let room_after_set: usize = store.settings.read().unwrap().capacity();
+    ::std::assert!(
+        room_after_set >= room_before,
+        "`set` built a new map of all the settings and put it in place of the one in the lock (the test had made room for \
+         {room_before} settings in that map; after `set` there was room for {room_after_set}): even under one write guard, \
+         every change then moves every setting into a new table while all the readers wait (see “Keeping the lock short”)\n\
+         Insert the one setting into the map the write guard gives you; nothing else needs to move."
+    );
+    let written: bool = store.try_set("mode", "debug");
+    let room_after_try_set: usize = store.settings.read().unwrap().capacity();
+    ::std::assert!(written, "with nobody reading or writing, try_set should get in and return true");
+    ::std::assert!(
+        room_after_try_set >= room_before,
+        "`try_set` built a new map of all the settings and put it in place of the one in the lock: every change then moves \
+         every setting while all the readers wait (see “Keeping the lock short”)\n\
+         Insert the one setting into the map the guard from `try_write()` gives you."
+    );
+    let port: Option<String> = store.get("port");
+    let expected_port: Option<&str> = Some("9090");
+    ::std::assert_eq!(port.as_deref(), expected_port, "set should replace an existing value");
+}

@@ -648,3 +648,24 @@ fn a_hit_that_waited_for_a_writer_shares_the_lock_with_readers() {
         );
     }
 }
+
+/// Storing a new host adds it to the map the lock holds: `resolve` does not build a new map of every cached host to put in its place.
+#[test]
+fn a_miss_adds_to_the_map_it_holds_rather_than_rebuilding_it() {
+    let cache = Arc::new(HostCache::new());
+    lock_of(&cache).write().unwrap().reserve(1024);
+    let room_before: usize = lock_of(&cache).read().unwrap().capacity();
+    let address: String = within({
+        let cache = Arc::clone(&cache);
+        move || cache.resolve("db.local", |_| "10.0.0.5".to_string())
+    });
+    ::std::assert_eq!(address, "10.0.0.5", "a new host gets the address its lookup returns");
+    let room_after: usize = lock_of(&cache).read().unwrap().capacity();
+    ::std::assert!(
+        room_after >= room_before,
+        "`resolve` built a new map of every cached host and put it in place of the one in the lock (the test had made room \
+         for {room_before} hosts in that map; after a miss there was room for {room_after}): even under one write guard, \
+         every miss then moves every cached host into a new table while all the readers wait (see “Keeping the lock short”)\n\
+         Under the write lock, add just the new host to the map the guard gives you, with `entry(...)`."
+    );
+}
