@@ -525,8 +525,8 @@ fn a_setting_changed_while_set_waits_is_kept() {
         ::std::assert!(
             host.as_deref() == expected_host,
             "another thread set `host` to \"example.org\" while `set(\"port\", \"1\")` was waiting for the write lock, and once \
-             `set` was done `host` was {host:?} again: `set` copied the settings under a read guard and wrote that copy (or the \
-             keys where it differed) back under `write()`, undoing the other thread's change (see “Check and act under one lock”)\n\
+             `set` was done `host` was {host:?} again: `set` copied the settings under a read guard and wrote back a copy (all \
+             of it, or the keys where it differed) under `write()`, undoing the other thread's change (see “Check and act under one lock”)\n\
              Whatever was read under one guard may be out of date once you hold the next. Take `write()` once and insert the \
              one setting through that guard."
         );

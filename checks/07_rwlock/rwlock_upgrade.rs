@@ -361,6 +361,10 @@ fn a_miss_looks_again_under_the_write_lock() {
     for round in 0..50 {
         let cache = Arc::new(HostCache::new());
         let host: String = ::std::format!("host{round}.local");
+        // A host cached before the round: where its address lives in memory tells whether the
+        // cache was changed in place or replaced by a copy.
+        lock_of(&cache).write().unwrap().insert("marker.local".to_string(), "10.0.0.3".to_string());
+        let marker_at: Option<usize> = lock_of(&cache).read().unwrap().get("marker.local").map(|a| a.as_ptr() as usize);
         let (in_lookup, lookup_started) = mpsc::channel::<()>();
         let (go, may_return) = mpsc::channel::<()>();
         let (done, answered) = mpsc::channel::<String>();
@@ -436,6 +440,16 @@ fn a_miss_looks_again_under_the_write_lock() {
              stored while it waited: it looked again, then handed back the wrong address (see “A read guard blocks your own write”)\n\
              Return what the cache holds once you have written: `entry(key).or_insert(value)` gives back the address stored \
              under the key, the other thread's if it got there first; clone that, not your own."
+        );
+        let marker_now: Option<usize> = lock_of(&cache).read().unwrap().get("marker.local").map(|a| a.as_ptr() as usize);
+        let copied: bool = stored.as_deref() != Some("10.0.0.9") && marker_now != marker_at;
+        ::std::assert!(
+            !copied,
+            "`resolve` wrote back a copy of the cache made before it took the write lock, erasing 10.0.0.9, which another thread \
+             stored for {host} while `resolve` waited (the cache now holds {stored:?}, and every other cached host is a copy too) \
+             (see “Check and act under one lock”)\n\
+             Looking again on a copy is looking at the past: the copy is out of date the moment its guard is gone. Under the write \
+             lock, use `entry(key).or_insert(value)` on the map the guard gives you, and return what it gives back."
         );
         let agree: bool = answer == "10.0.0.9" && stored.as_deref() == Some("10.0.0.9");
         ::std::assert!(

@@ -599,7 +599,7 @@ fn a_band_changed_while_set_band_waits_is_kept() {
         ::std::assert!(
             kept,
             "another thread set band 1 to 9 while `set_band(0, 7)` was waiting for the write lock, and once `set_band` was done \
-             the bands were {after:?}: `set_band` copied the bands under a read guard and wrote that copy back under `write()` \
+             the bands were {after:?}: `set_band` copied the bands under a read guard and wrote back a copy under `write()` \
              (into the same buffer or in place of it), undoing the other thread's change (see “Check and act under one lock”)\n\
              What was read under one guard may be out of date once you hold the next. Take the write lock once and set the one \
              band through that guard."
