@@ -408,3 +408,164 @@ fn write_from_one_thread_is_seen_by_reader_threads() {
         ::std::assert_eq!(seen.as_deref(), expected_seen, "every reader thread should see the value written by the writer thread");
     }
 }
+
+/// How long the tests below hold the write lock while a call runs on another thread. A call that
+/// answers without waiting answers within microseconds of starting, far inside this; a call that
+/// waits passes however long the hold lasts.
+const WRITER_HOLDS: Duration = Duration::from_millis(300);
+
+/// Runs `call` on a thread of its own while the test holds the write lock: the answer given while
+/// the lock was held (if any), and the answer given once it was let go.
+fn while_a_writer_holds<T: Send + 'static>(store: &Arc<ConfigStore>, call: impl FnOnce(&ConfigStore) -> T + Send + 'static) -> (Option<T>, Option<T>) {
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let writer = store.settings.write().unwrap();
+    let (starting, started) = mpsc::channel::<()>();
+    let (answer, answered) = mpsc::channel::<T>();
+    let caller = Arc::clone(store);
+    thread::spawn(move || {
+        let _ = starting.send(());
+        let _ = answer.send(call(&caller));
+    });
+    let _ = started.recv_timeout(Duration::from_secs(2));
+    let during: Option<T> = answered.recv_timeout(WRITER_HOLDS).ok();
+    drop(writer);
+    let after: Option<T> = if during.is_some() { None } else { answered.recv_timeout(Duration::from_secs(2)).ok() };
+    (during, after)
+}
+
+/// While the admin holds the write lock, `get` of a setting that exists waits for it and then answers the value: a busy lock is not a missing setting.
+#[test]
+fn get_waits_for_a_writer_and_finds_the_setting() {
+    let store = Arc::new(sample_store());
+    let (during, after): (Option<Option<String>>, Option<Option<String>>) =
+        while_a_writer_holds(&store, |store| store.get("host"));
+    let answered_none_while_busy: bool = ::std::matches!(during, Some(None));
+    ::std::assert!(
+        !answered_none_while_busy,
+        "while the admin held the write lock, `get(\"host\")` answered None at once, though `host` is set: it asked with \
+         `try_read()` and took a busy lock for a missing setting (see “Trying without waiting”)\n\
+         `get` promises the value of a setting, and a writer holds the lock only for a moment: wait for it with `read()`. \
+         `try_read` is for a caller that would rather do something else than wait, and it says so in its name."
+    );
+    ::std::assert!(
+        during.is_none(),
+        "`get` answered while the admin held the write lock: it cannot have read the settings under a read lock"
+    );
+    let host: Option<String> = after.flatten();
+    let expected_host: Option<&str> = Some("localhost");
+    ::std::assert_eq!(host.as_deref(), expected_host, "once the writer let go, `get(\"host\")` should answer \"localhost\"");
+}
+
+/// While the admin holds the write lock, `try_set` answers false without waiting for the admin to finish.
+#[test]
+fn try_set_does_not_wait_for_a_writer() {
+    let store = Arc::new(sample_store());
+    let (during, after): (Option<bool>, Option<bool>) = while_a_writer_holds(&store, |store| store.try_set("port", "1"));
+    ::std::assert!(
+        during.is_some(),
+        "while the admin held the write lock, `try_set` did not answer until the admin let go: after `try_write()` failed it \
+         waited for the lock anyway (in `read()`, `write()` or a loop) before answering false (see “Trying without waiting”)\n\
+         A `try_` method gives up at once: when `try_write()` fails, return false straight away."
+    );
+    let expected: Option<bool> = Some(false);
+    ::std::assert!(during == expected && after.is_none(), "a writer must not get in while another writer holds the lock: try_set should return false");
+    let port: Option<String> = store.get("port");
+    let expected_port: Option<&str> = Some("8080");
+    ::std::assert_eq!(port.as_deref(), expected_port, "a `try_set` that answered false must not have changed the setting");
+}
+
+/// One round: `set("port", "1")` runs on another thread while the test holds a snapshot, so that
+/// `set` queues for the write lock; the test then lets the snapshot go and takes the write lock
+/// itself before `set` wakes up, changing `host`. `None` when `set` got the lock first (the round
+/// tells nothing), else the value of `host` once `set` returned.
+fn a_change_while_set_waits(store: &Arc<ConfigStore>) -> Option<Option<String>> {
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let snapshot: RwLockReadGuard<'_, Map> = store.settings.read().unwrap();
+    let (done, finished) = mpsc::channel::<()>();
+    let admin = Arc::clone(store);
+    thread::spawn(move || {
+        admin.set("port", "1");
+        let _ = done.send(());
+    });
+    // Once `set` waits for the write lock, new readers are held back too.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while store.settings.try_read().is_ok() {
+        if Instant::now() >= deadline {
+            return None;
+        }
+        thread::sleep(Duration::from_micros(200));
+    }
+    drop(snapshot);
+    // At once, before `set` wakes up: usually the test gets the write lock first.
+    let give_up = Instant::now() + Duration::from_secs(2);
+    let mut writing = store.settings.try_write();
+    while writing.is_err() && Instant::now() < give_up {
+        ::std::hint::spin_loop();
+        writing = store.settings.try_write();
+    }
+    let mut settings = writing.ok()?;
+    let first: bool = settings.get("port").map(String::as_str) == Some("8080");
+    settings.insert("host".to_string(), "example.org".to_string());
+    drop(settings);
+    finished.recv_timeout(Duration::from_secs(2)).ok()?;
+    if !first {
+        return None;
+    }
+    Some(store.get("host"))
+}
+
+/// A setting another thread changes while `set` waits for the write lock is kept: `set` changes its one setting in the store as it is then, not a copy taken before.
+#[test]
+fn a_setting_changed_while_set_waits_is_kept() {
+    for _ in 0..30 {
+        let store = Arc::new(sample_store());
+        let Some(host) = a_change_while_set_waits(&store) else { continue };
+        let host: Option<String> = host;
+        let expected_host: Option<&str> = Some("example.org");
+        ::std::assert!(
+            host.as_deref() == expected_host,
+            "another thread set `host` to \"example.org\" while `set(\"port\", \"1\")` was waiting for the write lock, and once \
+             `set` was done `host` was {host:?} again: `set` copied the settings under a read guard and wrote back a copy (all \
+             of it, or the keys where it differed) under `write()`, undoing the other thread's change (see “Check and act under one lock”)\n\
+             Whatever was read under one guard may be out of date once you hold the next. Take `write()` once and insert the \
+             one setting through that guard."
+        );
+        let port: Option<String> = store.get("port");
+        let expected_port: Option<&str> = Some("1");
+        ::std::assert_eq!(port.as_deref(), expected_port, "set should store port = 1");
+        return;
+    }
+}
+
+/// Room the tests make in the map before a change: a map changed in place keeps it.
+const ROOM: usize = 1024;
+
+/// `set` and `try_set` change the map the lock holds: they do not build a new map of all the settings to put in its place.
+#[test]
+fn set_changes_the_map_it_holds_rather_than_rebuilding_it() {
+    let store = sample_store();
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    store.settings.write().unwrap().reserve(ROOM);
+    let room_before: usize = store.settings.read().unwrap().capacity();
+    store.set("port", "9090");
+    let room_after_set: usize = store.settings.read().unwrap().capacity();
+    ::std::assert!(
+        room_after_set >= room_before,
+        "`set` built a new map of all the settings and put it in place of the one in the lock (the test had made room for \
+         {room_before} settings in that map; after `set` there was room for {room_after_set}): even under one write guard, \
+         every change then moves every setting into a new table while all the readers wait (see “Keeping the lock short”)\n\
+         Insert the one setting into the map the write guard gives you; nothing else needs to move."
+    );
+    let written: bool = store.try_set("mode", "debug");
+    let room_after_try_set: usize = store.settings.read().unwrap().capacity();
+    ::std::assert!(written, "with nobody reading or writing, try_set should get in and return true");
+    ::std::assert!(
+        room_after_try_set >= room_before,
+        "`try_set` built a new map of all the settings and put it in place of the one in the lock: every change then moves \
+         every setting while all the readers wait (see “Keeping the lock short”)\n\
+         Insert the one setting into the map the guard from `try_write()` gives you."
+    );
+    let port: Option<String> = store.get("port");
+    let expected_port: Option<&str> = Some("9090");
+    ::std::assert_eq!(port.as_deref(), expected_port, "set should replace an existing value");
+}

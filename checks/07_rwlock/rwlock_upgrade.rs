@@ -5,7 +5,7 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Barrier, Condvar, Mutex, RwLock};
+use std::sync::{Arc, Barrier, Condvar, Mutex, PoisonError, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -13,14 +13,21 @@ use std::time::{Duration, Instant};
 const STUCK_AFTER: Duration = Duration::from_secs(2);
 
 /// Runs `work` on a thread of its own and returns its result, failing the test if it does not
-/// return within `STUCK_AFTER`.
+/// return within `STUCK_AFTER`. The first test says why a `resolve` gets stuck; the others,
+/// stuck the same way, say so in one line rather than repeat it.
 fn within<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    let (done, result) = mpsc::channel::<T>();
-    // Not joined: a thread that waits for itself stays stuck, and the test reports it.
-    thread::spawn(move || {
-        let _ = done.send(work());
-    });
-    match result.recv_timeout(STUCK_AFTER) {
+    match finished_within(work) {
+        Ok(value) => value,
+        Err(RecvTimeoutError::Timeout) => ::std::panic!(
+            "`resolve` did not return within 2 s: the thread waits for itself (see “A read guard blocks your own write”)"
+        ),
+        Err(RecvTimeoutError::Disconnected) => ::std::panic!("`resolve` panicked: see the message above"),
+    }
+}
+
+/// `within`, saying why a `resolve` gets stuck.
+fn within_saying_why<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    match finished_within(work) {
         Ok(value) => value,
         Err(RecvTimeoutError::Timeout) => ::std::panic!(
             "`resolve` did not return within 2 s: the thread waits for itself \
@@ -30,6 +37,30 @@ fn within<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
         ),
         Err(RecvTimeoutError::Disconnected) => ::std::panic!("`resolve` panicked: see the message above"),
     }
+}
+
+/// Like `within`, for a test that only needs a host cached to begin with: a `resolve` stuck there
+/// is stuck on the plain miss of `a_new_host_is_looked_up_and_cached`, which says why, so this
+/// test only says it could not begin.
+fn cached_within(work: impl FnOnce() -> String + Send + 'static) -> String {
+    match finished_within(work) {
+        Ok(value) => value,
+        Err(RecvTimeoutError::Timeout) => ::std::panic!(
+            "could not begin: caching the first host, `resolve` did not return within 2 s (the same wait as in \
+             a_new_host_is_looked_up_and_cached)"
+        ),
+        Err(RecvTimeoutError::Disconnected) => ::std::panic!("`resolve` panicked: see the message above"),
+    }
+}
+
+/// Runs `work` on a thread of its own; its result, or why none came within `STUCK_AFTER`.
+fn finished_within<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, RecvTimeoutError> {
+    let (done, result) = mpsc::channel::<T>();
+    // Not joined: a thread that waits for itself stays stuck, and the test reports it.
+    thread::spawn(move || {
+        let _ = done.send(work());
+    });
+    result.recv_timeout(STUCK_AFTER)
 }
 
 /// A lookup that counts its calls and answers `address`.
@@ -46,7 +77,7 @@ fn counting_lookup(calls: &Arc<AtomicUsize>, address: &'static str) -> impl FnOn
 fn a_new_host_is_looked_up_and_cached() {
     let calls = Arc::new(AtomicUsize::new(0));
     let cache = Arc::new(HostCache::new());
-    let address: String = within({
+    let address: String = within_saying_why({
         let (cache, lookup) = (Arc::clone(&cache), counting_lookup(&calls, "10.0.0.5"));
         move || cache.resolve("db.local", lookup)
     });
@@ -93,7 +124,7 @@ fn the_cache_stays_an_rwlock() {
 #[test]
 fn a_hit_needs_only_a_read_lock() {
     let cache = Arc::new(HostCache::new());
-    let first: String = within({
+    let first: String = cached_within({
         let cache = Arc::clone(&cache);
         move || cache.resolve("db.local", |_| "10.0.0.5".to_string())
     });
@@ -129,7 +160,7 @@ const HOLD: Duration = Duration::from_millis(500);
 #[test]
 fn a_hit_waits_for_a_writer_instead_of_looking_up_again() {
     let cache = Arc::new(HostCache::new());
-    let first: String = within({
+    let first: String = cached_within({
         let cache = Arc::clone(&cache);
         move || cache.resolve("db.local", |_| "10.0.0.5".to_string())
     });
@@ -361,6 +392,10 @@ fn a_miss_looks_again_under_the_write_lock() {
     for round in 0..50 {
         let cache = Arc::new(HostCache::new());
         let host: String = ::std::format!("host{round}.local");
+        // A host cached before the round: where its address lives in memory tells whether the
+        // cache was changed in place or replaced by a copy.
+        lock_of(&cache).write().unwrap().insert("marker.local".to_string(), "10.0.0.3".to_string());
+        let marker_at: Option<usize> = lock_of(&cache).read().unwrap().get("marker.local").map(|a| a.as_ptr() as usize);
         let (in_lookup, lookup_started) = mpsc::channel::<()>();
         let (go, may_return) = mpsc::channel::<()>();
         let (done, answered) = mpsc::channel::<String>();
@@ -436,6 +471,16 @@ fn a_miss_looks_again_under_the_write_lock() {
              stored while it waited: it looked again, then handed back the wrong address (see “A read guard blocks your own write”)\n\
              Return what the cache holds once you have written: `entry(key).or_insert(value)` gives back the address stored \
              under the key, the other thread's if it got there first; clone that, not your own."
+        );
+        let marker_now: Option<usize> = lock_of(&cache).read().unwrap().get("marker.local").map(|a| a.as_ptr() as usize);
+        let copied: bool = stored.as_deref() != Some("10.0.0.9") && marker_now != marker_at;
+        ::std::assert!(
+            !copied,
+            "`resolve` wrote back a copy of the cache made before it took the write lock, erasing 10.0.0.9, which another thread \
+             stored for {host} while `resolve` waited (the cache now holds {stored:?}, and every other cached host is a copy too) \
+             (see “Check and act under one lock”)\n\
+             Looking again on a copy is looking at the past: the copy is out of date the moment its guard is gone. Under the write \
+             lock, use `entry(key).or_insert(value)` on the map the guard gives you, and return what it gives back."
         );
         let agree: bool = answer == "10.0.0.9" && stored.as_deref() == Some("10.0.0.9");
         ::std::assert!(
@@ -560,4 +605,112 @@ fn a_host_stored_between_two_writes_is_not_overwritten() {
              `entry(key).or_insert(value)`, and return what it gives back."
         );
     }
+}
+
+/// How many threads try for a read guard the moment the writer lets go: the woken asker may
+/// push one of them off its processor, and then another still gets in first.
+const GRABBERS: usize = 3;
+
+/// One round: a cached host is asked for while a writer holds the lock; the writer lets go and
+/// the test takes a read guard at once, usually before the asker wakes up. `None` when the round
+/// tells nothing (the asker answered before the test held its guard), else whether the asker
+/// answered while the test held that read guard.
+fn a_hit_beside_a_reader_after_a_writer(cache: &Arc<HostCache>) -> Option<bool> {
+    let lock: &RwLock<HashMap<String, String>> = lock_of(cache);
+    let writer = lock.write().ok()?;
+    let answered = Arc::new(AtomicBool::new(false));
+    let (asking, asker_started) = mpsc::channel::<()>();
+    let (done, finished) = mpsc::channel::<()>();
+    {
+        let (cache, answered) = (Arc::clone(cache), Arc::clone(&answered));
+        thread::spawn(move || {
+            let _ = asking.send(());
+            cache.resolve("db.local", |_| "10.9.9.9".to_string());
+            answered.store(true, Ordering::SeqCst);
+            let _ = done.send(());
+        });
+    }
+    asker_started.recv_timeout(STUCK_AFTER).ok()?;
+    thread::sleep(Duration::from_millis(20)); // time for the asker to wait for the lock
+    // The moment the writer lets go, before the asker wakes up: a read guard, taken by whichever
+    // of the grabbers gets one first.
+    let (taken, stop, go) = (AtomicBool::new(false), AtomicBool::new(false), Barrier::new(GRABBERS + 1));
+    let outcome: Mutex<Option<bool>> = Mutex::new(None);
+    thread::scope(|s| {
+        for _ in 0..GRABBERS {
+            s.spawn(|| {
+                go.wait();
+                let give_up = Instant::now() + STUCK_AFTER;
+                while !stop.load(Ordering::SeqCst) && Instant::now() < give_up {
+                    let Ok(reading) = lock.try_read() else { continue };
+                    if taken.swap(true, Ordering::SeqCst) {
+                        return;
+                    }
+                    stop.store(true, Ordering::SeqCst);
+                    if answered.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let until = Instant::now() + Duration::from_secs(1);
+                    while !answered.load(Ordering::SeqCst) && Instant::now() < until {
+                        thread::sleep(Duration::from_millis(1));
+                    }
+                    let beside: bool = answered.load(Ordering::SeqCst);
+                    drop(reading);
+                    *outcome.lock().unwrap_or_else(PoisonError::into_inner) = Some(beside);
+                    return;
+                }
+            });
+        }
+        go.wait();
+        drop(writer);
+    });
+    let _ = finished.recv_timeout(STUCK_AFTER);
+    outcome.into_inner().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A cached host asked for while a writer holds the lock is answered as soon as the writer is done, even while another thread reads: the hit waits with `read()`, which readers share.
+#[test]
+fn a_hit_that_waited_for_a_writer_shares_the_lock_with_readers() {
+    let cache = Arc::new(HostCache::new());
+    let first: String = cached_within({
+        let cache = Arc::clone(&cache);
+        move || cache.resolve("db.local", |_| "10.0.0.5".to_string())
+    });
+    ::std::assert_eq!(first, "10.0.0.5", "a new host gets the address its lookup returns");
+    let started = Instant::now();
+    let mut conclusive: usize = 0;
+    while conclusive < 3 && started.elapsed() < Duration::from_secs(3) {
+        let Some(beside) = a_hit_beside_a_reader_after_a_writer(&cache) else { continue };
+        let beside: bool = beside;
+        conclusive += 1;
+        ::std::assert!(
+            beside,
+            "db.local was cached and asked for while a writer held the lock; once the writer let go, another thread took a read \
+             guard, and `resolve` still did not answer within 1 s: it waited for the hit with `write()`, which shuts every reader \
+             out and waits for them all to leave (see “Readers and writers”)\n\
+             A busy lock calls for waiting, not for a stronger lock: a hit only reads, so wait for it with `read()`, which \
+             readers share. Keep `write()` for storing a new host."
+        );
+    }
+}
+
+/// Storing a new host adds it to the map the lock holds: `resolve` does not build a new map of every cached host to put in its place.
+#[test]
+fn a_miss_adds_to_the_map_it_holds_rather_than_rebuilding_it() {
+    let cache = Arc::new(HostCache::new());
+    lock_of(&cache).write().unwrap().reserve(1024);
+    let room_before: usize = lock_of(&cache).read().unwrap().capacity();
+    let address: String = cached_within({
+        let cache = Arc::clone(&cache);
+        move || cache.resolve("db.local", |_| "10.0.0.5".to_string())
+    });
+    ::std::assert_eq!(address, "10.0.0.5", "a new host gets the address its lookup returns");
+    let room_after: usize = lock_of(&cache).read().unwrap().capacity();
+    ::std::assert!(
+        room_after >= room_before,
+        "`resolve` built a new map of every cached host and put it in place of the one in the lock (the test had made room \
+         for {room_before} hosts in that map; after a miss there was room for {room_after}): even under one write guard, \
+         every miss then moves every cached host into a new table while all the readers wait (see “Keeping the lock short”)\n\
+         Under the write lock, add just the new host to the map the guard gives you, with `entry(...)`."
+    );
 }

@@ -545,3 +545,67 @@ fn set_band_waits_in_line_for_the_readers() {
     let expected_band: Option<i8> = Some(7);
     ::std::assert_eq!(band, expected_band, "the band set by the UI thread should now be visible");
 }
+
+/// One round: `set_band(0, 7)` runs on the UI thread while the test reads the bands, so that
+/// `set_band` queues for the write lock; the test then stops reading and takes the write lock
+/// itself before `set_band` wakes up, setting band 1 to 9. `None` when `set_band` got the lock
+/// first (the round tells nothing), else the bands once `set_band` returned.
+fn a_change_while_set_band_waits(eq: &Equalizer, bands: &Arc<RwLock<Vec<i8>>>) -> Option<Option<Vec<i8>>> {
+    let reading = bands.read().ok()?;
+    let (done, finished) = mpsc::channel::<()>();
+    let ui = eq.clone();
+    thread::spawn(move || {
+        ui.set_band(0, 7);
+        let _ = done.send(());
+    });
+    // Once `set_band` waits for the write lock, new readers are held back too.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while bands.try_read().is_ok() {
+        if Instant::now() >= deadline {
+            return None;
+        }
+        thread::sleep(Duration::from_micros(200));
+    }
+    drop(reading);
+    // At once, before `set_band` wakes up: usually the test gets the write lock first.
+    let give_up = Instant::now() + Duration::from_secs(2);
+    let mut writing = bands.try_write();
+    while writing.is_err() && Instant::now() < give_up {
+        ::std::hint::spin_loop();
+        writing = bands.try_write();
+    }
+    let mut written = writing.ok()?;
+    let first: bool = written.first() == Some(&0);
+    if let Some(band) = written.get_mut(1) {
+        *band = 9;
+    }
+    drop(written);
+    finished.recv_timeout(Duration::from_secs(2)).ok()?;
+    if !first {
+        return None;
+    }
+    Some(eq.try_read(|bands| bands.to_vec()))
+}
+
+/// A band another thread changes while `set_band` waits for the write lock is kept: `set_band` changes its one band in the bands as they are then, not a copy taken before.
+#[test]
+fn a_band_changed_while_set_band_waits_is_kept() {
+    for _ in 0..30 {
+        let eq = Equalizer::new(::std::vec![0, 0, 0]);
+        let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+        let Some(after) = a_change_while_set_band_waits(&eq, bands) else { continue };
+        let after: Option<Vec<i8>> = after;
+        let kept: bool = after.as_ref().and_then(|bands| bands.get(1).copied()) == Some(9);
+        ::std::assert!(
+            kept,
+            "another thread set band 1 to 9 while `set_band(0, 7)` was waiting for the write lock, and once `set_band` was done \
+             the bands were {after:?}: `set_band` copied the bands under a read guard and wrote back a copy under `write()` \
+             (into the same buffer or in place of it), undoing the other thread's change (see “Check and act under one lock”)\n\
+             What was read under one guard may be out of date once you hold the next. Take the write lock once and set the one \
+             band through that guard."
+        );
+        let expected: Option<Vec<i8>> = Some(::std::vec![7, 9, 0]);
+        ::std::assert_eq!(after, expected, "set_band(0, 7) should set band 0 to 7 and leave band 1 as the other thread set it");
+        return;
+    }
+}

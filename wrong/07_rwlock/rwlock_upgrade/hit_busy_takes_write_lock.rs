@@ -1,0 +1,39 @@
+// wrong: a hit tries try_read() and, when the lock is busy, reads under write() instead of waiting in read(): such hits shut out every other reader
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+struct HostCache {
+    known: RwLock<HashMap<String, String>>,
+}
+
+impl HostCache {
+    fn new() -> Self {
+        HostCache { known: RwLock::new(HashMap::new()) }
+    }
+
+    fn resolve(&self, host: &str, lookup: impl FnOnce(&str) -> String) -> String {
+        let hit = match self.known.try_read() {
+            Ok(known) => known.get(host).cloned(),
+            Err(_) => self.known.write().unwrap().get(host).cloned(),
+        };
+        if let Some(address) = hit {
+            return address;
+        }
+        let address = lookup(host);
+        let mut known = self.known.write().unwrap();
+        known.entry(host.to_string()).or_insert(address).clone()
+    }
+
+    fn cached(&self, host: &str) -> Option<String> {
+        self.known.read().unwrap().get(host).cloned()
+    }
+}
+
+fn main() {
+    let cache = HostCache::new();
+    println!("looking up example.org...");
+    let address = cache.resolve("example.org", |host| format!("10.0.0.{}", host.len()));
+    println!("example.org is {address}");
+    println!("asking again: {}", cache.resolve("example.org", |_| unreachable!("already cached")));
+    println!("cached: {:?}", cache.cached("example.org"));
+}
