@@ -544,6 +544,11 @@ pub mod __learn_harness {
             ::std::option::Option::None
         }
 
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        unsafe extern "C" {
+            fn prctl(option: i32, arg: u64, ...) -> i32;
+        }
+
         /// Makes this process, and every test's process forked from it, unreachable through `/proc`
         /// by any other process: a test's code runs as the same user in the same sandbox, and
         /// opening `/proc/PID/fd/1` of this process (or of another test's) would hand it the
@@ -552,9 +557,6 @@ pub mod __learn_harness {
         /// inherited by `fork`, and a test cannot undo it without `unsafe`.
         #[cfg(any(target_os = "linux", target_os = "android"))]
         fn seal() {
-            unsafe extern "C" {
-                fn prctl(option: i32, arg: u64, ...) -> i32;
-            }
             const PR_SET_DUMPABLE: i32 = 4;
             // SAFETY: `PR_SET_DUMPABLE` takes a flag and touches no memory.
             unsafe { prctl(PR_SET_DUMPABLE, 0) };
@@ -568,9 +570,6 @@ pub mod __learn_harness {
         /// where it can; whether it will.
         #[cfg(any(target_os = "linux", target_os = "android"))]
         fn ends_with_parent() -> bool {
-            unsafe extern "C" {
-                fn prctl(option: i32, arg: u64, ...) -> i32;
-            }
             const PR_SET_PDEATHSIG: i32 = 1;
             // SAFETY: `PR_SET_PDEATHSIG` takes a signal number and touches no memory.
             unsafe { prctl(PR_SET_PDEATHSIG, SIGKILL as u64) == 0 }
