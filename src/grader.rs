@@ -388,8 +388,9 @@ pub fn warm(job: &Job, source: &str, cancel: &Cancel) {
 const HARNESS_FLAGS: [&str; 4] = ["--cfg", "learn_fork", "-D", "unsafe_code"];
 
 /// The harness as a compiled library for `rustc`, built on first use into the user's cache folder
-/// (outside every workspace, where no learner's program may write), one per harness and
-/// compiler: `None` where that cannot be done.
+/// or, where that cannot be written, a private folder of the user's in the temporary folder (both
+/// outside every workspace, where no learner's program may write), one per harness and compiler:
+/// `None` where neither can be used.
 fn harness_library(rustc: &Path) -> Option<PathBuf> {
     let meta = fs::metadata(rustc).ok()?;
     let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
@@ -397,12 +398,21 @@ fn harness_library(rustc: &Path) -> Option<PathBuf> {
         format!("{}\n{}\n{modified}\n{HARNESS_FLAGS:?}\n{}", rustc.display(), meta.len(), composition::HARNESS)
             .as_bytes(),
     );
-    let dir = crate::toolchain::user_cache_dir()?.join("harness").join(&key["sha256:".len()..][..16]);
+    let key = &key["sha256:".len()..][..16];
+    // Inline, the harness could neither fork nor seal its tests (see README, Integrity): any
+    // folder of the user's own is better than that.
+    [crate::toolchain::user_cache_dir, crate::toolchain::private_temp_dir]
+        .into_iter()
+        .find_map(|base| build_harness_library(rustc, &base()?.join("harness").join(key)))
+}
+
+/// The harness library in `dir`, built there unless it already is: `None` when it cannot be.
+fn build_harness_library(rustc: &Path, dir: &Path) -> Option<PathBuf> {
     let lib = dir.join("liblearn_harness.rlib");
     if lib.is_file() {
         return Some(lib);
     }
-    fs::create_dir_all(&dir).ok()?;
+    fs::create_dir_all(dir).ok()?;
     // Built beside its final name and renamed: two `learn`s building at once both end well.
     let partial = dir.join(format!("liblearn_harness-{}.rlib.partial", std::process::id()));
     let built = std::process::Command::new(rustc)

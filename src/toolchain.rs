@@ -68,6 +68,27 @@ pub fn user_cache_dir() -> Option<PathBuf> {
     base.map(|b| b.join("learn"))
 }
 
+/// A folder of this user's own in the system's temporary folder, for what `learn` would keep in
+/// [`user_cache_dir`] where that cannot be written (a read-only home, as in some containers).
+/// The temporary folder is shared, so another user could have made the folder first, or made it
+/// open to others: it is used only if it is a real folder of this user's that nobody else can
+/// enter.
+#[cfg(unix)]
+pub fn private_temp_dir() -> Option<PathBuf> {
+    use std::os::unix::fs::{DirBuilderExt as _, MetadataExt as _};
+    let uid = nix::unistd::geteuid().as_raw();
+    let dir = std::env::temp_dir().join(format!("learn-{uid}"));
+    let _ = fs::DirBuilder::new().mode(0o700).create(&dir);
+    let meta = fs::symlink_metadata(&dir).ok()?;
+    (meta.is_dir() && meta.uid() == uid && meta.mode() & 0o077 == 0).then_some(dir)
+}
+
+/// Elsewhere the temporary folder is not used for this.
+#[cfg(not(unix))]
+pub fn private_temp_dir() -> Option<PathBuf> {
+    None
+}
+
 impl Toolchain {
     /// The toolchain for grading, from the cache in the user's cache folder when it is still valid.
     pub fn resolve() -> Result<Toolchain, Error> {

@@ -462,9 +462,10 @@ fn two_gradings_of_one_exercise_at_once_both_come_out_right() {
 #[test]
 fn forked_tests_and_tests_started_as_programs_end_the_same_way() {
     // With the harness library, each test's process is forked from the program; without it (no
-    // cache folder to build it in), the program starts itself again for each test. Every way a
-    // test can end must be reported the same either way.
+    // folder of the user's own to build it in), the program starts itself again for each test.
+    // Every way a test can end must be reported the same either way.
     let sb = faults();
+    let shared_tmp = temp_folder_taken_by_another(&sb);
     let victims = [
         "1",
         "println!(\"some output\"); eprintln!(\"and some errors\"); 2",
@@ -478,10 +479,55 @@ fn forked_tests_and_tests_started_as_programs_end_the_same_way() {
         // `run victim`: once the victim passes, a bare `run` has nothing left to grade.
         let forked = sb.learn(&["run", "victim"]);
         let started = sb.command_in(&sb.ws(), &["run", "victim"], |cmd| {
-            cmd.env("XDG_CACHE_HOME", "/dev/null/no-cache");
+            cmd.env("XDG_CACHE_HOME", "/dev/null/no-cache").env("TMPDIR", &shared_tmp);
         });
         assert_eq!((forked.code, &forked.stdout), (started.code, &started.stdout), "{body}");
         assert!(forked.elapsed < TIMEOUT_BOUND && started.elapsed < TIMEOUT_BOUND, "{body}");
         assert_no_leftovers(&sb, &[]);
     }
+    assert_eq!(
+        fs::read_dir(shared_tmp.join(format!("learn-{}", uid()))).unwrap().count(),
+        0,
+        "a folder open to others was used"
+    );
+}
+
+fn uid() -> u32 {
+    use std::os::unix::fs::MetadataExt as _;
+    let probe = tempfile::NamedTempFile::new().unwrap();
+    probe.as_file().metadata().unwrap().uid()
+}
+
+/// A temporary folder whose `learn-UID` folder is open to everyone, as if another user had made it
+/// first: `learn` must not build its harness there.
+fn temp_folder_taken_by_another(sb: &Sandbox) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let tmp = sb.path("shared-tmp");
+    let taken = tmp.join(format!("learn-{}", uid()));
+    fs::create_dir_all(&taken).unwrap();
+    fs::set_permissions(&taken, fs::Permissions::from_mode(0o777)).unwrap();
+    tmp
+}
+
+#[test]
+fn without_a_cache_folder_the_harness_is_built_in_a_private_temporary_folder() {
+    // A read-only home (some containers): the harness library goes to a folder of the user's own
+    // in the temporary folder, so tests are still forked and sealed rather than compiled inline.
+    use std::os::unix::fs::PermissionsExt as _;
+    let sb = faults();
+    let tmp = sb.path("private-tmp");
+    fs::create_dir_all(&tmp).unwrap();
+    grade_victim(&sb, "1");
+    let run = sb.command_in(&sb.ws(), &["run", "victim"], |cmd| {
+        cmd.env("XDG_CACHE_HOME", "/dev/null/no-cache").env("TMPDIR", &tmp);
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    let private = tmp.join(format!("learn-{}", uid()));
+    assert_eq!(fs::metadata(&private).unwrap().permissions().mode() & 0o777, 0o700);
+    let libs: Vec<_> = fs::read_dir(private.join("harness"))
+        .unwrap()
+        .map(|key| key.unwrap().path().join("liblearn_harness.rlib"))
+        .collect();
+    assert!(libs.len() == 1 && libs[0].is_file(), "{libs:?}");
+    assert_no_leftovers(&sb, &[]);
 }
