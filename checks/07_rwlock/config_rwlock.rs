@@ -80,6 +80,67 @@ fn set_changes_one_setting_in_place() {
     ::std::assert_eq!(mode.as_deref(), expected_mode, "try_set should add a new key");
 }
 
+/// How long a call may take before the tests below call it stuck.
+const STUCK_AFTER: Duration = Duration::from_secs(2);
+/// How many times the test below has `get` meet a writer (each round a few milliseconds for `get`
+/// as it should be).
+const TWICE_ROUNDS: usize = 6;
+
+/// One round: `get(key)` runs on another thread, and the moment it holds its read guard a writer on
+/// a third thread asks for `write()`, so the writer lines up while `get` is still reading. Hashing
+/// the long `key` keeps `get` reading for milliseconds, while the writer lines up within
+/// microseconds: a second `read()` taken in that time finds the writer in line before it. The
+/// answer of `get`, or `None` when it did not return within `STUCK_AFTER`.
+fn get_while_a_writer_lines_up(store: &Arc<ConfigStore>, key: &str) -> Option<Option<String>> {
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let (go, may_write) = mpsc::channel::<()>();
+    let writer_store = Arc::clone(store);
+    thread::spawn(move || {
+        if may_write.recv_timeout(STUCK_AFTER).is_ok() {
+            drop(writer_store.settings.write());
+        }
+    });
+    let (answer, answered) = mpsc::channel::<Option<String>>();
+    let (asker, key) = (Arc::clone(store), key.to_string());
+    thread::spawn(move || {
+        let _ = answer.send(asker.get(&key));
+    });
+    // Until `get` holds a read guard, the write lock is free: taken and let go at once.
+    let deadline = Instant::now() + STUCK_AFTER;
+    while Instant::now() < deadline {
+        let Ok(writing) = store.settings.try_write() else { break };
+        drop(writing);
+        for _ in 0..64 {
+            ::std::hint::spin_loop();
+        }
+    }
+    let _ = go.send(());
+    answered.recv_timeout(STUCK_AFTER).ok()
+}
+
+/// A writer that lines up while `get` is reading does not leave `get` stuck: `get` takes `read()` once.
+#[test]
+fn get_returns_when_a_writer_lines_up_while_it_reads() {
+    let store = Arc::new(sample_store());
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let long_key: String = "k".repeat(LONG_KEY);
+    store.settings.write().unwrap().insert(long_key.clone(), "on".to_string());
+    for _ in 0..TWICE_ROUNDS {
+        let answer: Option<Option<String>> = get_while_a_writer_lines_up(&store, &long_key);
+        ::std::assert!(
+            answer.is_some(),
+            "`get` did not return within 2 s: it takes `read()` a second time while its own read guard is still alive, and \
+             a writer lined up in between (see “A read guard blocks your own write”)\n\
+             A thread that takes `read()` twice can also hang: a writer waiting in line holds back every new reader, this \
+             thread's second `read()` included, and the writer itself waits for this thread's first guard. Neither can \
+             go on. Look the setting up under the one read guard you have: `self.read().get(key).cloned()`."
+        );
+        let value: Option<String> = answer.flatten();
+        let expected: Option<&str> = Some("on");
+        ::std::assert_eq!(value.as_deref(), expected, "`get` of a setting that is there should answer its value");
+    }
+}
+
 /// How long the key of the long setting is: copying and hashing it keeps `set` busy for some
 /// milliseconds, so a reader on another thread gets many looks at the store meanwhile.
 const LONG_KEY: usize = 1 << 20;
