@@ -196,6 +196,84 @@ fn readers_never_find_the_settings_gone_while_set_runs() {
     ::std::assert_eq!(stored.as_deref(), expected_stored, "set should store the long setting");
 }
 
+// A `set` that removes the setting under one write guard and inserts it under a second leaves a
+// moment between the two with the setting missing. No code of the test runs in that moment, so
+// the test makes the lock itself stop `set` there: it holds a snapshot so that `set` lines up for
+// the write lock, and lines up `QUEUED_READERS` readers behind it. Waiting readers are let in
+// only once a writer lets go, and the writer's own thread wakes them all before it can go on: the
+// first reader awake by then takes a guard, and the second `write()` of `set` waits for it. The
+// readers look for the setting being changed: before and after the change it is there.
+const QUEUED_READERS: usize = 32;
+/// At most this many rounds, each a few milliseconds (a round can miss the moment on a busy machine).
+const GONE_ROUNDS: usize = 12;
+
+/// One round: whether every reader let in right after `set`'s first write guard found `port` (and
+/// `host`) there; `None` when the round could not be played.
+fn readers_behind_set_find_the_setting(store: &Arc<ConfigStore>) -> Option<bool> {
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let snapshot: RwLockReadGuard<'_, Map> = store.settings.read().unwrap();
+    let (done, finished) = mpsc::channel::<()>();
+    let admin = Arc::clone(store);
+    thread::spawn(move || {
+        admin.set("port", "1");
+        let _ = done.send(());
+    });
+    // Once `set` waits for the write lock, new readers are held back too.
+    let deadline = Instant::now() + STUCK_AFTER;
+    while store.settings.try_read().is_ok() {
+        if Instant::now() >= deadline {
+            return None;
+        }
+        thread::sleep(Duration::from_micros(200));
+    }
+    let gone = Arc::new(AtomicBool::new(false));
+    let (queueing, readers_queueing) = mpsc::channel::<()>();
+    let readers: Vec<thread::JoinHandle<()>> = (0..QUEUED_READERS)
+        .map(|_| {
+            let (store, gone, queueing) = (Arc::clone(store), Arc::clone(&gone), queueing.clone());
+            thread::spawn(move || {
+                let _ = queueing.send(());
+                let reading = store.settings.read().unwrap_or_else(PoisonError::into_inner);
+                if !(reading.contains_key("port") && reading.contains_key("host")) {
+                    gone.store(true, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    for _ in 0..QUEUED_READERS {
+        readers_queueing.recv_timeout(STUCK_AFTER).ok()?;
+    }
+    thread::sleep(Duration::from_millis(1)); // time for the readers to line up behind `set`
+    drop(snapshot);
+    finished.recv_timeout(STUCK_AFTER).ok()?;
+    for reader in readers {
+        let _ = reader.join();
+    }
+    Some(!gone.load(Ordering::SeqCst))
+}
+
+/// Readers let in while `set` changes a setting always find that setting, old or new: it is replaced under one write guard, never missing.
+#[test]
+fn readers_never_find_the_setting_being_set_gone() {
+    let started = Instant::now();
+    for _ in 0..GONE_ROUNDS {
+        if started.elapsed() > STUCK_AFTER {
+            return;
+        }
+        let store = Arc::new(sample_store());
+        let Some(found) = readers_behind_set_find_the_setting(&store) else { return };
+        let found: bool = found;
+        ::std::assert!(
+            found,
+            "while `set(\"port\", \"1\")` ran, a reader on another thread found no `port` at all, neither the old value nor \
+             the new one: `set` took the setting out (with `remove`, or the whole map with it) under one write guard and put the \
+             new value in under a second `write()`, and readers were let in between the two (see “Check and act under one lock”)\n\
+             A change made in two steps under two guards is seen half done. Take `write()` once and `insert` the new value \
+             through that guard: it replaces the old one in a single step."
+        );
+    }
+}
+
 /// While a reader holds a snapshot, `set` waits in `write()`, asleep, rather than retrying `try_write` in a loop.
 #[test]
 fn set_waits_for_readers_without_spinning() {
