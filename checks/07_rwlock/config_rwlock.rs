@@ -613,11 +613,16 @@ fn try_set_does_not_wait_for_a_writer() {
     ::std::assert_eq!(port.as_deref(), expected_port, "a `try_set` that answered false must not have changed the setting");
 }
 
+/// `set` never lined up for the write lock while the test held a snapshot.
+struct NeverLinedUp;
+
 /// One round: `set("port", "1")` runs on another thread while the test holds a snapshot, so that
 /// `set` queues for the write lock; the test then lets the snapshot go and takes the write lock
-/// itself before `set` wakes up, changing `host`. `None` when `set` got the lock first (the round
-/// tells nothing), else the value of `host` once `set` returned.
-fn a_change_while_set_waits(store: &Arc<ConfigStore>) -> Option<Option<String>> {
+/// itself before `set` wakes up, changing `host`. `Err` when `set` never lined up for the write
+/// lock (it retried `try_write`, or gave up on a busy lock: `set_waits_for_readers_without_spinning`
+/// says why), `Ok(None)` when `set` got the lock first (the round tells nothing), else the value of
+/// `host` once `set` returned.
+fn a_change_while_set_waits(store: &Arc<ConfigStore>) -> Result<Option<Option<String>>, NeverLinedUp> {
     crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
     let snapshot: RwLockReadGuard<'_, Map> = store.settings.read().unwrap();
     let (done, finished) = mpsc::channel::<()>();
@@ -630,7 +635,7 @@ fn a_change_while_set_waits(store: &Arc<ConfigStore>) -> Option<Option<String>> 
     let deadline = Instant::now() + Duration::from_secs(2);
     while store.settings.try_read().is_ok() {
         if Instant::now() >= deadline {
-            return None;
+            return Err(NeverLinedUp);
         }
         thread::sleep(Duration::from_micros(200));
     }
@@ -642,15 +647,17 @@ fn a_change_while_set_waits(store: &Arc<ConfigStore>) -> Option<Option<String>> 
         ::std::hint::spin_loop();
         writing = store.settings.try_write();
     }
-    let mut settings = writing.ok()?;
+    let Ok(mut settings) = writing else { return Ok(None) };
     let first: bool = settings.get("port").map(String::as_str) == Some("8080");
     settings.insert("host".to_string(), "example.org".to_string());
     drop(settings);
-    finished.recv_timeout(Duration::from_secs(2)).ok()?;
-    if !first {
-        return None;
+    if finished.recv_timeout(Duration::from_secs(2)).is_err() {
+        return Ok(None);
     }
-    Some(store.get("host"))
+    if !first {
+        return Ok(None);
+    }
+    Ok(Some(store.get("host")))
 }
 
 /// A setting another thread changes while `set` waits for the write lock is kept: `set` changes its one setting in the store as it is then, not a copy taken before.
@@ -658,7 +665,8 @@ fn a_change_while_set_waits(store: &Arc<ConfigStore>) -> Option<Option<String>> 
 fn a_setting_changed_while_set_waits_is_kept() {
     for _ in 0..30 {
         let store = Arc::new(sample_store());
-        let Some(host) = a_change_while_set_waits(&store) else { continue };
+        let Ok(round) = a_change_while_set_waits(&store) else { return };
+        let Some(host) = round else { continue };
         let host: Option<String> = host;
         let expected_host: Option<&str> = Some("example.org");
         ::std::assert!(
