@@ -203,9 +203,9 @@ fn readers_never_find_the_settings_gone_while_set_runs() {
 // only once a writer lets go, and the writer's own thread wakes them all before it can go on: the
 // first reader awake by then takes a guard, and the second `write()` of `set` waits for it. The
 // readers look for the setting being changed: before and after the change it is there.
-const QUEUED_READERS: usize = 32;
+const QUEUED_READERS: usize = 64;
 /// At most this many rounds, each a few milliseconds (a round can miss the moment on a busy machine).
-const GONE_ROUNDS: usize = 12;
+const GONE_ROUNDS: usize = 30;
 
 /// One round: whether every reader let in right after `set`'s first write guard found `port` (and
 /// `host`) there; `None` when the round could not be played.
