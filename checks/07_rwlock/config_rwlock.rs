@@ -80,6 +80,67 @@ fn set_changes_one_setting_in_place() {
     ::std::assert_eq!(mode.as_deref(), expected_mode, "try_set should add a new key");
 }
 
+/// How long a call may take before the tests below call it stuck.
+const STUCK_AFTER: Duration = Duration::from_secs(2);
+/// How many times the test below has `get` meet a writer (each round a few milliseconds for `get`
+/// as it should be).
+const TWICE_ROUNDS: usize = 6;
+
+/// One round: `get(key)` runs on another thread, and the moment it holds its read guard a writer on
+/// a third thread asks for `write()`, so the writer lines up while `get` is still reading. Hashing
+/// the long `key` keeps `get` reading for milliseconds, while the writer lines up within
+/// microseconds: a second `read()` taken in that time finds the writer in line before it. The
+/// answer of `get`, or `None` when it did not return within `STUCK_AFTER`.
+fn get_while_a_writer_lines_up(store: &Arc<ConfigStore>, key: &str) -> Option<Option<String>> {
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let (go, may_write) = mpsc::channel::<()>();
+    let writer_store = Arc::clone(store);
+    thread::spawn(move || {
+        if may_write.recv_timeout(STUCK_AFTER).is_ok() {
+            drop(writer_store.settings.write());
+        }
+    });
+    let (answer, answered) = mpsc::channel::<Option<String>>();
+    let (asker, key) = (Arc::clone(store), key.to_string());
+    thread::spawn(move || {
+        let _ = answer.send(asker.get(&key));
+    });
+    // Until `get` holds a read guard, the write lock is free: taken and let go at once.
+    let deadline = Instant::now() + STUCK_AFTER;
+    while Instant::now() < deadline {
+        let Ok(writing) = store.settings.try_write() else { break };
+        drop(writing);
+        for _ in 0..64 {
+            ::std::hint::spin_loop();
+        }
+    }
+    let _ = go.send(());
+    answered.recv_timeout(STUCK_AFTER).ok()
+}
+
+/// A writer that lines up while `get` is reading does not leave `get` stuck: `get` takes `read()` once.
+#[test]
+fn get_returns_when_a_writer_lines_up_while_it_reads() {
+    let store = Arc::new(sample_store());
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let long_key: String = "k".repeat(LONG_KEY);
+    store.settings.write().unwrap().insert(long_key.clone(), "on".to_string());
+    for _ in 0..TWICE_ROUNDS {
+        let answer: Option<Option<String>> = get_while_a_writer_lines_up(&store, &long_key);
+        ::std::assert!(
+            answer.is_some(),
+            "`get` did not return within 2 s: it takes `read()` a second time while its own read guard is still alive, and \
+             a writer lined up in between (see “A read guard blocks your own write”)\n\
+             A thread that takes `read()` twice can also hang: a writer waiting in line holds back every new reader, this \
+             thread's second `read()` included, and the writer itself waits for this thread's first guard. Neither can \
+             go on. Look the setting up under the one read guard you have: `self.read().get(key).cloned()`."
+        );
+        let value: Option<String> = answer.flatten();
+        let expected: Option<&str> = Some("on");
+        ::std::assert_eq!(value.as_deref(), expected, "`get` of a setting that is there should answer its value");
+    }
+}
+
 /// How long the key of the long setting is: copying and hashing it keeps `set` busy for some
 /// milliseconds, so a reader on another thread gets many looks at the store meanwhile.
 const LONG_KEY: usize = 1 << 20;
@@ -133,6 +194,84 @@ fn readers_never_find_the_settings_gone_while_set_runs() {
     let stored: Option<String> = store.get(&long_key);
     let expected_stored: Option<&str> = Some("on");
     ::std::assert_eq!(stored.as_deref(), expected_stored, "set should store the long setting");
+}
+
+// A `set` that removes the setting under one write guard and inserts it under a second leaves a
+// moment between the two with the setting missing. No code of the test runs in that moment, so
+// the test makes the lock itself stop `set` there: it holds a snapshot so that `set` lines up for
+// the write lock, and lines up `QUEUED_READERS` readers behind it. Waiting readers are let in
+// only once a writer lets go, and the writer's own thread wakes them all before it can go on: the
+// first reader awake by then takes a guard, and the second `write()` of `set` waits for it. The
+// readers look for the setting being changed: before and after the change it is there.
+const QUEUED_READERS: usize = 64;
+/// At most this many rounds, each a few milliseconds (a round can miss the moment on a busy machine).
+const GONE_ROUNDS: usize = 30;
+
+/// One round: whether every reader let in right after `set`'s first write guard found `port` (and
+/// `host`) there; `None` when the round could not be played.
+fn readers_behind_set_find_the_setting(store: &Arc<ConfigStore>) -> Option<bool> {
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let snapshot: RwLockReadGuard<'_, Map> = store.settings.read().unwrap();
+    let (done, finished) = mpsc::channel::<()>();
+    let admin = Arc::clone(store);
+    thread::spawn(move || {
+        admin.set("port", "1");
+        let _ = done.send(());
+    });
+    // Once `set` waits for the write lock, new readers are held back too.
+    let deadline = Instant::now() + STUCK_AFTER;
+    while store.settings.try_read().is_ok() {
+        if Instant::now() >= deadline {
+            return None;
+        }
+        thread::sleep(Duration::from_micros(200));
+    }
+    let gone = Arc::new(AtomicBool::new(false));
+    let (queueing, readers_queueing) = mpsc::channel::<()>();
+    let readers: Vec<thread::JoinHandle<()>> = (0..QUEUED_READERS)
+        .map(|_| {
+            let (store, gone, queueing) = (Arc::clone(store), Arc::clone(&gone), queueing.clone());
+            thread::spawn(move || {
+                let _ = queueing.send(());
+                let reading = store.settings.read().unwrap_or_else(PoisonError::into_inner);
+                if !(reading.contains_key("port") && reading.contains_key("host")) {
+                    gone.store(true, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    for _ in 0..QUEUED_READERS {
+        readers_queueing.recv_timeout(STUCK_AFTER).ok()?;
+    }
+    thread::sleep(Duration::from_millis(1)); // time for the readers to line up behind `set`
+    drop(snapshot);
+    finished.recv_timeout(STUCK_AFTER).ok()?;
+    for reader in readers {
+        let _ = reader.join();
+    }
+    Some(!gone.load(Ordering::SeqCst))
+}
+
+/// Readers let in while `set` changes a setting always find that setting, old or new: it is replaced under one write guard, never missing.
+#[test]
+fn readers_never_find_the_setting_being_set_gone() {
+    let started = Instant::now();
+    for _ in 0..GONE_ROUNDS {
+        if started.elapsed() > STUCK_AFTER {
+            return;
+        }
+        let store = Arc::new(sample_store());
+        let Some(found) = readers_behind_set_find_the_setting(&store) else { return };
+        let found: bool = found;
+        ::std::assert!(
+            found,
+            "while `set(\"port\", \"1\")` ran, a reader on another thread found no `port` at all, neither the old value nor \
+             the new one: `set` took the setting out (with `remove`, or the whole map with it) under one write guard and put the \
+             new value in under a second `write()`, and readers were let in between the two (see “Check and act under one lock”)\n\
+             A change made in two steps under two guards is seen half done. Take `write()` once and `insert` the new value \
+             through that guard: it replaces the old one in a single step."
+        );
+    }
 }
 
 /// While a reader holds a snapshot, `set` waits in `write()`, asleep, rather than retrying `try_write` in a loop.
@@ -474,11 +613,16 @@ fn try_set_does_not_wait_for_a_writer() {
     ::std::assert_eq!(port.as_deref(), expected_port, "a `try_set` that answered false must not have changed the setting");
 }
 
+/// `set` never lined up for the write lock while the test held a snapshot.
+struct NeverLinedUp;
+
 /// One round: `set("port", "1")` runs on another thread while the test holds a snapshot, so that
 /// `set` queues for the write lock; the test then lets the snapshot go and takes the write lock
-/// itself before `set` wakes up, changing `host`. `None` when `set` got the lock first (the round
-/// tells nothing), else the value of `host` once `set` returned.
-fn a_change_while_set_waits(store: &Arc<ConfigStore>) -> Option<Option<String>> {
+/// itself before `set` wakes up, changing `host`. `Err` when `set` never lined up for the write
+/// lock (it retried `try_write`, or gave up on a busy lock: `set_waits_for_readers_without_spinning`
+/// says why), `Ok(None)` when `set` got the lock first (the round tells nothing), else the value of
+/// `host` once `set` returned.
+fn a_change_while_set_waits(store: &Arc<ConfigStore>) -> Result<Option<Option<String>>, NeverLinedUp> {
     crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
     let snapshot: RwLockReadGuard<'_, Map> = store.settings.read().unwrap();
     let (done, finished) = mpsc::channel::<()>();
@@ -491,7 +635,7 @@ fn a_change_while_set_waits(store: &Arc<ConfigStore>) -> Option<Option<String>> 
     let deadline = Instant::now() + Duration::from_secs(2);
     while store.settings.try_read().is_ok() {
         if Instant::now() >= deadline {
-            return None;
+            return Err(NeverLinedUp);
         }
         thread::sleep(Duration::from_micros(200));
     }
@@ -503,15 +647,17 @@ fn a_change_while_set_waits(store: &Arc<ConfigStore>) -> Option<Option<String>> 
         ::std::hint::spin_loop();
         writing = store.settings.try_write();
     }
-    let mut settings = writing.ok()?;
+    let Ok(mut settings) = writing else { return Ok(None) };
     let first: bool = settings.get("port").map(String::as_str) == Some("8080");
     settings.insert("host".to_string(), "example.org".to_string());
     drop(settings);
-    finished.recv_timeout(Duration::from_secs(2)).ok()?;
-    if !first {
-        return None;
+    if finished.recv_timeout(Duration::from_secs(2)).is_err() {
+        return Ok(None);
     }
-    Some(store.get("host"))
+    if !first {
+        return Ok(None);
+    }
+    Ok(Some(store.get("host")))
 }
 
 /// A setting another thread changes while `set` waits for the write lock is kept: `set` changes its one setting in the store as it is then, not a copy taken before.
@@ -519,7 +665,8 @@ fn a_change_while_set_waits(store: &Arc<ConfigStore>) -> Option<Option<String>> 
 fn a_setting_changed_while_set_waits_is_kept() {
     for _ in 0..30 {
         let store = Arc::new(sample_store());
-        let Some(host) = a_change_while_set_waits(&store) else { continue };
+        let Ok(round) = a_change_while_set_waits(&store) else { return };
+        let Some(host) = round else { continue };
         let host: Option<String> = host;
         let expected_host: Option<&str> = Some("example.org");
         ::std::assert!(

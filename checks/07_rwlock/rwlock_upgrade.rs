@@ -150,6 +150,124 @@ fn a_hit_needs_only_a_read_lock() {
     );
 }
 
+/// How long the name of the slow host is: hashing it keeps a hit reading for some milliseconds.
+const LONG_HOST: usize = 1 << 20;
+/// How many times the test below has a hit meet a writer.
+const TWICE_ROUNDS: usize = 6;
+
+/// One round: `resolve(host)` of a cached host runs on another thread, and the moment it holds a
+/// read guard a writer on a third thread asks for `write()`, so the writer lines up while the hit
+/// is still reading. Hashing the long `host` keeps the hit reading for milliseconds, while the
+/// writer lines up within microseconds: a second `read()` taken in that time finds the writer in
+/// line before it. Whether `resolve` returned within `STUCK_AFTER`.
+fn a_hit_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> bool {
+    let (go, may_write) = mpsc::channel::<()>();
+    let writer_cache = Arc::clone(cache);
+    thread::spawn(move || {
+        if may_write.recv_timeout(STUCK_AFTER).is_ok() {
+            drop(lock_of(&writer_cache).write());
+        }
+    });
+    let (done, answered) = mpsc::channel::<()>();
+    let (asker, host) = (Arc::clone(cache), host.to_string());
+    thread::spawn(move || {
+        asker.resolve(&host, |_| "10.9.9.9".to_string());
+        let _ = done.send(());
+    });
+    // Until `resolve` holds a read guard, the write lock is free: taken and let go at once.
+    let lock: &RwLock<HashMap<String, String>> = lock_of(cache);
+    let deadline = Instant::now() + STUCK_AFTER;
+    while Instant::now() < deadline {
+        let Ok(writing) = lock.try_write() else { break };
+        drop(writing);
+        for _ in 0..64 {
+            ::std::hint::spin_loop();
+        }
+    }
+    let _ = go.send(());
+    answered.recv_timeout(STUCK_AFTER).is_ok()
+}
+
+/// A writer that lines up while a hit is reading does not leave `resolve` stuck: a hit takes `read()` once.
+#[test]
+fn a_hit_returns_when_a_writer_lines_up_while_it_reads() {
+    let cache = Arc::new(HostCache::new());
+    let long_host: String = "h".repeat(LONG_HOST);
+    lock_of(&cache).write().unwrap().insert(long_host.clone(), "10.0.0.5".to_string());
+    for _ in 0..TWICE_ROUNDS {
+        let returned: bool = a_hit_while_a_writer_lines_up(&cache, &long_host);
+        ::std::assert!(
+            returned,
+            "`resolve` for a cached host did not return within 2 s: it takes `read()` a second time (itself or through a \
+             helper such as `cached`) while its own read guard is still alive, and a writer lined up in between \
+             (see “A read guard blocks your own write”)\n\
+             A thread that takes `read()` twice can also hang: a writer waiting in line holds back every new reader, this \
+             thread's second `read()` included, and the writer itself waits for this thread's first guard. Neither can go \
+             on. Copy the hit out under one read guard, in one statement, and let that guard end."
+        );
+    }
+}
+
+/// How long the tests below hold a lock while `cached` is asked on another thread. An answer that
+/// does not wait comes within microseconds, far inside this; one that waits passes however long
+/// the hold lasts.
+const CACHED_HOLD: Duration = Duration::from_millis(300);
+
+/// Asks `cached(host)` on a thread of its own: its answer if one came within `wait`, and the channel for a later one.
+fn ask_cached(cache: &Arc<HostCache>, host: &str, wait: Duration) -> (Option<Option<String>>, mpsc::Receiver<Option<String>>) {
+    let (answer, answered) = mpsc::channel::<Option<String>>();
+    let (asker, host) = (Arc::clone(cache), host.to_string());
+    thread::spawn(move || {
+        let _ = answer.send(asker.cached(&host));
+    });
+    let during: Option<Option<String>> = answered.recv_timeout(wait).ok();
+    (during, answered)
+}
+
+/// While a writer holds the lock, `cached` of a cached host waits for it and then answers the address: a busy lock is not a miss.
+#[test]
+fn cached_waits_for_a_writer_and_finds_the_host() {
+    let cache = Arc::new(HostCache::new());
+    lock_of(&cache).write().unwrap().insert("db.local".to_string(), "10.0.0.5".to_string());
+    let writing = lock_of(&cache).write().unwrap();
+    let (during, answered): (Option<Option<String>>, mpsc::Receiver<Option<String>>) =
+        ask_cached(&cache, "db.local", CACHED_HOLD);
+    drop(writing);
+    let busy_meant_none: bool = ::std::matches!(during, Some(None));
+    ::std::assert!(
+        !busy_meant_none,
+        "while another thread held the write lock, `cached(\"db.local\")` answered None at once, though db.local is cached: \
+         it asked with `try_read()` and took a busy lock for a missing host (see “Trying without waiting”)\n\
+         A busy lock is not a miss: a writer holds it only for a moment. Wait for it with `read()`, as a hit in `resolve` does."
+    );
+    ::std::assert!(during.is_none(), "`cached` answered while another thread held the write lock: it cannot have read the cache under a lock");
+    let after: Option<String> = answered.recv_timeout(STUCK_AFTER).ok().flatten();
+    let expected: Option<&str> = Some("10.0.0.5");
+    ::std::assert_eq!(after.as_deref(), expected, "once the writer let go, `cached(\"db.local\")` should answer its address");
+}
+
+/// While another thread reads the cache, `cached` answers at once: looking a host up only needs `read()`, which readers share.
+#[test]
+fn cached_shares_the_lock_with_readers() {
+    let cache = Arc::new(HostCache::new());
+    lock_of(&cache).write().unwrap().insert("db.local".to_string(), "10.0.0.5".to_string());
+    let reading = lock_of(&cache).read().unwrap();
+    let (during, answered): (Option<Option<String>>, mpsc::Receiver<Option<String>>) =
+        ask_cached(&cache, "db.local", STUCK_AFTER);
+    drop(reading);
+    ::std::assert!(
+        during.is_some(),
+        "while another thread read the cache, `cached(\"db.local\")` waited for it: it only reads one host, yet it asked for \
+         the writer's lock (`write()`), which waits until every reader is gone and shuts them all out while it looks \
+         (see “Readers and writers”)\n\
+         Look the host up under `read()`, which readers share."
+    );
+    let _ = answered;
+    let seen: Option<String> = during.flatten();
+    let expected: Option<&str> = Some("10.0.0.5");
+    ::std::assert_eq!(seen.as_deref(), expected, "`cached(\"db.local\")` should answer the cached address");
+}
+
 /// How long the test below keeps the write lock while a cached host is asked for (unless the
 /// asker looks the host up first). An answer that treats a busy lock as a miss calls its lookup
 /// within microseconds of asking, far inside this; an answer that waits with `read()` passes
