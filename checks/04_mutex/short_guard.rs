@@ -493,7 +493,7 @@ fn the_fresh_window_is_left_as_take_made_it() {
     let (held_then, room_then): (usize, usize) = while_summarizing.unwrap_or((0, fresh_room));
     ::std::assert!(
         held_then != 0 || room_then == fresh_room,
-        "while `summarize` ran, nothing had been recorded since the window was taken, yet the fresh window in the stats mutex already had room for {room_then} latencies, where `std::mem::take` leaves room for {fresh_room}: in the step that took the window, `publish` also built a fresh one as big as the old (a `clone()` of the window swapped in, or room reserved or filled for the next window). That is work for every latency of the window, done while `record` waits for the guard. Leave the fresh window as `std::mem::take(&mut *guard)` made it: `record` grows it as requests come (see “Keeping the lock short”)"
+        "while `summarize` ran, nothing had been recorded since the window was taken, yet the fresh window in the stats mutex already had room for {room_then} latencies, where `std::mem::take` leaves room for {fresh_room}: in the step that took the window, `publish` also left a fresh one as big as the old behind (a `clone()` of the window swapped in, room reserved or filled for the next window, or the old Vec emptied in place with `drain(..)` or `clear()`, which keeps its room). That is work for every latency of the window, done while `record` waits for the guard. Leave the fresh window as `std::mem::take(&mut *guard)` made it: `record` grows it as requests come (see “Keeping the lock short”)"
     );
     let room_after: usize = stats.lock().unwrap().latencies_ms.capacity();
     let left: usize = stats.lock().unwrap().latencies_ms.len();
@@ -560,7 +560,8 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
     let stop = AtomicBool::new(false);
     let publishing = AtomicBool::new(true);
     // A moment, with no `publish` running, when the mutex's latencies and errors had drifted apart: how many of each it held.
-    let half_recorded: Mutex<Option<(usize, u64)>> = Mutex::new(None);
+    // (Two looks in a row: what each saw.)
+    let half_recorded: Mutex<Option<((usize, u64), (usize, u64))>> = Mutex::new(None);
     // A moment, with no `publish` running, when the mutex held fewer latencies than at the look before: how many, before and then.
     let shrank: Mutex<Option<(usize, usize)>> = Mutex::new(None);
     let mut reports: Vec<(usize, u64, u32)> = Vec::new();
@@ -580,6 +581,8 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
             let mut made: u64 = 0;
             // How many more latencies than errors the mutex held when last looked at, with no `publish` running since.
             let mut last_gap: Option<i128> = None;
+            // What the mutex held, latencies and errors, when last looked at.
+            let mut last_held: (usize, u64) = (0, 0);
             // How many latencies the mutex held when last looked at, with no `publish` running since.
             let mut last_len: Option<usize> = None;
             while !stop.load(Ordering::Relaxed) {
@@ -588,9 +591,10 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
                         let held: (usize, u64) = (window.latencies_ms.len(), window.errors);
                         let gap: i128 = held.0 as i128 - i128::from(held.1);
                         if last_gap.is_some_and(|last| last != gap) {
-                            *half_recorded.lock().unwrap() = Some(held);
+                            *half_recorded.lock().unwrap() = Some((last_held, held));
                         }
                         last_gap = Some(gap);
+                        last_held = held;
                         if last_len.is_some_and(|last| held.0 < last) {
                             *shrank.lock().unwrap() = Some((last_len.unwrap_or(0), held.0));
                         }
@@ -649,11 +653,11 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
         left_errors == 0 || left_latencies != 0,
         "after the last `publish`, with nobody recording any more, the stats mutex held no latencies but still {left_errors} errors: `publish` took the latencies and left the error count behind, so each report counts every error since the start. The errors belong to the window being reported: take the whole `Stats` out with `std::mem::take(&mut *guard)`, latencies and errors together (see “Keeping the lock short”)"
     );
-    let half: Option<(usize, u64)> = *half_recorded.lock().unwrap();
-    let (latencies, errors) = half.unwrap_or_default();
+    let half: Option<((usize, u64), (usize, u64))> = *half_recorded.lock().unwrap();
+    let ((latencies, errors), (latencies_next, errors_next)) = half.unwrap_or_default();
     ::std::assert!(
         half.is_none(),
-        "while only `record` was adding failed requests, with no `publish` running, the number of latencies in the stats mutex and its number of errors drifted apart (at one moment it held {latencies} latencies and {errors} errors): `record` added a request's latency and its error at different moments, under two locks, so anyone who locks the mutex in between (`publish` taking the window, say) finds half a request, with its latency in one window and its error in the next. Add both under the one guard: lock once, push the latency and count the error, then let the guard go (see “Keeping the lock short”)"
+        "while only `record` was adding failed requests, with no `publish` running, the number of latencies in the stats mutex and its number of errors drifted apart (at one look it held {latencies} latencies and {errors} errors, at the next {latencies_next} latencies and {errors_next} errors, though every request added one of each): `record` added a request's latency and its error at different moments, under two locks, so anyone who locks the mutex in between (`publish` taking the window, say) finds half a request, with its latency in one window and its error in the next. Add both under the one guard: lock once, push the latency and count the error, then let the guard go (see “Keeping the lock short”)"
     );
     let torn_counts: Option<(usize, u64, u32)> =
         reports.iter().copied().find(|&(requests, errors, _)| errors != requests as u64);
