@@ -542,6 +542,9 @@ fn another_thread_can_record_while_sending() {
 // what the mutex holds: with only `record` and itself adding requests, all failed, the number of
 // latencies and the number of errors grow together, and if the two drift apart `record` added them
 // under two locks, and the torn report is its doing.
+// What the mutex held at one look: (latencies, errors).
+type Held = (usize, u64);
+
 const STRESS: Duration = Duration::from_millis(1500);
 const RECORD_AGAIN: Duration = Duration::from_millis(1000);
 
@@ -561,7 +564,7 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
     let publishing = AtomicBool::new(true);
     // A moment, with no `publish` running, when the mutex's latencies and errors had drifted apart: how many of each it held.
     // (Two looks in a row: what each saw.)
-    let half_recorded: Mutex<Option<((usize, u64), (usize, u64))>> = Mutex::new(None);
+    let half_recorded: Mutex<Option<(Held, Held)>> = Mutex::new(None);
     // A moment, with no `publish` running, when the mutex held fewer latencies than at the look before: how many, before and then.
     let shrank: Mutex<Option<(usize, usize)>> = Mutex::new(None);
     let mut reports: Vec<(usize, u64, u32)> = Vec::new();
@@ -653,7 +656,7 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
         left_errors == 0 || left_latencies != 0,
         "after the last `publish`, with nobody recording any more, the stats mutex held no latencies but still {left_errors} errors: `publish` took the latencies and left the error count behind, so each report counts every error since the start. The errors belong to the window being reported: take the whole `Stats` out with `std::mem::take(&mut *guard)`, latencies and errors together (see “Keeping the lock short”)"
     );
-    let half: Option<((usize, u64), (usize, u64))> = *half_recorded.lock().unwrap();
+    let half: Option<(Held, Held)> = *half_recorded.lock().unwrap();
     let ((latencies, errors), (latencies_next, errors_next)) = half.unwrap_or_default();
     ::std::assert!(
         half.is_none(),
