@@ -354,44 +354,152 @@ fn request_recorded_during_send_goes_into_the_next_report() {
     );
 }
 
-/// After a big window is taken out, the mutex keeps exactly what is recorded meanwhile: nothing is put back over it.
-#[test]
-fn nothing_is_put_back_over_requests_recorded_meanwhile() {
+// What `publish` leaves in the mutex, seen after a window of 1000 requests of 10 ms is published
+// while a failed request of 90 ms is recorded from inside `summarize` (the lock is free by then in a
+// right answer). The honest `publish` leaves that request just where `record` put it, in the Vec
+// `record` pushed it into; every other outcome names what `publish` did to the fresh window.
+#[derive(Clone, Copy, PartialEq)]
+enum Leftover {
+    // The request recorded meanwhile, alone, in the very Vec `record` pushed it into.
+    Untouched,
+    // The mutex was never free while `summarize` ran, so nothing could be recorded meanwhile.
+    NeverFree,
+    // The request is there, but in another Vec: moved or copied into a buffer put back in its place.
+    Moved,
+    // No latency at all, but room for the whole old window: the old window's buffer, put back over it.
+    BufferHandedBack,
+    // No latency, and no more room than `record` made: the fresh window was reset or cleared.
+    Wiped,
+    // Anything else (the old window itself back in the mutex, say).
+    Other,
+}
+
+// How big the window the probe publishes is.
+const PROBE_WINDOW: usize = 1000;
+
+struct Probe {
+    leftover: Leftover,
+    // The report `send` got: (requests, errors, latency in ms).
+    first: Option<(usize, u64, u32)>,
+    // What the mutex held once `publish` had returned: its latencies, their room, and its errors.
+    latencies: Vec<u32>,
+    room: usize,
+    errors: u64,
+}
+
+fn probe_what_publish_leaves() -> Probe {
     let stats = Mutex::new(Stats::default());
     crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
-    for _ in 0..1000 {
+    crate::__learn::exact::<u64, _>(&stats.lock().unwrap().errors);
+    for _ in 0..PROBE_WINDOW {
         record(&stats, 10, true);
     }
+    // Where `record` put the request it recorded during `summarize`, if the mutex was free then.
+    let mut recorded_into: Option<usize> = None;
     let mut first: Option<(usize, u64, u32)> = None;
-    let mut free_during_summary = false;
     publish(
         &stats,
         |latencies| {
-            free_during_summary = stats.try_lock().is_ok();
-            if free_during_summary {
+            if stats.try_lock().is_ok() {
                 record(&stats, 90, false);
+                recorded_into = stats.try_lock().ok().map(|window| window.latencies_ms.as_ptr() as usize);
             }
             mean(latencies)
         },
         |report| first = Some(numbers(&report)),
     );
+    let held = stats.lock().unwrap();
+    let latencies: Vec<u32> = held.latencies_ms.clone();
+    let room: usize = held.latencies_ms.capacity();
+    let at: usize = held.latencies_ms.as_ptr() as usize;
+    let errors: u64 = held.errors;
+    drop(held);
+    let leftover = match recorded_into {
+        None => Leftover::NeverFree,
+        Some(_) if latencies.is_empty() && room >= PROBE_WINDOW => Leftover::BufferHandedBack,
+        Some(_) if latencies.is_empty() => Leftover::Wiped,
+        Some(pushed_at) if latencies == [90] && at == pushed_at => Leftover::Untouched,
+        Some(_) if latencies == [90] => Leftover::Moved,
+        Some(_) => Leftover::Other,
+    };
+    Probe { leftover, first, latencies, room, errors }
+}
+
+/// After a window is taken out, the mutex keeps what is recorded meanwhile, where `record` put it: nothing is put back over it or copied around.
+#[test]
+fn nothing_is_put_back_over_requests_recorded_meanwhile() {
+    let Probe { leftover, first, latencies, room, errors } = probe_what_publish_leaves();
+    let (latencies, room, errors): (Vec<u32>, usize, u64) = (latencies, room, errors);
+    let never_free: bool = leftover == Leftover::NeverFree;
     ::std::assert!(
-        free_during_summary,
+        !never_free,
         "while `summarize` runs, the stats mutex should be unlocked so requests can still be recorded (see “Keeping the lock short”)"
     );
+    let first: Option<(usize, u64, u32)> = first;
     let expected_first: Option<(usize, u64, u32)> = Some((1000, 0, 10));
     ::std::assert!(
         first == expected_first,
         "the first report should hold the 1000 requests of 10 ms recorded before `publish` began, 1000 requests, 0 errors, 10 ms, but it was {}",
         described(first)
     );
-    let mut second: Option<(usize, u64, u32)> = None;
-    publish(&stats, mean, |report| second = Some(numbers(&report)));
-    let expected_second: Option<(usize, u64, u32)> = Some((1, 1, 90));
-    let got: String = described(second);
+    let handed_back: bool = leftover == Leftover::BufferHandedBack;
     ::std::assert!(
-        second == expected_second,
-        "a failed request of 90 ms was recorded while a window of 1000 requests was summarized, so the next report should be 1 request, 1 error, 90 ms, but it was {got}: after taking the window, `publish` put something back into the mutex (a buffer handed back for reuse, or an old window) over what was recorded meanwhile. Once the window is taken out with `std::mem::take`, the fresh one belongs to `record`: leave it alone (see “Keeping the lock short”)"
+        !handed_back,
+        "a failed request of 90 ms was recorded while a window of 1000 requests was summarized, but once `publish` returned the stats mutex held no latency at all (and an error count of {errors}), only room for {room}: after taking the window, `publish` locked the mutex again and put the old window's emptied buffer back in, over the Vec `record` had just pushed into, so that request is in no report. Once the window is out, the fresh one belongs to `record`: leave it as `std::mem::take` left it (see “Keeping the lock short”)"
+    );
+    let wiped: bool = leftover == Leftover::Wiped;
+    ::std::assert!(
+        !wiped,
+        "a failed request of 90 ms was recorded while a window of 1000 requests was summarized, but once `publish` returned the stats mutex held no latency at all (and an error count of {errors}): after it read or took the window, `publish` reset or cleared the mutex under a second lock, and that wiped what `record` had added in between. `std::mem::take` already leaves a fresh window behind, in the same step as it takes the old one: nothing is left to reset afterwards (see “Keeping the lock short”)"
+    );
+    let moved: bool = leftover == Leftover::Moved;
+    ::std::assert!(
+        !moved,
+        "a failed request of 90 ms recorded while `summarize` ran was still in the stats mutex afterwards, but no longer in the Vec `record` had pushed it into: after taking the window, `publish` locked the mutex again, put another buffer in (the old window's, for reuse) and copied what was recorded meanwhile into it. That copy is as long as the traffic during the report, and every `record` waits for it. Once the window is out, the fresh one belongs to `record`: leave it as `std::mem::take` left it (see “Keeping the lock short”)"
+    );
+    let untouched: bool = leftover == Leftover::Untouched;
+    ::std::assert!(
+        untouched,
+        "a failed request of 90 ms was recorded while a window of 1000 requests was summarized, so once `publish` returned the stats mutex should have held just that request, but it held {} latencies (the first ones {:?}) and {errors} errors: after taking the window, `publish` put something back into the mutex. Once the window is out, the fresh one belongs to `record`: leave it as `std::mem::take` left it (see “Keeping the lock short”)",
+        latencies.len(),
+        &latencies[..latencies.len().min(5)]
+    );
+}
+
+/// `publish` leaves the fresh window as `std::mem::take` made it: no room reserved, no buffer copied or handed back into it.
+#[test]
+fn the_fresh_window_is_left_as_take_made_it() {
+    let stats = Mutex::new(Stats::default());
+    crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
+    let made: Stats = Stats::default();
+    crate::__learn::exact::<Vec<u32>, _>(&made.latencies_ms);
+    // The room of the fresh window `std::mem::take` leaves behind: that of `Stats::default()`.
+    let fresh_room: usize = made.latencies_ms.capacity();
+    for _ in 0..1000 {
+        record(&stats, 10, true);
+    }
+    // How many latencies the mutex held while `summarize` ran, and room for how many.
+    let mut while_summarizing: Option<(usize, usize)> = None;
+    publish(
+        &stats,
+        |latencies| {
+            while_summarizing =
+                stats.try_lock().ok().map(|window| (window.latencies_ms.len(), window.latencies_ms.capacity()));
+            mean(latencies)
+        },
+        |_report| {},
+    );
+    // A window still in the mutex (copied, not taken out) or a mutex never free is another test's failure.
+    let (held_then, room_then): (usize, usize) = while_summarizing.unwrap_or((0, fresh_room));
+    ::std::assert!(
+        held_then != 0 || room_then == fresh_room,
+        "while `summarize` ran, nothing had been recorded since the window was taken, yet the fresh window in the stats mutex already had room for {room_then} latencies, where `std::mem::take` leaves room for {fresh_room}: in the step that took the window, `publish` also left a fresh one as big as the old behind (a `clone()` of the window swapped in, room reserved or filled for the next window, or the old Vec emptied in place with `drain(..)` or `clear()`, which keeps its room). That is work for every latency of the window, done while `record` waits for the guard. Leave the fresh window as `std::mem::take(&mut *guard)` made it: `record` grows it as requests come (see “Keeping the lock short”)"
+    );
+    let room_after: usize = stats.lock().unwrap().latencies_ms.capacity();
+    let left: usize = stats.lock().unwrap().latencies_ms.len();
+    ::std::assert!(
+        left != 0 || room_after == fresh_room,
+        "once `publish` returned, nothing had been recorded since the window was taken, yet the fresh window in the stats mutex, with no latency in it, had room for {room_after}, where `std::mem::take` leaves room for {fresh_room}: after taking the window, `publish` locked the mutex again and handed the old window's buffer back into it. Nothing was lost here, as nobody recorded meanwhile, but from the moment the window is out the fresh one belongs to `record`: whatever `publish` puts back must be checked against, copied into or written over what was recorded meanwhile, under a second lock that `record` waits for. Leave the fresh window as `std::mem::take` made it (see “Keeping the lock short”)"
     );
 }
 
@@ -434,19 +542,29 @@ fn another_thread_can_record_while_sending() {
 // what the mutex holds: with only `record` and itself adding requests, all failed, the number of
 // latencies and the number of errors grow together, and if the two drift apart `record` added them
 // under two locks, and the torn report is its doing.
+// What the mutex held at one look: (latencies, errors).
+type Held = (usize, u64);
+
 const STRESS: Duration = Duration::from_millis(1500);
 const RECORD_AGAIN: Duration = Duration::from_millis(1000);
 
 /// While threads record, each report is taken from the mutex in one step: its counts agree with its window, and no request is lost.
 #[test]
 fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
+    // What this `publish` does to the fresh window once it has taken the old one: it decides how a
+    // failure below is worded, never whether there is one.
+    let puts_back: bool = ::std::matches!(
+        probe_what_publish_leaves().leftover,
+        Leftover::BufferHandedBack | Leftover::Moved | Leftover::Other
+    );
     let stats = Mutex::new(Stats::default());
     crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
     crate::__learn::exact::<u64, _>(&stats.lock().unwrap().errors);
     let stop = AtomicBool::new(false);
     let publishing = AtomicBool::new(true);
     // A moment, with no `publish` running, when the mutex's latencies and errors had drifted apart: how many of each it held.
-    let half_recorded: Mutex<Option<(usize, u64)>> = Mutex::new(None);
+    // (Two looks in a row: what each saw.)
+    let half_recorded: Mutex<Option<(Held, Held)>> = Mutex::new(None);
     // A moment, with no `publish` running, when the mutex held fewer latencies than at the look before: how many, before and then.
     let shrank: Mutex<Option<(usize, usize)>> = Mutex::new(None);
     let mut reports: Vec<(usize, u64, u32)> = Vec::new();
@@ -466,6 +584,8 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
             let mut made: u64 = 0;
             // How many more latencies than errors the mutex held when last looked at, with no `publish` running since.
             let mut last_gap: Option<i128> = None;
+            // What the mutex held, latencies and errors, when last looked at.
+            let mut last_held: (usize, u64) = (0, 0);
             // How many latencies the mutex held when last looked at, with no `publish` running since.
             let mut last_len: Option<usize> = None;
             while !stop.load(Ordering::Relaxed) {
@@ -474,9 +594,10 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
                         let held: (usize, u64) = (window.latencies_ms.len(), window.errors);
                         let gap: i128 = held.0 as i128 - i128::from(held.1);
                         if last_gap.is_some_and(|last| last != gap) {
-                            *half_recorded.lock().unwrap() = Some(held);
+                            *half_recorded.lock().unwrap() = Some((last_held, held));
                         }
                         last_gap = Some(gap);
+                        last_held = held;
                         if last_len.is_some_and(|last| held.0 < last) {
                             *shrank.lock().unwrap() = Some((last_len.unwrap_or(0), held.0));
                         }
@@ -535,18 +656,23 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
         left_errors == 0 || left_latencies != 0,
         "after the last `publish`, with nobody recording any more, the stats mutex held no latencies but still {left_errors} errors: `publish` took the latencies and left the error count behind, so each report counts every error since the start. The errors belong to the window being reported: take the whole `Stats` out with `std::mem::take(&mut *guard)`, latencies and errors together (see “Keeping the lock short”)"
     );
-    let half: Option<(usize, u64)> = *half_recorded.lock().unwrap();
-    let (latencies, errors) = half.unwrap_or_default();
+    let half: Option<(Held, Held)> = *half_recorded.lock().unwrap();
+    let ((latencies, errors), (latencies_next, errors_next)) = half.unwrap_or_default();
     ::std::assert!(
         half.is_none(),
-        "while only `record` was adding failed requests, with no `publish` running, the number of latencies in the stats mutex and its number of errors drifted apart (at one moment it held {latencies} latencies and {errors} errors): `record` added a request's latency and its error at different moments, under two locks, so anyone who locks the mutex in between (`publish` taking the window, say) finds half a request, with its latency in one window and its error in the next. Add both under the one guard: lock once, push the latency and count the error, then let the guard go (see “Keeping the lock short”)"
+        "while only `record` was adding failed requests, with no `publish` running, the number of latencies in the stats mutex and its number of errors drifted apart (at one look it held {latencies} latencies and {errors} errors, at the next {latencies_next} latencies and {errors_next} errors, though every request added one of each): `record` added a request's latency and its error at different moments, under two locks, so anyone who locks the mutex in between (`publish` taking the window, say) finds half a request, with its latency in one window and its error in the next. Add both under the one guard: lock once, push the latency and count the error, then let the guard go (see “Keeping the lock short”)"
     );
     let torn_counts: Option<(usize, u64, u32)> =
         reports.iter().copied().find(|&(requests, errors, _)| errors != requests as u64);
     let (requests, errors, _) = torn_counts.unwrap_or_default();
+    let torn_how: &str = if puts_back {
+        "After taking the window, `publish` put a buffer back into the mutex in place of the latencies recorded meanwhile, but left their error count: the next window got the errors without their latencies. Once the window is out, leave the fresh one as `std::mem::take(&mut *guard)` made it"
+    } else {
+        "The latencies and the errors left the mutex at different moments, under two locks, and a request recorded in between had its latency taken with one window and its error with the other. Take the whole window out in one step, under one lock: `std::mem::take(&mut *guard)`"
+    };
     ::std::assert!(
         torn_counts.is_none(),
-        "a report gave {requests} as its request count but {errors} as its error count, though every request recorded failed: that window's latencies and its error count disagree, so some request reached one of them and not the other. The latencies and the errors left the mutex at different moments, under two locks, or something put back into the mutex afterwards replaced part of a window (a buffer handed back for reuse, say). Take the whole window out in one step, under one lock, and put nothing back: `std::mem::take(&mut *guard)` (see “Keeping the lock short”)"
+        "a report gave {requests} as its request count but {errors} as its error count, though every request recorded failed: that window's latencies and its error count disagree, so some request reached one of them and not the other. {torn_how} (see “Keeping the lock short”)"
     );
     let torn_window: Option<(usize, u64, u32)> =
         reports.iter().copied().find(|&(requests, _, window)| window as usize != requests);
@@ -562,9 +688,14 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
         "the reports hold {reported} requests, but only {made} were recorded: some were counted in two reports, so a window that was reported stayed in the mutex. Take the window out and leave a fresh one behind in one step (`std::mem::take`) (see “Keeping the lock short”)"
     );
     let wiped: u64 = made_direct - reported_direct;
+    let wiped_how: &str = if puts_back {
+        "after taking the window, `publish` locked the mutex again and put a buffer back in (the old window's, for reuse) in place of the fresh window and what it held"
+    } else {
+        "it read or took the window under one lock and reset or cleared the mutex under another, and whatever was recorded between the two was wiped"
+    };
     ::std::assert!(
         wiped == 0,
-        "{} requests recorded while `publish` ran again and again are in no report ({made} recorded, {reported} reported): `publish` threw away what was added to the mutex after it took its window, even requests added with the lock held properly. Something it did under a second lock wiped or replaced the fresh window: a reset or `clear()` after the window was read, or a buffer handed back into the mutex. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`), and leave the fresh window alone afterwards (see “Keeping the lock short”)",
+        "{} requests recorded while `publish` ran again and again are in no report ({made} recorded, {reported} reported): `publish` threw away what was added to the mutex after it took its window, even requests added with the lock held properly: {wiped_how}. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`), and leave the fresh window alone afterwards (see “Keeping the lock short”)",
         made - reported
     );
     let dropped: u64 = made_via_record - reported_via_record;

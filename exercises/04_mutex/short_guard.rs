@@ -20,7 +20,10 @@
 // hold many thousands of latencies, so `summarize` gets the window itself,
 // taken out of the mutex, as it was recorded: not a copy (a `clone()` copies
 // them all while the lock is held, and leaves the old window behind, still to
-// be cleared), and not sorted or otherwise worked on under the lock.
+// be cleared), and not sorted or otherwise worked on under the lock. Once the
+// window is out, the fresh one left in the mutex belongs to `record`: leave it
+// as `std::mem::take` made it, with no room reserved in it and no old buffer
+// copied or handed back into it, not even after `send`.
 //
 // Both functions still wait their turn with `lock()`: what has to be short is
 // how long a guard lives, not how the lock is asked for.

@@ -11,7 +11,8 @@
 // takes the whole window out inside a small block, leaving a fresh one behind
 // in the same step, lets the guard go at the block's end, and runs the slow
 // `summarize` and `send` with the lock free. A request recorded meanwhile
-// lands in the fresh window and is reported next time.
+// lands in the fresh window and is reported next time; `publish` never touches
+// that fresh window again (no room reserved, no old buffer handed back).
 
 use std::sync::Mutex;
 
