@@ -522,12 +522,12 @@ fn try_read_lends_f_the_bands_themselves() {
 }
 
 /// How many audio threads keep calling `try_read` while the UI thread keeps queuing for the write lock.
-const AUDIO_THREADS: usize = 6;
+const AUDIO_THREADS: usize = 4;
 /// How long they do.
-const QUEUE_BUDGET: Duration = Duration::from_secs(2);
-/// How long the UI thread may wait for the write lock before the test calls it stuck. An honest
-/// read holds the lock for microseconds, and a reader paused by a loaded machine for some
-/// milliseconds: the bound is far above either.
+const QUEUE_BUDGET: Duration = Duration::from_millis(1500);
+/// How long one call to `try_read` may last before the test calls it stuck. A `try_read` that
+/// never waits returns in microseconds, and a thread paused by a loaded machine is back within
+/// some tens of milliseconds: the bound is far above either.
 const STUCK: Duration = Duration::from_secs(2);
 
 /// While the UI thread keeps queuing for the write lock, audio threads calling `try_read` never get stuck: `f` runs under the one guard `try_read()` gave (a stress test with its own deadline).
@@ -536,23 +536,26 @@ fn try_read_never_waits_behind_a_queued_writer() {
     let eq = Equalizer::new(::std::vec![0; 8]);
     let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
     // A second read guard taken on a thread that already holds one hangs only if a writer starts
-    // waiting between the two, a moment too short to arrange step by step. Many audio threads on
-    // a few cores are paused by the scheduler at every point of `try_read`, that one included, and
-    // a writer that keeps asking is soon waiting in it: a hang follows within milliseconds. The
-    // threads are left running when one hangs, so they are not scoped.
+    // waiting between the two, a moment too short to arrange step by step. Audio threads on a few
+    // cores are paused by the scheduler at every point of `try_read`, that one included, and a
+    // writer that keeps asking is soon waiting in it: a hang follows within milliseconds. A
+    // `try_read` that never waits always returns, however long the writer itself waits for its
+    // turn, so the test watches the audio threads' calls. The threads are left running when one
+    // hangs, so they are not scoped.
     let stop = Arc::new(AtomicBool::new(false));
-    let writes = Arc::new(AtomicU64::new(0));
+    let calls: Arc<Vec<AtomicU64>> = Arc::new((0..AUDIO_THREADS).map(|_| AtomicU64::new(0)).collect());
     let (finished, finishing) = mpsc::channel::<()>();
-    for _ in 0..AUDIO_THREADS {
-        let (audio, stop, finished) = (eq.clone(), Arc::clone(&stop), finished.clone());
+    for audio_thread in 0..AUDIO_THREADS {
+        let (audio, stop, calls, finished) = (eq.clone(), Arc::clone(&stop), Arc::clone(&calls), finished.clone());
         thread::spawn(move || {
             while !stop.load(Ordering::Relaxed) {
                 let _: Option<i32> = audio.try_read(|bands| bands.iter().map(|&gain| i32::from(gain)).sum());
+                calls[audio_thread].fetch_add(1, Ordering::Relaxed);
             }
             let _ = finished.send(());
         });
     }
-    let (ui, ui_stop, ui_writes) = (Arc::clone(bands), Arc::clone(&stop), Arc::clone(&writes));
+    let (ui, ui_stop) = (Arc::clone(bands), Arc::clone(&stop));
     thread::spawn(move || {
         let mut gain: i8 = 0;
         while !ui_stop.load(Ordering::Relaxed) {
@@ -560,27 +563,25 @@ fn try_read_never_waits_behind_a_queued_writer() {
                 *band = gain;
             }
             gain = gain.wrapping_add(1);
-            ui_writes.fetch_add(1, Ordering::Relaxed);
             thread::yield_now();
         }
-        let _ = finished.send(());
     });
     let started = Instant::now();
-    let (mut last_count, mut last_change): (u64, Instant) = (0, Instant::now());
+    let mut last: Vec<(u64, Instant)> = ::std::vec![(0, started); AUDIO_THREADS];
     let mut stuck: bool = false;
-    while started.elapsed() < QUEUE_BUDGET {
+    while !stuck && started.elapsed() < QUEUE_BUDGET {
         thread::sleep(Duration::from_millis(10));
-        let count: u64 = writes.load(Ordering::Relaxed);
-        if count != last_count {
-            (last_count, last_change) = (count, Instant::now());
-        } else if last_change.elapsed() >= STUCK {
-            stuck = true;
-            break;
+        for (count, (last_count, last_change)) in calls.iter().zip(last.iter_mut()) {
+            let now: u64 = count.load(Ordering::Relaxed);
+            if now != *last_count {
+                (*last_count, *last_change) = (now, Instant::now());
+            }
+            stuck |= last_change.elapsed() >= STUCK;
         }
     }
     stop.store(true, Ordering::SeqCst);
     let deadline = Instant::now() + STUCK;
-    for _ in 0..=AUDIO_THREADS {
+    for _ in 0..AUDIO_THREADS {
         if stuck {
             break;
         }
@@ -588,10 +589,10 @@ fn try_read_never_waits_behind_a_queued_writer() {
     }
     ::std::assert!(
         !stuck,
-        "audio threads kept calling `try_read` while the UI thread kept asking for the write lock, until the UI thread waited \
-         {STUCK:?} without getting it: an audio thread took a second guard with the blocking `read()` while it still held the one \
-         `try_read()` gave. A writer that starts waiting between the two waits for the first guard, and the second `read()` \
-         waits behind the writer: neither ever moves (see “A read guard blocks your own write”)\n\
+        "an audio thread called `try_read` while the UI thread kept asking for the write lock, and the call had not returned \
+         {STUCK:?} later: it took a second guard with the blocking `read()` while it still held the one `try_read()` gave. A \
+         writer that starts waiting between the two waits for the first guard, and the second `read()` waits behind the writer: \
+         neither ever moves (see “A read guard blocks your own write”)\n\
          Run `f` under the one guard `try_read()` returned, `.map(|bands| f(&bands))`, and never wait in a `try_` method."
     );
 }
