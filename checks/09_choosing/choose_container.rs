@@ -113,6 +113,32 @@ fn history_push_changes_the_entries_in_place() {
     );
 }
 
+/// A `push` that overlaps a borrow of the history is a bug to show, not to hide: it panics, or the entry is there afterwards; it is never dropped without a trace.
+#[test]
+fn a_push_during_a_borrow_is_never_dropped_silently() {
+    let history = History::default();
+    let entries: &RefCell<Vec<String>> = chosen!(history.entries, RefCell<Vec<String>>, HISTORY);
+    history.push("type a");
+    let reading = entries.borrow();
+    // `borrow_mut()` refuses this push with a panic, which is expected here and so not printed.
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let pushed = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| history.push("bold")));
+    ::std::panic::set_hook(report_panics);
+    drop(reading);
+    let panicked: bool = pushed.is_err();
+    let last: Option<String> = history.last();
+    let kept: bool = last.as_deref() == Some("bold");
+    let shown: bool = panicked || kept;
+    ::std::assert!(
+        shown,
+        "`push` was called while the history was borrowed, and it neither added the entry nor panicked: the entry was dropped \
+         without a trace. Nothing in `History` should ever overlap a push, so an overlap is a bug, and `borrow_mut()` stops right \
+         at it with a panic that points to it. `try_borrow_mut()` is for an overlap you expect and have another plan for, and \
+         losing the entry is no plan (see “Asking first: try_borrow and try_borrow_mut”)"
+    );
+}
+
 /// `Playlist` has one owner: changed through `&mut self`, with the lightest container that fits, lent as a plain slice.
 #[test]
 fn playlist_lends_its_tracks_as_a_plain_slice() {
@@ -126,6 +152,27 @@ fn playlist_lends_its_tracks_as_a_plain_slice() {
     let expected_names: Vec<String> = ::std::vec!["intro.mp3".to_string(), "theme.mp3".to_string()];
     ::std::assert_eq!(names, expected_names, "tracks() should list the tracks in the order they were added");
     ::std::assert_eq!(first.len(), second.len(), "two plain borrows of the tracks should see the same list");
+}
+
+/// `tracks` lends the playlist's own tracks: the slice points into the playlist's `Vec`, it is not a copy.
+#[test]
+fn playlist_lends_its_own_tracks_not_a_copy() {
+    let mut playlist = Playlist::default();
+    chosen!(playlist.tracks, Vec<String>, PLAYLIST);
+    playlist.add("intro.mp3");
+    playlist.add("theme.mp3");
+    let own: &Vec<String> = chosen!(playlist.tracks, Vec<String>, PLAYLIST);
+    let (own_at, own_len): (usize, usize) = (own.as_ptr() as usize, own.len());
+    let lent: &[String] = playlist.tracks();
+    let (lent_at, lent_len): (usize, usize) = (lent.as_ptr() as usize, lent.len());
+    let own_tracks: bool = lent_at == own_at && lent_len == own_len;
+    ::std::assert!(
+        own_tracks,
+        "`tracks()` lent a copy of the tracks, not the playlist's own: the slice it returned lives elsewhere in memory than the \
+         playlist's `Vec`. Every call then copies every track (and a copy made to be lent, with `Box::leak` or the like, is \
+         never freed). With one owner and no interior mutability, the field lends itself for free: return `&self.tracks` \
+         (see “The decision table”)"
+    );
 }
 
 /// `Totals` crosses threads but is one integer: the container adds without a lock, and the sum is right.
@@ -232,11 +279,81 @@ fn an_addition_is_one_atomic_step() {
     let total: u64 = totals.get();
     ::std::assert!(
         total == made,
-        "{ADDERS} threads added 1 each, {made} times in all, but the total is {total}: additions were lost while other threads added at the same time: `add` should be one `fetch_add`, not a `load` and a `store` (see “The decision table”)"
+        "{ADDERS} threads added 1 each, {made} times in all, but the total is {total}: additions were lost while other threads added at the same time. \
+         `add` reads the sum in one atomic step and writes a sum worked out from it in another, so an addition another thread makes \
+         between the two is overwritten, or this one is dropped. Add with one `fetch_add(n)`: a single step no other thread can come \
+         between (see “The decision table”)"
     );
     ::std::assert!(
         went_down == 0,
         "{ADDERS} threads only ever added, yet {went_down} time(s) a thread read a sum lower than the one it had just added to: `add` changes the atomic in two steps, and between them `get` sees a value the total never had. Add with one `fetch_add` (see “The decision table”)"
+    );
+}
+
+// An `add` made of two steps that each change the sum loses nothing, yet shows a sum the total
+// never had between them. One thread adds 2 at a time, so every total it makes is even, while
+// other threads read it: a reading taken between two halves of an addition is odd. Reading until
+// the readers have seen the total change many thousands of times (or the time budget is spent)
+// catches such an `add` many times over, even on a busy machine (a thread paused between its two
+// steps leaves the half-done sum in view for the whole pause); a single `fetch_add` never shows one.
+const PARITY_READERS: usize = 2;
+const CHANGES_SEEN: u64 = 200_000;
+const PARITY_BUDGET: Duration = Duration::from_secs(2);
+
+/// Adding is one atomic step: while one thread adds 2 at a time, other threads only ever read an even total (never half an addition).
+#[test]
+fn readers_never_see_half_an_addition() {
+    let totals = Totals::default();
+    chosen!(totals.sum, Arc<AtomicU64>, TOTALS);
+    let stop = AtomicBool::new(false);
+    let changes = AtomicU64::new(0);
+    let started = Instant::now();
+    let odd_seen: Vec<Option<u64>> = thread::scope(|scope| {
+        let (adder, stop_adding) = (totals.clone(), &stop);
+        scope.spawn(move || {
+            while !stop_adding.load(Ordering::SeqCst) && started.elapsed() < PARITY_BUDGET {
+                for _ in 0..256 {
+                    adder.add(2);
+                }
+            }
+            stop_adding.store(true, Ordering::SeqCst);
+        });
+        let readers: Vec<thread::ScopedJoinHandle<'_, Option<u64>>> = (0..PARITY_READERS)
+            .map(|_| {
+                let (reader, stop, changes) = (totals.clone(), &stop, &changes);
+                scope.spawn(move || {
+                    let (mut last, mut changed, mut reads): (u64, u64, u64) = (0, 0, 0);
+                    while !stop.load(Ordering::SeqCst) {
+                        let now: u64 = reader.get();
+                        if now % 2 == 1 {
+                            stop.store(true, Ordering::SeqCst);
+                            return Some(now);
+                        }
+                        changed += u64::from(now != last);
+                        last = now;
+                        reads += 1;
+                        if reads & 0x3ff == 0 {
+                            let seen: u64 = changes.fetch_add(changed, Ordering::SeqCst) + changed;
+                            changed = 0;
+                            if seen >= CHANGES_SEEN {
+                                stop.store(true, Ordering::SeqCst);
+                            }
+                        }
+                    }
+                    None
+                })
+            })
+            .collect();
+        readers.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    let odd: Option<u64> = odd_seen.into_iter().flatten().next();
+    let half_seen: bool = odd.is_some();
+    ::std::assert!(
+        !half_seen,
+        "one thread added 2 at a time, so the total was always even, yet another thread read {}: `add` changes the atomic in \
+         more than one step (two `fetch_add`s of part of `n` each, or the like), and between them `get` sees a sum the total never \
+         had, half an addition. Add all of `n` with one `fetch_add(n)`: one indivisible step (see “The decision table”)",
+        odd.unwrap_or(0)
     );
 }
 
@@ -383,6 +500,100 @@ fn try_read_runs_f_under_the_read_lock() {
          before calling `f` (on a copy of the bands), so `f` ran with no lock held. `f` should read the bands themselves, under \
          the guard `try_read()` gave, for as long as it runs: that is what keeps a writer out meanwhile, and it copies nothing \
          on every buffer (see “Readers and writers”)"
+    );
+}
+
+/// `try_read` hands `f` the bands themselves, read in place under the guard: not a copy made on every call.
+#[test]
+fn try_read_lends_f_the_bands_themselves() {
+    let eq = Equalizer::new(::std::vec![1, 2, 3]);
+    let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    let bands_at: usize = bands.read().unwrap_or_else(PoisonError::into_inner).as_ptr() as usize;
+    let given_at: Option<usize> = eq.try_read(|given| given.as_ptr() as usize);
+    let ran: bool = given_at.is_some();
+    ::std::assert!(ran, "with nobody writing, `try_read` should run `f` on the bands and return Some");
+    let in_place: bool = given_at == Some(bands_at);
+    ::std::assert!(
+        in_place,
+        "`try_read` gave `f` a copy of the bands, not the bands in the lock: every call, on every audio buffer, copies all the \
+         bands first. A read guard lends the bands themselves for as long as it lives: run `f` on them through the guard \
+         `try_read()` returned, `f(&bands)` (see “Readers and writers”)"
+    );
+}
+
+/// How many audio threads keep calling `try_read` while the UI thread keeps queuing for the write lock.
+const AUDIO_THREADS: usize = 4;
+/// How long they do.
+const QUEUE_BUDGET: Duration = Duration::from_millis(1500);
+/// How long one call to `try_read` may last before the test calls it stuck. A `try_read` that
+/// never waits returns in microseconds, and a thread paused by a loaded machine is back within
+/// some tens of milliseconds: the bound is far above either.
+const STUCK: Duration = Duration::from_secs(2);
+
+/// While the UI thread keeps queuing for the write lock, audio threads calling `try_read` never get stuck: `f` runs under the one guard `try_read()` gave (a stress test with its own deadline).
+#[test]
+fn try_read_never_waits_behind_a_queued_writer() {
+    let eq = Equalizer::new(::std::vec![0; 8]);
+    let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    // A second read guard taken on a thread that already holds one hangs only if a writer starts
+    // waiting between the two, a moment too short to arrange step by step. Audio threads on a few
+    // cores are paused by the scheduler at every point of `try_read`, that one included, and a
+    // writer that keeps asking is soon waiting in it: a hang follows within milliseconds. A
+    // `try_read` that never waits always returns, however long the writer itself waits for its
+    // turn, so the test watches the audio threads' calls. The threads are left running when one
+    // hangs, so they are not scoped.
+    let stop = Arc::new(AtomicBool::new(false));
+    let calls: Arc<Vec<AtomicU64>> = Arc::new((0..AUDIO_THREADS).map(|_| AtomicU64::new(0)).collect());
+    let (finished, finishing) = mpsc::channel::<()>();
+    for audio_thread in 0..AUDIO_THREADS {
+        let (audio, stop, calls, finished) = (eq.clone(), Arc::clone(&stop), Arc::clone(&calls), finished.clone());
+        thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let _: Option<i32> = audio.try_read(|bands| bands.iter().map(|&gain| i32::from(gain)).sum());
+                calls[audio_thread].fetch_add(1, Ordering::Relaxed);
+            }
+            let _ = finished.send(());
+        });
+    }
+    let (ui, ui_stop) = (Arc::clone(bands), Arc::clone(&stop));
+    thread::spawn(move || {
+        let mut gain: i8 = 0;
+        while !ui_stop.load(Ordering::Relaxed) {
+            if let Some(band) = ui.write().unwrap_or_else(PoisonError::into_inner).first_mut() {
+                *band = gain;
+            }
+            gain = gain.wrapping_add(1);
+            thread::yield_now();
+        }
+    });
+    let started = Instant::now();
+    let mut last: Vec<(u64, Instant)> = ::std::vec![(0, started); AUDIO_THREADS];
+    let mut stuck: bool = false;
+    while !stuck && started.elapsed() < QUEUE_BUDGET {
+        thread::sleep(Duration::from_millis(10));
+        for (count, (last_count, last_change)) in calls.iter().zip(last.iter_mut()) {
+            let now: u64 = count.load(Ordering::Relaxed);
+            if now != *last_count {
+                (*last_count, *last_change) = (now, Instant::now());
+            }
+            stuck |= last_change.elapsed() >= STUCK;
+        }
+    }
+    stop.store(true, Ordering::SeqCst);
+    let deadline = Instant::now() + STUCK;
+    for _ in 0..AUDIO_THREADS {
+        if stuck {
+            break;
+        }
+        stuck = finishing.recv_timeout(deadline.saturating_duration_since(Instant::now())).is_err();
+    }
+    ::std::assert!(
+        !stuck,
+        "an audio thread called `try_read` while the UI thread kept asking for the write lock, and the call had not returned \
+         {STUCK:?} later: it took a second guard with the blocking `read()` while it still held the one `try_read()` gave. A \
+         writer that starts waiting between the two waits for the first guard, and the second `read()` waits behind the writer: \
+         neither ever moves (see “A read guard blocks your own write”)\n\
+         Run `f` under the one guard `try_read()` returned, `.map(|bands| f(&bands))`, and never wait in a `try_` method."
     );
 }
 

@@ -1,0 +1,63 @@
+// wrong: Totals::add is two fetch_adds (n/2, then the rest): no addition is lost, but a get() between them sees a half-added total the sum never had
+use std::cell::{Cell, RefCell};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+/// Page-view counter on the UI thread; many widgets hold a `&Visits` and call `record`.
+#[derive(Default)]
+struct Visits { count: Cell<u32> }
+impl Visits {
+    fn record(&self) { self.count.set(self.count.get() + 1); }
+    fn total(&self) -> u32 { self.count.get() }
+}
+
+/// Undo history on the UI thread; many widgets hold a `&History` and push to it.
+#[derive(Default)]
+struct History { entries: RefCell<Vec<String>> }
+impl History {
+    fn push(&self, entry: &str) { self.entries.borrow_mut().push(entry.to_string()); }
+    fn last(&self) -> Option<String> { self.entries.borrow().last().cloned() }
+}
+
+/// A playlist that only its one owner edits; readers borrow the tracks as a plain slice.
+#[derive(Default)]
+struct Playlist { tracks: Vec<String> }
+impl Playlist {
+    fn add(&mut self, track: &str) { self.tracks.push(track.to_string()); }
+    fn tracks(&self) -> &[String] { &self.tracks }
+}
+
+/// Running total; every worker thread gets its own clone of the handle and adds to it.
+#[derive(Clone, Default)]
+struct Totals { sum: Arc<AtomicU64> }
+impl Totals {
+    fn add(&self, n: u64) { self.sum.fetch_add(n / 2, Ordering::Relaxed); self.sum.fetch_add(n - n / 2, Ordering::Relaxed); }
+    fn get(&self) -> u64 { self.sum.load(Ordering::Relaxed) }
+}
+
+/// Equalizer bands shared by threads: audio threads read them for every buffer and must
+/// never wait for one another; the UI thread changes a band once in a while.
+#[derive(Clone)]
+struct Equalizer { bands: Arc<RwLock<Vec<i8>>> }
+impl Equalizer {
+    fn new(bands: Vec<i8>) -> Self { Equalizer { bands: Arc::new(RwLock::new(bands)) } }
+    /// Runs `f` on the bands, or returns `None` at once if they cannot be read right now.
+    fn try_read<R>(&self, f: impl FnOnce(&[i8]) -> R) -> Option<R> {
+        self.bands.try_read().ok().map(|bands| f(&bands))
+    }
+    fn set_band(&self, index: usize, gain: i8) { self.bands.write().unwrap()[index] = gain; }
+}
+
+fn main() {
+    let (visits, history) = (Visits::default(), History::default());
+    visits.record();
+    history.push("typed hello");
+    let mut playlist = Playlist::default();
+    playlist.add("intro.mp3");
+    let (totals, eq) = (Totals::default(), Equalizer::new(vec![0, 2, -1]));
+    let (worker_totals, ui_eq) = (totals.clone(), eq.clone());
+    let worker = std::thread::spawn(move || (worker_totals.add(5), ui_eq.set_band(0, 4)));
+    worker.join().unwrap();
+    println!("{} visit(s), last action {:?}, tracks {:?}", visits.total(), history.last(), playlist.tracks());
+    println!("total {}, bands {:?}", totals.get(), eq.try_read(|bands| bands.to_vec()));
+}
