@@ -493,8 +493,16 @@ fn a_transfer_waits_for_its_second_lock_as_long_as_it_takes() {
     ::std::assert!(moved, "bob has 100, so sending 30 should work");
     let alice_now: i64 = alice.balance();
     let bob_now: i64 = bob.balance();
-    ::std::assert_eq!(alice_now, 130, "alice should have 100 + 30 = 130");
-    ::std::assert_eq!(bob_now, 70, "bob should have 100 - 30 = 70");
+    let right: bool = alice_now == 130 && bob_now == 70;
+    ::std::assert!(
+        right,
+        "bob -> alice 30, both starting at 100, waited for {waited_for} lock while the test kept it busy, then \
+         left alice at {alice_now} and bob at {bob_now}, where 130 and 70 were expected \
+         (see “Two locks, opposite orders”)\n\
+         With the locks taken in id order, alice's guard comes first here although she receives: after \
+         locking, pick the sender's and the receiver's guards back out (`from.id < to.id` says which is which), \
+         then check and move the money through them, both locks held until both balances are changed."
+    );
 }
 
 /// Which of two accounts a transfer between them locks first does not depend on their balances,
