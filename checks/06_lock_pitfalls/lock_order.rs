@@ -1024,20 +1024,33 @@ fn audit_one_transfer(from_alice: bool) -> Option<Audited> {
                 return;
             }
             step(2);
+            // The auditor takes the receiver's lock only once it has seen somebody else hold it since
+            // it last let go, so that it never keeps the transfer from taking it.
+            let mut seen_held: bool = false;
             while !done.load(Ordering::SeqCst) {
-                let Ok(received) = to.balance.try_lock() else { continue };
+                let received = match to.balance.try_lock() {
+                    Ok(received) if seen_held => received,
+                    Ok(_) => continue,
+                    Err(_) => {
+                        seen_held = true;
+                        continue;
+                    }
+                };
+                seen_held = false;
+                // The sender's lock may be busy for a moment (the waiter takes it and lets go at once).
                 let since = Instant::now();
-                while since.elapsed() < Duration::from_millis(2) {
+                while since.elapsed() < Duration::from_micros(200) {
                     if let Ok(sent) = from.balance.try_lock() {
                         let (alice_has, bob_has): (i64, i64) =
                             if from_alice { (*sent, *received) } else { (*received, *sent) };
                         if alice_has + bob_has != 200 {
-                            *short.lock().unwrap() = Some((alice_has, bob_has));
+                            let mut short = short.lock().unwrap();
+                            *short = short.or(Some((alice_has, bob_has)));
                             return;
                         }
                         break;
                     }
-                    thread::yield_now();
+                    ::std::hint::spin_loop();
                 }
             }
         });
@@ -1046,7 +1059,20 @@ fn audit_one_transfer(from_alice: bool) -> Option<Audited> {
                 return;
             }
             step(3);
-            drop(alice.balance.lock());
+            // Once it has alice's lock, it looks at bob's balance too, as an auditor taking both in id order.
+            let alice_guard = alice.balance.lock().unwrap();
+            let since = Instant::now();
+            while since.elapsed() < Duration::from_micros(200) {
+                if let Ok(bob_guard) = bob.balance.try_lock() {
+                    let (alice_has, bob_has): (i64, i64) = (*alice_guard, *bob_guard);
+                    if alice_has + bob_has != 200 {
+                        let mut short = short.lock().unwrap();
+                        *short = short.or(Some((alice_has, bob_has)));
+                    }
+                    return;
+                }
+                ::std::hint::spin_loop();
+            }
         });
         let first_call = Cell::new(true);
         transfer(from, to, 30, || {
