@@ -493,8 +493,16 @@ fn a_transfer_waits_for_its_second_lock_as_long_as_it_takes() {
     ::std::assert!(moved, "bob has 100, so sending 30 should work");
     let alice_now: i64 = alice.balance();
     let bob_now: i64 = bob.balance();
-    ::std::assert_eq!(alice_now, 130, "alice should have 100 + 30 = 130");
-    ::std::assert_eq!(bob_now, 70, "bob should have 100 - 30 = 70");
+    let right: bool = alice_now == 130 && bob_now == 70;
+    ::std::assert!(
+        right,
+        "bob -> alice 30, both starting at 100, waited for {waited_for} lock while the test kept it busy, then \
+         left alice at {alice_now} and bob at {bob_now}, where 130 and 70 were expected \
+         (see “Two locks, opposite orders”)\n\
+         With the locks taken in id order, alice's guard comes first here although she receives: after \
+         locking, pick the sender's and the receiver's guards back out (`from.id < to.id` says which is which), \
+         then check and move the money through them, both locks held until both balances are changed."
+    );
 }
 
 /// Which of two accounts a transfer between them locks first does not depend on their balances,
@@ -908,4 +916,210 @@ fn a_transfer_to_the_same_account_is_refused_at_once() {
     ::std::assert!(!moved, "a transfer from an account to itself moves nothing, so it should return false");
     let left: i64 = alice.balance();
     ::std::assert_eq!(left, 100, "a transfer from alice to alice should leave her 100 as they were");
+}
+
+/// How long the test below gives a transfer from an account to itself to return while another
+/// thread holds that account's lock. A transfer that checks first returns in microseconds, so even
+/// on a very busy machine it stays far under this; one that locks first never returns while the
+/// lock is held, however long the test waits.
+const REFUSE_WITHIN: Duration = Duration::from_secs(1);
+
+/// A transfer from an account to itself is refused before it locks anything: it returns false at
+/// once even while another thread holds that account's lock, and never calls `between_locks`.
+#[test]
+fn a_transfer_to_the_same_account_locks_nothing() {
+    let alice = Arc::new(Account::new(1, 100));
+    // The test holds alice's lock itself: the field must be the real `Mutex<i64>`.
+    crate::__learn::exact::<Mutex<i64>, _>(&alice.balance);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (answer, answered) = mpsc::channel::<bool>();
+    let guard = alice.balance.lock().unwrap();
+    {
+        let (alice, calls) = (Arc::clone(&alice), Arc::clone(&calls));
+        // Not joined: a transfer that waits for alice's lock stays stuck until the test lets go.
+        thread::spawn(move || {
+            let moved: bool = transfer(&alice, &alice, 30, || {
+                calls.fetch_add(1, Ordering::SeqCst);
+            });
+            let _ = answer.send(moved);
+        });
+    }
+    let while_held: Result<bool, RecvTimeoutError> = answered.recv_timeout(REFUSE_WITHIN);
+    drop(guard);
+    let returned: bool = while_held.is_ok();
+    let moved: bool = match while_held {
+        Ok(moved) => moved,
+        Err(RecvTimeoutError::Timeout) => answered.recv_timeout(STUCK_AFTER).unwrap_or(false),
+        Err(RecvTimeoutError::Disconnected) => {
+            ::std::panic!("a transfer from alice to alice panicked instead of returning false: see the message above")
+        }
+    };
+    let called: usize = calls.load(Ordering::SeqCst);
+    ::std::assert!(
+        returned && called == 0,
+        "a transfer from alice to alice, while another thread held alice's lock, {} \
+         (see “Locking twice on one thread”)\n\
+         It took alice's lock before finding out that `from` and `to` are the same account, so it waited \
+         for whoever held that lock, for nothing, and ran `between_locks` as if it had a second lock to \
+         take. A transfer from an account to itself has nothing to do: make `if from.id == to.id {{ return \
+         false; }}` the very first thing `transfer` does, before any lock.",
+        if returned {
+            "returned at once, but called `between_locks` first"
+        } else if called > 0 {
+            "did not return within 1 s: it waited for that lock, then called `between_locks` once it had it"
+        } else {
+            "did not return within 1 s: it waited for that lock"
+        }
+    );
+    ::std::assert!(!moved, "a transfer from an account to itself moves nothing, so it should return false");
+    let left: i64 = alice.balance();
+    ::std::assert_eq!(left, 100, "a transfer from alice to alice should leave her 100 as they were");
+}
+
+/// How many transfers the test below audits at most, and for how long at most: it stops at the
+/// first one caught with money in neither account. This is a statistical test: a transfer that
+/// lets go of both locks before it has credited the receiver leaves a gap no hook of the test runs
+/// in, a few microseconds wide, which the test widens (a thread of its own waits for the first lock,
+/// so letting go of it takes the transfer a moment longer) and an auditor thread, looking all the
+/// time, falls into in most attempts on a quiet machine and in fewer on a busy one. A transfer
+/// that holds both locks until both balances are changed is never caught, however many attempts.
+const AUDIT_ATTEMPTS: usize = 300;
+const AUDIT_FOR: Duration = Duration::from_millis(1200);
+
+/// What an auditor of the test saw while one transfer of 30 between alice (id 1) and bob (id 2),
+/// both at 100, ran: the first balances it found adding up to anything but 200 (alice's, bob's).
+struct Audited {
+    short: Option<(i64, i64)>,
+}
+
+/// Runs one transfer of 30 between alice and bob (from alice when `from_alice`) while an auditor
+/// thread of the test keeps taking the receiver's lock, then the sender's, and adds the two
+/// balances. `None` if the transfer did not call `between_locks` holding one lock (other tests say why).
+fn audit_one_transfer(from_alice: bool) -> Option<Audited> {
+    let alice = Account::new(1, 100);
+    let bob = Account::new(2, 100);
+    // The test takes the accounts' locks itself: the field must be the real `Mutex<i64>`.
+    crate::__learn::exact::<Mutex<i64>, _>(&alice.balance);
+    let (from, to): (&Account, &Account) = if from_alice { (&alice, &bob) } else { (&bob, &alice) };
+    // 0: not started; 1: `between_locks` reached; 2: the auditor is looking; 3: the waiter is about
+    // to wait for alice's lock (the first in id order); 4: the transfer has returned.
+    let progress: Mutex<u8> = Mutex::new(0);
+    let moved_on = Condvar::new();
+    let step = |to_step: u8| {
+        let mut now = progress.lock().unwrap();
+        *now = (*now).max(to_step);
+        moved_on.notify_all();
+    };
+    let wait_for = |at_least: u8, within: Duration| -> bool {
+        let now = progress.lock().unwrap();
+        let (now, _) = moved_on.wait_timeout_while(now, within, |now| *now < at_least).unwrap();
+        *now >= at_least && *now < 4
+    };
+    let done = AtomicBool::new(false);
+    let ready = AtomicBool::new(true);
+    let short: Mutex<Option<(i64, i64)>> = Mutex::new(None);
+    thread::scope(|scope| {
+        scope.spawn(|| {
+            if !wait_for(1, STUCK_AFTER) {
+                return;
+            }
+            step(2);
+            // The auditor takes the receiver's lock only once it has seen somebody else hold it since
+            // it last let go, so that it never keeps the transfer from taking it.
+            let mut seen_held: bool = false;
+            while !done.load(Ordering::SeqCst) {
+                let received = match to.balance.try_lock() {
+                    Ok(received) if seen_held => received,
+                    Ok(_) => continue,
+                    Err(_) => {
+                        seen_held = true;
+                        continue;
+                    }
+                };
+                seen_held = false;
+                // The sender's lock may be busy for a moment (the waiter takes it and lets go at once).
+                let since = Instant::now();
+                while since.elapsed() < Duration::from_micros(200) {
+                    if let Ok(sent) = from.balance.try_lock() {
+                        let (alice_has, bob_has): (i64, i64) =
+                            if from_alice { (*sent, *received) } else { (*received, *sent) };
+                        if alice_has + bob_has != 200 {
+                            let mut short = short.lock().unwrap();
+                            *short = short.or(Some((alice_has, bob_has)));
+                            return;
+                        }
+                        break;
+                    }
+                    ::std::hint::spin_loop();
+                }
+            }
+        });
+        scope.spawn(|| {
+            if !wait_for(2, STUCK_AFTER) {
+                return;
+            }
+            step(3);
+            // Once it has alice's lock, it looks at bob's balance too, as an auditor taking both in id order.
+            let alice_guard = alice.balance.lock().unwrap();
+            let since = Instant::now();
+            while since.elapsed() < Duration::from_micros(200) {
+                if let Ok(bob_guard) = bob.balance.try_lock() {
+                    let (alice_has, bob_has): (i64, i64) = (*alice_guard, *bob_guard);
+                    if alice_has + bob_has != 200 {
+                        let mut short = short.lock().unwrap();
+                        *short = short.or(Some((alice_has, bob_has)));
+                    }
+                    return;
+                }
+                ::std::hint::spin_loop();
+            }
+        });
+        let first_call = Cell::new(true);
+        transfer(from, to, 30, || {
+            if !first_call.replace(false) {
+                return;
+            }
+            step(1);
+            if !wait_for(3, Duration::from_millis(500)) {
+                ready.store(false, Ordering::SeqCst);
+                return;
+            }
+            // Time for the waiter to be asleep inside `lock()`.
+            thread::sleep(Duration::from_millis(1));
+        });
+        done.store(true, Ordering::SeqCst);
+        step(4);
+    });
+    if !ready.load(Ordering::SeqCst) {
+        return None;
+    }
+    let short: Option<(i64, i64)> = *short.lock().unwrap();
+    Some(Audited { short })
+}
+
+/// An auditor who takes both accounts' locks while a transfer between them runs always finds the
+/// total intact: the money is never gone from one account and not yet in the other.
+#[test]
+fn an_auditor_always_finds_the_total_intact() {
+    let since = Instant::now();
+    for attempt in 0..AUDIT_ATTEMPTS {
+        if since.elapsed() > AUDIT_FOR {
+            return;
+        }
+        let from_alice: bool = attempt % 2 == 0;
+        let Some(audited) = audit_one_transfer(from_alice) else { continue };
+        let Some((alice_has, bob_has)) = audited.short else { continue };
+        let way: &str = if from_alice { "alice -> bob" } else { "bob -> alice" };
+        let (sender, receiver): (&str, &str) = if from_alice { ("alice", "bob") } else { ("bob", "alice") };
+        let total: i64 = alice_has + bob_has;
+        ::std::panic!(
+            "{way} 30, both starting at 100: meanwhile an auditor of the test held both accounts' locks and found \
+             alice at {alice_has} and bob at {bob_has}, {total} in all where 200 should always be \
+             (see “Check and act under one lock”)\n\
+             Your transfer let go of its locks between taking the 30 from {sender} and giving it to {receiver}, \
+             so for a moment the money was in neither account, and anyone locking both saw it missing. Take \
+             the two locks in one order (“Two locks, opposite orders”) and keep both until both balances are \
+             changed: `*from_balance -= amount; *to_balance += amount;` with both guards alive."
+        );
+    }
 }

@@ -663,3 +663,163 @@ fn the_cache_stays_in_its_lock_while_an_answer_is_stored() {
         );
     }
 }
+
+/// Stores `value` for `key` straight into the cache, through its lock (`lock()` on a `Mutex`,
+/// `write()` on an `RwLock`); false, storing nothing, for a type of `known` the exercise does not accept.
+fn store_in_the_cache(known: &dyn Any, key: u64, value: u64) -> bool {
+    let once = || Arc::new(OnceLock::from(value));
+    if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+        cache.lock().map(|mut map| map.insert(key, value)).is_ok()
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+        cache.write().map(|mut map| map.insert(key, value)).is_ok()
+    } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.lock().map(|mut map| map.insert(key, once())).is_ok()
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.write().map(|mut map| map.insert(key, once())).is_ok()
+    } else {
+        false
+    }
+}
+
+/// Whether the cache holds an answer for `key`; `None` for a type of `known` the exercise does not accept.
+fn the_cache_holds(known: &dyn Any, key: u64) -> Option<bool> {
+    if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+        cache.lock().ok().map(|map| map.contains_key(&key))
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+        cache.read().ok().map(|map| map.contains_key(&key))
+    } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.lock().ok().map(|map| map.contains_key(&key))
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.read().ok().map(|map| map.contains_key(&key))
+    } else {
+        None
+    }
+}
+
+/// How long the test below waits, holding the cache's lock, for a thread to be asleep waiting for
+/// that lock. A thread gets there in microseconds; if one is late on a busy machine, that round
+/// simply cannot catch anything, and the next round tries again.
+const TIME_TO_QUEUE: Duration = Duration::from_millis(30);
+
+/// An answer another thread stores while `get` stores its own is kept: `get` inserts into the
+/// shared map, not into a copy written back over it.
+#[test]
+fn an_answer_stored_meanwhile_by_another_thread_is_kept() {
+    // The cache is filled to the brim, so the answer `get` stores makes a map grow, which takes
+    // a while. The test holds the cache's lock while `get` comes to store key 7, then lets another
+    // thread wait for the lock too, to store key 8 (threads waiting for a lock get it in turn).
+    // Storing through the guard, key 8 goes in once key 7 is in; a `get` that copies the map under
+    // one lock, inserts into the copy with no lock held (the copy grows meanwhile) and writes it
+    // back under a second lock lets key 8 in between and then writes over it.
+    for _ in 0..ROUNDS {
+        let computed = Arc::new(Signal::new());
+        let held = Arc::new(Signal::new());
+        let memo = Memoizer::new({
+            let (computed, held) = (Arc::clone(&computed), Arc::clone(&held));
+            move |n: u64| {
+                computed.raise();
+                // (A `get` that holds the cache's lock while computing keeps the test out: then go on.)
+                held.wait(Duration::from_millis(500));
+                n + 1
+            }
+        });
+        let known: &dyn Any = &memo.known;
+        let Some(stored): Option<usize> = fill_the_cache_to_the_brim(known, 100_000) else {
+            return; // `the_cache_holds_answers_or_one_oncelock_per_key` says why
+        };
+        let queued = Signal::new();
+        let answer: u64 = thread::scope(|scope| {
+            let memo = &memo;
+            let asker = scope.spawn(move || memo.get(7));
+            computed.wait(Duration::from_secs(2));
+            with_the_cache_locked(known, || {
+                held.raise();
+                // `get` returns from the function and waits for the cache's lock to store key 7.
+                thread::sleep(TIME_TO_QUEUE);
+                let queued = &queued;
+                scope.spawn(move || {
+                    queued.raise();
+                    store_in_the_cache(&memo.known, 8, 9);
+                });
+                queued.wait(Duration::from_secs(2));
+                thread::sleep(TIME_TO_QUEUE);
+            });
+            asker.join().unwrap_or(0)
+        });
+        ::std::assert_eq!(answer, 8, "get(7) should return func(7) = 8");
+        let kept_8: Option<bool> = the_cache_holds(known, 8);
+        let kept_7: Option<bool> = the_cache_holds(known, 7);
+        let lost: bool = kept_8 == Some(false) || kept_7 == Some(false);
+        ::std::assert!(
+            !lost,
+            "while `get` stored its answer for key 7, another thread stored one for key 8 through the cache's \
+             lock; afterwards key {} was missing from the cache, which held {stored} answers before \
+             (see “Computing outside the lock”)\n\
+             `get` copied the map (`clone()`) under one lock, inserted into the copy with no lock held, and \
+             wrote the copy back under a second lock, over whatever other threads stored in between: their \
+             answers are lost, and computed again by the next thread that asks. Only the slow function runs \
+             with no lock held; storing is one `insert` through the guard, \
+             `self.known.lock().unwrap().insert(key, value)`.",
+            if kept_8 == Some(false) { 8 } else { 7 }
+        );
+    }
+}
+
+/// What the `misses` field counts right now, read straight from it (an `AtomicU64` or a
+/// `Mutex<u64>`, the types the exercise accepts); `None` for another type.
+fn misses_in_the_field(field: &dyn Any) -> Option<u64> {
+    if let Some(count) = field.downcast_ref::<AtomicU64>() {
+        Some(count.load(Ordering::SeqCst))
+    } else if let Some(count) = field.downcast_ref::<Mutex<u64>>() {
+        count.lock().ok().map(|count| *count)
+    } else {
+        None
+    }
+}
+
+/// While `get` waits to look up a key that is cached, `misses` does not count a computation:
+/// it counts only calls of the function that happen, never one that might.
+#[test]
+fn misses_never_counts_a_computation_that_does_not_happen() {
+    let memo = Memoizer::new(|n: u64| n * 7);
+    let first: u64 = memo.get(5);
+    ::std::assert_eq!(first, 35, "get(5) should return func(5) = 35");
+    let field: &dyn Any = &memo.misses;
+    let Some(before): Option<u64> = misses_in_the_field(field) else {
+        return; // `misses_counted_at_the_same_moment_are_all_kept` looks at other types
+    };
+    let asking = Signal::new();
+    let mut highest: u64 = before;
+    let known: &dyn Any = &memo.known;
+    thread::scope(|scope| {
+        with_the_cache_locked(known, || {
+            // The test holds the cache's lock; another thread asks for the cached key meanwhile and
+            // has to wait to look it up. All that time the test keeps reading the count.
+            let (memo, asking) = (&memo, &asking);
+            let asker = scope.spawn(move || {
+                asking.raise();
+                memo.get(5)
+            });
+            asking.wait(Duration::from_secs(2));
+            let since = Instant::now();
+            while since.elapsed() < KEEP_THE_CACHE_BUSY && !asker.is_finished() {
+                if let Some(now) = misses_in_the_field(&memo.misses) {
+                    highest = highest.max(now);
+                }
+                thread::sleep(Duration::from_millis(1));
+            }
+        });
+    });
+    let after: u64 = memo.misses();
+    let counted_nothing: bool = highest == before;
+    ::std::assert!(
+        counted_nothing,
+        "key 5 was cached and computed once; while another thread asked for it again and waited for the cache's \
+         lock to look it up, the `misses` field went from {before} to {highest}, though the function did not run \
+         again (`misses()` said {after} afterwards) (see “Computing outside the lock”)\n\
+         `get` counted a computation before it knew there would be one, and took it back when the key turned \
+         out to be cached: meanwhile anyone reading `misses()` sees calls of the function that never happen. \
+         Count in the step that calls the function, once the lookup has found nothing: look up, then add 1, \
+         then compute."
+    );
+}

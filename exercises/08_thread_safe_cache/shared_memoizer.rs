@@ -10,10 +10,13 @@
 // This version was written for one thread (`RefCell` and `Cell`). Now several worker threads
 // should share ONE memoizer through an `Arc`, and the compiler refuses (error E0277, in `main`).
 // Make it thread-safe, and keep the two promises that `get` makes today:
-//   * a key that is already cached is never computed again (`misses` counts the computations);
+//   * a key that is already cached is never computed again (`misses` counts the computations,
+//     only those that happen);
 //   * nothing is borrowed (soon: locked) while the slow function runs, so other threads can
 //     use the cache meanwhile.
-// Keep the same three fields, with the map of answers in `known`: the tests look at them.
+// Keep the three fields `func`, `known` (the map of answers) and `misses`, with thread-safe types:
+// `known` a `Mutex<HashMap<u64, u64>>` (an `RwLock` also does), `misses` a `Mutex<u64>` or an
+// `AtomicU64`. The tests look at them.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;

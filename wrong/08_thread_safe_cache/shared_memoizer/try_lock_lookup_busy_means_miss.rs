@@ -14,7 +14,9 @@
 //   * a key that is already cached is never computed again (`misses` counts the computations);
 //   * nothing is borrowed (soon: locked) while the slow function runs, so other threads can
 //     use the cache meanwhile.
-// Keep the same three fields, with the map of answers in `known`: the tests look at them.
+// Keep the three fields `func`, `known` (the map of answers) and `misses`, with thread-safe types:
+// `known` a `Mutex<HashMap<u64, u64>>` (an `RwLock` also does), `misses` a `Mutex<u64>` or an
+// `AtomicU64`. The tests look at them.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
