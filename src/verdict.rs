@@ -328,12 +328,41 @@ fn learner_fixes(raw: &RawDiagnostic, comp: &Composition) -> Vec<String> {
             .filter_map(|c| {
                 let span = c.spans.iter().find(|s| s.in_learner_file(comp))?;
                 let at = comp.location(STDIN_NAME, span.line_start, span.column_start);
-                Some(format!("{level}: {} ({at})", c.message))
+                Some(format!("{level}: {} ({at})", comp.name_places(&closures_unnamed(&c.message))))
             })
-            .collect()
+            .fold(Vec::new(), |mut kept: Vec<String>, fix| {
+                // One `Memoizer<{closure}>` per test is the same note many times over.
+                if !kept.contains(&fix) {
+                    kept.push(fix);
+                }
+                kept
+            })
     };
     let helps = located("help");
     if helps.is_empty() { located("note") } else { helps }
+}
+
+/// `text` with every closure's type (`{closure@<anon>:99:39: 99:47}`, a place in the hidden tests
+/// or the composed crate) written `{closure}`: the learner cannot see or change those places, and
+/// each test's own closure would otherwise make the same note look different.
+fn closures_unnamed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("{closure@") {
+        out.push_str(&rest[..at]);
+        match rest[at..].find('}') {
+            Some(end) => {
+                out.push_str("{closure}");
+                rest = &rest[at + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[at..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// What an error inside a hidden test says about the learner's file, in the learner's terms.
@@ -1092,6 +1121,39 @@ mod tests {
             test: Some("first_test".into()),
         };
         assert_eq!(e.hidden_sites, [site]);
+    }
+
+    #[test]
+    fn notes_that_differ_only_in_a_hidden_tests_closure_are_shown_once() {
+        // `Memoizer<F>` is not `Sync`: rustc says so once per test, each with that test's closure.
+        let within = |closure: &str| {
+            serde_json::json!({"message": format!("required because it appears within the type `M<{{closure@<anon>:{closure}}}>`"),
+                "code": null, "level": "note", "spans": [{"file_name": "<anon>", "byte_start": 0, "byte_end": 1,
+                "line_start": 3, "line_end": 3, "column_start": 8, "column_end": 9, "is_primary": true, "text": [],
+                "label": null, "suggested_replacement": null, "suggestion_applicability": null, "expansion": null}],
+                "children": [], "rendered": null})
+        };
+        let error = |line: usize, closure: &str| {
+            serde_json::json!({"message": "`RefCell<u64>` cannot be shared between threads safely",
+                "code": {"code": "E0277", "explanation": null}, "level": "error", "spans": [std_span_from(line)],
+                "children": [within(closure)], "rendered": "SECRET SOURCE"})
+            .to_string()
+        };
+        let stderr = format!("{}\n{}\n", error(9 + 4, "13:39: 13:47"), error(9 + 5, "14:30: 14:38"));
+        let e = &parse_compiler_output(&stderr, &comp()).errors[0];
+        assert_eq!(
+            e.rendered,
+            "error: the hidden tests cannot use your code as it is\n  \
+             - a type does not have what the tests need: `RefCell<u64>` cannot be shared between threads safely \
+             (in `first_test`)\n    note: required because it appears within the type `M<{closure}>` \
+             (exercises/t/x.rs:3:8)\n   \
+             = note: the hidden tests use the names, signatures and field types the exercise's comment describes; \
+             change yours to match, not the tests' way of calling them\n"
+        );
+        assert_eq!(
+            closures_unnamed("`A<{closure@<anon>:9:1: 9:4}, {closure@x.rs:2:1: 2:5}>`"),
+            "`A<{closure}, {closure}>`"
+        );
     }
 
     #[test]
