@@ -3,7 +3,7 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Barrier, PoisonError, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -429,59 +429,96 @@ fn a_set_band_that_stops_halfway_leaves_the_bands_in_place() {
     );
 }
 
-/// How long the UI thread keeps changing bands while audio threads look for an empty band list.
-const GAP_BUDGET: Duration = Duration::from_secs(1);
+// A `set_band` that moves the bands out of the lock under one write guard and puts them back
+// under a second leaves a moment between the two with no bands in the lock. No code of the test
+// runs in that moment, so the test makes the lock itself stop `set_band` there: it holds a read
+// guard so that `set_band` lines up for the write lock, and lines up `QUEUED_READERS` audio
+// threads behind it. Waiting readers are let in only once a writer lets go, and the writer's own
+// thread wakes them all before it can go on: a reader awake by then takes a guard, and the second
+// `write()` of `set_band` waits for it. A busy machine can keep the woken readers off the CPU until
+// `set_band` is done, so the test plays many such rounds, with the same threads each time (a round
+// takes a few milliseconds). Before and after each change the readers find all three bands.
+const QUEUED_READERS: usize = 64;
+/// At most this many rounds.
+const GONE_ROUNDS: usize = 100;
+/// The rounds stop once this time is spent.
+const GONE_BUDGET: Duration = Duration::from_millis(2500);
+/// How long a round waits for `set_band` or the readers before the test gives up.
+const ROUND_WAIT: Duration = Duration::from_secs(2);
 
-/// While the UI thread changes a band again and again, audio threads never find the band list empty: the bands never leave the lock.
+/// Audio threads let in while `set_band` changes a band always find all the bands, that one old or new: the bands never leave the lock.
 #[test]
 fn audio_threads_never_find_the_bands_gone() {
     let eq = Equalizer::new(::std::vec![1, 2, 3]);
     let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
-    let done = AtomicBool::new(false);
-    // Between two write guards no lock is held, and a reader can get in; a moment that short
-    // needs many changes and readers that keep asking (one that waits in `read()`, one that
-    // asks with `try_read()`) to be seen, but it is seen within milliseconds.
-    let (looks, empty): (usize, usize) = thread::scope(|s| {
-        let audio: Vec<thread::ScopedJoinHandle<'_, (usize, usize)>> = [true, false]
-            .into_iter()
-            .map(|waits| {
-                let done = &done;
-                s.spawn(move || {
-                    let (mut looks, mut empty): (usize, usize) = (0, 0);
-                    while !done.load(Ordering::SeqCst) {
-                        let len: Option<usize> = if waits {
-                            Some(bands.read().unwrap_or_else(PoisonError::into_inner).len())
-                        } else {
-                            bands.try_read().ok().map(|read| read.len())
-                        };
-                        looks += usize::from(len.is_some());
-                        if len == Some(0) {
-                            empty += 1;
-                            done.store(true, Ordering::SeqCst);
-                        }
-                    }
-                    (looks, empty)
-                })
-            })
-            .collect();
-        let started = Instant::now();
-        let mut gain: i8 = 0;
-        while !done.load(Ordering::SeqCst) && started.elapsed() < GAP_BUDGET {
-            eq.set_band(1, gain);
-            gain = gain.wrapping_add(1);
+    // The audio threads, let go together once per round; each says what it found, when that was
+    // not the three bands with the first and last unchanged.
+    let go = Arc::new(Barrier::new(QUEUED_READERS + 1));
+    let (found, founds) = mpsc::channel::<Option<Vec<i8>>>();
+    for _ in 0..QUEUED_READERS {
+        let (bands, go, found) = (Arc::clone(bands), Arc::clone(&go), found.clone());
+        thread::spawn(move || loop {
+            go.wait();
+            let seen: Vec<i8> = bands.read().unwrap_or_else(PoisonError::into_inner).clone();
+            let whole: bool = seen.len() == 3 && seen.first() == Some(&1) && seen.last() == Some(&3);
+            if found.send((!whole).then_some(seen)).is_err() {
+                return;
+            }
+        });
+    }
+    // The UI thread, changing band 1 whenever the test asks.
+    let (change, changes) = mpsc::channel::<i8>();
+    let (changed, done) = mpsc::channel::<()>();
+    let ui = eq.clone();
+    thread::spawn(move || {
+        for gain in changes {
+            ui.set_band(1, gain);
+            if changed.send(()).is_err() {
+                return;
+            }
         }
-        done.store(true, Ordering::SeqCst);
-        audio.into_iter().map(|a| a.join().unwrap()).fold((0, 0), |(l, e), (al, ae)| (l + al, e + ae))
     });
-    ::std::assert!(
-        empty == 0,
-        "while the UI thread was changing a band, an audio thread found no bands at all: `set_band` moved the whole band list \
-         out of the lock (with `mem::take` or `mem::replace`), changed it with no lock held and put it back under a second \
-         `write()` (see “Check and act under one lock”)\n\
-         Between the two guards the lock holds an empty list for anyone who reads. Take `write()` once and set the one band \
-         through that guard."
-    );
-    ::std::assert!(looks > 0, "the audio threads should have read the bands at least once");
+    let started = Instant::now();
+    for round in 0..GONE_ROUNDS {
+        if started.elapsed() > GONE_BUDGET {
+            return;
+        }
+        let Ok(reading) = bands.read() else { return };
+        let gain: i8 = i8::try_from(round % 100).unwrap_or(0);
+        if change.send(gain).is_err() {
+            return;
+        }
+        // Once `set_band` waits for the write lock, new readers are held back too.
+        let deadline = Instant::now() + ROUND_WAIT;
+        while bands.try_read().is_ok() {
+            if Instant::now() >= deadline {
+                return; // `set_band` never lined up: other tests speak of that
+            }
+            thread::sleep(Duration::from_micros(200));
+        }
+        go.wait();
+        thread::sleep(Duration::from_millis(1)); // time for the readers to line up behind `set_band`
+        drop(reading);
+        if done.recv_timeout(ROUND_WAIT).is_err() {
+            return;
+        }
+        let mut gone: Option<Vec<i8>> = None;
+        for _ in 0..QUEUED_READERS {
+            let Ok(seen) = founds.recv_timeout(ROUND_WAIT) else { return };
+            gone = gone.or(seen);
+        }
+        let whole: bool = gone.is_none();
+        ::std::assert!(
+            whole,
+            "while `set_band(1, {gain})` changed a band of an equalizer of 3 bands, an audio thread let in on another thread \
+             found the bands as {:?}: `set_band` moved the whole band list out of the lock (with `mem::take` or \
+             `mem::replace`), changed it with no lock held and put it back under a second `write()`, and readers were let in \
+             between the two guards (see “Check and act under one lock”)\n\
+             Between the two guards the lock holds an empty list for anyone who reads. Take `write()` once and set the one band \
+             through that guard.",
+            gone.unwrap_or_default()
+        );
+    }
 }
 
 /// `try_read` runs `f` on the bands while it holds the read lock: the UI thread cannot write until `f` is done.
