@@ -796,12 +796,21 @@ fn set_band_waits_in_line_for_the_readers() {
     ::std::assert_eq!(band, expected_band, "the band set by the UI thread should now be visible");
 }
 
+/// How a round of `a_change_while_set_band_waits` went.
+enum Round {
+    /// `set_band` never lined up for the write lock, or never returned: no round can be played.
+    Unplayable,
+    /// `set_band` got the write lock before the test: this round tells nothing.
+    Missed,
+    /// The bands once `set_band` returned.
+    Played(Option<Vec<i8>>),
+}
+
 /// One round: `set_band(0, 7)` runs on the UI thread while the test reads the bands, so that
 /// `set_band` queues for the write lock; the test then stops reading and takes the write lock
-/// itself before `set_band` wakes up, setting band 1 to 9. `None` when `set_band` got the lock
-/// first (the round tells nothing), else the bands once `set_band` returned.
-fn a_change_while_set_band_waits(eq: &Equalizer, bands: &Arc<RwLock<Vec<i8>>>) -> Option<Option<Vec<i8>>> {
-    let reading = bands.read().ok()?;
+/// itself before `set_band` wakes up, setting band 1 to 9.
+fn a_change_while_set_band_waits(eq: &Equalizer, bands: &Arc<RwLock<Vec<i8>>>) -> Round {
+    let Ok(reading) = bands.read() else { return Round::Unplayable };
     let (done, finished) = mpsc::channel::<()>();
     let ui = eq.clone();
     thread::spawn(move || {
@@ -812,7 +821,7 @@ fn a_change_while_set_band_waits(eq: &Equalizer, bands: &Arc<RwLock<Vec<i8>>>) -
     let deadline = Instant::now() + Duration::from_secs(2);
     while bands.try_read().is_ok() {
         if Instant::now() >= deadline {
-            return None;
+            return Round::Unplayable; // `set_band` never lined up: other tests speak of that
         }
         thread::sleep(Duration::from_micros(200));
     }
@@ -824,17 +833,19 @@ fn a_change_while_set_band_waits(eq: &Equalizer, bands: &Arc<RwLock<Vec<i8>>>) -
         ::std::hint::spin_loop();
         writing = bands.try_write();
     }
-    let mut written = writing.ok()?;
+    let Ok(mut written) = writing else { return Round::Missed };
     let first: bool = written.first() == Some(&0);
     if let Some(band) = written.get_mut(1) {
         *band = 9;
     }
     drop(written);
-    finished.recv_timeout(Duration::from_secs(2)).ok()?;
-    if !first {
-        return None;
+    if finished.recv_timeout(Duration::from_secs(2)).is_err() {
+        return Round::Unplayable;
     }
-    Some(eq.try_read(|bands| bands.to_vec()))
+    if !first {
+        return Round::Missed;
+    }
+    Round::Played(eq.try_read(|bands| bands.to_vec()))
 }
 
 /// A band another thread changes while `set_band` waits for the write lock is kept: `set_band` changes its one band in the bands as they are then, not a copy taken before.
@@ -843,7 +854,11 @@ fn a_band_changed_while_set_band_waits_is_kept() {
     for _ in 0..30 {
         let eq = Equalizer::new(::std::vec![0, 0, 0]);
         let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
-        let Some(after) = a_change_while_set_band_waits(&eq, bands) else { continue };
+        let after = match a_change_while_set_band_waits(&eq, bands) {
+            Round::Unplayable => return,
+            Round::Missed => continue,
+            Round::Played(after) => after,
+        };
         let after: Option<Vec<i8>> = after;
         let kept: bool = after.as_ref().and_then(|bands| bands.get(1).copied()) == Some(9);
         ::std::assert!(
