@@ -847,9 +847,9 @@ fn an_answer_stored_meanwhile_by_another_thread_is_kept() {
             "while `get` stored its answer for key 7, another thread stored one for key 8 through the cache's \
              lock; afterwards key {} was missing from the cache, which held {stored} answers before \
              (see “Computing outside the lock”)\n\
-             `get` copied the map (`clone()`) under one lock, inserted into the copy with no lock held, and \
-             wrote the copy back under a second lock, over whatever other threads stored in between: their \
-             answers are lost, and computed again by the next thread that asks. Only the slow function runs \
+             `get` took the map out of its lock (a copy with `clone()`, or the map itself with `std::mem::take`), \
+             inserted into it with no lock held, and wrote it back under a second lock, over whatever other threads \
+             stored in between: their answers are lost, and computed again by the next thread that asks. Only the slow function runs \
              with no lock held; storing is one `insert` through the guard, \
              `self.known.lock().unwrap().insert(key, value)`.",
             if kept_8 == Some(false) { 8 } else { 7 }
@@ -965,8 +965,8 @@ fn an_answer_is_stored_into_the_map_not_into_a_copy() {
          likely a copy of the whole map (`clone()`) with the new answer inserted, assigned back \
          (see “Copying out versus changing in place”)\n\
          Copying the map costs time in proportion to the whole cache, and every other thread waits for it \
-         while the lock is held (“Keeping the lock short”); written back under a second lock, the copy also \
-         erases what others stored meanwhile. Insert the one answer into the map through the guard: \
+         while the lock is held (“Keeping the lock short”); and a copy written back under a second lock erases \
+         what others stored meanwhile. Insert the one answer into the map through the guard: \
          `self.known.lock().unwrap().insert(key, value)`."
     );
 }
@@ -1034,7 +1034,7 @@ fn a_cached_key_takes_one_lookup_however_large_the_cache() {
     ::std::assert!(
         one_lookup,
         "with {stored} answers in the cache, the fastest of {HITS_TIMED} `get`s for one cached key took \
-         {micros:.0} µs, where one lookup in the map takes well under one: `get` works on the whole cache \
+         {micros:.0} µs, where one lookup in the map takes well under 1 µs: `get` works on the whole cache \
          while holding its lock (see “Keeping the lock short”)\n\
          A copy of the whole map (`clone()`) taken to look one key up, or a walk through it (`iter().find(...)`), \
          grows with the cache, and every other thread waits for the lock meanwhile. Look the one key up through \
