@@ -344,45 +344,137 @@ fn answers_computed_at_the_same_moment_all_stay_cached() {
     );
 }
 
+/// Turns the test hands out one at a time: a computation that has taken one may end.
+struct Turns {
+    given: Mutex<usize>,
+    changed: Condvar,
+}
+
+impl Turns {
+    fn new() -> Turns {
+        Turns { given: Mutex::new(0), changed: Condvar::new() }
+    }
+
+    fn give(&self, how_many: usize) {
+        *self.given.lock().unwrap() += how_many;
+        self.changed.notify_all();
+    }
+
+    /// Waits for a turn, at most `within`, and takes it if one came.
+    fn take(&self, within: Duration) {
+        let given = self.given.lock().unwrap();
+        let (mut given, _) = self.changed.wait_timeout_while(given, within, |given| *given == 0).unwrap();
+        *given = given.saturating_sub(1);
+    }
+}
+
+/// Adds `amount` to the `misses` field itself, in one step (an `AtomicU64`, or a `Mutex<u64>`
+/// nobody holds right now): says whether it could. Never waits for a lock.
+fn add_to_the_misses_field(field: &dyn Any, amount: u64) -> bool {
+    if let Some(count) = field.downcast_ref::<AtomicU64>() {
+        count.fetch_add(amount, Ordering::SeqCst);
+        true
+    } else if let Some(count) = field.downcast_ref::<Mutex<u64>>() {
+        count.try_lock().map(|mut count| *count += amount).is_ok()
+    } else {
+        false
+    }
+}
+
+/// What the test adds to the `misses` field itself while the computations below run.
+const COUNTED_BY_THE_TEST: u64 = 1000;
+
 /// Eight threads missing the same key at the same moment may each compute it, and `misses` counts every computation.
 #[test]
 fn every_computation_is_counted_even_of_the_same_key() {
+    // Eight threads ask for key 41 together and meet inside the function, so that all eight
+    // compute it at once. While they are all there, the test reads the `misses` field and adds
+    // 1000 to it itself, as another counting thread would; then it lets the computations end one
+    // at a time, each `get` returning before the next computation ends.
     let meeting = Arc::new(AllComputingAtOnce::new());
+    let turns = Arc::new(Turns::new());
     let memo = Memoizer::new({
-        let meeting = Arc::clone(&meeting);
+        let (meeting, turns) = (Arc::clone(&meeting), Arc::clone(&turns));
         move |n: u64| {
             meeting.arrive();
+            turns.take(Duration::from_secs(3));
             n + 1
         }
     });
     let start = Barrier::new(AT_ONCE);
-    let answers: Vec<u64> = thread::scope(|scope| {
-        let handles: Vec<thread::ScopedJoinHandle<'_, u64>> = (0..AT_ONCE)
-            .map(|_| {
-                let (memo, start) = (&memo, &start);
-                scope.spawn(move || {
-                    start.wait(); // eight threads ask for key 41 together
-                    memo.get(41)
+    let (answer, answered) = mpsc::channel::<u64>();
+    let (during, added, answers): (Option<u64>, u64, Vec<u64>) = thread::scope(|scope| {
+        for _ in 0..AT_ONCE {
+            let (memo, start, answer) = (&memo, &start, answer.clone());
+            scope.spawn(move || {
+                start.wait(); // eight threads ask for key 41 together
+                let _ = answer.send(memo.get(41));
+            });
+        }
+        drop(answer);
+        {
+            // Until all eight compute at once (or the meeting gave up: a lock keeps them apart).
+            let arrived = meeting.arrived.lock().unwrap();
+            let _ = meeting
+                .all_here
+                .wait_timeout_while(arrived, Duration::from_secs(4), |n| {
+                    *n < AT_ONCE && !meeting.gave_up.load(Ordering::SeqCst)
                 })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
+                .unwrap();
+        }
+        let field: &dyn Any = &memo.misses;
+        let during: Option<u64> =
+            if let Some(count) = field.downcast_ref::<Mutex<u64>>() { count.try_lock().ok().map(|count| *count) } else { misses_in_the_field(field) };
+        let added: u64 = if add_to_the_misses_field(field, COUNTED_BY_THE_TEST) { COUNTED_BY_THE_TEST } else { 0 };
+        let mut answers: Vec<u64> = ::std::vec::Vec::new();
+        for _ in 0..AT_ONCE {
+            turns.give(1);
+            match answered.recv_timeout(Duration::from_secs(4)) {
+                Ok(got) => answers.push(got),
+                Err(_) => break,
+            }
+        }
+        turns.give(AT_ONCE);
+        answers.extend(answered.iter());
+        (during, added, answers)
     });
-    let right: bool = answers.iter().all(|&answer| answer == 42);
+    let right: bool = answers.len() == AT_ONCE && answers.iter().all(|&answer| answer == 42);
     ::std::assert!(right, "every thread asking for 41 should get func(41) = 42");
     let ran: u64 = meeting.ran.load(Ordering::SeqCst) as u64;
     let misses: u64 = memo.misses();
-    if misses != ran && misses_follows_its_field(&memo.misses, || memo.misses()) == Some(false) {
+    if misses != ran + added && misses_follows_its_field(&memo.misses, || memo.misses()) == Some(false) {
         ::std::panic!(
-            "8 threads asked for key 41 at the same moment and the function ran {ran} times, but `misses()` says \
-             {misses}. {}",
+            "8 threads asked for key 41 at the same moment and the function ran {ran} times; the test also added \
+             {added} to the `misses` field itself meanwhile, but `misses()` says {misses}. {}",
             misses_is_not_the_count(misses, answers_in_the_cache(&memo.known))
         );
     }
+    let overwritten: bool = misses < added;
     ::std::assert!(
-        misses == ran,
+        !overwritten,
+        "8 threads asked for key 41 at the same moment and the function ran {ran} times; while they were all \
+         computing, the test added {added} to the `misses` field itself, as another thread counting would, but \
+         afterwards `misses()` says {misses}: the count was written over, not added to (see “Atomic counters”)\n\
+         `get` read the count before computing and, after computing, wrote back what it had read plus one, under \
+         a second lock: everything counted in between, by the other threads or anyone else, is lost. Add 1 to \
+         the count in one step, in the step that calls the function: `fetch_add` on an `AtomicU64`, or \
+         `*self.misses.lock().unwrap() += 1` under one guard."
+    );
+    let counted: u64 = misses - added;
+    let lost_at_once: bool = counted < ran && counted > 0 && during == Some(counted);
+    ::std::assert!(
+        !lost_at_once,
+        "8 threads asked for key 41 at the same moment and the function ran {ran} times, and all of them had \
+         counted before computing, but `misses()` says {counted} (besides the {added} the test added) \
+         (see “Atomic counters”)\n\
+         Counts were lost: threads counting at the same moment in two steps, a `load` then a `store` (or a read \
+         under one lock and a write under a second), all read the same number and all write back that number \
+         plus one. Use `fetch_add`, or add to the count under one guard: `*self.misses.lock().unwrap() += 1`."
+    );
+    ::std::assert!(
+        counted == ran,
         "8 threads asked for key 41 at the same moment and the function ran {ran} times, but `misses()` \
-         says {misses} (see “Computing outside the lock”)\n\
+         says {counted} (besides the {added} the test added to the field itself) (see “Computing outside the lock”)\n\
          `misses` counts computations: every time `get` calls the function, including when another thread \
          is computing the same key at that moment (the price of computing with no lock held). Count in the \
          step that calls the function, not when the answer is stored, and not only for a key that was new."
@@ -755,9 +847,9 @@ fn an_answer_stored_meanwhile_by_another_thread_is_kept() {
             "while `get` stored its answer for key 7, another thread stored one for key 8 through the cache's \
              lock; afterwards key {} was missing from the cache, which held {stored} answers before \
              (see “Computing outside the lock”)\n\
-             `get` copied the map (`clone()`) under one lock, inserted into the copy with no lock held, and \
-             wrote the copy back under a second lock, over whatever other threads stored in between: their \
-             answers are lost, and computed again by the next thread that asks. Only the slow function runs \
+             `get` took the map out of its lock (a copy with `clone()`, or the map itself with `std::mem::take`), \
+             inserted into it with no lock held, and wrote it back under a second lock, over whatever other threads \
+             stored in between: their answers are lost, and computed again by the next thread that asks. Only the slow function runs \
              with no lock held; storing is one `insert` through the guard, \
              `self.known.lock().unwrap().insert(key, value)`.",
             if kept_8 == Some(false) { 8 } else { 7 }
@@ -821,5 +913,131 @@ fn misses_never_counts_a_computation_that_does_not_happen() {
          out to be cached: meanwhile anyone reading `misses()` sees calls of the function that never happen. \
          Count in the step that calls the function, once the lookup has found nothing: look up, then add 1, \
          then compute."
+    );
+}
+
+/// Where in memory the cache keeps its answer for `key` (the address of the value in the map),
+/// and how many answers the map has room for, after making room for `room` more, so that the
+/// next few stored never make it grow (growing moves every entry). `None` when the key is not
+/// cached, or for a type of `known` the exercise does not accept.
+fn where_the_answer_is_kept(known: &dyn Any, key: u64, room: usize) -> Option<(usize, usize)> {
+    fn address<V>(map: &mut HashMap<u64, V>, key: u64, room: usize) -> Option<(usize, usize)> {
+        map.reserve(room);
+        map.get(&key).map(|value: &V| (::std::ptr::from_ref(value) as usize, map.capacity()))
+    }
+    if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+        cache.lock().ok().and_then(|mut map| address(&mut map, key, room))
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+        cache.write().ok().and_then(|mut map| address(&mut map, key, room))
+    } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.lock().ok().and_then(|mut map| address(&mut map, key, room))
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.write().ok().and_then(|mut map| address(&mut map, key, room))
+    } else {
+        None
+    }
+}
+
+/// Storing an answer inserts it into the map the lock holds: the answers stored before stay where
+/// they are, rather than moving into a copy of the whole map assigned back to the cache.
+#[test]
+fn an_answer_is_stored_into_the_map_not_into_a_copy() {
+    // The map has room for many more answers, so inserting one moves none of the others: an
+    // answer already stored stays at the same place in memory. A copy of the map (`clone()`) is
+    // made while the map still exists, so its entries are somewhere else; assigned back to the
+    // cache, it shows as the stored answer having moved.
+    let memo = Memoizer::new(|n: u64| n + 1);
+    let first: u64 = memo.get(3);
+    ::std::assert_eq!(first, 4, "get(3) should return func(3) = 4");
+    let known: &dyn Any = &memo.known;
+    let Some(before): Option<(usize, usize)> = where_the_answer_is_kept(known, 3, 64) else {
+        return; // key 3 missing: other tests say why; another type: `the_cache_holds_answers_or_one_oncelock_per_key`
+    };
+    // One answer stored, no more: a second copy could be made where the first map was freed.
+    let seven: u64 = memo.get(7);
+    ::std::assert_eq!(seven, 8, "get(7) should return func(7) = 8");
+    let after: Option<(usize, usize)> = where_the_answer_is_kept(known, 3, 0);
+    let stayed: bool = after == Some(before);
+    ::std::assert!(
+        stayed,
+        "the cache had room for many more answers; after `get` stored the answer for key 7, the answer for key \
+         3, stored before, was no longer at the same place in memory: `get` put a new map in the cache, most \
+         likely a copy of the whole map (`clone()`) with the new answer inserted, assigned back \
+         (see “Copying out versus changing in place”)\n\
+         Copying the map costs time in proportion to the whole cache, and every other thread waits for it \
+         while the lock is held (“Keeping the lock short”); and a copy written back under a second lock erases \
+         what others stored meanwhile. Insert the one answer into the map through the guard: \
+         `self.known.lock().unwrap().insert(key, value)`."
+    );
+}
+
+/// The last key a walk through the cache's map reaches (`map.keys().last()`), the one a search
+/// from the start finds last; `None` for an empty map, or for a type of `known` the exercise does
+/// not accept.
+fn the_key_found_last(known: &dyn Any) -> Option<u64> {
+    if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+        cache.lock().ok().and_then(|map| map.keys().last().copied())
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+        cache.read().ok().and_then(|map| map.keys().last().copied())
+    } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.lock().ok().and_then(|map| map.keys().last().copied())
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.read().ok().and_then(|map| map.keys().last().copied())
+    } else {
+        None
+    }
+}
+
+/// How many times the test below asks for one cached key; the fastest time counts.
+const HITS_TIMED: usize = 20;
+
+/// The most the fastest of those hits may take. A lookup in the map takes well under a
+/// microsecond: this bound is over 100 times that, even with the machine busy (the fastest of 20
+/// is one that no other program interrupted). Copying a 200,000-answer map takes over 150 µs,
+/// walking through it milliseconds.
+const ONE_LOOKUP_AT_MOST: Duration = Duration::from_micros(50);
+
+/// A key that is cached is found with one lookup in the map, however many answers the cache
+/// holds: the lock is not held over work on the whole cache.
+#[test]
+fn a_cached_key_takes_one_lookup_however_large_the_cache() {
+    // A timing bound, with a wide margin (see `ONE_LOOKUP_AT_MOST`): the cache is filled with
+    // 200,000 answers, and the fastest of 20 hits on one key is timed. Nothing else tells a
+    // lookup apart from a copy of the map taken to look in, or a walk through the map.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let memo = Memoizer::new({
+        let calls = Arc::clone(&calls);
+        move |n: u64| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            n + 1
+        }
+    });
+    let known: &dyn Any = &memo.known;
+    let Some(stored): Option<usize> = fill_the_cache_to_the_brim(known, 200_000) else {
+        return; // `the_cache_holds_answers_or_one_oncelock_per_key` says why
+    };
+    let Some(key): Option<u64> = the_key_found_last(known) else {
+        return;
+    };
+    let mut fastest: Duration = Duration::MAX;
+    for _ in 0..HITS_TIMED {
+        let asked = Instant::now();
+        let answer: u64 = memo.get(key);
+        fastest = fastest.min(asked.elapsed());
+        let expected: u64 = key + 1;
+        ::std::assert_eq!(answer, expected, "a key the cache holds should be answered from the cache");
+    }
+    let ran: usize = calls.load(Ordering::SeqCst);
+    ::std::assert_eq!(ran, 0, "every key asked for was cached, so the function should not have run");
+    let micros: f64 = fastest.as_secs_f64() * 1e6;
+    let one_lookup: bool = fastest <= ONE_LOOKUP_AT_MOST;
+    ::std::assert!(
+        one_lookup,
+        "with {stored} answers in the cache, the fastest of {HITS_TIMED} `get`s for one cached key took \
+         {micros:.0} µs, where one lookup in the map takes well under 1 µs: `get` works on the whole cache \
+         while holding its lock (see “Keeping the lock short”)\n\
+         A copy of the whole map (`clone()`) taken to look one key up, or a walk through it (`iter().find(...)`), \
+         grows with the cache, and every other thread waits for the lock meanwhile. Look the one key up through \
+         the guard and copy out just its answer: `self.known.lock().unwrap().get(&key).copied()`."
     );
 }
