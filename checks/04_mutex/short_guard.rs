@@ -99,8 +99,8 @@ fn summarize_gets_the_window_itself_not_a_copy() {
         moved,
         "`summarize` was handed a copy of the window's latencies, not the window taken out of the mutex (see “Keeping the lock short”)\n\
          A copy (`clone()`, `to_vec()`) leaves the old window in the mutex, still to be cleared, and clearing it under a \
-         second lock wipes whatever `record` added in between; `drain(..).collect()` empties it, but still allocates a \
-         new Vec and copies every latency into it. Either way, copying a big window keeps `record` waiting. \
+         second lock wipes whatever `record` added in between; `drain(..).collect()` and `split_off(0)` empty it, but \
+         still allocate a new Vec and copy every latency into it. Either way, copying a big window keeps `record` waiting. \
          `std::mem::take(&mut *guard)` moves the whole window out without copying it and leaves a fresh one behind, in one step."
     );
 }
@@ -135,6 +135,112 @@ fn summarize_gets_the_latencies_as_recorded() {
     ::std::assert!(
         handed == expected,
         "`summarize` should be handed the window's latencies in the order they were recorded, [40, 90, 15, 60, 5], but it got {got:?}: `publish` changed the window before handing it on. Take it out with `std::mem::take(&mut *guard)` and hand it to `summarize` untouched; whatever work the summary needs runs there, with the lock free (see “Keeping the lock short”)"
+    );
+}
+
+/// `summarize` is handed the window in the very buffer the mutex held it in: `publish` does not shrink or reallocate it on the way.
+#[test]
+fn summarize_gets_the_window_in_its_own_buffer() {
+    let stats = Mutex::new(Stats::default());
+    crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
+    // First a window with requests in it: where its buffer is, and where `summarize` finds it.
+    for latency in [40, 90, 15] {
+        record(&stats, latency, true);
+    }
+    let full_at: usize = stats.lock().unwrap().latencies_ms.as_ptr() as usize;
+    let mut full_summarized_at: Option<usize> = None;
+    publish(
+        &stats,
+        |latencies| {
+            full_summarized_at = Some(latencies.as_ptr() as usize);
+            mean(latencies)
+        },
+        |_report| {},
+    );
+    // A window handed on as a copy is another test's failure.
+    if full_summarized_at != Some(full_at) {
+        return;
+    }
+    // Then a window with room for 64 latencies (room a busy window keeps from its growth) and none
+    // recorded yet: moved out untouched, it reaches `summarize` in that same buffer; shrunk to fit
+    // on the way, its buffer is freed and `summarize` gets an empty slice from nowhere.
+    stats.lock().unwrap().latencies_ms.reserve_exact(64);
+    let window_at: usize = stats.lock().unwrap().latencies_ms.as_ptr() as usize;
+    let mut summarized_at: Option<usize> = None;
+    publish(
+        &stats,
+        |latencies| {
+            summarized_at = Some(latencies.as_ptr() as usize);
+            mean(latencies)
+        },
+        |_report| {},
+    );
+    ::std::assert!(summarized_at.is_some(), "publish should call summarize exactly once");
+    let same_buffer: bool = summarized_at == Some(window_at);
+    ::std::assert!(
+        same_buffer,
+        "`summarize` was handed the window in another buffer than the one it was recorded in: the window had room for 64 latencies and none recorded yet, and on its way out `publish` reallocated it (a `shrink_to_fit()` or `shrink_to(..)`, say) (see “Keeping the lock short”)\n\
+         Shrinking a window moves every latency it holds into a smaller buffer, work for the whole window, and done under the guard it keeps every `record` waiting. `summarize` gets the window as it was recorded: take it out with `std::mem::take(&mut *guard)`, let the guard go, and hand it on untouched."
+    );
+}
+
+/// How long the test below watches `record` at most; it stops at the first sign of the mistake.
+/// This is a statistical test: a `record` that takes the window out of the mutex and puts it back
+/// under a second lock leaves the mutex empty for a moment on every call. The test grabs the lock
+/// whenever it is free and, at each look, takes away the window's spare room, so that `record`'s
+/// next push has to reallocate: done with the window out of the mutex, that widens the empty moment
+/// enough for the test's next look to land in it, most often within the first milliseconds; a
+/// `record` that pushes through its one guard is never caught, however long the watch.
+const WATCH_RECORD: Duration = Duration::from_millis(2500);
+/// How many latencies the test lets the window grow to before it cuts it back to its first one
+/// itself, under the lock, to keep the watch's memory small.
+const WATCH_WINDOW: usize = 100_000;
+
+/// `record` adds its request through the one guard it takes: while requests are only being recorded, the window in the mutex never shrinks.
+#[test]
+fn record_leaves_the_window_in_the_mutex() {
+    let stats = Mutex::new(Stats::default());
+    crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
+    record(&stats, 1, true);
+    let stop = AtomicBool::new(false);
+    // A look at the mutex that found fewer latencies than an earlier look, with only `record` adding
+    // any since: how many, then and now.
+    let shrank: Option<(usize, usize)> = thread::scope(|scope| {
+        scope.spawn(|| {
+            while !stop.load(Ordering::Relaxed) {
+                record(&stats, 1, true);
+            }
+        });
+        let started = Instant::now();
+        // The most latencies any look has found since the test last cut the window back to its first
+        // latency (it never holds fewer: one was recorded before the watch began).
+        let mut most: usize = 1;
+        let mut shrank: Option<(usize, usize)> = None;
+        while shrank.is_none() && started.elapsed() < WATCH_RECORD {
+            if let Ok(mut window) = stats.try_lock() {
+                let held: usize = window.latencies_ms.len();
+                if held < most {
+                    shrank = Some((most, held));
+                }
+                most = most.max(held);
+                if held >= WATCH_WINDOW {
+                    window.latencies_ms.truncate(1);
+                    most = 1;
+                }
+                // No room left: the next push has to move the window into a bigger buffer, which takes a
+                // while. Under the guard, as it should be, nobody sees that; with the window out of the
+                // mutex and the lock free, the test's next look comes in the middle of it.
+                window.latencies_ms.shrink_to_fit();
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        shrank
+    });
+    let (before, after) = shrank.unwrap_or_default();
+    ::std::assert!(
+        shrank.is_none(),
+        "while only `record` was adding requests, a look at the stats mutex found {before} latencies in the window, and a later look {after}: `record` took the window out of the mutex under one lock, pushed with no lock held and put the window back under a second lock (see “Keeping the lock short”)\n\
+         Between its two locks the mutex holds an empty window, and a `publish` that comes then reports those requests in a later window than the one they belong to (and requests recorded by other threads meanwhile land out of order). Push through the one guard: lock once, push the latency and count the error, then let the guard go."
     );
 }
 

@@ -120,6 +120,26 @@ fn a_transfer_too_big_changes_nothing() {
     ::std::assert_eq!(got, 0, "a refused transfer gives bob nothing");
 }
 
+/// Where `between_locks` goes, for a transfer that called it holding `held` of its two locks.
+fn where_between_locks_goes(held: u32) -> &'static str {
+    match held {
+        0 => {
+            "It was called before the first lock was taken. Call it right after taking the first lock of the \
+             two (in the one order every transfer uses) and before asking for the second: the tests use that \
+             moment to make the second lock busy."
+        }
+        2 => {
+            "It was called once both locks were already taken. Call it right after taking the first lock of the \
+             two (in the one order every transfer uses) and before asking for the second: the tests use that \
+             moment to make the second lock busy, so it cannot come after both."
+        }
+        _ => {
+            "Call it right after taking the first lock of the two (in the one order every transfer uses) and \
+             before asking for the second."
+        }
+    }
+}
+
 /// `between_locks` runs once per transfer, while exactly one of the two accounts is locked.
 #[test]
 fn between_locks_runs_holding_one_lock() {
@@ -141,10 +161,9 @@ fn between_locks_runs_holding_one_lock() {
         let locked: u32 = locked.get();
         ::std::assert!(
             locked == 1,
-            "when `between_locks` runs, the transfer should hold exactly one of the two locks \
-             (see “Two locks, opposite orders”)\n\
-             It should hold the first account's lock in its order and not yet the other's: keep the call \
-             between the two locks, and fix the order the locks are taken in instead."
+            "when `between_locks` ran, the transfer held {locked} of the two locks, not one \
+             (see “Two locks, opposite orders”)\n{}",
+            where_between_locks_goes(locked)
         );
     }
 }
@@ -307,6 +326,19 @@ impl SecondLockHeld {
         }
     }
 
+    /// The lesson section about what `how_it_let_go` describes, the same in every test that sees it:
+    /// a transfer that lets go of its first lock at once leaves a gap between its check and its
+    /// change; one that gives up, starts over or times out dodges the deadlock instead of
+    /// preventing it with one order.
+    fn section(&self) -> &'static str {
+        let (after, _holding): (Duration, i64) = self.seen_free.unwrap_or_default();
+        if self.returned_while_held || self.calls > 1 || after >= Duration::from_millis(100) {
+            "“Two locks, opposite orders”"
+        } else {
+            "“Check and act under one lock”"
+        }
+    }
+
     /// Why what `how_it_let_go` describes is wrong, and what to do instead.
     fn why_not(&self) -> &'static str {
         let (after, _holding): (Duration, i64) = self.seen_free.unwrap_or_default();
@@ -379,10 +411,8 @@ fn hold_the_second_lock(
     ::std::assert!(
         held_locks == 1,
         "`between_locks` ran while the transfer held {held_locks} of its two locks, not one \
-         (see “Two locks, opposite orders”)\n\
-         This test makes the second lock busy while the transfer holds its first, so the call has to come \
-         right after the first lock and before the second. Keep it there, and fix the order the locks are \
-         taken in instead."
+         (see “Two locks, opposite orders”)\n{}",
+        where_between_locks_goes(held_locks as u32)
     );
     let second: usize = if locked[0] { 1 } else { 0 };
     let first: usize = 1 - second;
@@ -440,20 +470,17 @@ fn the_money_is_never_in_neither_account() {
     ::std::assert!(
         !gave_up,
         "alice -> bob held alice's lock and needed bob's, which the test kept busy for a moment: {} \
-         (see “Two locks, opposite orders”)\n{}",
+         (see {})\n{}",
         held.how_it_let_go("alice's", "bob's"),
+        held.section(),
         held.why_not()
     );
     ::std::assert!(
         seen_free.is_none(),
-        "alice -> bob held alice's lock and needed bob's, which the test kept busy: {} \
-         (see “Check and act under one lock”)\n\
-         While alice's lock is free, anyone can see money gone from one account and not yet in the other, or \
-         change the balance the transfer checks; letting go and taking the lock again leaves that gap all the \
-         same. Keep the first lock from the moment it is taken until both accounts are changed, and take the \
-         two in one order for every transfer (“Two locks, opposite orders”): then waiting for the second one \
-         holding the first is always safe.",
-        held.how_it_let_go("alice's", "bob's")
+        "alice -> bob held alice's lock and needed bob's, which the test kept busy: {} (see {})\n{}",
+        held.how_it_let_go("alice's", "bob's"),
+        held.section(),
+        held.why_not()
     );
     let moved: bool = held.moved;
     ::std::assert!(moved, "alice has 100, so sending 30 should work");
@@ -484,9 +511,9 @@ fn a_transfer_waits_for_its_second_lock_as_long_as_it_takes() {
     let (held, waited_for): (&str, &str) = if locked[0] { ("alice's", "bob's") } else { ("bob's", "alice's") };
     ::std::assert!(
         seen_free.is_none(),
-        "bob -> alice held {held} lock and needed {waited_for}, which the test kept busy: {} \
-         (see “Two locks, opposite orders”)\n{}",
+        "bob -> alice held {held} lock and needed {waited_for}, which the test kept busy: {} (see {})\n{}",
         outcome.how_it_let_go(held, waited_for),
+        outcome.section(),
         outcome.why_not()
     );
     let moved: bool = outcome.moved;
