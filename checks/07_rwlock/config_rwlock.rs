@@ -28,12 +28,26 @@ fn get_returns_initial_values_and_none_for_unknown_keys() {
     ::std::assert_eq!(missing, expected_missing, "a key that was never set should give None");
 }
 
+/// What the tests say when `set` does not return though nobody else holds the lock.
+const SET_WAITS_FOR_ITSELF: &str = "`set` is stuck behind its own write guard: while that guard is alive, it asks the same lock \
+     again (`read()` or `write()`, itself or through a helper such as `get` or `read`), and that request waits for the write \
+     guard this very thread holds (see “A read guard blocks your own write”, where the same happens the other way round)\n\
+     The write guard already lets `set` read and change every setting: look and insert through it, and call nothing that \
+     locks the store while it is alive.";
+
 /// `set` replaces and adds values that readers then see.
 #[test]
 fn set_changes_what_readers_see() {
-    let store = sample_store();
-    store.set("port", "9090");
-    store.set("mode", "debug");
+    let store = Arc::new(sample_store());
+    let (done, finished) = mpsc::channel::<()>();
+    let admin = Arc::clone(&store);
+    thread::spawn(move || {
+        admin.set("port", "9090");
+        admin.set("mode", "debug");
+        let _ = done.send(());
+    });
+    let returned: bool = finished.recv_timeout(Duration::from_secs(2)).is_ok();
+    ::std::assert!(returned, "`set` did not return within 2 s though nobody else held the lock: {SET_WAITS_FOR_ITSELF}");
     let port: Option<String> = store.get("port");
     let mode: Option<String> = store.get("mode");
     let expected_port: Option<&str> = Some("9090");
@@ -309,7 +323,10 @@ fn set_waits_for_readers_without_spinning() {
         "while a reader held a snapshot, `set` never waited in line for the write lock: it kept retrying `try_write` in a loop (see “Trying without waiting”)\n\
          Such a loop keeps a processor busy asking the same question. `write()` is the method that waits: it sleeps until the readers are gone."
     );
-    ::std::assert!(returned, "once the snapshot is dropped, set should get the write lock and return");
+    ::std::assert!(
+        returned,
+        "once the snapshot was dropped, `set` still did not return within 2 s, though nobody else held the lock: {SET_WAITS_FOR_ITSELF}"
+    );
     let port: Option<String> = store.get("port");
     let expected_port: Option<&str> = Some("9090");
     ::std::assert_eq!(port.as_deref(), expected_port, "the write should now be visible");
