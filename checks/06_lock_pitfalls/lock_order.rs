@@ -82,6 +82,19 @@ fn two_transfers_at_once(
     Some((outcome, calls, !meeting.waited_alone.load(Ordering::SeqCst)))
 }
 
+/// Whether one transfer between two fresh accounts, with nothing else running, ends within 1 s.
+fn a_lone_transfer_finishes() -> bool {
+    let (done, finished) = mpsc::channel::<bool>();
+    // Not joined: a transfer stuck on its own lock stays stuck, and the test reports it.
+    thread::spawn(move || {
+        let carol = Account::new(3, 100);
+        let dave = Account::new(4, 100);
+        let moved: bool = transfer(&carol, &dave, 1, || {});
+        let _ = done.send(moved);
+    });
+    finished.recv_timeout(Duration::from_secs(1)).is_ok()
+}
+
 /// A transfer the sender can cover moves the money and returns true.
 #[test]
 fn transfer_moves_the_money() {
@@ -176,6 +189,17 @@ fn opposite_transfers_at_once_both_finish() {
     let outcome: Option<([bool; 2], [usize; 2], bool)> =
         two_transfers_at_once((&alice, &bob, 30), (&bob, &alice, 10), MEET_WITHIN);
     let finished: bool = outcome.is_some();
+    // A transfer that hangs on its own (it locks an account it already holds, say through
+    // `balance()`) hangs here too, but not because of the order: say which it is.
+    let alone_finishes: bool = finished || a_lone_transfer_finishes();
+    ::std::assert!(
+        alone_finishes,
+        "a single transfer, carol -> dave with no other transfer running, did not finish within 1 s: it waits \
+         for a lock it already holds (see “Locking twice on one thread”)\n\
+         While a transfer holds an account's guard, anything that locks that account again (its `balance()` \
+         method, a second `lock()`) waits for ever. Read and change both balances through the two guards the \
+         transfer already holds."
+    );
     ::std::assert!(
         finished,
         "alice -> bob and bob -> alice, started together, did not finish within 2.5 s \
