@@ -330,10 +330,21 @@ fn answers_computed_at_the_same_moment_all_stay_cached() {
         }
     });
     let first_round: usize = meeting.ran.load(Ordering::SeqCst);
+    let known: &dyn Any = &memo.known;
+    let all_held: bool = (0..AT_ONCE as u64).all(|key| the_cache_holds(known, key) == Some(true));
     let again: Vec<u64> = (0..AT_ONCE as u64).map(|key| memo.get(key)).collect();
     let expected: Vec<u64> = (0..AT_ONCE as u64).map(|key| key * 10).collect();
     ::std::assert_eq!(again, expected, "asked again, each key should give func(key) = key * 10");
     let recomputed: usize = meeting.ran.load(Ordering::SeqCst) - first_round;
+    if recomputed > 0 && all_held {
+        ::std::panic!(
+            "{}",
+            the_function_ran_for_a_cached_key(&::std::format!(
+                "8 keys were computed at the same moment on 8 threads and all 8 answers were in the cache; asked \
+                 for again afterwards, {recomputed} of them were computed a second time"
+            ))
+        );
+    }
     ::std::assert!(
         recomputed == 0,
         "8 keys were computed at the same moment on 8 threads; asked for again afterwards, {recomputed} of \
@@ -585,6 +596,18 @@ fn a_cached_key_is_not_recomputed_while_the_cache_is_busy() {
     });
     let first: u64 = memo.get(5);
     ::std::assert_eq!(first, 35, "get(5) should return func(5) = 35");
+    let idle: u64 = memo.get(5);
+    ::std::assert_eq!(idle, 35, "get(5) asked again should return the cached 35");
+    let ran_idle: usize = calls.load(Ordering::SeqCst);
+    if ran_idle != 1 {
+        ::std::panic!(
+            "{}",
+            the_function_ran_for_a_cached_key(&::std::format!(
+                "key 5 was computed once and cached; asked for again, with no other thread around, `get` ran \
+                 the function again ({ran_idle} calls in all)"
+            ))
+        );
+    }
     let (answer, answered) = mpsc::channel::<u64>();
     let asking = Signal::new();
     let mut returned_while_busy: bool = false;
@@ -659,9 +682,19 @@ fn an_answer_computed_while_the_cache_is_busy_is_still_stored() {
     }
     let first: u64 = if returned_while_busy { 42 } else { answered.recv_timeout(Duration::from_secs(2)).unwrap_or(0) };
     ::std::assert_eq!(first, 42, "get(6) should return func(6) = 42");
+    let held_6: Option<bool> = the_cache_holds(known, 6);
     let again: u64 = memo.get(6);
     ::std::assert_eq!(again, 42, "get(6) asked again should return the cached 42");
     let ran: usize = calls.load(Ordering::SeqCst);
+    if ran != 1 && held_6 == Some(true) {
+        ::std::panic!(
+            "{}",
+            the_function_ran_for_a_cached_key(&::std::format!(
+                "the answer for key 6 was in the cache; asked for 6 again, `get` ran the function again ({ran} \
+                 calls in all)"
+            ))
+        );
+    }
     ::std::assert!(
         ran == 1,
         "get(6) computed its answer while another thread held the cache's lock for a moment{}; asked for 6 \
@@ -1028,7 +1061,14 @@ fn a_cached_key_takes_one_lookup_however_large_the_cache() {
         ::std::assert_eq!(answer, expected, "a key the cache holds should be answered from the cache");
     }
     let ran: usize = calls.load(Ordering::SeqCst);
-    ::std::assert_eq!(ran, 0, "every key asked for was cached, so the function should not have run");
+    if ran != 0 {
+        ::std::panic!(
+            "{}",
+            the_function_ran_for_a_cached_key(&::std::format!(
+                "key {key} was in the cache; asked for it {HITS_TIMED} times, `get` ran the function {ran} times"
+            ))
+        );
+    }
     let micros: f64 = fastest.as_secs_f64() * 1e6;
     let one_lookup: bool = fastest <= ONE_LOOKUP_AT_MOST;
     ::std::assert!(
@@ -1039,5 +1079,233 @@ fn a_cached_key_takes_one_lookup_however_large_the_cache() {
          A copy of the whole map (`clone()`) taken to look one key up, or a walk through it (`iter().find(...)`), \
          grows with the cache, and every other thread waits for the lock meanwhile. Look the one key up through \
          the guard and copy out just its answer: `self.known.lock().unwrap().get(&key).copied()`."
+    );
+}
+
+/// The explanation for a `get` that calls the function for a key the cache holds (`what` says what
+/// the test saw).
+fn the_function_ran_for_a_cached_key(what: &str) -> ::std::string::String {
+    ::std::format!(
+        "{what}: `get` calls the function even when the key is cached (see “From RefCell to Mutex in a memoizer”)\n\
+         A memoizer computes each key once: look the key up first and, when the cache has it, return the cached \
+         answer without calling the function. Only a key the cache does not hold is computed, and counted in \
+         `misses`."
+    )
+}
+
+/// The room the cache's map has (its capacity) and where it keeps the answer for each of `keys`;
+/// `None` for a type of `known` the exercise does not accept, and for a key it does not hold.
+fn the_map_as_it_is(known: &dyn Any, keys: &[u64]) -> Option<(usize, ::std::vec::Vec<usize>)> {
+    let mut places: ::std::vec::Vec<usize> = ::std::vec::Vec::new();
+    let mut room: usize = 0;
+    for &key in keys {
+        let (place, capacity): (usize, usize) = where_the_answer_is_kept(known, key, 0)?;
+        places.push(place);
+        room = capacity;
+    }
+    Some((room, places))
+}
+
+/// A hit only reads the map: answering a cached key neither takes its answer out nor puts it back.
+#[test]
+fn a_hit_leaves_the_map_as_it_is() {
+    // The map is filled until it has no room left. A hit that removes the answer and inserts it
+    // back leaves a hole the map cannot reuse at once, so the insert makes the map grow: its room
+    // changes and the answers move. A hit that only looks changes nothing.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let memo = Memoizer::new({
+        let calls = Arc::clone(&calls);
+        move |n: u64| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            n * 5
+        }
+    });
+    let keys: [u64; 8] = [1, 2, 3, 4, 5, 6, 7, 8];
+    for key in keys {
+        memo.get(key);
+    }
+    let known: &dyn Any = &memo.known;
+    if fill_the_cache_to_the_brim(known, 2000).is_none() {
+        return; // `the_cache_holds_answers_or_one_oncelock_per_key` says why
+    }
+    let Some(before): Option<(usize, ::std::vec::Vec<usize>)> = the_map_as_it_is(known, &keys) else {
+        return; // a key missing: other tests say why
+    };
+    for key in keys {
+        let answer: u64 = memo.get(key);
+        let expected: u64 = key * 5;
+        ::std::assert_eq!(answer, expected, "a key the cache holds should be answered from the cache");
+    }
+    let after: Option<(usize, ::std::vec::Vec<usize>)> = the_map_as_it_is(known, &keys);
+    let ran: usize = calls.load(Ordering::SeqCst);
+    let untouched: bool = after.as_ref() == Some(&before);
+    ::std::assert!(
+        untouched || ran > keys.len(),
+        "keys 1 to 8 were cached; answering them from the cache changed the map (it had to make room, and the \
+         answers moved): `get` took each answer out of the map (`remove`) and put it back (`insert`) \
+         (see “Check and act under one lock”)\n\
+         Between the lock that takes the answer out and the one that puts it back, the key is missing: another \
+         thread asking for it then finds nothing and runs the slow function again, and every hit writes to the \
+         map. A hit only reads: `self.known.lock().unwrap().get(&key).copied()`, one guard, nothing taken out."
+    );
+    ::std::assert!(
+        ran == keys.len(),
+        "{}",
+        the_function_ran_for_a_cached_key(&::std::format!(
+            "keys 1 to 8 were cached; asked for again, `get` ran the function {} more times",
+            ran - keys.len()
+        ))
+    );
+}
+
+/// A key whose answer is `u64::MAX` is answered like any other, however many times it is asked for.
+#[test]
+fn a_key_whose_answer_is_u64_max_is_answered() {
+    let memo = Arc::new(Memoizer::new(|n: u64| if n == 9 { u64::MAX } else { n }));
+    let (answer, answered) = mpsc::channel::<u64>();
+    {
+        let memo = Arc::clone(&memo);
+        thread::spawn(move || {
+            for _ in 0..3 {
+                let _ = answer.send(memo.get(9));
+            }
+        });
+    }
+    for time in 1..=3 {
+        match answered.recv_timeout(Duration::from_secs(2)) {
+            Ok(got) => {
+                let got: u64 = got;
+                ::std::assert_eq!(got, u64::MAX, "func(9) is u64::MAX, so get(9) should return u64::MAX");
+            }
+            Err(_) => ::std::panic!(
+                "the function returns u64::MAX for key 9; asked for 9 a {} time, `get` had not answered after 2 s \
+                 (see “Computing outside the lock”)\n\
+                 `get` took the answer u64::MAX for a mark meaning \"being computed\" and waited for it to be \
+                 replaced, which never happens: any value the function can return is a real answer. The cache \
+                 holds answers only. To make other threads wait for a key being computed, keep one \
+                 `Arc<OnceLock<u64>>` per key and call `get_or_init` on it; or let them compute it too.",
+                if time == 1 { "first" } else if time == 2 { "second" } else { "third" }
+            ),
+        }
+    }
+}
+
+/// What the cache holds for a key at one moment, looked at without waiting for its lock.
+enum Seen {
+    /// The lock was held, or the type of `known` is not one the exercise accepts.
+    Nothing,
+    /// No answer for the key (or its `OnceLock` is still empty).
+    NoAnswer,
+    /// This answer.
+    Answer(u64),
+}
+
+/// What the cache holds for `key` right now, without waiting for its lock.
+fn what_the_cache_holds_now(known: &dyn Any, key: u64) -> Seen {
+    fn once(cell: Option<&Arc<OnceLock<u64>>>) -> Seen {
+        match cell.and_then(|cell| cell.get()) {
+            Some(&value) => Seen::Answer(value),
+            None => Seen::NoAnswer,
+        }
+    }
+    let plain = |value: Option<&u64>| match value {
+        Some(&value) => Seen::Answer(value),
+        None => Seen::NoAnswer,
+    };
+    if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+        cache.try_lock().map_or(Seen::Nothing, |map| plain(map.get(&key)))
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+        cache.try_read().map_or(Seen::Nothing, |map| plain(map.get(&key)))
+    } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.try_lock().map_or(Seen::Nothing, |map| once(map.get(&key)))
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.try_read().map_or(Seen::Nothing, |map| once(map.get(&key)))
+    } else {
+        Seen::Nothing
+    }
+}
+
+/// While the function computes a key, the cache holds no answer for it: the cache holds only
+/// answers the function returned, never a mark standing for one.
+#[test]
+fn the_cache_holds_only_answers_the_function_returned() {
+    type Func = Box<dyn Fn(u64) -> u64 + Send + Sync>;
+    let me: Arc<OnceLock<Arc<Memoizer<Func>>>> = Arc::new(OnceLock::new());
+    let seen: Arc<Mutex<::std::vec::Vec<Seen>>> = Arc::new(Mutex::new(::std::vec::Vec::new()));
+    let func: Func = {
+        let (me, seen) = (Arc::clone(&me), Arc::clone(&seen));
+        Box::new(move |n: u64| {
+            if let Some(memo) = me.get() {
+                let known: &dyn Any = &memo.known;
+                seen.lock().unwrap().push(what_the_cache_holds_now(known, n));
+            }
+            n * 3
+        })
+    };
+    let memo = Arc::new(Memoizer::new(func));
+    let _ = me.set(Arc::clone(&memo));
+    let (answer, answered) = mpsc::channel::<u64>();
+    {
+        let memo = Arc::clone(&memo);
+        thread::spawn(move || {
+            let _ = answer.send(memo.get(7));
+        });
+    }
+    let got: Option<u64> = answered.recv_timeout(Duration::from_secs(2)).ok();
+    let seen: ::std::vec::Vec<Seen> = ::std::mem::take(&mut *seen.lock().unwrap());
+    let fake: Option<u64> = seen.iter().find_map(|seen| match seen {
+        Seen::Answer(value) if *value != 21 => Some(*value),
+        _ => None,
+    });
+    if let Some(fake) = fake {
+        ::std::panic!(
+            "while the function was computing key 7, the cache already held {fake} for it, a value the function \
+             never returned (it returns 21) (see “Computing outside the lock”)\n\
+             A mark put in the map meaning \"being computed\" is taken for an answer by anyone who reads the map, \
+             and it stays there for ever if the function panics; and a thread that finds it can only look again \
+             and again, busy. The cache holds answers only: either let other threads compute the key too, or \
+             keep one `Arc<OnceLock<u64>>` per key and call `get_or_init` on it, which makes them wait asleep."
+        );
+    }
+    if let Some(got) = got {
+        let got: u64 = got;
+        ::std::assert_eq!(got, 21, "get(7) should return func(7) = 21");
+    }
+}
+
+/// With an `RwLock` cache, a hit shares the lock with other readers: it looks up under `read()`.
+#[test]
+fn a_hit_shares_an_rwlock_cache_with_other_readers() {
+    let memo = Arc::new(Memoizer::new(|n: u64| n * 4));
+    let first: u64 = memo.get(5);
+    ::std::assert_eq!(first, 20, "get(5) should return func(5) = 20");
+    let known: &dyn Any = &memo.known;
+    let (answer, answered) = mpsc::channel::<u64>();
+    let asker = {
+        let memo = Arc::clone(&memo);
+        move || {
+            let _ = answer.send(memo.get(5));
+        }
+    };
+    let shared: Option<bool> = if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+        let _reading = cache.read();
+        thread::spawn(asker);
+        Some(answered.recv_timeout(Duration::from_secs(1)).is_ok())
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        let _reading = cache.read();
+        thread::spawn(asker);
+        Some(answered.recv_timeout(Duration::from_secs(1)).is_ok())
+    } else {
+        None // a `Mutex` cache: nothing to share
+    };
+    let waited: bool = shared == Some(false);
+    ::std::assert!(
+        !waited,
+        "the cache is an `RwLock`; while the test held a read guard of it, a `get` for the cached key 5 waited \
+         more than 1 s: `get` looks keys up under `write()`, which waits for every reader \
+         (see “Readers and writers”)\n\
+         An `RwLock` pays off only when lookups share it: take `read()` to look up, so hits run side by side, \
+         and `write()` only to insert a new answer. Under `write()` every hit waits for all the others, as with \
+         a `Mutex`."
     );
 }
