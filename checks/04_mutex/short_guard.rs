@@ -582,21 +582,29 @@ fn the_fresh_window_is_left_as_take_made_it() {
     // The room of the fresh window `std::mem::take` leaves behind: that of `Stats::default()`.
     let fresh_room: usize = made.latencies_ms.capacity();
     for _ in 0..1000 {
-        record(&stats, 10, true);
+        record(&stats, 10, false);
     }
-    // How many latencies the mutex held while `summarize` ran, and room for how many.
-    let mut while_summarizing: Option<(usize, usize)> = None;
+    // How many latencies the mutex held while `summarize` ran, room for how many, and how many errors.
+    let mut while_summarizing: Option<(usize, usize, u64)> = None;
     publish(
         &stats,
         |latencies| {
-            while_summarizing =
-                stats.try_lock().ok().map(|window| (window.latencies_ms.len(), window.latencies_ms.capacity()));
+            while_summarizing = stats
+                .try_lock()
+                .ok()
+                .map(|window| (window.latencies_ms.len(), window.latencies_ms.capacity(), window.errors));
             mean(latencies)
         },
         |_report| {},
     );
     // A window still in the mutex (copied, not taken out) or a mutex never free is another test's failure.
-    let (held_then, room_then): (usize, usize) = while_summarizing.unwrap_or((0, fresh_room));
+    let (held_then, room_then, errors_then): (usize, usize, u64) =
+        while_summarizing.unwrap_or((0, fresh_room, 0));
+    let no_errors_left: bool = held_then != 0 || errors_then == 0;
+    ::std::assert!(
+        no_errors_left,
+        "while `summarize` ran, the window of 1000 failed requests had been taken out and nothing recorded since, yet the stats mutex still counted {errors_then} errors: `publish` took the latencies but left the error count behind, to reset or subtract after the report. Until then the fresh window carries the old window's errors, so a `publish` that runs meanwhile reports them a second time, and the counts of the fresh window are wrong for as long as the report takes. Take the whole `Stats` out in one step, latencies and errors together: `std::mem::take(&mut *guard)` (see “Keeping the lock short”)"
+    );
     ::std::assert!(
         held_then != 0 || room_then == fresh_room,
         "while `summarize` ran, nothing had been recorded since the window was taken, yet the fresh window in the stats mutex already had room for {room_then} latencies, where `std::mem::take` leaves room for {fresh_room}: in the step that took the window, `publish` also left a fresh one as big as the old behind (a `clone()` of the window swapped in, room reserved or filled for the next window, or the old Vec emptied in place with `drain(..)` or `clear()`, which keeps its room). That is work for every latency of the window, done while `record` waits for the guard. Leave the fresh window as `std::mem::take(&mut *guard)` made it: `record` grows it as requests come (see “Keeping the lock short”)"
