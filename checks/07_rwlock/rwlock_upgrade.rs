@@ -412,6 +412,39 @@ fn the_lookup_runs_with_no_lock_held() {
     );
 }
 
+/// While the lookup of a new host runs, the cache holds no entry for that host: nothing is stored before its address is known, so `cached` answers `None` meanwhile.
+#[test]
+fn nothing_is_stored_for_a_host_before_its_lookup_returns() {
+    let cache = Arc::new(HostCache::new());
+    let seen_during_lookup: Option<Option<String>> = within({
+        let cache = Arc::clone(&cache);
+        move || {
+            let looker = Arc::clone(&cache);
+            let seen = Cell::new(None);
+            cache.resolve("db.local", |host| {
+                // A busy lock tells nothing here: the_lookup_runs_with_no_lock_held reports it.
+                if let Ok(known) = lock_of(&looker).try_read() {
+                    seen.set(Some(known.get(host).cloned()));
+                }
+                "10.0.0.5".to_string()
+            });
+            seen.take()
+        }
+    });
+    if let Some(entry) = seen_during_lookup {
+        let entry: Option<String> = entry;
+        ::std::assert!(
+            entry.is_none(),
+            "while the lookup of `db.local` ran, the cache already held {entry:?} for it: `resolve` stored a placeholder \
+             before the address was known, so `cached(\"db.local\")` answers that placeholder as if it were the address, \
+             and a lookup that panics leaves it behind for good (see “A read guard blocks your own write”)\n\
+             Store a host only once its address is known: look up with no lock held, then take `write()`, look again and \
+             insert, `entry(key).or_insert(address)`. Two threads missing the same host may both look it up; the one \
+             stored first is the answer for both, so no one needs to wait for another's lookup."
+        );
+    }
+}
+
 /// A host that another thread stores while a lookup runs stays cached: storing one host keeps the others.
 #[test]
 fn storing_a_host_keeps_the_hosts_stored_meanwhile() {
