@@ -715,6 +715,66 @@ fn try_set_does_not_wait_for_a_writer() {
     ::std::assert_eq!(port.as_deref(), expected_port, "a `try_set` that answered false must not have changed the setting");
 }
 
+/// How many times the test below has `try_set` meet a writer (each round a few milliseconds).
+const TRY_SET_ROUNDS: usize = 6;
+
+/// One round: `try_set(key, "on")` runs on another thread, and the moment it holds its write guard
+/// the test asks for `write()` itself, so the test lines up while `try_set` is still storing (hashing
+/// the long `key` takes milliseconds). Holding the lock it then got, the test waits for `try_set`'s
+/// answer. `None` when the round tells nothing (the test never found `try_set` holding the lock),
+/// else whether `try_set` answered while the test held the write lock.
+fn try_set_while_a_writer_lines_up(store: &Arc<ConfigStore>, key: &str) -> Option<bool> {
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let (answer, answered) = mpsc::channel::<bool>();
+    let (asker, key) = (Arc::clone(store), key.to_string());
+    thread::spawn(move || {
+        let _ = answer.send(asker.try_set(&key, "on"));
+    });
+    // Until `try_set` holds its write guard, the write lock is free: taken and let go at once.
+    let deadline = Instant::now() + STUCK_AFTER;
+    let mut found_busy = false;
+    while Instant::now() < deadline {
+        let Ok(writing) = store.settings.try_write() else {
+            found_busy = true;
+            break;
+        };
+        drop(writing);
+        if answered.try_recv().is_ok() {
+            return None;
+        }
+        for _ in 0..64 {
+            ::std::hint::spin_loop();
+        }
+    }
+    if !found_busy {
+        return None;
+    }
+    let writing = store.settings.write();
+    let in_time = answered.recv_timeout(STUCK_AFTER).is_ok();
+    drop(writing);
+    Some(in_time)
+}
+
+/// A writer that lines up while `try_set` stores its change does not keep `try_set` from answering: after its `try_write` it takes no other lock.
+#[test]
+fn try_set_answers_when_a_writer_lines_up_while_it_stores() {
+    let store = Arc::new(sample_store());
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let long_key: String = "k".repeat(LONG_KEY);
+    for _ in 0..TRY_SET_ROUNDS {
+        let answered: Option<bool> = try_set_while_a_writer_lines_up(&store, &long_key);
+        ::std::assert!(
+            answered != Some(false),
+            "`try_set` got the write lock and stored its change, but then did not answer for 2 s: after letting its write \
+             guard go it took the lock again (in `read()`, through a helper such as `get`, to check the change), and a \
+             writer that lined up meanwhile went first (see “Trying without waiting”)\n\
+             A `try_` method never waits, not even after it succeeded; and a second look cannot tell you anything: another \
+             writer may already have changed the setting again. The change is made the moment the insert under the \
+             `try_write()` guard is done: return true from there."
+        );
+    }
+}
+
 /// `set` never lined up for the write lock while the test held a snapshot.
 struct NeverLinedUp;
 
