@@ -383,8 +383,9 @@ fn read_on_another_thread_does_not_wait_for_a_snapshot() {
     ::std::assert!(
         seen.is_some(),
         "while one handler held a snapshot, `read()` on another thread waited for it: readers shut each other out. \
-         `read()` is a method that only reads, yet it asked for the writer's lock (a `write()` guard downgraded afterwards \
-         still had to wait for every reader first). Take the lock's own `read()` (see “Readers and writers”)"
+         `read()` only reads, yet it took the write lock just to read: a `write()`, whether held, let go before the \
+         `read()` as a gate, or downgraded afterwards, first waits for every reader to finish. Take the lock's own \
+         `read()` and nothing else (see “Readers and writers”)"
     );
     let host: Option<String> = seen.flatten();
     let expected_host: Option<&str> = Some("localhost");
