@@ -328,15 +328,11 @@ fn learner_fixes(raw: &RawDiagnostic, comp: &Composition) -> Vec<String> {
             .filter_map(|c| {
                 let span = c.spans.iter().find(|s| s.in_learner_file(comp))?;
                 let at = comp.location(STDIN_NAME, span.line_start, span.column_start);
+                // Unnamed, one `Memoizer<{closure}>` per test reads the same, and `shape_mismatch`
+                // shows it once.
                 Some(format!("{level}: {} ({at})", comp.name_places(&closures_unnamed(&c.message))))
             })
-            .fold(Vec::new(), |mut kept: Vec<String>, fix| {
-                // One `Memoizer<{closure}>` per test is the same note many times over.
-                if !kept.contains(&fix) {
-                    kept.push(fix);
-                }
-                kept
-            })
+            .collect()
     };
     let helps = located("help");
     if helps.is_empty() { located("note") } else { helps }

@@ -10,17 +10,19 @@ use std::time::{Duration, Instant};
 use crate::harness::{BIN, PATIENCE, Sandbox};
 
 pub(crate) fn tmux(args: &[&str]) -> String {
-    let mut out = Command::new("tmux").args(args).output().expect("tmux runs");
-    // Two tests starting the first session at once can race to start tmux's server, and the loser
-    // is refused; a session that never started would otherwise show up as a learn that never ended.
-    for _ in 0..3 {
-        if out.status.success() || args.first() != Some(&"new-session") {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-        out = Command::new("tmux").args(args).output().expect("tmux runs");
-    }
+    let run = || Command::new("tmux").args(args).output().expect("tmux runs");
+    let mut out = run();
     if args.first() == Some(&"new-session") {
+        // Two tests starting the first session at once can race to start tmux's server, and the
+        // loser is refused; a session that never started would otherwise look like a learn that
+        // never ended.
+        for _ in 0..3 {
+            if out.status.success() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+            out = run();
+        }
         assert!(out.status.success(), "tmux could not start a session: {}", String::from_utf8_lossy(&out.stderr));
     }
     String::from_utf8_lossy(&out.stdout).into_owned()
