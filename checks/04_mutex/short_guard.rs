@@ -113,6 +113,13 @@ fn summarize_gets_the_latencies_as_recorded() {
     for latency in [40, 90, 15, 60, 5] {
         record(&stats, latency, true);
     }
+    // Before `publish` runs: the window as `record` left it, so that a reordering is laid at the
+    // right function's door.
+    let in_the_mutex: Vec<u32> = stats.lock().unwrap().latencies_ms.clone();
+    ::std::assert!(
+        in_the_mutex == [40, 90, 15, 60, 5],
+        "after `record` was called with 40, 90, 15, 60 and 5, the window in the mutex held {in_the_mutex:?}: `record` should add each latency at the end of the window with `push`, a quick step under the guard. Putting it anywhere else (`insert(0, …)` moves every latency already there, while every other request thread waits for the lock) changes the order the report is made from (see “Keeping the lock short”)"
+    );
     let mut handed: Option<Vec<u32>> = None;
     publish(
         &stats,

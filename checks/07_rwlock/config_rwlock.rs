@@ -916,3 +916,103 @@ fn set_changes_the_map_it_holds_rather_than_rebuilding_it() {
     let expected_mode: Option<&str> = Some("debug");
     ::std::assert_eq!(mode.as_deref(), expected_mode, "try_set should add a new key");
 }
+
+/// How many settings the store holds in the test below: enough that work on all of them takes far longer than work on one.
+const MANY_SETTINGS: usize = 200_000;
+/// How every setting's key in that store begins: keys of one length that differ only at their end
+/// take a comparison of the whole key to tell apart, as settings named by a path do.
+const LONG_PREFIX: &str = "services/request-handlers/connection-pool/limits/setting-";
+/// How many calls of each method the test below times; only the quickest counts.
+const TIMED_CALLS: usize = 15;
+/// The longest the quickest of those calls may take. Looking up or changing one setting takes
+/// about a microsecond, even on a loaded machine (only one of the calls needs to run undisturbed),
+/// so the bound leaves a margin of a hundred times; a call that walks every setting under the
+/// lock (`iter().find(…)`, `retain(…)`) takes half a millisecond or more on every call.
+const ONE_SETTING_ONLY: Duration = Duration::from_micros(100);
+
+/// Which method a timed call below makes.
+#[derive(Clone, Copy)]
+enum Timed {
+    Get,
+    Set,
+    TrySet,
+}
+
+impl Timed {
+    fn name(self) -> &'static str {
+        match self {
+            Timed::Get => "get",
+            Timed::Set => "set",
+            Timed::TrySet => "try_set",
+        }
+    }
+}
+
+/// Makes `TIMED_CALLS` calls of `method` on a thread of its own, each with a different setting of
+/// the large store: how long the quickest took, or `None` when none answered within 2 s.
+fn quickest_call(store: &Arc<ConfigStore>, method: Timed) -> Option<Duration> {
+    let (answer, answers) = mpsc::channel::<Duration>();
+    let caller = Arc::clone(store);
+    thread::spawn(move || {
+        for i in 0..TIMED_CALLS {
+            let key: String = ::std::format!("{LONG_PREFIX}{:06}", i * 997);
+            let asked = Instant::now();
+            match method {
+                Timed::Get => {
+                    let value: Option<String> = caller.get(&key);
+                    ::std::assert!(value.is_some(), "get of a stored setting should find it");
+                }
+                Timed::Set => caller.set(&key, "changed"),
+                Timed::TrySet => {
+                    let _written: bool = caller.try_set(&key, "changed again");
+                }
+            }
+            if answer.send(asked.elapsed()).is_err() {
+                return;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let mut quickest: Option<Duration> = None;
+    for _ in 0..TIMED_CALLS {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Ok(took) = answers.recv_timeout(left) else { break };
+        quickest = Some(quickest.map_or(took, |q: Duration| q.min(took)));
+    }
+    quickest
+}
+
+/// In a store of 200 000 settings, `get`, `set` and `try_set` answer as quickly as in a small one: under the lock, each looks at its own setting only, never walks the others (timing bounds with a wide margin).
+#[test]
+fn in_a_large_store_each_call_touches_only_its_setting() {
+    let store = Arc::new(sample_store());
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    {
+        let mut settings = store.settings.write().unwrap();
+        settings.reserve(MANY_SETTINGS);
+        for i in 0..MANY_SETTINGS {
+            settings.insert(::std::format!("{LONG_PREFIX}{i:06}"), "on".to_string());
+        }
+    }
+    for method in [Timed::Get, Timed::Set, Timed::TrySet] {
+        let name: &str = method.name();
+        let Some(took) = quickest_call(&store, method) else {
+            ::std::panic!("`{name}` did not return within 2 s though nobody else held the lock");
+        };
+        let took: Duration = took;
+        let lock: &str = match method {
+            Timed::Get => "the read lock, and all that time the admin's `set` waits",
+            Timed::Set | Timed::TrySet => "the write lock, and all that time every reader waits",
+        };
+        ::std::assert!(
+            took < ONE_SETTING_ONLY,
+            "with {MANY_SETTINGS} settings stored, even the quickest of {TIMED_CALLS} calls to `{name}` took {took:.1?}, where \
+             one setting takes about a microsecond: it did work on every setting (walking the map with `iter()` to find the \
+             key, or `retain` to take the old value out) while holding {lock} (see “Keeping the lock short”)\n\
+             A `HashMap` finds a key without looking at the others: `get(key)` to look, and `insert(key, value)` alone to \
+             change a setting (it replaces the old value)."
+        );
+    }
+    let changed: Option<String> = store.get(&::std::format!("{LONG_PREFIX}000997"));
+    ::std::assert_eq!(changed.as_deref(), Some("changed again"), "set and try_set should change the setting they are given");
+}
