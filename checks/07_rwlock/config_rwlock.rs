@@ -100,24 +100,53 @@ const STUCK_AFTER: Duration = Duration::from_secs(2);
 /// as it should be).
 const TWICE_ROUNDS: usize = 6;
 
+/// How long the writer in the test below keeps the write lock once it has it, waiting for `get`'s
+/// answer: `get` answers within microseconds of letting its guard go, so only a `get` that asked
+/// for the lock again is still waiting when this runs out.
+const WRITER_HOLDS_FOR_GET: Duration = Duration::from_secs(1);
+
+/// How a `get` that met a writer in line ended.
+enum MetAWriter {
+    /// `get` answered, with this value, without waiting for the writer.
+    Answered(Option<String>),
+    /// `get` answered only after the writer had taken the lock and let it go.
+    WaitedForTheWriter,
+    /// `get` did not answer within `STUCK_AFTER` of the writer lining up.
+    Stuck,
+}
+
 /// One round: `get(key)` runs on another thread, and the moment it holds its read guard a writer on
 /// a third thread asks for `write()`, so the writer lines up while `get` is still reading. Hashing
 /// the long `key` keeps `get` reading for milliseconds, while the writer lines up within
-/// microseconds: a second `read()` taken in that time finds the writer in line before it. The
-/// answer of `get`, or `None` when it did not return within `STUCK_AFTER`.
-fn get_while_a_writer_lines_up(store: &Arc<ConfigStore>, key: &str) -> Option<Option<String>> {
+/// microseconds: a second `read()` taken in that time, under the first guard or after it, finds
+/// the writer in line before it. Once the writer has the lock it keeps it until `get` has
+/// answered (at most `WRITER_HOLDS_FOR_GET`), so a `get` that asked again has to wait for it.
+fn get_while_a_writer_lines_up(store: &Arc<ConfigStore>, key: &str) -> MetAWriter {
     crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let answered = Arc::new(AtomicBool::new(false));
     let (go, may_write) = mpsc::channel::<()>();
-    let writer_store = Arc::clone(store);
+    let (held, writer_held) = mpsc::channel::<bool>();
+    let (writer_store, writer_sees) = (Arc::clone(store), Arc::clone(&answered));
     thread::spawn(move || {
         if may_write.recv_timeout(STUCK_AFTER).is_ok() {
-            drop(writer_store.settings.write());
+            let writing = writer_store.settings.write();
+            let since = Instant::now();
+            while !writer_sees.load(Ordering::SeqCst) && since.elapsed() < WRITER_HOLDS_FOR_GET {
+                thread::sleep(Duration::from_micros(100));
+            }
+            // Whether `get` was still waiting all the time the writer held the lock. The lock is let
+            // go before the test hears of it, so that the next round finds it free.
+            let waited: bool = !writer_sees.load(Ordering::SeqCst);
+            drop(writing);
+            let _ = held.send(waited);
         }
     });
-    let (answer, answered) = mpsc::channel::<Option<String>>();
-    let (asker, key) = (Arc::clone(store), key.to_string());
+    let (answer, answers) = mpsc::channel::<Option<String>>();
+    let (asker, key, asker_done) = (Arc::clone(store), key.to_string(), Arc::clone(&answered));
     thread::spawn(move || {
-        let _ = answer.send(asker.get(&key));
+        let value: Option<String> = asker.get(&key);
+        asker_done.store(true, Ordering::SeqCst);
+        let _ = answer.send(value);
     });
     // Until `get` holds a read guard, the write lock is free: taken and let go at once.
     let deadline = Instant::now() + STUCK_AFTER;
@@ -129,10 +158,14 @@ fn get_while_a_writer_lines_up(store: &Arc<ConfigStore>, key: &str) -> Option<Op
         }
     }
     let _ = go.send(());
-    answered.recv_timeout(STUCK_AFTER).ok()
+    let Ok(value) = answers.recv_timeout(STUCK_AFTER + WRITER_HOLDS_FOR_GET) else { return MetAWriter::Stuck };
+    match writer_held.recv_timeout(STUCK_AFTER) {
+        Ok(true) => MetAWriter::WaitedForTheWriter,
+        _ => MetAWriter::Answered(value),
+    }
 }
 
-/// A writer that lines up while `get` is reading does not leave `get` stuck: `get` takes `read()` once.
+/// A writer that lines up while `get` is reading neither leaves `get` stuck nor makes it wait: `get` takes `read()` once, and does all its looking under that one guard.
 #[test]
 fn get_returns_when_a_writer_lines_up_while_it_reads() {
     let store = Arc::new(sample_store());
@@ -140,16 +173,23 @@ fn get_returns_when_a_writer_lines_up_while_it_reads() {
     let long_key: String = "k".repeat(LONG_KEY);
     store.settings.write().unwrap().insert(long_key.clone(), "on".to_string());
     for _ in 0..TWICE_ROUNDS {
-        let answer: Option<Option<String>> = get_while_a_writer_lines_up(&store, &long_key);
-        ::std::assert!(
-            answer.is_some(),
-            "`get` did not return within 2 s: it takes `read()` a second time while its own read guard is still alive, and \
-             a writer lined up in between (see “A read guard blocks your own write”)\n\
-             A thread that takes `read()` twice can also hang: a writer waiting in line holds back every new reader, this \
-             thread's second `read()` included, and the writer itself waits for this thread's first guard. Neither can \
-             go on. Look the setting up under the one read guard you have: `self.read().get(key).cloned()`."
-        );
-        let value: Option<String> = answer.flatten();
+        let value: Option<String> = match get_while_a_writer_lines_up(&store, &long_key) {
+            MetAWriter::Answered(value) => value,
+            MetAWriter::Stuck => ::std::panic!(
+                "`get` did not return within 2 s: it takes `read()` a second time while its own read guard is still alive, and \
+                 a writer lined up in between (see “A read guard blocks your own write”)\n\
+                 A thread that takes `read()` twice can also hang: a writer waiting in line holds back every new reader, this \
+                 thread's second `read()` included, and the writer itself waits for this thread's first guard. Neither can \
+                 go on. Look the setting up under the one read guard you have: `self.read().get(key).cloned()`."
+            ),
+            MetAWriter::WaitedForTheWriter => ::std::panic!(
+                "a writer lined up while `get` was reading, and `get` did not answer until that writer had taken the lock and \
+                 let it go: `get` let its read guard go and then asked for `read()` again (a check such as `contains_key` \
+                 under one guard and the value under a second), and here a writer waiting in line goes before a new reader. Every \
+                 `get` pays for two locks, and waits for any writer that arrives between them (see “Readers and writers”)\n\
+                 Do all the looking under one read guard: `self.read().get(key).cloned()` answers `None` for a missing key."
+            ),
+        };
         let expected: Option<&str> = Some("on");
         ::std::assert_eq!(value.as_deref(), expected, "`get` of a setting that is there should answer its value");
     }

@@ -155,23 +155,52 @@ const LONG_HOST: usize = 1 << 20;
 /// How many times the test below has a hit meet a writer.
 const TWICE_ROUNDS: usize = 6;
 
+/// How long the writer in the test below keeps the write lock once it has it, waiting for the
+/// hit's answer: a hit answers within microseconds of letting its guard go, so only a hit that
+/// asked for the lock again is still waiting when this runs out.
+const WRITER_HOLDS_FOR_HIT: Duration = Duration::from_secs(1);
+
+/// How a hit that met a writer in line ended.
+enum MetAWriter {
+    /// `resolve` returned without waiting for the writer.
+    Returned,
+    /// `resolve` returned only after the writer had taken the lock and let it go.
+    WaitedForTheWriter,
+    /// `resolve` did not return within `STUCK_AFTER` of the writer lining up.
+    Stuck,
+}
+
 /// One round: `resolve(host)` of a cached host runs on another thread, and the moment it holds a
 /// read guard a writer on a third thread asks for `write()`, so the writer lines up while the hit
 /// is still reading. Hashing the long `host` keeps the hit reading for milliseconds, while the
-/// writer lines up within microseconds: a second `read()` taken in that time finds the writer in
-/// line before it. Whether `resolve` returned within `STUCK_AFTER`.
-fn a_hit_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> bool {
+/// writer lines up within microseconds: a second `read()` taken in that time, under the first
+/// guard or after it, finds the writer in line before it. Once the writer has the lock it keeps it
+/// until `resolve` has returned (at most `WRITER_HOLDS_FOR_HIT`), so a hit that asked again has to
+/// wait for it.
+fn a_hit_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> MetAWriter {
+    let returned = Arc::new(AtomicBool::new(false));
     let (go, may_write) = mpsc::channel::<()>();
-    let writer_cache = Arc::clone(cache);
+    let (held, writer_held) = mpsc::channel::<bool>();
+    let (writer_cache, writer_sees) = (Arc::clone(cache), Arc::clone(&returned));
     thread::spawn(move || {
         if may_write.recv_timeout(STUCK_AFTER).is_ok() {
-            drop(lock_of(&writer_cache).write());
+            let writing = lock_of(&writer_cache).write();
+            let since = Instant::now();
+            while !writer_sees.load(Ordering::SeqCst) && since.elapsed() < WRITER_HOLDS_FOR_HIT {
+                thread::sleep(Duration::from_micros(100));
+            }
+            // Whether the hit was still waiting all the time the writer held the lock. The lock is
+            // let go before the test hears of it, so that the next round finds it free.
+            let waited: bool = !writer_sees.load(Ordering::SeqCst);
+            drop(writing);
+            let _ = held.send(waited);
         }
     });
     let (done, answered) = mpsc::channel::<()>();
-    let (asker, host) = (Arc::clone(cache), host.to_string());
+    let (asker, host, asker_done) = (Arc::clone(cache), host.to_string(), Arc::clone(&returned));
     thread::spawn(move || {
         asker.resolve(&host, |_| "10.9.9.9".to_string());
+        asker_done.store(true, Ordering::SeqCst);
         let _ = done.send(());
     });
     // Until `resolve` holds a read guard, the write lock is free: taken and let go at once.
@@ -185,26 +214,42 @@ fn a_hit_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> bool {
         }
     }
     let _ = go.send(());
-    answered.recv_timeout(STUCK_AFTER).is_ok()
+    if answered.recv_timeout(STUCK_AFTER + WRITER_HOLDS_FOR_HIT).is_err() {
+        return MetAWriter::Stuck;
+    }
+    match writer_held.recv_timeout(STUCK_AFTER) {
+        Ok(true) => MetAWriter::WaitedForTheWriter,
+        _ => MetAWriter::Returned,
+    }
 }
 
-/// A writer that lines up while a hit is reading does not leave `resolve` stuck: a hit takes `read()` once.
+/// A writer that lines up while a hit is reading neither leaves `resolve` stuck nor makes it wait: a hit takes `read()` once, and does all its looking under that one guard.
 #[test]
 fn a_hit_returns_when_a_writer_lines_up_while_it_reads() {
     let cache = Arc::new(HostCache::new());
     let long_host: String = "h".repeat(LONG_HOST);
     lock_of(&cache).write().unwrap().insert(long_host.clone(), "10.0.0.5".to_string());
     for _ in 0..TWICE_ROUNDS {
-        let returned: bool = a_hit_while_a_writer_lines_up(&cache, &long_host);
-        ::std::assert!(
-            returned,
-            "`resolve` for a cached host did not return within 2 s: it takes `read()` a second time (itself or through a \
-             helper such as `cached`) while its own read guard is still alive, and a writer lined up in between \
-             (see “A read guard blocks your own write”)\n\
-             A thread that takes `read()` twice can also hang: a writer waiting in line holds back every new reader, this \
-             thread's second `read()` included, and the writer itself waits for this thread's first guard. Neither can go \
-             on. Copy the hit out under one read guard, in one statement, and let that guard end."
-        );
+        match a_hit_while_a_writer_lines_up(&cache, &long_host) {
+            MetAWriter::Returned => {}
+            MetAWriter::Stuck => ::std::panic!(
+                "`resolve` for a cached host did not return within 2 s: it takes `read()` a second time (itself or through a \
+                 helper such as `cached`) while its own read guard is still alive, and a writer lined up in between \
+                 (see “A read guard blocks your own write”)\n\
+                 A thread that takes `read()` twice can also hang: a writer waiting in line holds back every new reader, this \
+                 thread's second `read()` included, and the writer itself waits for this thread's first guard. Neither can go \
+                 on. Copy the hit out under one read guard, in one statement, and let that guard end."
+            ),
+            MetAWriter::WaitedForTheWriter => ::std::panic!(
+                "a writer lined up while `resolve` was reading a cached host, and `resolve` did not return until that writer \
+                 had taken the lock and let it go: the hit let its read guard go and then asked for `read()` again (a check \
+                 such as `contains_key` under one guard and the address under a second), and here a writer waiting in line \
+                 goes before a new reader. Every hit pays for two locks, and waits for any writer that arrives between them \
+                 (see “Readers and writers”)\n\
+                 Look and copy the address out under one read guard: `if let Some(address) = …read().unwrap().get(host)` \
+                 and clone it there."
+            ),
+        }
     }
 }
 
