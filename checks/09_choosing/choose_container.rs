@@ -175,6 +175,38 @@ fn playlist_lends_its_own_tracks_not_a_copy() {
     );
 }
 
+/// `add` pushes the track onto the playlist's own `Vec` in place: the tracks are not copied into a new `Vec`.
+#[test]
+fn playlist_add_changes_the_tracks_in_place() {
+    let mut playlist = Playlist::default();
+    chosen!(playlist.tracks, Vec<String>, PLAYLIST);
+    playlist.add("intro.mp3");
+    playlist.add("theme.mp3");
+    // Room for the next tracks, so a push in place keeps them where they are; a new `Vec` lives elsewhere.
+    let (tracks_at, room): (usize, usize) = {
+        let own: &mut Vec<String> = match (&mut playlist.tracks as &mut dyn Any).downcast_mut::<Vec<String>>() {
+            Some(own) => own,
+            None => ::std::panic!("{PLAYLIST}"),
+        };
+        own.reserve(8);
+        (own.as_ptr() as usize, own.capacity())
+    };
+    playlist.add("outro.mp3");
+    let own: &Vec<String> = chosen!(playlist.tracks, Vec<String>, PLAYLIST);
+    let (tracks_after, room_after): (usize, usize) = (own.as_ptr() as usize, own.capacity());
+    let names: Vec<String> = playlist.tracks().to_vec();
+    let expected_names: Vec<String> =
+        ::std::vec!["intro.mp3".to_string(), "theme.mp3".to_string(), "outro.mp3".to_string()];
+    ::std::assert_eq!(names, expected_names, "tracks() should list the tracks in the order they were added");
+    let in_place: bool = tracks_after == tracks_at && room_after == room;
+    ::std::assert!(
+        in_place,
+        "`add` built a new `Vec` of all the tracks plus the new one and put it in place of the old: every add then copies \
+         the whole playlist, and costs as much as the playlist is long (see “Copying out versus changing in place”)\n\
+         The one owner holds `&mut self`, so the `Vec` can be changed in place: push the track onto `self.tracks`, with no copy."
+    );
+}
+
 /// `Totals` crosses threads but is one integer: the container adds without a lock, and the sum is right.
 #[test]
 fn totals_add_up_across_threads() {
