@@ -511,6 +511,34 @@ fn the_cache_holds_answers_or_one_oncelock_per_key() {
     );
 }
 
+/// The `misses` count is a `u64`, as the exercise names it: an `AtomicU64` or a `Mutex<u64>`.
+#[test]
+fn the_count_is_a_u64() {
+    let memo = Memoizer::new(|n: u64| n + 1);
+    let field: &dyn Any = &memo.misses;
+    let named: bool = field.is::<AtomicU64>() || field.is::<Mutex<u64>>();
+    let narrow: bool = field.is::<::std::sync::atomic::AtomicU32>()
+        || field.is::<::std::sync::atomic::AtomicU16>()
+        || field.is::<::std::sync::atomic::AtomicU8>()
+        || field.is::<Mutex<u32>>()
+        || field.is::<Mutex<u16>>()
+        || field.is::<Mutex<u8>>()
+        || field.is::<RwLock<u32>>();
+    ::std::assert!(
+        !narrow,
+        "the `misses` field counts in fewer than 64 bits: `misses()` returns a `u64`, and a 32-bit counter wraps \
+         back to 0 after 4,294,967,295 computations, with no error (see “Atomic counters”)\n\
+         Count in the type the count is: an `AtomicU64` (`fetch_add(1, ...)`) or a `Mutex<u64>`; widening with \
+         `as u64` in `misses()` does not bring back what the narrow counter lost."
+    );
+    ::std::assert!(
+        named,
+        "the `misses` field should be an `AtomicU64` or a `Mutex<u64>`, as the exercise says: a `u64` count \
+         that threads can add to (see “From RefCell to Mutex in a memoizer” and “Atomic counters”)\n\
+         The tests add to that field themselves, as another counting thread would, to see that no count is lost."
+    );
+}
+
 /// `Memoizer` holds its function, its cache and its count, and nothing beside them: threads that
 /// find a key being computed compute it too, or wait on that key's `OnceLock`.
 #[test]
@@ -1325,6 +1353,16 @@ fn a_key_whose_answer_is_u64_max_is_answered() {
                 let got: u64 = got;
                 ::std::assert_eq!(got, u64::MAX, "func(9) is u64::MAX, so get(9) should return u64::MAX");
             }
+            Err(_) if the_cache_stays_locked(&memo.known) => ::std::panic!(
+                "asked for key 9 a {} time, `get` had not answered after 2 s, and all the while the cache's lock \
+                 stayed taken: `get` waits for a lock its own thread still holds, a lock taken twice on one thread \
+                 (see “Locking twice on one thread”)\n\
+                 A guard kept in a `let` lives to the end of its block, and one in the scrutinee of a `match` or an \
+                 `if let` through all its arms: when `get` locks the cache again to insert, the first guard is \
+                 still alive. Copy the answer out in one statement, \
+                 `let cached = self.known.lock().unwrap().get(&key).copied();`, so that guard ends at the semicolon.",
+                if time == 1 { "first" } else if time == 2 { "second" } else { "third" }
+            ),
             Err(_) => ::std::panic!(
                 "the function returns u64::MAX for key 9; asked for 9 a {} time, `get` had not answered after 2 s \
                  (see “Computing outside the lock”)\n\
@@ -1336,6 +1374,27 @@ fn a_key_whose_answer_is_u64_max_is_answered() {
             ),
         }
     }
+}
+
+/// Whether the cache's lock stays taken for a while (looked at 20 times over 100 ms, never waiting
+/// for it): the mark of a thread waiting for a lock it holds itself. False for a type of `known`
+/// the exercise does not accept.
+fn the_cache_stays_locked(known: &dyn Any) -> bool {
+    (0..20).all(|_| {
+        thread::sleep(Duration::from_millis(5));
+        let locked: Option<bool> = if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+            Some(cache.try_lock().is_err())
+        } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+            Some(cache.try_write().is_err())
+        } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+            Some(cache.try_lock().is_err())
+        } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+            Some(cache.try_write().is_err())
+        } else {
+            None
+        };
+        locked == Some(true)
+    })
 }
 
 /// What the cache holds for a key at one moment, looked at without waiting for its lock.
