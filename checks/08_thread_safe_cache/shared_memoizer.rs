@@ -511,6 +511,34 @@ fn the_cache_holds_answers_or_one_oncelock_per_key() {
     );
 }
 
+/// The `misses` count is a `u64`, as the exercise names it: an `AtomicU64` or a `Mutex<u64>`.
+#[test]
+fn the_count_is_a_u64() {
+    let memo = Memoizer::new(|n: u64| n + 1);
+    let field: &dyn Any = &memo.misses;
+    let named: bool = field.is::<AtomicU64>() || field.is::<Mutex<u64>>();
+    let narrow: bool = field.is::<::std::sync::atomic::AtomicU32>()
+        || field.is::<::std::sync::atomic::AtomicU16>()
+        || field.is::<::std::sync::atomic::AtomicU8>()
+        || field.is::<Mutex<u32>>()
+        || field.is::<Mutex<u16>>()
+        || field.is::<Mutex<u8>>()
+        || field.is::<RwLock<u32>>();
+    ::std::assert!(
+        !narrow,
+        "the `misses` field counts in fewer than 64 bits: `misses()` returns a `u64`, and a 32-bit counter wraps \
+         back to 0 after 4,294,967,295 computations, with no error (see “Atomic counters”)\n\
+         Count in the type the count is: an `AtomicU64` (`fetch_add(1, ...)`) or a `Mutex<u64>`; widening with \
+         `as u64` in `misses()` does not bring back what the narrow counter lost."
+    );
+    ::std::assert!(
+        named,
+        "the `misses` field should be an `AtomicU64` or a `Mutex<u64>`, as the exercise says: a `u64` count \
+         that threads can add to (see “From RefCell to Mutex in a memoizer” and “Atomic counters”)\n\
+         The tests add to that field themselves, as another counting thread would, to see that no count is lost."
+    );
+}
+
 /// `Memoizer` holds its function, its cache and its count, and nothing beside them: threads that
 /// find a key being computed compute it too, or wait on that key's `OnceLock`.
 #[test]
@@ -1082,6 +1110,154 @@ fn a_cached_key_takes_one_lookup_however_large_the_cache() {
     );
 }
 
+/// How many new keys the test below asks for in a large cache; the fastest miss counts.
+const MISSES_TIMED: usize = 20;
+
+/// The most the fastest of those misses may take. Looking a key up, calling the test's function
+/// (it adds 1) and inserting one answer into a map with room to spare take about a microsecond
+/// together: this bound is over 100 times the fastest of 20, even with the machine busy.
+/// Walking through a 200,000-answer map (`retain`) takes hundreds of microseconds, emptying it and
+/// building it again (`drain`, `collect`, `extend`) milliseconds.
+const ONE_MISS_AT_MOST: Duration = Duration::from_micros(100);
+
+/// Makes room in the cache's map for `room` more answers without growing (growing moves every
+/// entry); `None` for a type of `known` the exercise does not accept.
+fn make_room_in_the_cache(known: &dyn Any, room: usize) -> Option<()> {
+    if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+        cache.lock().ok().map(|mut map| map.reserve(room))
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+        cache.write().ok().map(|mut map| map.reserve(room))
+    } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.lock().ok().map(|mut map| map.reserve(room))
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.write().ok().map(|mut map| map.reserve(room))
+    } else {
+        None
+    }
+}
+
+/// A new key is computed and stored with one insert into the map, however many answers the cache
+/// holds: the lock is not held over work on the whole cache when an answer is stored.
+#[test]
+fn a_new_key_takes_one_insert_however_large_the_cache() {
+    // A timing bound, with a wide margin (see `ONE_MISS_AT_MOST`): the cache is filled with
+    // 200,000 answers and given room for more, and the fastest of 20 misses (keys nobody asked
+    // for) is timed. Nothing else tells one insert apart from a walk through the map before it.
+    let memo = Memoizer::new(|n: u64| n + 1);
+    let known: &dyn Any = &memo.known;
+    let Some(stored): Option<usize> = fill_the_cache_to_the_brim(known, 200_000) else {
+        return; // `the_cache_holds_answers_or_one_oncelock_per_key` says why
+    };
+    if make_room_in_the_cache(known, 4 * MISSES_TIMED).is_none() {
+        return;
+    }
+    let mut fastest: Duration = Duration::MAX;
+    let timing = Instant::now();
+    let mut timed: usize = 0;
+    for key in 1..=MISSES_TIMED as u64 {
+        if timed > 0 && timing.elapsed() > Duration::from_millis(100) {
+            break; // slow misses: those timed are enough to tell (an honest one takes a microsecond)
+        }
+        let asked = Instant::now();
+        let answer: u64 = memo.get(key);
+        fastest = fastest.min(asked.elapsed());
+        timed += 1;
+        let expected: u64 = key + 1;
+        ::std::assert_eq!(answer, expected, "get(key) should return func(key) = key + 1");
+    }
+    let micros: f64 = fastest.as_secs_f64() * 1e6;
+    let one_insert: bool = fastest <= ONE_MISS_AT_MOST;
+    ::std::assert!(
+        one_insert,
+        "with {stored} answers in the cache (and room for more), the fastest of {timed} `get`s for new keys \
+         took {micros:.0} µs, where a lookup, the test's quick function and one insert take about 1 µs: `get` works \
+         on the whole cache while holding its lock to store an answer (see “Keeping the lock short”)\n\
+         A walk through the map (`retain`, `iter()`) or the map emptied and filled again (`drain` then `extend`, \
+         a copy put back) grows with the cache, and every other thread, even one whose key is cached, waits for \
+         the lock meanwhile. Store the one answer through the guard: `self.known.lock().unwrap().insert(key, value)`; \
+         `insert` already replaces an old answer for the key."
+    );
+}
+
+/// Gives the cache's map answers it then loses again (removed ones leave marks a map keeps until
+/// its table is emptied), leaving room for a few more: says how much room the map then counts
+/// (its capacity); `None` for a type of `known` the exercise does not accept.
+fn room_with_removed_answers(known: &dyn Any) -> Option<usize> {
+    fn mark<V>(map: &mut HashMap<u64, V>, answer: impl Fn(u64) -> V) -> usize {
+        map.reserve(4096);
+        // Some room is left free, so that inserting never has to rebuild the table.
+        let extra: u64 = (map.capacity() - map.capacity() / 16 - map.len()) as u64;
+        let first: u64 = 1 << 41;
+        for key in first..first + extra {
+            map.insert(key, answer(key));
+        }
+        for key in (first..first + extra).step_by(2) {
+            map.remove(&key);
+        }
+        map.capacity()
+    }
+    let once = |key: u64| Arc::new(OnceLock::from(key + 1));
+    if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+        cache.lock().ok().map(|mut map| mark(&mut map, |key| key + 1))
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+        cache.write().ok().map(|mut map| mark(&mut map, |key| key + 1))
+    } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.lock().ok().map(|mut map| mark(&mut map, once))
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.write().ok().map(|mut map| mark(&mut map, once))
+    } else {
+        None
+    }
+}
+
+/// The room the cache's map counts right now (its capacity); `None` for a type of `known` the
+/// exercise does not accept.
+fn room_in_the_cache(known: &dyn Any) -> Option<usize> {
+    if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+        cache.lock().ok().map(|map| map.capacity())
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+        cache.read().ok().map(|map| map.capacity())
+    } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.lock().ok().map(|map| map.capacity())
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.read().ok().map(|map| map.capacity())
+    } else {
+        None
+    }
+}
+
+/// Storing an answer puts that one answer into the map: it does not empty the map and fill it
+/// again with every answer, even under one guard.
+#[test]
+fn storing_an_answer_does_not_empty_and_refill_the_map() {
+    // Answers removed from a map leave marks in its table that lower the room it counts, until
+    // the table is emptied. One insert takes a free slot or a marked one: the room stays, or
+    // grows by one. A map emptied (`drain`, `clear`) and filled again forgets every mark.
+    let memo = Memoizer::new(|n: u64| n + 1);
+    let first: u64 = memo.get(3);
+    ::std::assert_eq!(first, 4, "get(3) should return func(3) = 4");
+    let known: &dyn Any = &memo.known;
+    let Some(before): Option<usize> = room_with_removed_answers(known) else {
+        return; // `the_cache_holds_answers_or_one_oncelock_per_key` says why
+    };
+    let seven: u64 = memo.get(7);
+    ::std::assert_eq!(seven, 8, "get(7) should return func(7) = 8");
+    let Some(after): Option<usize> = room_in_the_cache(known) else {
+        return;
+    };
+    let one_insert: bool = after == before || after == before + 1;
+    ::std::assert!(
+        one_insert,
+        "to store the answer for key 7, `get` emptied the whole map and put every answer back into it (the test had \
+         removed answers from the map, which a map remembers until its table is emptied: room for {before} answers \
+         became {after}): with `drain` and `extend`, or a copy taken out and put back, even under one guard, every \
+         new answer moves every answer out and in again while all the other threads wait for the lock \
+         (see “Keeping the lock short”)\n\
+         Store the one answer through the guard: `self.known.lock().unwrap().insert(key, value)`; nothing else \
+         needs to move."
+    );
+}
+
 /// The explanation for a `get` that calls the function for a key the cache holds (`what` says what
 /// the test saw).
 fn the_function_ran_for_a_cached_key(what: &str) -> ::std::string::String {
@@ -1177,6 +1353,16 @@ fn a_key_whose_answer_is_u64_max_is_answered() {
                 let got: u64 = got;
                 ::std::assert_eq!(got, u64::MAX, "func(9) is u64::MAX, so get(9) should return u64::MAX");
             }
+            Err(_) if the_cache_stays_locked(&memo.known) => ::std::panic!(
+                "asked for key 9 a {} time, `get` had not answered after 2 s, and all the while the cache's lock \
+                 stayed taken: `get` waits for a lock its own thread still holds, a lock taken twice on one thread \
+                 (see “Locking twice on one thread”)\n\
+                 A guard kept in a `let` lives to the end of its block, and one in the scrutinee of a `match` or an \
+                 `if let` through all its arms: when `get` locks the cache again to insert, the first guard is \
+                 still alive. Copy the answer out in one statement, \
+                 `let cached = self.known.lock().unwrap().get(&key).copied();`, so that guard ends at the semicolon.",
+                if time == 1 { "first" } else if time == 2 { "second" } else { "third" }
+            ),
             Err(_) => ::std::panic!(
                 "the function returns u64::MAX for key 9; asked for 9 a {} time, `get` had not answered after 2 s \
                  (see “Computing outside the lock”)\n\
@@ -1188,6 +1374,27 @@ fn a_key_whose_answer_is_u64_max_is_answered() {
             ),
         }
     }
+}
+
+/// Whether the cache's lock stays taken for a while (looked at 20 times over 100 ms, never waiting
+/// for it): the mark of a thread waiting for a lock it holds itself. False for a type of `known`
+/// the exercise does not accept.
+fn the_cache_stays_locked(known: &dyn Any) -> bool {
+    (0..20).all(|_| {
+        thread::sleep(Duration::from_millis(5));
+        let locked: Option<bool> = if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+            Some(cache.try_lock().is_err())
+        } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+            Some(cache.try_write().is_err())
+        } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+            Some(cache.try_lock().is_err())
+        } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+            Some(cache.try_write().is_err())
+        } else {
+            None
+        };
+        locked == Some(true)
+    })
 }
 
 /// What the cache holds for a key at one moment, looked at without waiting for its lock.
