@@ -98,10 +98,11 @@ fn summarize_gets_the_window_itself_not_a_copy() {
     ::std::assert!(
         moved,
         "`summarize` was handed a copy of the window's latencies, not the window taken out of the mutex (see “Keeping the lock short”)\n\
-         A copy (`clone()`, `to_vec()`) leaves the old window in the mutex, still to be cleared, and clearing it under a \
-         second lock wipes whatever `record` added in between; `drain(..).collect()` and `split_off(0)` empty it, but \
-         still allocate a new Vec and copy every latency into it. Either way, copying a big window keeps `record` waiting. \
-         `std::mem::take(&mut *guard)` moves the whole window out without copying it and leaves a fresh one behind, in one step."
+         A copy (`clone()`, `to_vec()`, `drain(..).collect()`, `split_off(0)`) allocates a new Vec and copies every latency \
+         into it. Made under the lock, it keeps `record` waiting (and a `clone()` leaves the old window in the mutex, still \
+         to be emptied, and emptying it under a second lock wipes whatever `record` added in between); made after the guard is gone, it \
+         is work the report does not need. `std::mem::take(&mut *guard)` moves the whole window out without copying it and \
+         leaves a fresh one behind, in one step: hand `summarize` that window itself."
     );
 }
 
@@ -423,6 +424,11 @@ fn request_recorded_during_the_summary_goes_into_the_next_report() {
         !lost,
         "a request recorded while the report was being summarized is missing from the next report: `publish` cleared the mutex under a second lock, after it had read or taken the window (a reset or `clear()` after reading it, or one more reset after `std::mem::take`, even once the report is sent), and that wiped what was recorded in between. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`), and leave the fresh window alone afterwards: it belongs to `record` (see “Keeping the lock short”)"
     );
+    let errors_wiped: bool = second == Some((1, 0, 90));
+    ::std::assert!(
+        !errors_wiped,
+        "a failed request of 90 ms recorded while the report was being made kept its latency but lost its error: the next report was 1 request, 0 errors, 90 ms. After taking the window, `publish` locked the mutex again and reset or changed the error count (an `errors = 0` after `send`, say), which wipes the errors recorded in between. `std::mem::take(&mut *guard)` already leaves a fresh window with no errors; leave it alone afterwards: it belongs to `record` (see “Keeping the lock short”)"
+    );
     let expected_second: Option<(usize, u64, u32)> = Some((1, 1, 90));
     ::std::assert!(
         second == expected_second,
@@ -458,6 +464,11 @@ fn request_recorded_during_send_goes_into_the_next_report() {
     ::std::assert!(
         !lost,
         "a request recorded while the report was being sent is missing from the next report: `publish` cleared the mutex under a second lock, after it had read or taken the window (a reset or `clear()` after reading it, or one more reset after `std::mem::take`, even once the report is sent), and that wiped what was recorded in between. Take the window out and leave a fresh one in one step, under one lock (`std::mem::take`), and leave the fresh window alone afterwards: it belongs to `record` (see “Keeping the lock short”)"
+    );
+    let errors_wiped: bool = second == Some((1, 0, 90));
+    ::std::assert!(
+        !errors_wiped,
+        "a failed request of 90 ms recorded while the report was being made kept its latency but lost its error: the next report was 1 request, 0 errors, 90 ms. After taking the window, `publish` locked the mutex again and reset or changed the error count (an `errors = 0` after `send`, say), which wipes the errors recorded in between. `std::mem::take(&mut *guard)` already leaves a fresh window with no errors; leave it alone afterwards: it belongs to `record` (see “Keeping the lock short”)"
     );
     let expected_second: Option<(usize, u64, u32)> = Some((1, 1, 90));
     ::std::assert!(
@@ -620,7 +631,7 @@ fn the_fresh_window_is_left_as_take_made_it() {
     let left: usize = stats.lock().unwrap().latencies_ms.len();
     ::std::assert!(
         left != 0 || room_after == fresh_room,
-        "once `publish` returned, nothing had been recorded since the window was taken, yet the fresh window in the stats mutex, with no latency in it, had room for {room_after}, where `std::mem::take` leaves room for {fresh_room}: after taking the window, `publish` locked the mutex again and handed the old window's buffer back into it. Nothing was lost here, as nobody recorded meanwhile, but from the moment the window is out the fresh one belongs to `record`: whatever `publish` puts back must be checked against, copied into or written over what was recorded meanwhile, under a second lock that `record` waits for. Leave the fresh window as `std::mem::take` made it (see “Keeping the lock short”)"
+        "once `publish` returned, nothing had been recorded since the window was taken, yet the fresh window in the stats mutex, with no latency in it, had room for {room_after}, where `std::mem::take` leaves room for {fresh_room}: after taking the window, `publish` locked the mutex again and changed the fresh window's buffer (handed the old window's buffer back into it, or reserved room in it). Nothing was lost here, as nobody recorded meanwhile, but from the moment the window is out the fresh one belongs to `record`: whatever `publish` puts back must be checked against, copied into or written over what was recorded meanwhile, under a second lock that `record` waits for. Leave the fresh window as `std::mem::take` made it (see “Keeping the lock short”)"
     );
 }
 
@@ -791,7 +802,7 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
     let torn_how: &str = if puts_back {
         "After taking the window, `publish` put a buffer back into the mutex in place of the latencies recorded meanwhile, but left their error count: the next window got the errors without their latencies. Once the window is out, leave the fresh one as `std::mem::take(&mut *guard)` made it"
     } else {
-        "The latencies and the errors left the mutex at different moments, under two locks, and a request recorded in between had its latency taken with one window and its error with the other. Take the whole window out in one step, under one lock: `std::mem::take(&mut *guard)`"
+        "The latencies and the errors were not handled as one: they left the mutex at different moments, under two locks, or one of them was reset or changed under a second lock after the window was taken, so a request recorded in between had its latency and its error counted in different windows, or one of them wiped. Take the whole window out in one step, under one lock, and leave the fresh one alone afterwards: `std::mem::take(&mut *guard)`"
     };
     ::std::assert!(
         torn_counts.is_none(),

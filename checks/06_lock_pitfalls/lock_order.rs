@@ -380,11 +380,11 @@ impl SecondLockHeld {
              on timing. Take the two locks in one order for every transfer (the lower id first, say): then a \
              transfer holding its first lock can always wait for the second, as long as it takes."
         } else {
-            "A transfer that lets go of its first lock while the second is busy cannot deadlock, but in that gap \
+            "A transfer that lets go of its first lock before it holds the second cannot deadlock, but in that gap \
              anyone can see the money gone from one account and not yet in the other, or change a balance it has \
              checked or is about to; whether it gets through at once depends on timing. Letting go and taking the \
-             locks again in id order (after a `try_lock` found the second busy) is the same gap: the first attempt \
-             was in the wrong order. Take the two locks in one order for every transfer from the start (the lower \
+             locks again in id order (always, or after a `try_lock` found the second busy) is the same gap: the \
+             first lock was taken in the wrong order. Take the two locks in one order for every transfer from the start (the lower \
              id first, say): then a transfer holding its first lock can always wait for the second, with no \
              `try_lock` and no letting go, and it holds both until both balances are changed."
         }
