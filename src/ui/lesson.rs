@@ -72,7 +72,7 @@ fn flush(out: &mut String, block: &mut String, skin: &MadSkin, width: usize, col
         block.clear();
         return;
     }
-    let joined = join_paragraph_lines(block.trim_matches('\n'));
+    let joined = tables_that_fit(&join_paragraph_lines(block.trim_matches('\n')), width);
     let text = termimad::FmtText::from(skin, &joined, Some(width)).to_string();
     for line in text.lines() {
         out.push_str(if colored { line } else { line.trim_end() });
@@ -117,6 +117,78 @@ fn join_paragraph_lines(block: &str) -> String {
         }
         out.push_str(line);
         out.push('\n');
+    }
+    out
+}
+
+/// `block` with every table too wide for `width` columns turned into a list, one item per row:
+/// squeezed into a narrow terminal, a table's columns wrap inside their words ("thre" over "ads")
+/// and its rows become hard to follow, where a list item wraps like any paragraph. Each item
+/// begins with the row's first cell, then names every other cell by its column's header.
+fn tables_that_fit(block: &str, width: usize) -> String {
+    let mut out = String::with_capacity(block.len());
+    let mut table: Vec<&str> = Vec::new();
+    for line in block.lines().chain(std::iter::once("")) {
+        if line.trim_start().starts_with('|') {
+            table.push(line);
+            continue;
+        }
+        if !table.is_empty() {
+            out.push_str(&table_or_list(&table, width));
+            table.clear();
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.pop();
+    out
+}
+
+/// The cells of one table row, trimmed, without the outer pipes.
+fn cells(row: &str) -> Vec<&str> {
+    let row = row.trim();
+    let row = row.strip_prefix('|').unwrap_or(row);
+    let row = row.strip_suffix('|').unwrap_or(row);
+    row.split('|').map(str::trim).collect()
+}
+
+/// How wide a cell's text is once its inline Markdown (code ticks, emphasis) is laid out.
+fn shown_width(cell: &str) -> usize {
+    textwrap::core::display_width(&cell.replace(['`', '*'], ""))
+}
+
+/// The table's own lines when it fits in `width` columns (its widest cells side by side, with a
+/// border between each), else the same rows as a list.
+fn table_or_list(rows: &[&str], width: usize) -> String {
+    let rows: Vec<Vec<&str>> = rows.iter().map(|row| cells(row)).collect();
+    let is_rule =
+        |row: &Vec<&str>| row.iter().all(|cell| !cell.is_empty() && cell.chars().all(|c| matches!(c, '-' | ':')));
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widest: Vec<usize> = (0..columns)
+        .map(|column| {
+            rows.iter()
+                .filter(|row| !is_rule(row))
+                .map(|row| row.get(column).map_or(0, |cell| shown_width(cell)))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let natural = widest.iter().sum::<usize>() + columns + 1;
+    let mut out = String::new();
+    if natural <= width || rows.len() < 2 || !is_rule(&rows[1]) {
+        for row in &rows {
+            out.push_str(&format!("| {} |\n", row.join(" | ")));
+        }
+        return out;
+    }
+    let header = &rows[0];
+    for row in rows.iter().skip(2) {
+        let mut item = row.first().copied().unwrap_or_default().to_string();
+        for (column, cell) in row.iter().enumerate().skip(1) {
+            let name = header.get(column).copied().unwrap_or_default();
+            item.push_str(&format!(" · {name}: {cell}"));
+        }
+        out.push_str(&format!("- {item}\n"));
     }
     out
 }
@@ -179,6 +251,21 @@ mod tests {
              ├──────┼───────┤\n\
              │get   │Copy   │\n\
              │take  │Default│\n"
+        );
+    }
+
+    #[test]
+    fn a_table_too_wide_for_the_terminal_becomes_a_list_of_its_rows() {
+        let table = "Before.\n\n| container | threads | when misused |\n|---|---|---|\n\
+            | `Cell<T>` | one | cannot fail |\n| `Mutex<T>` | many | hang (double lock, lock order) |\n\nAfter.\n";
+        // Wide enough: the table stays a table.
+        assert!(render(table, 60, &Styles::plain()).contains("│container│threads│"));
+        assert_eq!(
+            render(table, 40, &Styles::plain()),
+            "Before.\n\n\
+             • Cell<T> · threads: one · when misused:\n  cannot fail\n\
+             • Mutex<T> · threads: many · when\n  misused: hang (double lock, lock\n  order)\n\n\
+             After.\n"
         );
     }
 
