@@ -139,6 +139,32 @@ fn a_push_during_a_borrow_is_never_dropped_silently() {
     );
 }
 
+/// A `last` that overlaps a change of the history is a bug to show, not to hide: it panics, never answers `None` for a history that has entries.
+#[test]
+fn a_last_during_a_change_never_answers_an_empty_history() {
+    let history = History::default();
+    let entries: &RefCell<Vec<String>> = chosen!(history.entries, RefCell<Vec<String>>, HISTORY);
+    history.push("type a");
+    let changing = entries.borrow_mut();
+    // `borrow()` refuses this read with a panic, which is expected here and so not printed.
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let read = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| history.last()));
+    ::std::panic::set_hook(report_panics);
+    drop(changing);
+    let answered: Option<Option<String>> = read.ok();
+    let hidden: bool = answered.as_ref().is_some_and(|last| last.as_deref() != Some("type a"));
+    let last: Option<String> = answered.flatten();
+    ::std::assert!(
+        !hidden,
+        "`last` was called while the history was being changed, and it answered {last:?} for a history holding \"type a\": \
+         the overlap was hidden behind an answer that looks like an empty history. Nothing in `History` should ever overlap a \
+         change, so an overlap is a bug, and `borrow()` stops right at it with a panic that points to it. `try_borrow()` is for \
+         an overlap you expect and have another plan for, and a wrong answer is no plan \
+         (see “Asking first: try_borrow and try_borrow_mut”)"
+    );
+}
+
 /// `Playlist` has one owner: changed through `&mut self`, with the lightest container that fits, lent as a plain slice.
 #[test]
 fn playlist_lends_its_tracks_as_a_plain_slice() {
