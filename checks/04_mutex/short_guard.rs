@@ -838,3 +838,101 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
         "{dropped} of the {made_via_record} requests passed to `record` while `publish` ran again and again are in no report, though every request added to the mutex by a thread holding the lock was reported: `record` returned without adding some of its requests, when it found the mutex busy. `record` waits its turn with `lock()` and always adds its request (see “Keeping the lock short”)"
     );
 }
+
+/// How long the test below holds the stats mutex, taken on another thread while `summarize` runs.
+/// `publish` needs no lock after its one short guard, so it sends and returns long before this ends.
+const HELD_AFTER_THE_TAKE: Duration = Duration::from_millis(300);
+
+/// After the one short guard that takes the window, `publish` locks the mutex no more: neither before `send` nor after it.
+#[test]
+fn publish_takes_no_lock_after_the_window_is_out() {
+    let stats = Mutex::new(Stats::default());
+    crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
+    record(&stats, 40, true);
+    record(&stats, 90, false);
+    let released = AtomicBool::new(false);
+    let (mut held_at_send, mut held_at_return): (Option<bool>, bool) = (None, false);
+    thread::scope(|scope| {
+        let (has_it, holding) = mpsc::channel::<()>();
+        let mut holder: Option<thread::ScopedJoinHandle<'_, ()>> = None;
+        publish(
+            &stats,
+            |latencies| {
+                // While the summary runs, another thread takes the mutex and keeps it for a while.
+                let (stats, released, has_it) = (&stats, &released, has_it.clone());
+                holder = Some(scope.spawn(move || {
+                    let guard = stats.lock().unwrap_or_else(::std::sync::PoisonError::into_inner);
+                    let _ = has_it.send(());
+                    thread::sleep(HELD_AFTER_THE_TAKE);
+                    released.store(true, Ordering::SeqCst);
+                    drop(guard);
+                }));
+                let _ = holding.recv_timeout(Duration::from_secs(5));
+                mean(latencies)
+            },
+            |_report| held_at_send = Some(!released.load(Ordering::SeqCst)),
+        );
+        held_at_return = !released.load(Ordering::SeqCst);
+        if let Some(holder) = holder {
+            let _ = holder.join();
+        }
+    });
+    ::std::assert!(held_at_send.is_some(), "publish should call send exactly once");
+    ::std::assert!(
+        held_at_send == Some(true),
+        "while `summarize` ran, another thread took the stats mutex and held it for {HELD_AFTER_THE_TAKE:?}, and `send` was not \
+         called until it let go: between the summary and `send`, `publish` locked the mutex again. The window is already out; \
+         from then on the report is made from what was taken, with no lock at all (see “Keeping the lock short”)"
+    );
+    ::std::assert!(
+        held_at_return,
+        "after `send`, `publish` locked the stats mutex again (another thread held it for {HELD_AFTER_THE_TAKE:?}, and \
+         `publish` did not return until it let go): any work done after the report, such as sorting or dropping the old \
+         window, needs no lock, since the old window is yours alone once it is out, and under the lock every `record` waits \
+         for it (see “Keeping the lock short”)"
+    );
+}
+
+/// How many latencies the window holds in the test below: enough that a pass over them all takes milliseconds.
+const BIG_WINDOW: usize = 2_000_000;
+/// How many times the test below publishes such a window; only the quickest counts.
+const BIG_ROUNDS: usize = 5;
+/// The longest the quickest `publish` may take before it calls `summarize`. Taking the window out
+/// takes about a microsecond, even on a loaded machine (only one of the rounds needs to run
+/// undisturbed), so the bound leaves a margin of several hundred times; a pass over two million
+/// latencies takes milliseconds in every round.
+const BEFORE_THE_SUMMARY: Duration = Duration::from_micros(500);
+
+/// However big the window, `publish` reaches `summarize` at once: it takes the window out and does no pass over the latencies itself (a timing bound with a wide margin).
+#[test]
+fn publish_does_no_work_on_the_latencies_before_the_summary() {
+    let stats = Mutex::new(Stats::default());
+    crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
+    let mut quickest: Option<Duration> = None;
+    for _ in 0..BIG_ROUNDS {
+        let window: Vec<u32> = ::std::vec![7; BIG_WINDOW];
+        stats.lock().unwrap().latencies_ms = window;
+        let mut reached: Option<Duration> = None;
+        let started = Instant::now();
+        publish(
+            &stats,
+            |latencies| {
+                reached = Some(started.elapsed());
+                latencies.len() as u32
+            },
+            |_report| {},
+        );
+        let Some(took) = reached else { ::std::panic!("publish should call summarize exactly once") };
+        quickest = Some(quickest.map_or(took, |q: Duration| q.min(took)));
+    }
+    let took: Duration = quickest.unwrap_or_default();
+    ::std::assert!(
+        took < BEFORE_THE_SUMMARY,
+        "with {BIG_WINDOW} latencies in the window, even the quickest of {BIG_ROUNDS} calls to `publish` took {took:.1?} before \
+         it called `summarize`, where taking the window out takes about a microsecond: `publish` went through the latencies \
+         itself first (counting them with `iter()`, finding the largest, sorting or copying them), and under the lock every \
+         `record` waits for that (see “Keeping the lock short”)\n\
+         Under the lock take the window out and nothing else, `std::mem::take(&mut *guard)`; `latencies_ms.len()` counts the \
+         requests at no cost, and any figure drawn from the latencies is `summarize`'s job."
+    );
+}
