@@ -1056,3 +1056,38 @@ fn in_a_large_store_each_call_touches_only_its_setting() {
     let changed: Option<String> = store.get(&::std::format!("{LONG_PREFIX}000997"));
     ::std::assert_eq!(changed.as_deref(), Some("changed again"), "set and try_set should change the setting they are given");
 }
+
+/// While `get` looks a setting up, the lock it holds is one that readers share: `get` reads with `read()`, never with the writer's lock, even when the store is free.
+#[test]
+fn get_holds_a_lock_that_readers_share() {
+    let store = Arc::new(sample_store());
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let long_key: String = "k".repeat(LONG_KEY);
+    store.settings.write().unwrap().insert(long_key.clone(), "on".to_string());
+    for _ in 0..TWICE_ROUNDS {
+        let (asker, key) = (Arc::clone(&store), long_key.clone());
+        let getting = thread::spawn(move || asker.get(&key));
+        // Hashing the long key keeps `get` holding its guard for milliseconds: once the write lock
+        // is refused, `get` (the only other user) holds the lock, and a reader should still get in.
+        let deadline = Instant::now() + STUCK_AFTER;
+        let mut exclusive = false;
+        while Instant::now() < deadline && !getting.is_finished() {
+            match store.settings.try_write() {
+                Ok(writing) => drop(writing),
+                Err(_) => {
+                    exclusive = store.settings.try_read().is_err() && !getting.is_finished();
+                    break;
+                }
+            }
+        }
+        let value: Option<String> = getting.join().unwrap_or_default();
+        ::std::assert!(
+            !exclusive,
+            "while `get` was looking a setting up, another thread could take neither the write lock nor a read guard: `get` \
+             held the writer's lock (a `write()`, or a `try_write()` tried first because the store was free), which shuts out \
+             every other reader, so handlers reading at the same moment wait for each other after all (see “Readers and writers”)\n\
+             Looking only reads: `self.read().get(key).cloned()`, a guard every reader can hold at once."
+        );
+        ::std::assert_eq!(value.as_deref(), Some("on"), "`get` of a setting that is there should answer its value");
+    }
+}

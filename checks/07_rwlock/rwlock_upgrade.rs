@@ -1060,3 +1060,28 @@ fn a_miss_in_a_large_cache_touches_only_its_host() {
          address you return."
     );
 }
+
+/// A miss starts its lookup while another thread holds a read guard: before the lookup it asks for no write lock, which would wait for every reader.
+#[test]
+fn a_miss_looks_up_while_a_reader_holds_the_cache() {
+    let cache = Arc::new(HostCache::new());
+    let reading = lock_of(&cache).read().unwrap();
+    let (called, lookup_called) = mpsc::channel::<()>();
+    let asker = Arc::clone(&cache);
+    thread::spawn(move || {
+        asker.resolve("db.local", move |_| {
+            let _ = called.send(());
+            "10.0.0.5".to_string()
+        });
+    });
+    let looked_up: bool = lookup_called.recv_timeout(STUCK_AFTER).is_ok();
+    drop(reading);
+    ::std::assert!(
+        looked_up,
+        "while another thread held a read guard on the cache, a miss did not start its lookup: before looking up, `resolve` \
+         asked for `write()` (to make sure of the miss, say), and a write lock waits for every reader to leave, so on a busy \
+         cache every miss waits for all the readers twice (see “Readers and writers”)\n\
+         Find the miss under `read()`, let that guard go, look up with no lock held, and take `write()` once, to look again \
+         and store: `entry(host).or_insert(address)`."
+    );
+}
