@@ -137,8 +137,8 @@ fn summarize_gets_the_latencies_as_recorded() {
     let sorted: bool = got == recorded_sorted;
     ::std::assert!(
         !sorted,
-        "`summarize` was handed the latencies {got:?}, sorted, though they were recorded as [40, 90, 15, 60, 5]: `publish` sorted the window while it still held the guard, so every `record` waited for the sort (on a window of millions of latencies, many milliseconds each time) (see “Keeping the lock short”)\n\
-         Sorting is part of the slow summary, and it is `summarize`'s job, after the guard is gone. Under the lock do only the one cheap step: `std::mem::take(&mut *guard)`, then hand the window to `summarize` as it was recorded."
+        "`summarize` was handed the latencies {got:?}, sorted, though they were recorded as [40, 90, 15, 60, 5]: `publish` sorted the window before handing it on. Under the guard, every `record` waits for the sort (on a window of millions of latencies, many milliseconds each time); after it, the sort is still the summary's work, done twice if `summarize` sorts too (see “Keeping the lock short”)\n\
+         Sorting is part of the slow summary, and it is `summarize`'s job. Under the lock do only the one cheap step, `std::mem::take(&mut *guard)`, then hand the window to `summarize` as it was recorded."
     );
     ::std::assert!(
         handed == expected,

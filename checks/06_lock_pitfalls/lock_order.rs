@@ -223,8 +223,8 @@ fn opposite_transfers_at_once_both_finish() {
         both_moved,
         "both transfers should go through, since each sender can cover its amount \
          (see “Two locks, opposite orders”)\n\
-         Giving up when the second lock is busy refuses good transfers. Take the locks in one order for \
-         everyone and simply wait."
+         Giving up when a lock is busy (the first or the second) refuses good transfers. Take the locks in one \
+         order for everyone and simply wait."
     );
     let balances: [i64; 2] = [alice.balance(), bob.balance()];
     let expected: [i64; 2] = [80, 120];

@@ -74,16 +74,16 @@ fn set_changes_one_setting_in_place() {
     let kept_by_set: bool = host_before.is_some() && host_after_set == host_before;
     ::std::assert!(
         kept_by_set,
-        "`set` wrote back a copy of all the settings instead of changing the one in place (see “Check and act under one lock”)\n\
-         It put a new copy of every setting in place of the old ones: every change then copies the whole store, and a copy \
-         taken under one guard and put back under another erases whatever another thread set between the two. \
-         Take `write()` once and insert the one setting through that guard."
+        "`set` wrote back a copy of all the settings instead of changing the one in place (see “Copying out versus changing in place”)\n\
+         It put a new copy of every setting in place of the old ones: every change then copies the whole store while every \
+         reader waits, even under one write guard, and a copy taken under one guard and put back under another also erases \
+         whatever another thread set between the two. Take `write()` once and insert the one setting through that guard."
     );
     ::std::assert!(written, "with nobody reading or writing, try_set should get in and return true");
     let kept_by_try_set: bool = host_after_try_set == host_before;
     ::std::assert!(
         kept_by_try_set,
-        "`try_set` wrote back a copy of all the settings instead of changing the one in place (see “Check and act under one lock”)\n\
+        "`try_set` wrote back a copy of all the settings instead of changing the one in place (see “Copying out versus changing in place”)\n\
          Insert the one setting through the guard that `try_write()` gives you."
     );
     let port: Option<String> = store.get("port");

@@ -50,12 +50,14 @@ macro_rules! chosen {
 
 const VISITS: &str = "`Visits` keeps one small `Copy` number, changed through `&` on one thread only: \
                       the decision table has a lighter container for that than the one you chose";
-const HISTORY: &str = "`History` keeps a `Vec`, which is not `Copy`, changed in place through `&` on one \
-                       thread only: the decision table names another container for that than the one you chose";
+const HISTORY: &str = "`History` keeps a `Vec`, which is not `Copy`, pushed onto in place (never swapped out \
+                       whole and back) through `&` on one thread only: the decision table names another container \
+                       for that than the one you chose";
 const PLAYLIST: &str = "`Playlist` is only ever changed by its one owner, who can call a method that takes \
-                        `&mut self`: the decision table says how little that needs, and you chose more";
-const TOTALS: &str = "`Totals` shares one integer between threads: the decision table has a container that \
-                      adds to it in one step, with no lock, and it is not the one you chose";
+                        `&mut self`: the decision table says how little that needs, and you chose something else";
+const TOTALS: &str = "`Totals` shares one `u64` between threads: the decision table has a container that adds \
+                      to it in one step, with no lock, and holds a `u64` on every platform (no integer of another \
+                      width, no lock around it); it is not the one you chose";
 const EQUALIZER: &str = "`Equalizer` is shared by threads that mostly read it and must never wait for one \
                          another: the decision table names the container made for that, and it is not the one you chose";
 
