@@ -1388,10 +1388,8 @@ fn the_cache_stays_locked(known: &dyn Any) -> bool {
             Some(cache.try_write().is_err())
         } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
             Some(cache.try_lock().is_err())
-        } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
-            Some(cache.try_write().is_err())
         } else {
-            None
+            known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>().map(|cache| cache.try_write().is_err())
         };
         locked == Some(true)
     })
