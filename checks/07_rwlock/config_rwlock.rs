@@ -634,6 +634,9 @@ fn while_a_writer_holds<T: Send + 'static>(store: &Arc<ConfigStore>, call: impl 
 #[test]
 fn get_waits_for_a_writer_and_finds_the_setting() {
     let store = Arc::new(sample_store());
+    // Asked once before, with the lock free: an answer kept from this call must not stand in later.
+    let first: Option<String> = store.get("host");
+    ::std::assert_eq!(first.as_deref(), Some("localhost"), "`get(\"host\")` should answer \"localhost\"");
     let (during, after): (Option<Option<String>>, Option<Option<String>>) =
         while_a_writer_holds(&store, |store| store.get("host"));
     let answered_none_while_busy: bool = ::std::matches!(during, Some(None));
@@ -646,7 +649,10 @@ fn get_waits_for_a_writer_and_finds_the_setting() {
     );
     ::std::assert!(
         during.is_none(),
-        "`get` answered while the admin held the write lock: it cannot have read the settings under a read lock"
+        "`get` answered while the admin held the write lock, so it cannot have read the settings under a read lock: an \
+         answer kept from an earlier call (in a copy or a second container of its own) is out of date the moment a writer \
+         changes the setting (see “Readers and writers”)\n\
+         Wait for the writer with `read()` and look the setting up in the store itself."
     );
     let host: Option<String> = after.flatten();
     let expected_host: Option<&str> = Some("localhost");
@@ -1090,4 +1096,38 @@ fn get_holds_a_lock_that_readers_share() {
         );
         ::std::assert_eq!(value.as_deref(), Some("on"), "`get` of a setting that is there should answer its value");
     }
+}
+
+/// On a store poisoned by a writer that panicked, `try_set` still answers at once: its `try_write()` reports the poison as one more reason it did not get in, and it waits for nothing.
+#[test]
+fn try_set_answers_on_a_poisoned_store() {
+    let store = Arc::new(sample_store());
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let poisoner = Arc::clone(&store);
+    // An admin that panics while it holds the write lock poisons it; the panic is expected here, so not printed.
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let _ = thread::spawn(move || {
+        let _writing = poisoner.settings.write();
+        ::std::panic!("the admin's change failed half way");
+    })
+    .join();
+    ::std::panic::set_hook(report_panics);
+    let poisoned: bool = store.settings.is_poisoned();
+    ::std::assert!(poisoned, "the test could not poison the store");
+    let (answer, answered) = mpsc::channel::<()>();
+    let asker = Arc::clone(&store);
+    thread::spawn(move || {
+        // A panic is an answer too: only a `try_set` that never returns fails this test.
+        let _ = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| asker.try_set("port", "1")));
+        let _ = answer.send(());
+    });
+    ::std::assert!(
+        answered.recv_timeout(STUCK_AFTER).is_ok(),
+        "on a store poisoned by a writer that panicked (nobody holds the lock any more), `try_set(\"port\", \"1\")` did not \
+         answer within 2 s: when `try_write()` reported the poison, it went on to a call that waits (a `set`, a `write()`), \
+         and the guard from the `match` or `if let` on `try_write()` was still alive, so the thread waits for itself \
+         (see “Trying without waiting”)\n\
+         A `try_` method never waits: when `try_write()` gives anything but a guard, poisoned included, return false."
+    );
 }
