@@ -1085,3 +1085,82 @@ fn a_miss_looks_up_while_a_reader_holds_the_cache() {
          and store: `entry(host).or_insert(address)`."
     );
 }
+
+/// One round: `resolve(host)` of a new host runs on another thread; once its lookup is done and it
+/// holds the write lock to store, a writer on a third thread lines up for `write()`. Copying and
+/// hashing the long `host` keeps the store going for milliseconds, while the writer lines up within
+/// microseconds. Once the writer has the lock it keeps it until `resolve` has returned (at most
+/// `WRITER_HOLDS_FOR_HIT`), so a `resolve` that asks for the lock again after storing has to wait.
+fn a_store_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> MetAWriter {
+    let returned = Arc::new(AtomicBool::new(false));
+    let (go, may_write) = mpsc::channel::<()>();
+    let (held, writer_held) = mpsc::channel::<bool>();
+    let (writer_cache, writer_sees) = (Arc::clone(cache), Arc::clone(&returned));
+    thread::spawn(move || {
+        if may_write.recv_timeout(STUCK_AFTER).is_ok() {
+            let writing = lock_of(&writer_cache).write();
+            let since = Instant::now();
+            while !writer_sees.load(Ordering::SeqCst) && since.elapsed() < WRITER_HOLDS_FOR_HIT {
+                thread::sleep(Duration::from_micros(100));
+            }
+            let waited: bool = !writer_sees.load(Ordering::SeqCst);
+            drop(writing);
+            let _ = held.send(waited);
+        }
+    });
+    let (looked_up, lookup_done) = mpsc::channel::<()>();
+    let (done, answered) = mpsc::channel::<()>();
+    let (asker, host, asker_done) = (Arc::clone(cache), host.to_string(), Arc::clone(&returned));
+    thread::spawn(move || {
+        asker.resolve(&host, move |_| {
+            let _ = looked_up.send(());
+            "10.9.9.8".to_string()
+        });
+        asker_done.store(true, Ordering::SeqCst);
+        let _ = done.send(());
+    });
+    if lookup_done.recv_timeout(STUCK_AFTER).is_err() {
+        return MetAWriter::Stuck;
+    }
+    // After the lookup, the lock is free until `resolve` holds the write lock to store.
+    let lock: &RwLock<HashMap<String, String>> = lock_of(cache);
+    let deadline = Instant::now() + STUCK_AFTER;
+    while Instant::now() < deadline && !returned.load(Ordering::SeqCst) {
+        let Ok(reading) = lock.try_read() else { break };
+        drop(reading);
+        ::std::hint::spin_loop();
+    }
+    let _ = go.send(());
+    if answered.recv_timeout(STUCK_AFTER + WRITER_HOLDS_FOR_HIT).is_err() {
+        return MetAWriter::Stuck;
+    }
+    match writer_held.recv_timeout(STUCK_AFTER) {
+        Ok(true) => MetAWriter::WaitedForTheWriter,
+        _ => MetAWriter::Returned,
+    }
+}
+
+/// A writer that lines up while a miss stores its address does not make `resolve` wait: it answers with what it found under its one write guard, taking no lock after it.
+#[test]
+fn a_miss_answers_from_its_write_guard() {
+    let cache = Arc::new(HostCache::new());
+    for round in 0..TWICE_ROUNDS {
+        let host: String = ::std::format!("{}{round}", "h".repeat(LONG_HOST));
+        match a_store_while_a_writer_lines_up(&cache, &host) {
+            MetAWriter::Returned => {}
+            MetAWriter::Stuck => ::std::panic!(
+                "storing a new host, `resolve` did not return within 2 s of its lookup (the same wait as in \
+                 a_new_host_is_looked_up_and_cached)"
+            ),
+            MetAWriter::WaitedForTheWriter => ::std::panic!(
+                "a writer lined up while `resolve` stored a new host, and `resolve` did not return until that writer had \
+                 taken the lock and let it go: after storing, it let the write guard go and asked for the lock again (to \
+                 read the address back, through `cached` or `read()`), and here a writer waiting in line goes before a new \
+                 reader. Every miss pays for one more lock, and waits for any writer that arrives in between \
+                 (see “Readers and writers”)\n\
+                 The write guard already has the answer: `entry(host).or_insert(address).clone()` stores and copies out \
+                 the address every caller agrees on, under that one guard."
+            ),
+        }
+    }
+}
