@@ -149,8 +149,9 @@ fn get_while_a_writer_lines_up(store: &Arc<ConfigStore>, key: &str) -> MetAWrite
         let _ = answer.send(value);
     });
     // Until `get` holds a read guard, the write lock is free: taken and let go at once.
+    // A round where it already answered tells nothing, and needs no more looking.
     let deadline = Instant::now() + STUCK_AFTER;
-    while Instant::now() < deadline {
+    while Instant::now() < deadline && !answered.load(Ordering::SeqCst) {
         let Ok(writing) = store.settings.try_write() else { break };
         drop(writing);
         for _ in 0..64 {

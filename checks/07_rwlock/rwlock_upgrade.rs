@@ -224,8 +224,9 @@ fn a_hit_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> MetAWrit
     });
     // Until `resolve` holds a read guard, the write lock is free: taken and let go at once.
     let lock: &RwLock<HashMap<String, String>> = lock_of(cache);
+    // A round where it already answered tells nothing, and needs no more looking.
     let deadline = Instant::now() + STUCK_AFTER;
-    while Instant::now() < deadline {
+    while Instant::now() < deadline && !returned.load(Ordering::SeqCst) {
         let Ok(writing) = lock.try_write() else { break };
         drop(writing);
         for _ in 0..64 {
