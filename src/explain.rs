@@ -34,8 +34,9 @@
 //! A list of words matches when any one of its words does. `mentions` is a list of such lists, and
 //! every one of them must match the error's message or one of its notes (the children rustc prints
 //! as `= note:` and `= help:`): the example asks for (`Sync` or `Send`) and (`RefCell`, `Cell` or
-//! `Rc`). `source_uses` must match the learner's code: the file without comments and with string
-//! literals emptied, so words in an exercise's instructions do not count. `source_avoids` must
+//! `Rc`). `source_uses` must match the learner's code: the file without comments, with string
+//! literals emptied and without `use` declarations, so words in an exercise's instructions, and
+//! types imported but never used, do not count. `source_avoids` must
 //! not: a timeout in code that sleeps may be nothing more than a sleep past the limit, so a rule
 //! blaming a lock says `source_avoids = ["sleep"]` rather than guess. Words are case-sensitive
 //! and match whole: `Cell` does not match inside `RefCell`, nor `Rc` inside `Arc`; a phrase
@@ -204,11 +205,11 @@ impl Explanations {
         let code = OnceCell::new();
         let source_ok = |rule: &Rule| {
             let uses = rule.source_uses.is_empty() || {
-                let code: &String = code.get_or_init(|| code_only(learner_source));
+                let code: &String = code.get_or_init(|| without_imports(&code_only(learner_source)));
                 rule.source_uses.iter().any(|w| find_word(code, w).is_some())
             };
             uses && (rule.source_avoids.is_empty() || {
-                let code: &String = code.get_or_init(|| code_only(learner_source));
+                let code: &String = code.get_or_init(|| without_imports(&code_only(learner_source)));
                 !rule.source_avoids.iter().any(|w| find_word(code, w).is_some())
             })
         };
@@ -455,6 +456,26 @@ fn panic_location(line: &str) -> Option<Option<usize>> {
 /// `source` without its comments and with its string literals emptied: only code says what the
 /// learner's file uses. Character literals are skipped whole (`'"'` opens no string), and a
 /// lifetime is told from a character literal by its missing closing `'`.
+/// `code` without its `use` declarations: an import only names a type, and a starting file often
+/// imports one the learner has not used (yet, or any more), so a rule about code that locks an
+/// `RwLock` must find the `RwLock` in the code itself. Lines are kept, emptied, so that the rest
+/// stays where it was.
+fn without_imports(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut in_use = false;
+    for line in code.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let starts_use = ["use ", "pub use ", "pub(crate) use "].iter().any(|p| trimmed.starts_with(p));
+        if in_use || starts_use {
+            in_use = !line.contains(';');
+            out.push_str(if line.ends_with('\n') { "\n" } else { "" });
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 fn code_only(source: &str) -> String {
     let chars: Vec<(usize, char)> = source.char_indices().collect();
     let at = |i: usize| chars.get(i).map(|&(_, c)| c);

@@ -51,7 +51,7 @@ fn ids(verdict: &Verdict, source: &str) -> Vec<String> {
     course().explain(verdict, source).into_iter().map(|e| e.id).collect()
 }
 
-const SOURCE: &str = "use std::sync::{Arc, Mutex};\nfn main() {}\n";
+const SOURCE: &str = "use std::sync::{Arc, Mutex};\nfn main() {\n    let _shared = Arc::new(Mutex::new(0));\n}\n";
 
 // ---------------------------------------------------------------------------------------------
 // The course's rules
@@ -260,7 +260,7 @@ fn a_shared_handle_moved_into_a_closure_is_explained_when_the_code_shares_with_a
     );
     let v = compile_error(vec![moved.clone()]);
     assert_eq!(explained(&v, SOURCE), [("moved_into_closure".to_string(), Some(16), None)]);
-    let rc = "use std::rc::Rc;\nuse std::cell::RefCell;\n";
+    let rc = "use std::rc::Rc;\nuse std::cell::RefCell;\nfn f(shared: Rc<RefCell<u32>>) {}\n";
     assert_eq!(ids(&v, rc), ["moved_into_closure"]);
     // The same error in code that shares nothing (`Arc` only in a comment) gets no advice on handles.
     assert!(ids(&v, "// no Arc here\nfn main() {}\n").is_empty());
@@ -678,7 +678,7 @@ fn a_timeout_in_code_with_locks_names_the_tests_still_running() {
             },
         ],
     };
-    let rwlock = "use std::sync::RwLock;\n";
+    let rwlock = "use std::sync::RwLock;\nstruct Store(RwLock<u32>);\n";
     assert_eq!(course().explain(&v, rwlock)[0].test.as_deref(), Some("a, b"));
 }
 
@@ -726,8 +726,13 @@ fn a_timeout_in_code_that_sleeps_blames_no_lock() {
     let rwlock_sleeps = "use std::sync::RwLock;\nuse std::thread::sleep;\n";
     assert!(ids(&v, rwlock_sleeps).is_empty());
     // `sleep` only in a comment, or in a longer name, does not count.
-    let locks = "use std::sync::Mutex;\n// no sleep here\nfn sleepy() {}\n";
+    let locks = "use std::sync::Mutex;\n// no sleep here\nfn sleepy(m: &Mutex<u32>) {}\n";
     assert_eq!(ids(&v, locks), ["lock_taken_twice"]);
+    // A lock that is only imported, and used nowhere, is no lock the code takes.
+    let imported = "use std::sync::{Mutex,\n    RwLock};\nfn sleepy(m: &Mutex<u32>) {}\n";
+    assert_eq!(ids(&v, imported), ["lock_taken_twice"]);
+    let only_imported = "use std::sync::RwLock;\nuse std::sync::Mutex;\nfn main() {}\n";
+    assert!(ids(&v, only_imported).is_empty(), "{:?}", ids(&v, only_imported));
 }
 
 #[test]
