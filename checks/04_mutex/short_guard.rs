@@ -936,3 +936,27 @@ fn publish_does_no_work_on_the_latencies_before_the_summary() {
          requests at no cost, and any figure drawn from the latencies is `summarize`'s job."
     );
 }
+
+/// An empty window is published like any other: its `summarize` and `send` run with the mutex free too.
+#[test]
+fn lock_is_free_while_an_empty_window_is_reported() {
+    let stats = Mutex::new(Stats::default());
+    let (mut free_during_summary, mut free_during_send): (Option<bool>, Option<bool>) = (None, None);
+    publish(
+        &stats,
+        |latencies| {
+            free_during_summary = Some(stats.try_lock().is_ok());
+            mean(latencies)
+        },
+        |_report| free_during_send = Some(stats.try_lock().is_ok()),
+    );
+    let free: bool = free_during_summary != Some(false) && free_during_send != Some(false);
+    ::std::assert!(
+        free,
+        "with nothing recorded, `publish` kept the stats mutex locked while it {} (a `try_lock()` from inside failed): an empty \
+         window is no reason to keep the guard, and every `record` that comes meanwhile waits for the report, `send`'s network \
+         call included. Take the window out in a short block, whatever it holds, and report with no lock held \
+         (see “Keeping the lock short”)",
+        if free_during_summary == Some(false) { "summarized it" } else { "sent the report" }
+    );
+}

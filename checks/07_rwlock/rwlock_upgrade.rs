@@ -1165,3 +1165,20 @@ fn a_miss_answers_from_its_write_guard() {
         }
     }
 }
+
+/// `HostCache` holds nothing but its `known` cache: no second container beside the `RwLock` for hits, misses or lookups in flight.
+#[test]
+fn the_cache_holds_nothing_but_its_rwlock() {
+    let cache = HostCache::new();
+    lock_of(&cache);
+    let size: usize = ::std::mem::size_of_val(&cache);
+    let known: usize = ::std::mem::size_of::<RwLock<HashMap<String, String>>>();
+    ::std::assert!(
+        size == known,
+        "`HostCache` takes {size} bytes, where its `known` field alone takes {known}: it keeps something beside the cache's \
+         `RwLock` (a second map behind a `Mutex` for the hits, say). Hits served from a `Mutex` queue up one at a time, which is \
+         what an `RwLock` is here to end, and every address is then stored twice (see “Readers and writers”)\n\
+         Keep the one `known: RwLock<HashMap<String, String>>`: hits under `read()`, which readers share, and a miss stored \
+         under `write()`."
+    );
+}
