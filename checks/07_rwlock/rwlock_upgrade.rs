@@ -172,7 +172,7 @@ fn a_hit_needs_only_a_read_lock() {
 /// How long the name of the slow host is: hashing it keeps a hit reading for some milliseconds.
 const LONG_HOST: usize = 1 << 20;
 /// How many times the test below has a hit meet a writer.
-const TWICE_ROUNDS: usize = 6;
+const TWICE_ROUNDS: usize = 12;
 
 /// How long the writer in the test below keeps the write lock once it has it, waiting for the
 /// hit's answer: a hit answers within microseconds of letting its guard go, so only a hit that
