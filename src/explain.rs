@@ -453,9 +453,6 @@ fn panic_location(line: &str) -> Option<Option<usize>> {
     Some(line_no.parse().ok().filter(|_| path.ends_with(".rs") && !toolchain))
 }
 
-/// `source` without its comments and with its string literals emptied: only code says what the
-/// learner's file uses. Character literals are skipped whole (`'"'` opens no string), and a
-/// lifetime is told from a character literal by its missing closing `'`.
 /// `code` without its `use` declarations: an import only names a type, and a starting file often
 /// imports one the learner has not used (yet, or any more), so a rule about code that locks an
 /// `RwLock` must find the `RwLock` in the code itself. Lines are kept, emptied, so that the rest
@@ -476,6 +473,9 @@ fn without_imports(code: &str) -> String {
     out
 }
 
+/// `source` without its comments and with its string literals emptied: only code says what the
+/// learner's file uses. Character literals are skipped whole (`'"'` opens no string), and a
+/// lifetime is told from a character literal by its missing closing `'`.
 fn code_only(source: &str) -> String {
     let chars: Vec<(usize, char)> = source.char_indices().collect();
     let at = |i: usize| chars.get(i).map(|&(_, c)| c);
