@@ -189,6 +189,41 @@ enum MetAWriter {
     Stuck,
 }
 
+/// A writer on a thread of its own that, once told to go, takes the write lock and keeps it until
+/// `returned` is set (at most `WRITER_HOLDS_FOR_HIT`). The sender tells it to go; the receiver
+/// hears whether `resolve` was still waiting all the time the writer held the lock. The lock is
+/// let go before the test hears of it, so that the next round finds it free.
+fn a_writer_waiting_for(cache: &Arc<HostCache>, returned: &Arc<AtomicBool>) -> (mpsc::Sender<()>, mpsc::Receiver<bool>) {
+    let (go, may_write) = mpsc::channel::<()>();
+    let (held, writer_held) = mpsc::channel::<bool>();
+    let (writer_cache, writer_sees) = (Arc::clone(cache), Arc::clone(returned));
+    thread::spawn(move || {
+        if may_write.recv_timeout(STUCK_AFTER).is_ok() {
+            let writing = lock_of(&writer_cache).write();
+            let since = Instant::now();
+            while !writer_sees.load(Ordering::SeqCst) && since.elapsed() < WRITER_HOLDS_FOR_HIT {
+                thread::sleep(Duration::from_micros(100));
+            }
+            let waited: bool = !writer_sees.load(Ordering::SeqCst);
+            drop(writing);
+            let _ = held.send(waited);
+        }
+    });
+    (go, writer_held)
+}
+
+/// How a round with a writer from `a_writer_waiting_for` ended, once told to go: `resolve`'s
+/// signal comes on `answered`, the writer's on `writer_held`.
+fn how_it_ended(answered: &mpsc::Receiver<()>, writer_held: &mpsc::Receiver<bool>) -> MetAWriter {
+    if answered.recv_timeout(STUCK_AFTER + WRITER_HOLDS_FOR_HIT).is_err() {
+        return MetAWriter::Stuck;
+    }
+    match writer_held.recv_timeout(STUCK_AFTER) {
+        Ok(true) => MetAWriter::WaitedForTheWriter,
+        _ => MetAWriter::Returned,
+    }
+}
+
 /// One round: `resolve(host)` of a cached host runs on another thread, and the moment it holds a
 /// read guard a writer on a third thread asks for `write()`, so the writer lines up while the hit
 /// is still reading. Hashing the long `host` keeps the hit reading for milliseconds, while the
@@ -198,23 +233,7 @@ enum MetAWriter {
 /// wait for it.
 fn a_hit_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> MetAWriter {
     let returned = Arc::new(AtomicBool::new(false));
-    let (go, may_write) = mpsc::channel::<()>();
-    let (held, writer_held) = mpsc::channel::<bool>();
-    let (writer_cache, writer_sees) = (Arc::clone(cache), Arc::clone(&returned));
-    thread::spawn(move || {
-        if may_write.recv_timeout(STUCK_AFTER).is_ok() {
-            let writing = lock_of(&writer_cache).write();
-            let since = Instant::now();
-            while !writer_sees.load(Ordering::SeqCst) && since.elapsed() < WRITER_HOLDS_FOR_HIT {
-                thread::sleep(Duration::from_micros(100));
-            }
-            // Whether the hit was still waiting all the time the writer held the lock. The lock is
-            // let go before the test hears of it, so that the next round finds it free.
-            let waited: bool = !writer_sees.load(Ordering::SeqCst);
-            drop(writing);
-            let _ = held.send(waited);
-        }
-    });
+    let (go, writer_held) = a_writer_waiting_for(cache, &returned);
     let (done, answered) = mpsc::channel::<()>();
     let (asker, host, asker_done) = (Arc::clone(cache), host.to_string(), Arc::clone(&returned));
     thread::spawn(move || {
@@ -234,13 +253,7 @@ fn a_hit_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> MetAWrit
         }
     }
     let _ = go.send(());
-    if answered.recv_timeout(STUCK_AFTER + WRITER_HOLDS_FOR_HIT).is_err() {
-        return MetAWriter::Stuck;
-    }
-    match writer_held.recv_timeout(STUCK_AFTER) {
-        Ok(true) => MetAWriter::WaitedForTheWriter,
-        _ => MetAWriter::Returned,
-    }
+    how_it_ended(&answered, &writer_held)
 }
 
 /// A writer that lines up while a hit is reading neither leaves `resolve` stuck nor makes it wait: a hit takes `read()` once, and does all its looking under that one guard.
@@ -1094,21 +1107,7 @@ fn a_miss_looks_up_while_a_reader_holds_the_cache() {
 /// `WRITER_HOLDS_FOR_HIT`), so a `resolve` that asks for the lock again after storing has to wait.
 fn a_store_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> MetAWriter {
     let returned = Arc::new(AtomicBool::new(false));
-    let (go, may_write) = mpsc::channel::<()>();
-    let (held, writer_held) = mpsc::channel::<bool>();
-    let (writer_cache, writer_sees) = (Arc::clone(cache), Arc::clone(&returned));
-    thread::spawn(move || {
-        if may_write.recv_timeout(STUCK_AFTER).is_ok() {
-            let writing = lock_of(&writer_cache).write();
-            let since = Instant::now();
-            while !writer_sees.load(Ordering::SeqCst) && since.elapsed() < WRITER_HOLDS_FOR_HIT {
-                thread::sleep(Duration::from_micros(100));
-            }
-            let waited: bool = !writer_sees.load(Ordering::SeqCst);
-            drop(writing);
-            let _ = held.send(waited);
-        }
-    });
+    let (go, writer_held) = a_writer_waiting_for(cache, &returned);
     let (looked_up, lookup_done) = mpsc::channel::<()>();
     let (done, answered) = mpsc::channel::<()>();
     let (asker, host, asker_done) = (Arc::clone(cache), host.to_string(), Arc::clone(&returned));
@@ -1132,13 +1131,7 @@ fn a_store_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> MetAWr
         ::std::hint::spin_loop();
     }
     let _ = go.send(());
-    if answered.recv_timeout(STUCK_AFTER + WRITER_HOLDS_FOR_HIT).is_err() {
-        return MetAWriter::Stuck;
-    }
-    match writer_held.recv_timeout(STUCK_AFTER) {
-        Ok(true) => MetAWriter::WaitedForTheWriter,
-        _ => MetAWriter::Returned,
-    }
+    how_it_ended(&answered, &writer_held)
 }
 
 /// A writer that lines up while a miss stores its address does not make `resolve` wait: it answers with what it found under its one write guard, taking no lock after it.
