@@ -1,6 +1,6 @@
 use super::{publish, record, Report, Stats};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -958,5 +958,77 @@ fn lock_is_free_while_an_empty_window_is_reported() {
          call included. Take the window out in a short block, whatever it holds, and report with no lock held \
          (see “Keeping the lock short”)",
         if free_during_summary == Some(false) { "summarized it" } else { "sent the report" }
+    );
+}
+
+/// Poisons `stats` the way a bug does: a request thread panics while it holds the guard. That
+/// panic is expected, so not printed.
+fn poison(stats: &Mutex<Stats>) {
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    thread::scope(|scope| {
+        let _ = scope
+            .spawn(|| {
+                let _recording = stats.lock();
+                ::std::panic!("a request thread failed while it held the stats");
+            })
+            .join();
+    });
+    ::std::panic::set_hook(report_panics);
+    let poisoned: bool = stats.is_poisoned();
+    ::std::assert!(poisoned, "the test could not poison the stats mutex");
+}
+
+/// Runs `call`, with panic output turned off: `true` if it returned, `false` if it panicked.
+fn returned_quietly(call: impl FnOnce()) -> bool {
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let returned = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(call)).is_ok();
+    ::std::panic::set_hook(report_panics);
+    returned
+}
+
+/// On a mutex poisoned by a thread that panicked, `record` either panics too or records the request: it never returns having dropped it.
+#[test]
+fn record_on_a_poisoned_mutex_never_drops_the_request() {
+    let stats = Mutex::new(Stats::default());
+    record(&stats, 40, true);
+    poison(&stats);
+    let returned: bool = returned_quietly(|| record(&stats, 70, false));
+    let window = stats.lock().unwrap_or_else(PoisonError::into_inner);
+    let (latencies, errors): (Vec<u32>, u64) = (window.latencies_ms.clone(), window.errors);
+    drop(window);
+    let kept: bool = latencies == [40, 70] && errors == 1;
+    ::std::assert!(
+        !returned || kept,
+        "after another thread panicked while it held the stats mutex (which poisons it), `record(70 ms, failed)` returned, \
+         but the window then held the latencies {latencies:?} and {errors} errors: the request was dropped without a trace, \
+         in no report and in no error. A poisoned mutex says some code panicked half way through a change; skipping the \
+         request hides that bug and loses data on top of it. Let `lock().unwrap()` panic, so the failure shows, or, where \
+         the data is known to be fine, take the guard anyway with `unwrap_or_else(PoisonError::into_inner)` and record \
+         (see “Poisoned locks”, later in the course)"
+    );
+}
+
+/// On a mutex poisoned by a thread that panicked, `publish` either panics too or reports the window as recorded: never an empty report, never silence.
+#[test]
+fn publish_on_a_poisoned_mutex_never_loses_the_window() {
+    let stats = Mutex::new(Stats::default());
+    record(&stats, 40, false);
+    record(&stats, 20, true);
+    poison(&stats);
+    let mut received: Option<(usize, u64, u32)> = None;
+    let returned: bool = returned_quietly(|| publish(&stats, mean, |report| received = Some(numbers(&report))));
+    let expected: Option<(usize, u64, u32)> = Some((2, 1, 30));
+    let honest: bool = if returned { received == expected } else { received.is_none() || received == expected };
+    ::std::assert!(
+        honest,
+        "after another thread panicked while it held the stats mutex (which poisons it), `publish` {} and reported {}, \
+         where the window held 2 requests, 1 error, 30 ms: the poison made it report a window it never took, and the \
+         requests recorded are lost or left behind unreported, with no error to say so. Let `lock().unwrap()` panic, so \
+         the failure shows, or, where the data is known to be fine, take the guard anyway with \
+         `unwrap_or_else(PoisonError::into_inner)` and report the window it holds (see “Poisoned locks”, later in the course)",
+        if returned { "returned" } else { "panicked" },
+        described(received)
     );
 }
