@@ -1135,3 +1135,76 @@ fn try_set_answers_on_a_poisoned_store() {
          A `try_` method never waits: when `try_write()` gives anything but a guard, poisoned included, return false."
     );
 }
+
+/// Poisons the store the way a bug does: an admin thread panics while it holds the write lock.
+/// That panic is expected, so not printed.
+fn poisoned_store() -> Arc<ConfigStore> {
+    let store = Arc::new(sample_store());
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let poisoner = Arc::clone(&store);
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let _ = thread::spawn(move || {
+        let _writing = poisoner.settings.write();
+        ::std::panic!("the admin's change failed half way");
+    })
+    .join();
+    ::std::panic::set_hook(report_panics);
+    let poisoned: bool = store.settings.is_poisoned();
+    ::std::assert!(poisoned, "the test could not poison the store");
+    store
+}
+
+/// Runs `call` on a thread of its own with panic output turned off: `Some` of what it returned,
+/// `None` if it panicked. A call still running after `STUCK_AFTER` fails the test.
+fn answered_quietly<T: Send + 'static>(what: &str, call: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let (answer, answered) = mpsc::channel::<Option<T>>();
+    thread::spawn(move || {
+        let _ = answer.send(::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(call)).ok());
+    });
+    let outcome = answered.recv_timeout(STUCK_AFTER);
+    ::std::panic::set_hook(report_panics);
+    match outcome {
+        Ok(returned) => returned,
+        Err(_) => ::std::panic!(
+            "on a store poisoned by a writer that panicked (nobody holds the lock any more), {what} did not answer within 2 s"
+        ),
+    }
+}
+
+/// On a store poisoned by a writer that panicked, `get` either panics too or answers the value: never `None` for a setting that is there.
+#[test]
+fn get_on_a_poisoned_store_never_hides_a_setting() {
+    let store = poisoned_store();
+    let asker = Arc::clone(&store);
+    let answer: Option<Option<String>> = answered_quietly("`get(\"host\")`", move || asker.get("host"));
+    let hidden: bool = answer.as_ref().is_some_and(|value| value.as_deref() != Some("localhost"));
+    ::std::assert!(
+        !hidden,
+        "after an admin thread panicked while it held the write lock (which poisons the store), `get(\"host\")` answered \
+         {:?}, though \"host\" is \"localhost\": the poison was taken for a missing setting, so a handler goes on as if \
+         the setting had never been there, and nothing says a writer failed. Let `read().unwrap()` panic, so the failure \
+         shows, or, where the data is known to be fine, read anyway with `unwrap_or_else(PoisonError::into_inner)` \
+         (see “Poisoned locks”)",
+        answer.flatten()
+    );
+}
+
+/// On a store poisoned by a writer that panicked, `set` either panics too or makes its change: it never returns having changed nothing.
+#[test]
+fn set_on_a_poisoned_store_never_drops_the_change() {
+    let store = poisoned_store();
+    let setter = Arc::clone(&store);
+    let returned: bool = answered_quietly("`set(\"port\", \"9090\")`", move || setter.set("port", "9090")).is_some();
+    let port: Option<String> = store.settings.read().unwrap_or_else(PoisonError::into_inner).get("port").cloned();
+    let dropped: bool = returned && port.as_deref() != Some("9090");
+    ::std::assert!(
+        !dropped,
+        "after an admin thread panicked while it held the write lock (which poisons the store), `set(\"port\", \"9090\")` \
+         returned, but \"port\" was then {port:?}: the change was dropped without a trace, and the admin believes it was \
+         made. Let `write().unwrap()` panic, so the failure shows, or, where the data is known to be fine, write anyway \
+         with `unwrap_or_else(PoisonError::into_inner)` (see “Poisoned locks”)"
+    );
+}
