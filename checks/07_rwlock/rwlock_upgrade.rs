@@ -1175,3 +1175,96 @@ fn the_cache_holds_nothing_but_its_rwlock() {
          under `write()`."
     );
 }
+
+/// A cache holding "db.local" at 10.0.0.5, poisoned the way a bug does: a thread panics while it
+/// holds the write lock. That panic is expected, so not printed.
+fn a_poisoned_cache() -> Arc<HostCache> {
+    let cache = Arc::new(HostCache::new());
+    let stored: String = cached_within({
+        let cache = Arc::clone(&cache);
+        move || cache.resolve("db.local", |_| "10.0.0.5".to_string())
+    });
+    ::std::assert_eq!(stored, "10.0.0.5", "a new host gets the address its lookup returns");
+    let poisoner = Arc::clone(&cache);
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let _ = thread::spawn(move || {
+        let _writing = lock_of(&poisoner).write();
+        ::std::panic!("a thread failed while it held the cache");
+    })
+    .join();
+    ::std::panic::set_hook(report_panics);
+    let poisoned: bool = lock_of(&cache).is_poisoned();
+    ::std::assert!(poisoned, "the test could not poison the cache");
+    cache
+}
+
+/// Runs `work` like `finished_within`, with panic output turned off: `Some` of what it returned,
+/// `None` if it panicked (a panic is an honest answer on a poisoned cache).
+fn answered_quietly<T: Send + 'static>(what: &str, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let outcome = finished_within(work);
+    ::std::panic::set_hook(report_panics);
+    match outcome {
+        Ok(value) => Some(value),
+        Err(Unfinished::Panicked(_)) => None,
+        Err(Unfinished::Stuck) => ::std::panic!(
+            "on a cache poisoned by a thread that panicked (nobody holds the lock any more), {what} did not answer within 2 s"
+        ),
+    }
+}
+
+/// How the tests say what to do with a poisoned cache.
+const ON_POISON: &str = "Let `read().unwrap()` and `write().unwrap()` panic, so the failure shows, or, where the data is \
+     known to be fine, go on with `unwrap_or_else(PoisonError::into_inner)`, the same way on both sides (see “Poisoned locks”)";
+
+/// On a poisoned cache, a host that is there is answered from it or `resolve` panics: the poison is never taken for a miss.
+#[test]
+fn a_poisoned_cache_is_no_miss() {
+    let cache = a_poisoned_cache();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let answer: Option<String> = answered_quietly("`resolve(\"db.local\")`", {
+        let (cache, lookup) = (Arc::clone(&cache), counting_lookup(&calls, "10.9.9.9"));
+        move || cache.resolve("db.local", lookup)
+    });
+    let lookups: usize = calls.load(Ordering::SeqCst);
+    let honest: bool = answer.is_none() || (answer.as_deref() == Some("10.0.0.5") && lookups == 0);
+    ::std::assert!(
+        honest,
+        "after a thread panicked while it held the write lock (which poisons the cache), `resolve(\"db.local\")`, a host \
+         cached at 10.0.0.5, {} and answered {answer:?}: the poison on the read side was taken for a miss, so a host the \
+         cache holds is looked up again, and nothing says a thread failed.\n{ON_POISON}",
+        if lookups == 0 { "did not look it up".to_string() } else { ::std::format!("looked it up {lookups} time(s)") }
+    );
+    let cached: Option<Option<String>> = answered_quietly("`cached(\"db.local\")`", {
+        let cache = Arc::clone(&cache);
+        move || cache.cached("db.local")
+    });
+    let hidden: bool = cached.as_ref().is_some_and(|address| address.as_deref() != Some("10.0.0.5"));
+    ::std::assert!(
+        !hidden,
+        "after a thread panicked while it held the write lock (which poisons the cache), `cached(\"db.local\")`, a host \
+         cached at 10.0.0.5, answered {:?}: the poison was taken for a host that is not there.\n{ON_POISON}",
+        cached.flatten()
+    );
+}
+
+/// On a poisoned cache, a new host is looked up, returned and stored, or `resolve` panics: never an address that is not kept.
+#[test]
+fn a_miss_on_a_poisoned_cache_is_stored_or_panics() {
+    let cache = a_poisoned_cache();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let answer: Option<String> = answered_quietly("`resolve(\"api.local\")`", {
+        let (cache, lookup) = (Arc::clone(&cache), counting_lookup(&calls, "10.0.0.7"));
+        move || cache.resolve("api.local", lookup)
+    });
+    let stored: Option<String> = lock_of(&cache).read().unwrap_or_else(PoisonError::into_inner).get("api.local").cloned();
+    let honest: bool = answer.is_none() || (answer.as_deref() == Some("10.0.0.7") && stored == answer);
+    ::std::assert!(
+        honest,
+        "after a thread panicked while it held the write lock (which poisons the cache), `resolve(\"api.local\")` of a new \
+         host answered {answer:?}, and the cache then held {stored:?} for it: the address was handed out but not kept, so \
+         every later call looks the host up again, and threads asking for it may get different answers.\n{ON_POISON}"
+    );
+}
