@@ -1,6 +1,6 @@
 use super::count_in_parallel;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -159,4 +159,41 @@ fn zero_threads_or_zero_increments_count_zero() {
     let idle: Arc<Mutex<u64>> = Arc::new(Mutex::new(0));
     let returned: u64 = count_in_parallel(&idle, 1, 0, start_unused);
     ::std::assert_eq!(returned, 0, "a thread that increments 0 times leaves the count at 0");
+}
+
+static POISONED: Gate = Gate::new();
+fn start_poisoned() {
+    POISONED.arrive(2);
+}
+
+/// On a counter poisoned by a thread that panicked, `count_in_parallel` either panics too or counts every increment: it never skips them and returns as if all were well.
+#[test]
+fn a_poisoned_counter_never_loses_increments_silently() {
+    let counter: Arc<Mutex<u64>> = Arc::new(Mutex::new(5));
+    // A thread that panics while it holds the guard poisons the mutex; that panic, and those of
+    // threads that meet the poison, are expected here, so not printed.
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let poisoner = Arc::clone(&counter);
+    let _ = thread::spawn(move || {
+        let _counting = poisoner.lock();
+        ::std::panic!("a worker failed while it held the counter");
+    })
+    .join();
+    let poisoned: bool = counter.is_poisoned();
+    let outcome = ::std::panic::catch_unwind(|| count_in_parallel(&counter, 2, 10, start_poisoned));
+    ::std::panic::set_hook(report_panics);
+    ::std::assert!(poisoned, "the test could not poison the counter");
+    let stored: u64 = *counter.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Ok(returned) = outcome {
+        let counted: bool = returned == 25 && stored == 25;
+        ::std::assert!(
+            counted,
+            "on a counter poisoned by a thread that panicked while it held the lock, holding 5, 2 threads x 10 increments \
+             returned {returned} and left {stored} in the counter, where 25 was due: increments were skipped on the poison, \
+             with no error to say so. A poisoned mutex says some code panicked half way through a change; let \
+             `lock().unwrap()` panic, so the failure shows (see “Arc and Mutex together”, and “Poisoned locks” later in \
+             the course)"
+        );
+    }
 }
