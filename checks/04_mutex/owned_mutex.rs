@@ -1,6 +1,6 @@
 use super::{Job, JobBoard};
 use std::sync::mpsc;
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 use std::thread;
 use std::time::Duration;
 
@@ -146,4 +146,69 @@ fn jobs_mut_still_works_after_the_shared_phase() {
     let jobs: Vec<Job> = board.finish();
     let title: String = jobs[0].title.clone();
     ::std::assert_eq!(title, "from a thread (checked)", "a change made through jobs_mut should be visible in the finished list");
+}
+
+/// A board holding jobs 1 and 2, poisoned the way a bug does: a worker panics while it holds the
+/// lock. That panic is expected, so not printed.
+fn a_poisoned_board() -> JobBoard {
+    let board = JobBoard::new();
+    crate::__learn::exact::<Mutex<Vec<Job>>, _>(&board.jobs);
+    board.add(job(1, "build"));
+    board.add(job(2, "test"));
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    thread::scope(|scope| {
+        let _ = scope
+            .spawn(|| {
+                let _adding = board.jobs.lock();
+                ::std::panic!("a worker failed while it held the board");
+            })
+            .join();
+    });
+    ::std::panic::set_hook(report_panics);
+    let poisoned: bool = board.jobs.is_poisoned();
+    ::std::assert!(poisoned, "the test could not poison the board");
+    board
+}
+
+/// Runs `call`, with panic output turned off: `Some` of what it returned, `None` if it panicked.
+fn returned_quietly<T>(call: impl FnOnce() -> T) -> Option<T> {
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let outcome = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(call)).ok();
+    ::std::panic::set_hook(report_panics);
+    outcome
+}
+
+/// What the tests say to do about a poisoned board.
+const ON_POISON: &str = "A poisoned mutex says some code panicked half way through a change. Let `unwrap()` panic, so the \
+     failure shows, or, where the data is known to be fine, take it anyway with `unwrap_or_else(PoisonError::into_inner)` \
+     (see “Poisoned locks”, later in the course)";
+
+/// On a board poisoned by a worker that panicked, `add` either panics too or adds the job: it never drops it.
+#[test]
+fn add_on_a_poisoned_board_never_drops_the_job() {
+    let board = a_poisoned_board();
+    let returned: bool = returned_quietly(|| board.add(job(3, "deploy"))).is_some();
+    let kept: Vec<u32> = ids(&board.jobs.lock().unwrap_or_else(PoisonError::into_inner));
+    let dropped: bool = returned && kept != [1, 2, 3];
+    ::std::assert!(
+        !dropped,
+        "after a worker panicked while it held the board's lock (which poisons it), `add(job 3)` returned, but the board \
+         then held the jobs {kept:?}: the job was dropped without a trace.\n{ON_POISON}"
+    );
+}
+
+/// On a board poisoned by a worker that panicked, `finish` either panics too or returns every job: never an empty list.
+#[test]
+fn finish_on_a_poisoned_board_never_loses_the_jobs() {
+    let board = a_poisoned_board();
+    let finished: Option<Vec<u32>> = returned_quietly(move || ids(&board.finish()));
+    let lost: bool = finished.as_ref().is_some_and(|jobs| jobs != &[1, 2]);
+    ::std::assert!(
+        !lost,
+        "after a worker panicked while it held the board's lock (which poisons it), `finish` returned the jobs {:?}, \
+         where the board held [1, 2]: the poison was taken for an empty board, and the jobs are gone.\n{ON_POISON}",
+        finished.unwrap_or_default()
+    );
 }
