@@ -1,7 +1,7 @@
 use super::Ledger;
 use std::collections::HashMap;
 use std::sync::mpsc;
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier, Mutex, PoisonError};
 use std::thread;
 use std::time::Duration;
 
@@ -130,4 +130,103 @@ fn concurrent_transfers_never_overdraw_the_account() {
     let left: i64 = ledger.balance("shared");
     ::std::assert_eq!(accepted, 3, "350 can cover exactly three transfers of 100, so 3 of the 8 should succeed");
     ::std::assert_eq!(left, 50, "the shared account should end with 350 - 3 * 100 = 50");
+}
+
+/// A ledger where alice has 100, poisoned the way a bug does: a thread panics while it holds the
+/// lock. That panic is expected, so not printed.
+fn a_poisoned_ledger() -> Ledger {
+    let ledger = Ledger::new();
+    crate::__learn::exact::<Mutex<HashMap<String, i64>>, _>(&ledger.balances);
+    ledger.deposit("alice", 100);
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    thread::scope(|scope| {
+        let _ = scope
+            .spawn(|| {
+                let _changing = ledger.balances.lock();
+                ::std::panic!("a teller's thread failed while it held the ledger");
+            })
+            .join();
+    });
+    ::std::panic::set_hook(report_panics);
+    let poisoned: bool = ledger.balances.is_poisoned();
+    ::std::assert!(poisoned, "the test could not poison the ledger");
+    ledger
+}
+
+/// Runs `call` on a thread of its own with panic output turned off: `Some` of what it returned,
+/// `None` if it panicked. A call that has not returned after 2 s fails the test.
+fn answered_quietly<T: Send>(what: &str, call: impl FnOnce() -> T + Send) -> Option<T> {
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let outcome = thread::scope(|scope| {
+        let (answer, answered) = mpsc::channel::<Option<T>>();
+        scope.spawn(move || {
+            let _ = answer.send(::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(call)).ok());
+        });
+        answered.recv_timeout(Duration::from_secs(2))
+    });
+    ::std::panic::set_hook(report_panics);
+    match outcome {
+        Ok(returned) => returned,
+        Err(_) => ::std::panic!(
+            "on a ledger poisoned by a thread that panicked (nobody holds the lock any more), {what} did not answer within 2 s"
+        ),
+    }
+}
+
+/// The ledger's balances as they are, poisoned or not.
+fn balances_of(ledger: &Ledger) -> (i64, i64) {
+    let balances = ledger.balances.lock().unwrap_or_else(PoisonError::into_inner);
+    (balances.get("alice").copied().unwrap_or(0), balances.get("bob").copied().unwrap_or(0))
+}
+
+/// What the tests say to do about a poisoned ledger.
+const ON_POISON: &str = "A poisoned mutex says some code panicked half way through a change of the balances. Let \
+     `lock().unwrap()` panic, so the failure shows, or, where the data is known to be fine, go on with \
+     `unwrap_or_else(PoisonError::into_inner)` (see “Poisoned locks”)";
+
+/// On a poisoned ledger, `deposit` either panics or adds the money: it never drops the deposit.
+#[test]
+fn a_deposit_on_a_poisoned_ledger_is_never_dropped() {
+    let ledger = a_poisoned_ledger();
+    let returned: bool = answered_quietly("`deposit(\"bob\", 30)`", || ledger.deposit("bob", 30)).is_some();
+    let (_, bob): (i64, i64) = balances_of(&ledger);
+    ::std::assert!(
+        !returned || bob == 30,
+        "after a thread panicked while it held the ledger's lock (which poisons it), `deposit(\"bob\", 30)` returned, but \
+         bob's balance was then {bob}: the deposit was dropped without a trace.\n{ON_POISON}"
+    );
+}
+
+/// On a poisoned ledger, `balance` either panics or answers the balance: never 0 for an account that has money.
+#[test]
+fn a_balance_on_a_poisoned_ledger_is_never_made_up() {
+    let ledger = a_poisoned_ledger();
+    let answer: Option<i64> = answered_quietly("`balance(\"alice\")`", || ledger.balance("alice"));
+    ::std::assert!(
+        answer.is_none() || answer == Some(100),
+        "after a thread panicked while it held the ledger's lock (which poisons it), `balance(\"alice\")` answered {}, \
+         though alice has 100: the poison was taken for an account with no money.\n{ON_POISON}",
+        answer.unwrap_or_default()
+    );
+}
+
+/// On a poisoned ledger, a transfer the money covers either panics or goes through: `false` would tell the caller that alice cannot cover it.
+#[test]
+fn a_transfer_on_a_poisoned_ledger_is_not_refused_for_lack_of_money() {
+    let ledger = a_poisoned_ledger();
+    let answer: Option<bool> = answered_quietly("`transfer(\"alice\", \"bob\", 40)`", || ledger.transfer("alice", "bob", 40, || {}));
+    let (alice, bob): (i64, i64) = balances_of(&ledger);
+    let honest: bool = match answer {
+        None => true,
+        Some(moved) => moved && (alice, bob) == (60, 40),
+    };
+    ::std::assert!(
+        honest,
+        "after a thread panicked while it held the ledger's lock (which poisons it), `transfer(\"alice\", \"bob\", 40)`, \
+         which alice's 100 covers, returned {} and left alice with {alice} and bob with {bob}: `false` tells the caller that \
+         alice cannot cover 40, which is not what happened, and a `true` has to move the money.\n{ON_POISON}",
+        answer.unwrap_or_default()
+    );
 }
