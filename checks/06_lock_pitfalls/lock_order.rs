@@ -2,7 +2,7 @@ use super::{Account, transfer};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Barrier, Condvar, Mutex};
+use std::sync::{Arc, Barrier, Condvar, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -1173,4 +1173,93 @@ fn an_auditor_always_finds_the_total_intact() {
              changed: `*from_balance -= amount; *to_balance += amount;` with both guards alive."
         );
     }
+}
+
+/// Poisons `account`'s lock the way a bug does: a thread panics while it holds it. That panic is
+/// expected, so not printed.
+fn poison(account: &Account) {
+    crate::__learn::exact::<Mutex<i64>, _>(&account.balance);
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    thread::scope(|scope| {
+        let _ = scope
+            .spawn(|| {
+                let _changing = account.balance.lock();
+                ::std::panic!("a thread failed while it held the account");
+            })
+            .join();
+    });
+    ::std::panic::set_hook(report_panics);
+    let poisoned: bool = account.balance.is_poisoned();
+    ::std::assert!(poisoned, "the test could not poison the account");
+}
+
+/// Runs `call` on a thread of its own with panic output turned off: `Some` of what it returned,
+/// `None` if it panicked. A call that has not returned after 2 s fails the test.
+fn answered_quietly<T: Send>(what: &str, call: impl FnOnce() -> T + Send) -> Option<T> {
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let outcome = thread::scope(|scope| {
+        let (answer, answered) = mpsc::channel::<Option<T>>();
+        scope.spawn(move || {
+            let _ = answer.send(::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(call)).ok());
+        });
+        let outcome = answered.recv_timeout(Duration::from_secs(2));
+        ::std::panic::set_hook(report_panics);
+        let answered: bool = outcome.is_ok();
+        ::std::assert!(
+            answered,
+            "with one account's lock poisoned by a thread that panicked (nobody holds it any more), {what} did not answer \
+             within 2 s: a poisoned lock is no busy lock, and waiting or trying again never makes it free"
+        );
+        outcome
+    });
+    outcome.ok().flatten()
+}
+
+/// The balance of `account`, poisoned or not.
+fn balance_of(account: &Account) -> i64 {
+    *account.balance.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What the tests say to do about a poisoned account.
+const ON_POISON: &str = "A poisoned lock says some code panicked half way through a change of that balance. Let \
+     `lock().unwrap()` panic, so the failure shows, or, where the data is known to be fine, go on with \
+     `unwrap_or_else(PoisonError::into_inner)` (see “Poisoned locks”)";
+
+/// With either account's lock poisoned, a transfer the money covers panics or goes through: `false` would say alice cannot cover it.
+#[test]
+fn a_transfer_with_a_poisoned_account_is_not_refused_for_lack_of_money() {
+    for poisoned in ["alice", "bob"] {
+        let (alice, bob) = (Account::new(1, 100), Account::new(2, 0));
+        poison(if poisoned == "alice" { &alice } else { &bob });
+        let answer: Option<bool> =
+            answered_quietly("`transfer(alice, bob, 40)`", || transfer(&alice, &bob, 40, || {}));
+        let (left, right): (i64, i64) = (balance_of(&alice), balance_of(&bob));
+        let honest: bool = match answer {
+            None => true,
+            Some(moved) => moved && (left, right) == (60, 40),
+        };
+        ::std::assert!(
+            honest,
+            "with {poisoned}'s lock poisoned by a thread that panicked while it held it, `transfer(alice, bob, 40)`, which \
+             alice's 100 covers, returned {} and left alice with {left} and bob with {right}: `false` tells the caller that \
+             alice cannot cover 40, which is not what happened, and a `true` has to move the money.\n{ON_POISON}",
+            answer.unwrap_or_default()
+        );
+    }
+}
+
+/// On a poisoned account, `balance` panics or answers the balance: never 0 for an account that has money.
+#[test]
+fn a_balance_on_a_poisoned_account_is_never_made_up() {
+    let alice = Account::new(1, 100);
+    poison(&alice);
+    let answer: Option<i64> = answered_quietly("`alice.balance()`", || alice.balance());
+    ::std::assert!(
+        answer.is_none() || answer == Some(100),
+        "with alice's lock poisoned by a thread that panicked while it held it, `alice.balance()` answered {}, though \
+         alice has 100: the poison was taken for an account with no money.\n{ON_POISON}",
+        answer.unwrap_or_default()
+    );
 }
