@@ -1514,3 +1514,132 @@ fn a_hit_shares_an_rwlock_cache_with_other_readers() {
          a `Mutex`."
     );
 }
+
+/// Poisons `lock` (the cache or the count, of any type the exercise accepts) the way a bug does:
+/// a thread panics while it holds it. That panic is expected, so not printed. False, poisoning
+/// nothing, for a type that cannot be poisoned or that the exercise does not accept.
+fn poison(lock: &(dyn Any + Sync)) -> bool {
+    fn panic_holding<G>(guard: G) {
+        let _held = guard;
+        ::std::panic!("a thread failed while it held the memoizer");
+    }
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    thread::scope(|scope| {
+        let _ = scope
+            .spawn(|| {
+                let lock: &dyn Any = lock;
+                if let Some(cache) = lock.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+                    panic_holding(cache.lock());
+                } else if let Some(cache) = lock.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+                    panic_holding(cache.write());
+                } else if let Some(cache) = lock.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+                    panic_holding(cache.lock());
+                } else if let Some(cache) = lock.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+                    panic_holding(cache.write());
+                } else if let Some(count) = lock.downcast_ref::<Mutex<u64>>() {
+                    panic_holding(count.lock());
+                }
+            })
+            .join();
+    });
+    ::std::panic::set_hook(report_panics);
+    let lock: &dyn Any = lock;
+    lock.downcast_ref::<Mutex<HashMap<u64, u64>>>().is_some_and(|l| l.is_poisoned())
+        || lock.downcast_ref::<RwLock<HashMap<u64, u64>>>().is_some_and(|l| l.is_poisoned())
+        || lock.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>().is_some_and(|l| l.is_poisoned())
+        || lock.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>().is_some_and(|l| l.is_poisoned())
+        || lock.downcast_ref::<Mutex<u64>>().is_some_and(|l| l.is_poisoned())
+}
+
+/// Runs `call` on a thread of its own with panic output turned off: `Some` of what it returned,
+/// `None` if it panicked. A call that has not returned after 2 s fails the test.
+fn answered_quietly<T: Send>(what: &str, call: impl FnOnce() -> T + Send) -> Option<T> {
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let outcome = thread::scope(|scope| {
+        let (answer, answered) = mpsc::channel::<Option<T>>();
+        scope.spawn(move || {
+            let _ = answer.send(::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(call)).ok());
+        });
+        let outcome = answered.recv_timeout(Duration::from_secs(2));
+        ::std::panic::set_hook(report_panics);
+        let answered: bool = outcome.is_ok();
+        ::std::assert!(
+            answered,
+            "on a memoizer poisoned by a thread that panicked (nobody holds the lock any more), {what} did not answer \
+             within 2 s: a poisoned lock is no busy lock, and waiting or trying again never makes it free"
+        );
+        outcome
+    });
+    outcome.ok().flatten()
+}
+
+/// What the tests say to do about a poisoned memoizer.
+const ON_POISON: &str = "A poisoned lock says some code panicked half way through a change. Let `unwrap()` panic, so the \
+     failure shows, or, where the data is known to be fine, go on with `unwrap_or_else(PoisonError::into_inner)`, the \
+     same way at every lock (see “Poisoned locks”)";
+
+/// On a cache poisoned by a thread that panicked, `get` panics or goes on as usual: a cached key is not computed again, and a new answer is kept.
+#[test]
+fn a_poisoned_cache_is_no_miss() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let memo = Memoizer::new({
+        let calls = Arc::clone(&calls);
+        move |n: u64| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            n * 7
+        }
+    });
+    let first: u64 = memo.get(5);
+    ::std::assert_eq!(first, 35, "get(5) should return func(5) = 35");
+    if !poison(&memo.known) {
+        return; // a type the exercise does not accept: `the_cache_holds_answers_or_one_oncelock_per_key` says so
+    }
+    let cached: Option<u64> = answered_quietly("`get(5)`", || memo.get(5));
+    let ran: usize = calls.load(Ordering::SeqCst);
+    let honest: bool = cached.is_none() || (cached == Some(35) && ran == 1);
+    ::std::assert!(
+        honest,
+        "after a thread panicked while it held the cache's lock (which poisons it), `get(5)`, a key cached at 35, \
+         answered {} and ran the function {} time(s) in all: the poison was taken for a miss, so a cached key is computed \
+         again, and nothing says a thread failed.\n{ON_POISON}",
+        cached.unwrap_or_default(),
+        ran
+    );
+    let new: Option<u64> = answered_quietly("`get(6)`", || memo.get(6));
+    if new.is_none() {
+        return;
+    }
+    let again: Option<u64> = answered_quietly("`get(6)` asked again", || memo.get(6));
+    let ran: usize = calls.load(Ordering::SeqCst);
+    let kept: bool = new == Some(42) && (again.is_none() || (again == Some(42) && ran == 2));
+    ::std::assert!(
+        kept,
+        "after a thread panicked while it held the cache's lock (which poisons it), `get(6)` of a new key answered {} \
+         and, asked again, {}, with the function run {ran} time(s) in all (once for 5, once for 6 was due): the answer \
+         was handed out but not kept in the poisoned cache, so every later `get(6)` computes it again.\n{ON_POISON}",
+        new.unwrap_or_default(),
+        again.map_or("panicked".to_string(), |value| value.to_string())
+    );
+}
+
+/// On a count poisoned by a thread that panicked, `get` and `misses` panic or go on counting: the count is never skipped or made up.
+#[test]
+fn a_poisoned_count_is_never_made_up() {
+    let memo = Memoizer::new(|n: u64| n * 7);
+    let _ = memo.get(5);
+    if !poison(&memo.misses) {
+        return; // an `AtomicU64` cannot be poisoned
+    }
+    let computed: Option<u64> = answered_quietly("`get(6)`", || memo.get(6));
+    let count: Option<u64> = answered_quietly("`misses()`", || memo.misses());
+    // Two computations counted; one, if `get(6)` panicked before it counted its own.
+    let honest: bool = count.is_none() || count == Some(2) || (computed.is_none() && count == Some(1));
+    ::std::assert!(
+        honest,
+        "after a thread panicked while it held the `misses` count's lock (which poisons it), with keys 5 and 6 computed, \
+         `misses()` answered {}: the poison made `get` skip counting or `misses()` make a number up.\n{ON_POISON}",
+        count.unwrap_or_default()
+    );
+}
