@@ -489,6 +489,37 @@ fn a_set_band_that_stops_halfway_leaves_the_bands_in_place() {
     );
 }
 
+/// On bands poisoned by a thread that panicked while it wrote them, `set_band` panics or sets the band: it never drops the change.
+#[test]
+fn a_set_band_on_poisoned_bands_is_never_dropped() {
+    let eq = Equalizer::new(::std::vec![1, 2, 3]);
+    let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    // A UI thread that panics while it holds the write lock poisons it; that panic, and one of
+    // `set_band` meeting the poison, are expected here, so not printed.
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let poisoner = Arc::clone(bands);
+    let _ = thread::spawn(move || {
+        let _writing = poisoner.write();
+        ::std::panic!("the UI thread failed while it changed the bands");
+    })
+    .join();
+    let ui = eq.clone();
+    let returned: bool = thread::spawn(move || ui.set_band(0, 5)).join().is_ok();
+    ::std::panic::set_hook(report_panics);
+    let poisoned: bool = bands.is_poisoned();
+    ::std::assert!(poisoned, "the test could not poison the bands");
+    let left: Vec<i8> = bands.read().unwrap_or_else(PoisonError::into_inner).clone();
+    let dropped: bool = returned && left != [5, 2, 3];
+    ::std::assert!(
+        !dropped,
+        "after a UI thread panicked while it held the write lock (which poisons the bands), `set_band(0, 5)` returned, but the \
+         bands were then {left:?}: the change was dropped without a trace, and the UI believes it was made. A poisoned lock \
+         says some code panicked half way through a change: let `write().unwrap()` panic, so the failure shows, or, where \
+         the data is known to be fine, write anyway with `unwrap_or_else(PoisonError::into_inner)` (see “Poisoned locks”)"
+    );
+}
+
 // A `set_band` that moves the bands out of the lock under one write guard and puts them back
 // under a second leaves a moment between the two with no bands in the lock. No code of the test
 // runs in that moment, so the test makes the lock itself stop `set_band` there: it holds a read
