@@ -146,6 +146,38 @@ fn summarize_gets_the_latencies_as_recorded() {
     );
 }
 
+/// Every request is kept as it came, the extremes included: a 0 ms latency, the largest a `u32` holds, the same latency twice.
+#[test]
+fn every_latency_is_kept_as_it_came() {
+    let stats = Mutex::new(Stats::default());
+    let requests: [(u32, bool); 5] = [(0, true), (u32::MAX, false), (0, true), (7, false), (7, true)];
+    for (latency, ok) in requests {
+        record(&stats, latency, ok);
+    }
+    let mut handed: Option<Vec<u32>> = None;
+    let mut sent: Option<(usize, u64, u32)> = None;
+    publish(
+        &stats,
+        |latencies| {
+            handed = Some(latencies.to_vec());
+            slowest(latencies)
+        },
+        |report| sent = Some(numbers(&report)),
+    );
+    let got: Vec<u32> = handed.unwrap_or_default();
+    let expected: Vec<u32> = ::std::vec![0, u32::MAX, 0, 7, 7];
+    let report_expected: Option<(usize, u64, u32)> = Some((5, 2, u32::MAX));
+    let kept: bool = got == expected && sent == report_expected;
+    ::std::assert!(
+        kept,
+        "5 requests were recorded, with the latencies {expected:?} (2 of them failed), but `summarize` was handed {got:?} and \
+         the report said {}: `record` or `publish` left out, changed or merged some of them (a 0, a latency over some limit, \
+         a repeat). A stats window is the record of what happened: `record` pushes every latency as it is, and counts \
+         every failure, whatever the value, and `publish` reports the window untouched (see “Keeping the lock short”)",
+        described(sent)
+    );
+}
+
 /// `summarize` is handed the window in the very buffer the mutex held it in: `publish` does not shrink or reallocate it on the way.
 #[test]
 fn summarize_gets_the_window_in_its_own_buffer() {

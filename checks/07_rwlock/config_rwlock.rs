@@ -56,6 +56,25 @@ fn set_changes_what_readers_see() {
     ::std::assert_eq!(mode.as_deref(), expected_mode, "set should add a new key");
 }
 
+/// Keys and values are kept exactly as given: an empty value is a value, and keys that differ only in case are two settings.
+#[test]
+fn settings_are_kept_exactly_as_given() {
+    let store = sample_store();
+    store.set("motd", "");
+    store.set("Host", "example.org");
+    let motd: Option<String> = store.get("motd");
+    let host: Option<String> = store.get("host");
+    let upper: Option<String> = store.get("Host");
+    let kept: bool = motd.as_deref() == Some("") && host.as_deref() == Some("localhost") && upper.as_deref() == Some("example.org");
+    ::std::assert!(
+        kept,
+        "after `set(\"motd\", \"\")` and `set(\"Host\", \"example.org\")`, `get` answered {motd:?} for \"motd\", {host:?} \
+         for \"host\" and {upper:?} for \"Host\", where Some(\"\"), Some(\"localhost\") and Some(\"example.org\") were \
+         due: the store changed what it was given (an empty value dropped, keys folded to one case). A configuration \
+         store keeps each key and value as they come; `set` inserts them as they are."
+    );
+}
+
 /// Where the value of `key` lives in memory: changed in place, the other settings stay where they are.
 fn address_of(store: &ConfigStore, key: &str) -> Option<usize> {
     crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
@@ -478,7 +497,13 @@ fn writer_waits_for_readers_to_finish() {
     let after: bool = store.try_set("port", "1");
     let port: Option<String> = store.get("port");
     let expected_during: Option<bool> = Some(false);
-    ::std::assert!(during == expected_during, "a writer must not get in while a reader holds a snapshot");
+    ::std::assert!(
+        during == expected_during,
+        "`try_set(\"port\", \"1\")` answered true while a reader held a snapshot, and the snapshot still showed port \
+         {port_during}: `true` says the setting was changed, yet `try_write()` cannot get in while a reader holds its guard \
+         (see “Trying without waiting”)\n\
+         Return what `try_write()` answered: true when it gave a guard and the value went in through it, false otherwise."
+    );
     ::std::assert_eq!(port_during, "8080", "the snapshot must not change while it is held");
     ::std::assert!(after, "once the snapshot is dropped, the writer should get in");
     let expected_port: Option<&str> = Some("1");
@@ -1119,21 +1144,36 @@ fn try_set_answers_on_a_poisoned_store() {
     ::std::panic::set_hook(report_panics);
     let poisoned: bool = store.settings.is_poisoned();
     ::std::assert!(poisoned, "the test could not poison the store");
-    let (answer, answered) = mpsc::channel::<()>();
+    let (answer, answered) = mpsc::channel::<Option<bool>>();
     let asker = Arc::clone(&store);
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
     thread::spawn(move || {
-        // A panic is an answer too: only a `try_set` that never returns fails this test.
-        let _ = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| asker.try_set("port", "1")));
-        let _ = answer.send(());
+        // A panic is an answer too.
+        let _ = answer.send(::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| asker.try_set("port", "1"))).ok());
     });
+    let said: Result<Option<bool>, mpsc::RecvTimeoutError> = answered.recv_timeout(STUCK_AFTER);
+    ::std::panic::set_hook(report_panics);
     ::std::assert!(
-        answered.recv_timeout(STUCK_AFTER).is_ok(),
+        said.is_ok(),
         "on a store poisoned by a writer that panicked (nobody holds the lock any more), `try_set(\"port\", \"1\")` did not \
          answer within 2 s: when `try_write()` reported the poison, it went on to a call that waits (a `set`, a `write()`), \
          and the guard from the `match` or `if let` on `try_write()` was still alive, so the thread waits for itself \
          (see “Trying without waiting”)\n\
          A `try_` method never waits: when `try_write()` gives anything but a guard, poisoned included, return false."
     );
+    let port: Option<String> = store.settings.read().unwrap_or_else(PoisonError::into_inner).get("port").cloned();
+    let stored: bool = port.as_deref() == Some("1");
+    if let Ok(Some(said)) = said {
+        ::std::assert!(
+            said == stored,
+            "on a store poisoned by a writer that panicked, `try_set(\"port\", \"1\")` answered {said}, but \"port\" was then \
+             {port:?}: its answer says the opposite of what it did, and the caller acts on the answer \
+             (see “Trying without waiting”)\n\
+             Answer what happened: false when `try_write()` gave no usable guard and nothing was stored (the simple way on \
+             a poisoned lock), true only when the value went in."
+        );
+    }
 }
 
 /// Poisons the store the way a bug does: an admin thread panics while it holds the write lock.
@@ -1206,5 +1246,43 @@ fn set_on_a_poisoned_store_never_drops_the_change() {
          returned, but \"port\" was then {port:?}: the change was dropped without a trace, and the admin believes it was \
          made. Let `write().unwrap()` panic, so the failure shows, or, where the data is known to be fine, write anyway \
          with `unwrap_or_else(PoisonError::into_inner)` (see “Poisoned locks”)"
+    );
+}
+
+/// A `try_set` that answered false changed nothing, then or later: no refused change is kept aside to be made afterwards.
+#[test]
+fn a_refused_try_set_changes_nothing_later() {
+    let store = sample_store();
+    let snapshot: RwLockReadGuard<'_, Map> = store.read();
+    let refused: bool = !store.try_set("host", "elsewhere");
+    drop(snapshot);
+    ::std::assert!(refused, "`try_set` should answer false while a reader holds a snapshot (see “Trying without waiting”)");
+    store.set("port", "9090");
+    let later: bool = store.try_set("mode", "debug");
+    let host: Option<String> = store.get("host");
+    let unchanged: bool = host.as_deref() == Some("localhost");
+    ::std::assert!(
+        unchanged,
+        "`try_set(\"host\", \"elsewhere\")` answered false while a reader held a snapshot, yet once later calls had run \
+         (`set(\"port\", ..)`{}), \"host\" was {host:?}: the refused change was kept aside and made afterwards, \
+         perhaps over a newer value, while its caller was told it had not happened (see “Trying without waiting”)\n\
+         False means nothing was changed: when `try_write()` gives no guard, `try_set` returns false and keeps nothing.",
+        if later { " and `try_set(\"mode\", ..)`" } else { "" }
+    );
+}
+
+/// `ConfigStore` holds nothing beside its `RwLock`: the settings live in one place.
+#[test]
+fn the_store_holds_nothing_but_its_rwlock() {
+    let store = sample_store();
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let size: usize = ::std::mem::size_of_val(&store);
+    let settings: usize = ::std::mem::size_of::<RwLock<Map>>();
+    ::std::assert!(
+        size == settings,
+        "`ConfigStore` takes {size} bytes, where its `settings` field alone takes {settings}: it keeps something beside the \
+         settings' `RwLock` (a queue of changes to make later, a second copy of the settings, a lock of its own), so what a \
+         reader sees and what is stored can part ways (see “Readers and writers”)\n\
+         Keep the one `settings: RwLock<HashMap<String, String>>`: reads under `read()`, changes under `write()`."
     );
 }
