@@ -1037,6 +1037,16 @@ fn a_miss_in_a_large_cache_touches_only_its_host() {
          A `HashMap` finds a key without looking at the others: check for the host with `get` or `entry(key)` and add just \
          the new one, `entry(key).or_insert(value)`."
     );
+    let stored: usize = lock_of(&cache).read().unwrap_or_else(PoisonError::into_inner).len();
+    ::std::assert!(
+        stored == MANY_HOSTS + count,
+        "with {MANY_HOSTS} hosts cached, {count} misses left {stored} hosts in the cache, where {} were due: `resolve` dropped \
+         cached hosts to make room (a `clear()` once the cache is full, say). Everyone asking for a host gets the same \
+         address, and a host dropped is looked up again, perhaps to another one; a `clear()` under the write lock also \
+         walks every host while all readers wait (see “Keeping the lock short”)\n\
+         This cache keeps every host it stores: add just the new one, `entry(key).or_insert(value)`.",
+        MANY_HOSTS + count
+    );
     // Now `cached`, in the same large cache: asked for hosts that are not there, the same length as the cached ones.
     let (answer, answers) = mpsc::channel::<(Duration, Option<String>)>();
     let asker = Arc::clone(&cache);
@@ -1259,12 +1269,44 @@ fn a_miss_on_a_poisoned_cache_is_stored_or_panics() {
         let (cache, lookup) = (Arc::clone(&cache), counting_lookup(&calls, "10.0.0.7"));
         move || cache.resolve("api.local", lookup)
     });
-    let stored: Option<String> = lock_of(&cache).read().unwrap_or_else(PoisonError::into_inner).get("api.local").cloned();
+    let (stored, kept): (Option<String>, Option<String>) = {
+        let known = lock_of(&cache).read().unwrap_or_else(PoisonError::into_inner);
+        (known.get("api.local").cloned(), known.get("db.local").cloned())
+    };
+    ::std::assert!(
+        kept.as_deref() == Some("10.0.0.5"),
+        "after a thread panicked while it held the write lock (which poisons the cache), a `resolve(\"api.local\")` left \
+         {kept:?} for \"db.local\", which was cached at 10.0.0.5: the poison made `resolve` empty or rebuild the cache, and \
+         every host in it is looked up again.\n{ON_POISON}"
+    );
     let honest: bool = answer.is_none() || (answer.as_deref() == Some("10.0.0.7") && stored == answer);
     ::std::assert!(
         honest,
         "after a thread panicked while it held the write lock (which poisons the cache), `resolve(\"api.local\")` of a new \
          host answered {answer:?}, and the cache then held {stored:?} for it: the address was handed out but not kept, so \
          every later call looks the host up again, and threads asking for it may get different answers.\n{ON_POISON}"
+    );
+}
+
+/// Whatever the lookup answers is the host's address, an empty one included: it is stored like any other.
+#[test]
+fn any_address_the_lookup_answers_is_cached() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let cache = Arc::new(HostCache::new());
+    let both: (String, String) = within({
+        let cache = Arc::clone(&cache);
+        let (lookup_one, lookup_two) = (counting_lookup(&calls, ""), counting_lookup(&calls, "10.9.9.9"));
+        move || (cache.resolve("blank.local", lookup_one), cache.resolve("blank.local", lookup_two))
+    });
+    let lookups: usize = calls.load(Ordering::SeqCst);
+    let kept: bool = both.0.is_empty() && both.1.is_empty() && lookups == 1;
+    ::std::assert!(
+        kept,
+        "the lookup of \"blank.local\" answered \"\", and `resolve` returned {:?}, then {:?} asked again, with {lookups} \
+         lookup(s): an address the cache did not like was handed out but not stored, so the host is looked up again and \
+         callers can get different answers. The cache stores what the lookup answers, whatever it is; judging addresses \
+         is the lookup's business.",
+        both.0,
+        both.1
     );
 }
