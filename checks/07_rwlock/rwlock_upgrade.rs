@@ -126,8 +126,8 @@ fn a_known_host_is_not_looked_up_again() {
     ::std::assert!(
         lookups == 1,
         "db.local was resolved twice and looked up {lookups} times: the second call should find it cached and return the \
-         cached address without calling `lookup`, which is the slow work the cache is there to save (see “Readers and \
-         writers”)\n\
+         cached address without calling `lookup`, which is the slow work the cache is there to save \
+         (see “Readers and writers”)\n\
          Look in the cache first, under `read()`, and call `lookup` only for a host that is not there."
     );
 }
