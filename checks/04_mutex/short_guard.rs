@@ -178,6 +178,40 @@ fn every_latency_is_kept_as_it_came() {
     );
 }
 
+/// How many requests the test below records: more than any cap a window might be given.
+const HUGE_WINDOW: usize = 4_000_000;
+
+/// A window of any size is recorded and reported whole: no cap on what `record` keeps or what `publish` hands on.
+#[test]
+fn a_huge_window_is_reported_whole() {
+    let stats = Mutex::new(Stats::default());
+    for i in 0..HUGE_WINDOW {
+        record(&stats, (i % 1000) as u32, i % 4 != 0);
+    }
+    let mut handed: Option<usize> = None;
+    let mut sent: Option<(usize, u64, u32)> = None;
+    publish(
+        &stats,
+        |latencies| {
+            handed = Some(latencies.len());
+            slowest(latencies)
+        },
+        |report| sent = Some(numbers(&report)),
+    );
+    let expected: Option<(usize, u64, u32)> = Some((HUGE_WINDOW, (HUGE_WINDOW / 4) as u64, 999));
+    let whole: bool = handed == Some(HUGE_WINDOW) && sent == expected;
+    ::std::assert!(
+        whole,
+        "{HUGE_WINDOW} requests were recorded ({} of them failed), but `summarize` was handed {} latencies and the report \
+         said {}: part of the window was left out on the way, by `record` (which stopped adding at some size) or by \
+         `publish` (which cut the window short). However big a window grows, every request in it is reported: `record` \
+         always pushes, and `publish` hands on the whole window it took (see “Keeping the lock short”)",
+        HUGE_WINDOW / 4,
+        handed.unwrap_or_default(),
+        described(sent)
+    );
+}
+
 /// `summarize` is handed the window in the very buffer the mutex held it in: `publish` does not shrink or reallocate it on the way.
 #[test]
 fn summarize_gets_the_window_in_its_own_buffer() {
@@ -215,7 +249,12 @@ fn summarize_gets_the_window_in_its_own_buffer() {
         },
         |_report| {},
     );
-    ::std::assert!(summarized_at.is_some(), "publish should call summarize exactly once");
+    ::std::assert!(
+        summarized_at.is_some(),
+        "with nothing recorded since the last report, `publish` did not call `summarize`: an empty window is reported like \
+         any other, with the figure `summarize` gives for it (the caller's summary decides what an empty window's figure \
+         is, not `publish`)"
+    );
     let same_buffer: bool = summarized_at == Some(window_at);
     ::std::assert!(
         same_buffer,
@@ -382,6 +421,8 @@ fn while_locked<T: Send>(stats: &Mutex<Stats>, call: impl FnOnce() -> T + Send) 
 /// `record` called while another thread holds the mutex waits its turn and keeps the request.
 #[test]
 fn record_waits_for_a_busy_mutex_and_keeps_the_request() {
+    let keeps: bool = record_keeps_each_request();
+    ::std::assert!(keeps, "{RECORD_LEAVES_OUT}");
     let stats = Mutex::new(Stats::default());
     crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
     crate::__learn::exact::<u64, _>(&stats.lock().unwrap().errors);
@@ -424,6 +465,8 @@ fn publish_waits_for_a_busy_mutex_and_still_reports() {
 /// A request recorded while the report is being summarized is kept for the next report.
 #[test]
 fn request_recorded_during_the_summary_goes_into_the_next_report() {
+    let keeps: bool = record_keeps_each_request();
+    ::std::assert!(keeps, "{RECORD_LEAVES_OUT}");
     let stats = Mutex::new(Stats::default());
     record(&stats, 40, true);
     let mut free_during_summary = false;
@@ -472,6 +515,8 @@ fn request_recorded_during_the_summary_goes_into_the_next_report() {
 /// A request recorded during `send` goes into the next report.
 #[test]
 fn request_recorded_during_send_goes_into_the_next_report() {
+    let keeps: bool = record_keeps_each_request();
+    ::std::assert!(keeps, "{RECORD_LEAVES_OUT}");
     let stats = Mutex::new(Stats::default());
     record(&stats, 40, true);
     let mut first: Option<(usize, u64, u32)> = None;
@@ -584,6 +629,8 @@ fn probe_what_publish_leaves() -> Probe {
 /// After a window is taken out, the mutex keeps what is recorded meanwhile, where `record` put it: nothing is put back over it or copied around.
 #[test]
 fn nothing_is_put_back_over_requests_recorded_meanwhile() {
+    let keeps: bool = record_keeps_each_request();
+    ::std::assert!(keeps, "{RECORD_LEAVES_OUT}");
     let Probe { leftover, first, latencies, room, errors } = probe_what_publish_leaves();
     let (latencies, room, errors): (Vec<u32>, usize, u64) = (latencies, room, errors);
     let never_free: bool = leftover == Leftover::NeverFree;
@@ -717,6 +764,8 @@ const RECORD_AGAIN: Duration = Duration::from_millis(1000);
 /// While threads record, each report is taken from the mutex in one step: its counts agree with its window, and no request is lost.
 #[test]
 fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
+    let keeps: bool = record_keeps_each_request();
+    ::std::assert!(keeps, "{RECORD_LEAVES_OUT}");
     // What this `publish` does to the fresh window once it has taken the old one: it decides how a
     // failure below is worded, never whether there is one.
     let puts_back: bool = ::std::matches!(
@@ -826,7 +875,7 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
     let ((latencies, errors), (latencies_next, errors_next)) = half.unwrap_or_default();
     ::std::assert!(
         half.is_none(),
-        "while only `record` was adding failed requests, with no `publish` running, the number of latencies in the stats mutex and its number of errors drifted apart (at one look it held {latencies} latencies and {errors} errors, at the next {latencies_next} latencies and {errors_next} errors, though every request added one of each): `record` added a request's latency and its error at different moments, under two locks, so anyone who locks the mutex in between (`publish` taking the window, say) finds half a request, with its latency in one window and its error in the next. Add both under the one guard: lock once, push the latency and count the error, then let the guard go (see “Keeping the lock short”)"
+        "while only `record` was adding failed requests, with no `publish` running, the number of latencies in the stats mutex and its number of errors drifted apart (at one look it held {latencies} latencies and {errors} errors, at the next {latencies_next} latencies and {errors_next} errors, though every request added one of each): `record` added a request's latency and its error at different moments, under two locks, or left one of them out for some requests, so a window holds half a request, its latency in one window and its error in the next, or one without the other. Add both under the one guard, for every request: lock once, push the latency and count the error, then let the guard go (see “Keeping the lock short”)"
     );
     let torn_counts: Option<(usize, u64, u32)> =
         reports.iter().copied().find(|&(requests, errors, _)| errors != requests as u64);
@@ -845,7 +894,7 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
     let (requests, _, window) = torn_window.unwrap_or_default();
     ::std::assert!(
         torn_window.is_none(),
-        "a report counted {requests} requests, but `summarize` was handed a window of {window} latencies: the counts were read at one moment and the window taken at another, under two locks, and requests recorded in between fell into the gap. Take the whole window out in one step, under one lock, and count what you took (see “Keeping the lock short”)"
+        "a report counted {requests} requests, but `summarize` was handed a window of {window} latencies: the two disagree. Either the counts were read at one moment and the window taken at another, under two locks, and requests recorded in between fell into the gap, or `publish` changed the window between taking it and handing it on (cut it short, filtered it). Take the whole window out in one step, under one lock, count what you took, and hand `summarize` that same window untouched (see “Keeping the lock short”)"
     );
     let made: u64 = made_via_record + made_direct;
     let reported: u64 = reported_via_record + reported_direct;
@@ -867,7 +916,7 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
     let dropped: u64 = made_via_record - reported_via_record;
     ::std::assert!(
         dropped == 0,
-        "{dropped} of the {made_via_record} requests passed to `record` while `publish` ran again and again are in no report, though every request added to the mutex by a thread holding the lock was reported: `record` returned without adding some of its requests, when it found the mutex busy. `record` waits its turn with `lock()` and always adds its request (see “Keeping the lock short”)"
+        "{dropped} of the {made_via_record} requests passed to `record` while `publish` ran again and again are in no report, though every request added to the mutex by a thread holding the lock was reported: `record` returned without adding some of its requests (it gave up on a busy mutex, or left some out once the window was large). `record` waits its turn with `lock()` and always adds its request, however many the window holds (see “Keeping the lock short”)"
     );
 }
 
@@ -992,6 +1041,22 @@ fn lock_is_free_while_an_empty_window_is_reported() {
         if free_during_summary == Some(false) { "summarized it" } else { "sent the report" }
     );
 }
+
+/// Whether `record` keeps each request as it is given, a failed one included; the tests that
+/// watch `record` beside other threads first make sure of that, so that a `record` that leaves
+/// requests out is told so by every_latency_is_kept_as_it_came, not blamed for a busy mutex.
+fn record_keeps_each_request() -> bool {
+    let stats = Mutex::new(Stats::default());
+    record(&stats, 90, false);
+    record(&stats, 90, false);
+    record(&stats, 1, true);
+    let window = stats.lock().unwrap_or_else(PoisonError::into_inner);
+    window.latencies_ms == [90, 90, 1] && window.errors == 2
+}
+
+/// What a test says when `record_keeps_each_request` is false.
+const RECORD_LEAVES_OUT: &str = "could not begin: on its own, with nobody else at the mutex, `record` did not keep each \
+     request as it was given (every_latency_is_kept_as_it_came says how)";
 
 /// Poisons `stats` the way a bug does: a request thread panics while it holds the guard. That
 /// panic is expected, so not printed.
