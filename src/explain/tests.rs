@@ -582,6 +582,17 @@ fn a_panic_with_another_message_is_not_a_borrow_conflict() {
 }
 
 #[test]
+fn advice_that_names_poison_error_is_no_poisoned_lock_panic() {
+    // A hidden test that poisons the lock itself and finds the learner's code skipped its work
+    // says so, naming `PoisonError::into_inner` as a way out: no unwrap met the poison, so the
+    // card about one would misfit.
+    let message = "panicked at exercises/t/x.rs:3:5:\n`set` returned, but the change was dropped: let `write().unwrap()` \
+                   panic, or write anyway with `unwrap_or_else(PoisonError::into_inner)`";
+    let v = Verdict::TestsFailed { tests: vec![failed("set_on_a_poisoned_store_never_drops_the_change", message)] };
+    assert!(ids(&v, SOURCE).is_empty(), "{:?}", ids(&v, SOURCE));
+}
+
+#[test]
 fn a_poisoned_lock_points_at_the_first_unwrap_that_met_it() {
     // tests/fixtures/explain/poisoned_lock.rs, as the verdict cleaned it.
     let message = "panicked at exercises/explain/poisoned_lock.rs:12:17:\na job has no name\n\n\
