@@ -107,6 +107,13 @@ fn transfer_moves_the_money() {
     ::std::assert_eq!(left, 70, "alice should have 100 - 30 = 70");
     ::std::assert_eq!(got, 80, "bob should have 50 + 30 = 80");
     let back: bool = transfer(&bob, &alice, 80, || {});
+    let (carol, dave) = (Account::new(3, 50), Account::new(4, 0));
+    let exact: bool = back || transfer(&carol, &dave, 50, || {});
+    ::std::assert!(
+        exact,
+        "carol has 50, yet sending exactly 50 was refused (and bob's 80 back to alice too): a sender covers an amount \
+         equal to her balance, and is left with 0. Refuse only when the balance is below the amount, `balance < amount`."
+    );
     ::std::assert!(
         back,
         "bob has 80, so sending 80 back to alice should work (see “Two locks, opposite orders”)\n\
@@ -184,6 +191,8 @@ fn between_locks_runs_holding_one_lock() {
 /// Two transfers going opposite ways at the same moment both finish, each taking its locks once.
 #[test]
 fn opposite_transfers_at_once_both_finish() {
+    let only_fields: bool = account_holds_only_its_fields();
+    ::std::assert!(only_fields, "{SIDE_STATE}");
     let alice = Arc::new(Account::new(1, 100));
     let bob = Arc::new(Account::new(2, 100));
     let outcome: Option<([bool; 2], [usize; 2], bool)> =
@@ -210,6 +219,12 @@ fn opposite_transfers_at_once_both_finish() {
     );
     let (moved, calls, _met): ([bool; 2], [usize; 2], bool) = outcome.unwrap_or_default();
     let most_calls: usize = calls[0].max(calls[1]);
+    let fewest_calls: usize = calls[0].min(calls[1]);
+    ::std::assert!(
+        fewest_calls > 0,
+        "a transfer never called `between_locks`: `transfer` calls it once, right after taking the first of its two \
+         locks and before asking for the second, so that the tests can see the order (see “Two locks, opposite orders”)"
+    );
     ::std::assert!(
         most_calls == 1,
         "a transfer called `between_locks` {most_calls} times instead of once \
@@ -851,6 +866,8 @@ fn meddle_until(
 /// the transfer changes the balances it read, under the locks it read them under.
 #[test]
 fn a_deposit_made_meanwhile_is_never_lost() {
+    let only_fields: bool = account_holds_only_its_fields();
+    ::std::assert!(only_fields, "{SIDE_STATE}");
     // A transfer of 30 between alice (id 1) and bob (id 2), either way, and the test deposits 5 into
     // alice as soon as it can get her lock, the first one the transfer takes.
     let deposit = |balance: &mut i64| -> bool {
@@ -1261,5 +1278,63 @@ fn a_balance_on_a_poisoned_account_is_never_made_up() {
         "with alice's lock poisoned by a thread that panicked while it held it, `alice.balance()` answered {}, though \
          alice has 100: the poison was taken for an account with no money.\n{ON_POISON}",
         answer.unwrap_or_default()
+    );
+}
+
+/// Whether `Account` holds its id and its balance's lock and nothing else: the tests that read
+/// balances after transfers first make sure of that, so that a side copy of the balance is told
+/// so by the_account_holds_nothing_but_its_id_and_balance, not blamed on the transfers.
+fn account_holds_only_its_fields() -> bool {
+    let alone: Account = Account::new(1, 0);
+    ::std::mem::size_of_val(&alone) == ::std::mem::size_of::<(u32, Mutex<i64>)>()
+}
+
+/// What a test says when `account_holds_only_its_fields` is false.
+const SIDE_STATE: &str = "could not begin: `Account` keeps something beside its id and balance \
+     (the_account_holds_nothing_but_its_id_and_balance says why)";
+
+/// `Account` holds its id and its balance's lock, and nothing beside them: the balance lives in one place.
+#[test]
+fn the_account_holds_nothing_but_its_id_and_balance() {
+    let alice = Account::new(1, 100);
+    crate::__learn::exact::<Mutex<i64>, _>(&alice.balance);
+    let size: usize = ::std::mem::size_of_val(&alice);
+    let fields: usize = ::std::mem::size_of::<(u32, Mutex<i64>)>();
+    ::std::assert!(
+        size == fields,
+        "`Account` takes {size} bytes, where its `id` and `balance` fields take {fields}: it keeps something beside them (a \
+         copy of the balance in an atomic for `balance()` to read, a lock of its own), and a copy updated after the locks \
+         are let go is read stale in between (see “Check and act under one lock”)\n\
+         Keep the one `balance: Mutex<i64>`: `balance()` locks it and reads, `transfer` changes it through its guard."
+    );
+}
+
+/// A transfer the sender cannot cover never touches the receiver's balance, not even for a moment: the check comes before any change.
+#[test]
+fn a_refused_transfer_never_touches_the_receiver() {
+    // Bob's balance is so close to the most an `i64` holds that adding 100 to it overflows, which
+    // panics in a test build: only a transfer that changes bob's balance before checking alice's
+    // gets there.
+    let alice = Account::new(1, 10);
+    let bob = Account::new(2, i64::MAX - 5);
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let answer = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| transfer(&alice, &bob, 100, || {})));
+    ::std::panic::set_hook(report_panics);
+    let refused: Option<bool> = answer.ok().map(|moved: bool| !moved);
+    ::std::assert!(
+        refused.is_some(),
+        "alice has 10 and bob nearly the most an `i64` holds; `transfer(alice, bob, 100)`, which alice cannot cover, \
+         panicked adding to bob's balance: it credited bob before checking that alice could pay, so for a moment a \
+         refused transfer's money sat in bob's account, where anyone could see or spend it \
+         (see “Check and act under one lock”)\n\
+         With both guards held, check the sender's balance first, and only then take the money out of one account and \
+         put it into the other."
+    );
+    ::std::assert!(refused == Some(true), "alice has only 10, so sending 100 should be refused");
+    let (left, got): (i64, i64) = (balance_of(&alice), balance_of(&bob));
+    ::std::assert!(
+        (left, got) == (10, i64::MAX - 5),
+        "a refused transfer should leave both balances as they were, but alice has {left} and bob {got}"
     );
 }
