@@ -7,6 +7,147 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
+/// How many times one `get` of a new key, on a fresh memoizer, runs the function: once is right.
+fn runs_per_miss() -> usize {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let memo = Memoizer::new({
+        let calls = Arc::clone(&calls);
+        move |n: u64| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            n + 1
+        }
+    });
+    let _ = memo.get(9);
+    calls.load(Ordering::SeqCst)
+}
+
+/// How many keys `keeps_every_answer` asks for, one after the other: more than a small cache limit.
+const MANY_KEYS: u64 = 3_000;
+/// How many answers `every_answer_stays_cached` puts in the cache itself before asking for new
+/// keys: more than a large cache limit (a million, say).
+const LARGE_CACHE: u64 = (1 << 20) + 100;
+/// How many new keys it then asks for.
+const NEW_KEYS: u64 = 3;
+
+/// Whether a memoizer keeps the answers of `MANY_KEYS` keys asked for one after the other: asked
+/// again, none is computed a second time. The tests that count computations first make sure of it.
+fn keeps_every_answer() -> bool {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let memo = Memoizer::new({
+        let calls = Arc::clone(&calls);
+        move |n: u64| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            n + 1
+        }
+    });
+    for round in 0..2 {
+        for key in 0..MANY_KEYS {
+            if memo.get(key) != key + 1 {
+                return false;
+            }
+        }
+        if round == 0 && calls.load(Ordering::SeqCst) != MANY_KEYS as usize {
+            return false;
+        }
+    }
+    calls.load(Ordering::SeqCst) == MANY_KEYS as usize
+}
+
+/// Puts the answers of `count` keys (from 2^40 on, which the tests never ask for) into the cache
+/// itself; how many it then holds. `None` for a type of `known` the exercise does not accept.
+fn answers_put_in(known: &dyn Any, count: u64) -> Option<usize> {
+    fn put<V>(map: &mut HashMap<u64, V>, count: u64, answer: impl Fn(u64) -> V) -> usize {
+        map.reserve(count as usize);
+        for key in (1 << 40)..(1 << 40) + count {
+            map.insert(key, answer(key));
+        }
+        map.len()
+    }
+    let once = |key: u64| Arc::new(OnceLock::from(key + 1));
+    if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, u64>>>() {
+        cache.lock().ok().map(|mut map| put(&mut map, count, |key| key + 1))
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, u64>>>() {
+        cache.write().ok().map(|mut map| put(&mut map, count, |key| key + 1))
+    } else if let Some(cache) = known.downcast_ref::<Mutex<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.lock().ok().map(|mut map| put(&mut map, count, once))
+    } else if let Some(cache) = known.downcast_ref::<RwLock<HashMap<u64, Arc<OnceLock<u64>>>>>() {
+        cache.write().ok().map(|mut map| put(&mut map, count, once))
+    } else {
+        None
+    }
+}
+
+/// What a test says when `runs_per_miss` or `keeps_every_answer` finds `get` off.
+const GET_IS_OFF: &str = "could not begin: on its own, with no other thread around, `get` ran the function more than once \
+     for a new key, or forgot answers it had stored (each_miss_runs_the_function_once and every_answer_stays_cached \
+     say how)";
+
+/// A miss runs the function once, and its answer is the one returned and stored.
+#[test]
+fn each_miss_runs_the_function_once() {
+    let runs: usize = runs_per_miss();
+    ::std::assert!(
+        runs == 1,
+        "`get(9)` of a new key ran the function {runs} times: a miss computes once, and the one answer is both returned \
+         and stored (keep it in a variable: `let value = (self.func)(key);`). The function is the slow part the memoizer \
+         is there to save (see “From RefCell to Mutex in a memoizer”)"
+    );
+}
+
+/// Every answer stays cached, however many there are: the cache forgets nothing, and an answer of 0 is an answer like any other.
+#[test]
+fn every_answer_stays_cached() {
+    let kept: bool = keeps_every_answer();
+    ::std::assert!(
+        kept,
+        "{MANY_KEYS} keys were asked for one after the other, then all again, and the second time `get` computed some of \
+         them again (or answered wrongly): the cache forgot answers it had stored, dropping some or clearing itself once \
+         it held many. A memoizer keeps every answer: each key is computed once, and `misses` counts only those \
+         computations (see “From RefCell to Mutex in a memoizer”)"
+    );
+    // Then a cache the test fills itself, past a million answers, and a few new keys. A `get` that
+    // works on the whole cache takes seconds here; another test reports that, and this one then
+    // does not wait for it.
+    let large = Arc::new(Memoizer::new(|n: u64| n + 1));
+    if let Some(stored) = answers_put_in(&large.known, LARGE_CACHE) {
+        let (done, finished) = mpsc::channel::<()>();
+        let asker = Arc::clone(&large);
+        thread::spawn(move || {
+            for key in 0..NEW_KEYS {
+                let _ = asker.get(key);
+            }
+            let _ = done.send(());
+        });
+        if finished.recv_timeout(Duration::from_secs(2)).is_ok() {
+            let held: usize = answers_in_the_cache(&large.known).unwrap_or(0);
+            let due: usize = stored + NEW_KEYS as usize;
+            ::std::assert!(
+                held == due,
+                "the cache held {stored} answers; after {NEW_KEYS} new keys were asked for, it held {held}, where {due} were \
+                 due: `get` dropped answers to make room (a `clear()` or a `remove` once the cache is large). A memoizer \
+                 keeps every answer, and a large cache is no reason to forget: each key forgotten is computed again, the \
+                 slow work the memoizer is there to save (see “From RefCell to Mutex in a memoizer”)"
+            );
+        }
+    }
+    let calls = Arc::new(AtomicUsize::new(0));
+    let memo = Memoizer::new({
+        let calls = Arc::clone(&calls);
+        move |_n: u64| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            0
+        }
+    });
+    let answers: [u64; 2] = [memo.get(3), memo.get(3)];
+    let ran: usize = calls.load(Ordering::SeqCst);
+    ::std::assert!(
+        answers == [0, 0] && ran == 1,
+        "the function answers 0 for every key; asked for key 3 twice, `get` answered {answers:?} and ran the function \
+         {ran} times, where once was due: an answer of 0 was taken for \"not cached\". A missing key and a stored 0 are \
+         different things: the map's `get(&key)` answers `None` for the one and `Some(&0)` for the other."
+    );
+}
+
 /// Each key is computed once; asking again answers from the cache.
 #[test]
 fn each_key_is_computed_once() {
@@ -398,6 +539,8 @@ const COUNTED_BY_THE_TEST: u64 = 1000;
 /// Eight threads missing the same key at the same moment may each compute it, and `misses` counts every computation.
 #[test]
 fn every_computation_is_counted_even_of_the_same_key() {
+    let usual: bool = runs_per_miss() == 1 && keeps_every_answer();
+    ::std::assert!(usual, "{GET_IS_OFF}");
     // Eight threads ask for key 41 together and meet inside the function, so that all eight
     // compute it at once. While they are all there, the test reads the `misses` field and adds
     // 1000 to it itself, as another counting thread would; then it lets the computations end one
@@ -552,8 +695,10 @@ fn the_memoizer_holds_nothing_but_its_function_cache_and_count() {
         "`Memoizer` holds more than `func`, `known` and `misses` ({size} bytes, where the largest of those \
          take {fields}): a field beside them, such as a set of the keys being computed right now \
          (see “Computing outside the lock”)\n\
-         With such a set, a thread asking for a key that another one is computing can only look again and \
-         again: it keeps a core busy and takes the cache's locks over and over while the slow function runs. \
+         With such a set, a thread asking for a key that another one is computing has to wait for it by hand: \
+         checking the set again and again keeps a core busy and takes the cache's locks over and over, and a \
+         `Condvar` beside it is a second protocol to keep right (every path that ends a computation, panics \
+         included, has to wake the waiters). \
          Either let it compute the key too (a little duplicate work is fine for a pure function), or keep one \
          `Arc<OnceLock<u64>>` per key in `known`: lock the map just to fetch the key's `OnceLock`, then \
          `get_or_init` runs one computation and makes the other threads wait for it, asleep."
@@ -1230,6 +1375,8 @@ fn room_in_the_cache(known: &dyn Any) -> Option<usize> {
 /// again with every answer, even under one guard.
 #[test]
 fn storing_an_answer_does_not_empty_and_refill_the_map() {
+    let usual: bool = runs_per_miss() == 1 && keeps_every_answer();
+    ::std::assert!(usual, "{GET_IS_OFF}");
     // Answers removed from a map leave marks in its table that lower the room it counts, until
     // the table is emptied. One insert takes a free slot or a marked one: the room stays, or
     // grows by one. A map emptied (`drain`, `clear`) and filled again forgets every mark.
@@ -1467,8 +1614,8 @@ fn the_cache_holds_only_answers_the_function_returned() {
             "while the function was computing key 7, the cache already held {fake} for it, a value the function \
              never returned (it returns 21) (see “Computing outside the lock”)\n\
              A mark put in the map meaning \"being computed\" is taken for an answer by anyone who reads the map, \
-             and it stays there for ever if the function panics; and a thread that finds it can only look again \
-             and again, busy. The cache holds answers only: either let other threads compute the key too, or \
+             and it stays there for ever if the function panics; and a thread that finds it can only check the map \
+             again and again, busy. The cache holds answers only: either let other threads compute the key too, or \
              keep one `Arc<OnceLock<u64>>` per key and call `get_or_init` on it, which makes them wait asleep."
         );
     }

@@ -15,8 +15,9 @@
 //   * nothing is borrowed (soon: locked) while the slow function runs, so other threads can
 //     use the cache meanwhile.
 // Keep the three fields `func`, `known` (the map of answers) and `misses`, with thread-safe types:
-// `known` a `Mutex<HashMap<u64, u64>>` (an `RwLock` also does), `misses` a `Mutex<u64>` or an
-// `AtomicU64`. The tests look at them.
+// `known` a `Mutex<HashMap<u64, u64>>` (an `RwLock` also does; or, to compute each key only once,
+// one `Arc<OnceLock<u64>>` per key, as in “Computing outside the lock”), `misses` a `Mutex<u64>` or
+// an `AtomicU64`. The tests look at them.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
