@@ -35,6 +35,11 @@ const SET_WAITS_FOR_ITSELF: &str = "`set` is stuck behind its own write guard: w
      The write guard already lets `set` read and change every setting: look and insert through it, and call nothing that \
      locks the store while it is alive.";
 
+/// What the tests say when `try_set("mode", "debug")` of a new key answers false with nobody else at the store.
+const TRY_SET_NEW_KEY: &str = "with nobody reading or writing, `try_set(\"mode\", \"debug\")` answered false: the store was \
+     free, so `try_write()` gets in, and `try_set` then adds the setting, a new key as well as one already there (`insert` \
+     does both), and answers true (see “Trying without waiting”)";
+
 /// `set` replaces and adds values that readers then see.
 #[test]
 fn set_changes_what_readers_see() {
@@ -60,19 +65,23 @@ fn set_changes_what_readers_see() {
 #[test]
 fn settings_are_kept_exactly_as_given() {
     let store = sample_store();
-    store.set("motd", "");
-    store.set("Host", "example.org");
-    let motd: Option<String> = store.get("motd");
-    let host: Option<String> = store.get("host");
-    let upper: Option<String> = store.get("Host");
-    let kept: bool = motd.as_deref() == Some("") && host.as_deref() == Some("localhost") && upper.as_deref() == Some("example.org");
-    ::std::assert!(
-        kept,
-        "after `set(\"motd\", \"\")` and `set(\"Host\", \"example.org\")`, `get` answered {motd:?} for \"motd\", {host:?} \
-         for \"host\" and {upper:?} for \"Host\", where Some(\"\"), Some(\"localhost\") and Some(\"example.org\") were \
-         due: the store changed what it was given (an empty value dropped, keys folded to one case). A configuration \
-         store keeps each key and value as they come; `set` inserts them as they are."
-    );
+    let given: [(&str, &str); 4] = [("motd", ""), ("Host", "example.org"), (" banner ", " hello "), ("", "root")];
+    for (key, value) in given {
+        store.set(key, value);
+    }
+    let expected: [(&str, &str); 5] =
+        [("motd", ""), ("Host", "example.org"), (" banner ", " hello "), ("", "root"), ("host", "localhost")];
+    for (key, value) in expected {
+        let got: Option<String> = store.get(key);
+        let same: bool = got.as_deref() == Some(value);
+        ::std::assert!(
+            same,
+            "after `set(\"motd\", \"\")`, `set(\"Host\", \"example.org\")`, `set(\" banner \", \" hello \")` and \
+             `set(\"\", \"root\")`, `get({key:?})` answered {got:?}, where Some({value:?}) was due: the store changed what it \
+             was given (an empty value or key dropped, spaces trimmed, keys folded to one case). A configuration store keeps \
+             each key and value exactly as they come; `set` inserts them as they are."
+        );
+    }
 }
 
 /// Where the value of `key` lives in memory: changed in place, the other settings stay where they are.
@@ -98,7 +107,7 @@ fn set_changes_one_setting_in_place() {
          reader waits, even under one write guard, and a copy taken under one guard and put back under another also erases \
          whatever another thread set between the two. Take `write()` once and insert the one setting through that guard."
     );
-    ::std::assert!(written, "with nobody reading or writing, try_set should get in and return true");
+    ::std::assert!(written, "{TRY_SET_NEW_KEY}");
     let kept_by_try_set: bool = host_after_try_set == host_before;
     ::std::assert!(
         kept_by_try_set,
@@ -976,7 +985,7 @@ fn set_changes_the_map_it_holds_rather_than_rebuilding_it() {
     ::std::assert!(kept_by_set, "{set_moved}");
     let written: bool = store.try_set("mode", "debug");
     let room_after_try_set: usize = store.settings.read().unwrap().capacity();
-    ::std::assert!(written, "with nobody reading or writing, try_set should get in and return true");
+    ::std::assert!(written, "{TRY_SET_NEW_KEY}");
     // A new key takes a free slot or one an earlier removal left behind: room for one more at most.
     let kept_by_try_set: bool = room_after_try_set == room_after_set || room_after_try_set == room_after_set + 1;
     let try_set_moved: String = moved_every_setting("try_set", room_after_set, room_after_try_set);
