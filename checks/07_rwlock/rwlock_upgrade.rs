@@ -469,9 +469,9 @@ fn two_threads_missing_the_same_host_agree() {
     let agree: bool = answers[0] == answers[1] && stored.as_deref() == Some(answers[0].as_str());
     ::std::assert!(
         agree,
-        "two threads resolving the same new host at once got {answers:?} \
-         (see “A read guard blocks your own write”)\n\
-         The cache holds {stored:?}, and all three should be the same address. After taking the write lock, look again (the other thread \
+        "two threads resolving the same new host at once got {answers:?}, and the cache then held {stored:?}: all three should \
+         be the same address (see “A read guard blocks your own write”)\n\
+         After taking the write lock, look again (the other thread \
          may have stored the host between your read and your write) and return what the cache holds then, not your own lookup's \
          address: `entry(key).or_insert(value)` does both and gives back the stored address."
     );
@@ -731,6 +731,15 @@ fn a_miss_looks_again_under_the_write_lock() {
              (see “Check and act under one lock”)\n\
              Looking again on a copy is looking at the past: the copy is out of date the moment its guard is gone. Under the write \
              lock, use `entry(key).or_insert(value)` on the map the guard gives you, and return what it gives back."
+        );
+        let overwrote: bool = answer == "10.0.0.9" && stored.as_deref() != Some("10.0.0.9");
+        ::std::assert!(
+            !overwrote,
+            "`resolve` returned 10.0.0.9, the address another thread stored while it waited, but the cache now holds \
+             {stored:?}: it put its own address over the other thread's (an `insert` replaces what is there, and gives back \
+             the old value), so the two threads, and everyone asking later, disagree (see “A read guard blocks your own write”)\n\
+             Under the write lock, keep what is already stored: `entry(key).or_insert(value)` inserts only into an empty \
+             place, and gives back the address the cache holds."
         );
         let agree: bool = answer == "10.0.0.9" && stored.as_deref() == Some("10.0.0.9");
         ::std::assert!(
@@ -1327,5 +1336,83 @@ fn any_address_the_lookup_answers_is_cached() {
          is the lookup's business.",
         both.0,
         both.1
+    );
+}
+
+/// Hosts are kept exactly as given: an empty name is a host like any other, and names that differ only in case are two hosts, each cached under its own name.
+#[test]
+fn hosts_are_kept_exactly_as_given() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let cache = Arc::new(HostCache::new());
+    let answers: Vec<String> = within({
+        let cache = Arc::clone(&cache);
+        let lookups = [
+            counting_lookup(&calls, "10.0.0.1"),
+            counting_lookup(&calls, "10.0.0.2"),
+            counting_lookup(&calls, "10.0.0.3"),
+            counting_lookup(&calls, "10.9.9.9"),
+            counting_lookup(&calls, "10.9.9.9"),
+        ];
+        move || {
+            let [first, second, third, fourth, fifth] = lookups;
+            ::std::vec![
+                cache.resolve("", first),
+                cache.resolve("Db.Local", second),
+                cache.resolve("db.local", third),
+                cache.resolve("", fourth),
+                cache.resolve("Db.Local", fifth),
+            ]
+        }
+    });
+    let lookups: usize = calls.load(Ordering::SeqCst);
+    let cached: [Option<String>; 3] = [cache.cached(""), cache.cached("Db.Local"), cache.cached("db.local")];
+    let expected: [Option<String>; 3] =
+        [Some("10.0.0.1".to_string()), Some("10.0.0.2".to_string()), Some("10.0.0.3".to_string())];
+    let kept: bool = answers == ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.1", "10.0.0.2"] && lookups == 3 && cached == expected;
+    ::std::assert!(
+        kept,
+        "`resolve` was asked for \"\", \"Db.Local\", \"db.local\", then \"\" and \"Db.Local\" again; it answered {answers:?} \
+         with {lookups} lookups, and `cached` then answered {cached:?} for the three names, where 3 lookups, the answers \
+         [\"10.0.0.1\", \"10.0.0.2\", \"10.0.0.3\", \"10.0.0.1\", \"10.0.0.2\"] and the same three addresses were due: \
+         the cache changed the names it was given (an empty one skipped, names folded to one case), so `resolve` and \
+         `cached` disagree or a host is looked up again. The cache stores each host under the name it was asked for, as \
+         it is; which names mean the same host is the lookup's business."
+    );
+}
+
+/// How many hosts the test below puts in the cache itself: more than a large cache limit (a million, say).
+const HUGE_CACHE: usize = (1 << 20) + 100;
+
+/// However many hosts the cache holds, a miss adds its host and drops none.
+#[test]
+fn a_huge_cache_drops_no_host() {
+    let cache = Arc::new(HostCache::new());
+    {
+        let mut known = lock_of(&cache).write().unwrap_or_else(PoisonError::into_inner);
+        known.reserve(HUGE_CACHE + 3);
+        for i in 0..HUGE_CACHE {
+            known.insert(::std::format!("h{i}"), ::std::string::String::new());
+        }
+    }
+    // A `resolve` that works on the whole cache takes seconds here: another test reports that,
+    // and this one does not wait for it.
+    let (done, finished) = mpsc::channel::<()>();
+    let asker = Arc::clone(&cache);
+    thread::spawn(move || {
+        for i in 0..3 {
+            let _ = asker.resolve(&::std::format!("new{i}.local"), |_| "10.0.0.4".to_string());
+        }
+        let _ = done.send(());
+    });
+    if finished.recv_timeout(STUCK_AFTER).is_err() {
+        return;
+    }
+    let held: usize = lock_of(&cache).read().unwrap_or_else(PoisonError::into_inner).len();
+    ::std::assert!(
+        held == HUGE_CACHE + 3,
+        "the cache held {HUGE_CACHE} hosts; after 3 misses it held {held}, where {} were due: `resolve` dropped hosts to make \
+         room once the cache was large. Everyone asking for a host gets the same address, and a host dropped is looked up \
+         again, perhaps to another one: this cache keeps every host it stores, `entry(key).or_insert(value)` and nothing else.",
+        HUGE_CACHE + 3
     );
 }
