@@ -1011,8 +1011,9 @@ fn publish_does_no_work_on_the_latencies_before_the_summary() {
         took < BEFORE_THE_SUMMARY,
         "with {BIG_WINDOW} latencies in the window, even the quickest of {BIG_ROUNDS} calls to `publish` took {took:.1?} before \
          it called `summarize`, where taking the window out takes about a microsecond: `publish` went through the latencies \
-         itself first (counting them with `iter()`, finding the largest, sorting or copying them), and under the lock every \
-         `record` waits for that (see “Keeping the lock short”)\n\
+         itself first (counting them with `iter()`, finding the largest, sorting or copying them): under the lock every \
+         `record` waits for that, and with the lock free it is still the summary's work, done before the summary and \
+         perhaps again inside it (see “Keeping the lock short”)\n\
          Under the lock take the window out and nothing else, `std::mem::take(&mut *guard)`; `latencies_ms.len()` counts the \
          requests at no cost, and any figure drawn from the latencies is `summarize`'s job."
     );
@@ -1099,8 +1100,8 @@ fn record_on_a_poisoned_mutex_never_drops_the_request() {
     ::std::assert!(
         !returned || kept,
         "after another thread panicked while it held the stats mutex (which poisons it), `record(70 ms, failed)` returned, \
-         but the window then held the latencies {latencies:?} and {errors} errors: the request was dropped without a trace, \
-         in no report and in no error. A poisoned mutex says some code panicked half way through a change; skipping the \
+         but the window then held the latencies {latencies:?} and {errors} errors, where [40, 70] and 1 were due: requests \
+         were lost (the new one, or those recorded before it) without a trace, in no report and in no error. A poisoned mutex says some code panicked half way through a change; skipping the \
          request hides that bug and loses data on top of it. Let `lock().unwrap()` panic, so the failure shows, or, where \
          the data is known to be fine, take the guard anyway with `unwrap_or_else(PoisonError::into_inner)` and record \
          (see “Poisoned locks”, later in the course)"
