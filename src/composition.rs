@@ -618,8 +618,9 @@ pub fn static_items(learner: &str) -> Vec<ShapeProblem> {
         .into_iter()
         .map(|line| ShapeProblem {
             line,
-            message: "learn does not grade a `static` in this exercise: keep the state in the fields the \
-                      exercise gives (a static is one value, shared by every instance of your types)"
+            message: "learn does not grade a `static` (or a `thread_local!`) in this exercise: keep the state \
+                      in the fields the exercise gives (state outside them is shared by every instance of your \
+                      types, on one thread or on all)"
                 .to_string(),
         })
         .collect()

@@ -65,21 +65,32 @@ fn set_changes_what_readers_see() {
 #[test]
 fn settings_are_kept_exactly_as_given() {
     let store = sample_store();
-    let given: [(&str, &str); 4] = [("motd", ""), ("Host", "example.org"), (" banner ", " hello "), ("", "root")];
+    let long: String = "0123456789".repeat(100);
+    let given: [(&str, &str); 7] = [
+        ("motd", ""),
+        ("Host", "example.org"),
+        (" banner ", " hello "),
+        ("", "root"),
+        ("footer", "line one\nline two"),
+        ("key\nwith a break", "é ✓"),
+        ("long", long.as_str()),
+    ];
     for (key, value) in given {
         store.set(key, value);
     }
-    let expected: [(&str, &str); 5] =
-        [("motd", ""), ("Host", "example.org"), (" banner ", " hello "), ("", "root"), ("host", "localhost")];
+    let mut expected: ::std::vec::Vec<(&str, Option<&str>)> = given.iter().map(|&(key, value)| (key, Some(value))).collect();
+    // And names that were never set, close to ones that were: nothing is found under them.
+    expected.extend([("host", Some("localhost")), ("PORT", None), (" host", None), ("banner", None), ("HOST", None)]);
     for (key, value) in expected {
         let got: Option<String> = store.get(key);
-        let same: bool = got.as_deref() == Some(value);
+        let same: bool = got.as_deref() == value;
         ::std::assert!(
             same,
-            "after `set(\"motd\", \"\")`, `set(\"Host\", \"example.org\")`, `set(\" banner \", \" hello \")` and \
-             `set(\"\", \"root\")`, `get({key:?})` answered {got:?}, where Some({value:?}) was due: the store changed what it \
-             was given (an empty value or key dropped, spaces trimmed, keys folded to one case). A configuration store keeps \
-             each key and value exactly as they come; `set` inserts them as they are."
+            "`get({key:?})` answered {got:?}, where {value:?} was due, after `set` was given {given:?}: the store changed \
+             what it was given or what it was asked (an empty value or key dropped, spaces trimmed, a value cut short or \
+             refused for a line break, keys folded to one case, a near name tried instead). A configuration store keeps \
+             each key and value exactly as they come: `set` inserts them as they are, and `get` looks up exactly the key \
+             it is asked for."
         );
     }
 }
@@ -505,6 +516,12 @@ fn writer_waits_for_readers_to_finish() {
     );
     let after: bool = store.try_set("port", "1");
     let port: Option<String> = store.get("port");
+    ::std::assert!(
+        after || port.as_deref() != Some("1"),
+        "with nobody holding the store, `try_set(\"port\", \"1\")` changed the setting but answered false: true means the \
+         value went in, whether it replaced one (as here) or added a new key; what `insert` returns says only which of the \
+         two happened (see “Trying without waiting”)"
+    );
     let expected_during: Option<bool> = Some(false);
     ::std::assert!(
         during == expected_during,
@@ -1247,7 +1264,18 @@ fn set_on_a_poisoned_store_never_drops_the_change() {
     let store = poisoned_store();
     let setter = Arc::clone(&store);
     let returned: bool = answered_quietly("`set(\"port\", \"9090\")`", move || setter.set("port", "9090")).is_some();
-    let port: Option<String> = store.settings.read().unwrap_or_else(PoisonError::into_inner).get("port").cloned();
+    let (port, host): (Option<String>, Option<String>) = {
+        let settings = store.settings.read().unwrap_or_else(PoisonError::into_inner);
+        (settings.get("port").cloned(), settings.get("host").cloned())
+    };
+    ::std::assert!(
+        !returned || host.as_deref() == Some("localhost"),
+        "after an admin thread panicked while it held the write lock (which poisons the store), `set(\"port\", \"9090\")` \
+         returned, but \"host\" was then {host:?}, where it was \"localhost\": the poison made `set` empty or rebuild the \
+         store, and every other setting is gone without a trace. Let `write().unwrap()` panic, so the failure shows, or, \
+         where the data is known to be fine, write anyway with `unwrap_or_else(PoisonError::into_inner)` and change the one \
+         setting (see “Poisoned locks”)"
+    );
     let dropped: bool = returned && port.as_deref() != Some("9090");
     ::std::assert!(
         !dropped,
