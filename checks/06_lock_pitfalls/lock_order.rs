@@ -15,25 +15,32 @@ const MEET_SURELY_WITHIN: Duration = Duration::from_secs(2);
 /// How long the test waits for a transfer before it calls it stuck.
 const STUCK_AFTER: Duration = Duration::from_secs(2);
 
-/// A meeting point for two transfers: each one waits, inside `between_locks`, until the other
-/// one has also arrived there, or until its time is up (a transfer that cannot get its first
-/// lock never arrives, and the other must then go on alone). It counts each transfer's calls.
+/// A meeting point for transfers (two, or `parties`): each one waits, inside `between_locks`,
+/// until the others have also arrived there, or until its time is up (a transfer that cannot get
+/// its first lock never arrives, and the others must then go on without it). It counts each
+/// transfer's calls.
 struct Meeting {
     arrived: Mutex<usize>,
     all_here: Condvar,
     within: Duration,
+    parties: usize,
     waited_alone: AtomicBool,
-    calls: [AtomicUsize; 2],
+    calls: [AtomicUsize; 3],
 }
 
 impl Meeting {
     fn new(within: Duration) -> Meeting {
+        Meeting::of(2, within)
+    }
+
+    fn of(parties: usize, within: Duration) -> Meeting {
         Meeting {
             arrived: Mutex::new(0),
             all_here: Condvar::new(),
             within,
+            parties,
             waited_alone: AtomicBool::new(false),
-            calls: [AtomicUsize::new(0), AtomicUsize::new(0)],
+            calls: [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)],
         }
     }
 
@@ -42,7 +49,7 @@ impl Meeting {
         let mut arrived = self.arrived.lock().unwrap();
         *arrived += 1;
         self.all_here.notify_all();
-        let (_arrived, wait) = self.all_here.wait_timeout_while(arrived, self.within, |n| *n < 2).unwrap();
+        let (_arrived, wait) = self.all_here.wait_timeout_while(arrived, self.within, |n| *n < self.parties).unwrap();
         if wait.timed_out() {
             self.waited_alone.store(true, Ordering::SeqCst);
         }
@@ -1336,5 +1343,78 @@ fn a_refused_transfer_never_touches_the_receiver() {
     ::std::assert!(
         (left, got) == (10, i64::MAX - 5),
         "a refused transfer should leave both balances as they were, but alice has {left} and bob {got}"
+    );
+}
+
+/// Three transfers around a circle of three accounts, 1 -> 2, 2 -> 3 and 3 -> 1, started together, all finish: every pair of accounts is locked in the one order every transfer uses, not an order chosen pair by pair.
+#[test]
+fn three_transfers_around_a_circle_all_finish() {
+    let accounts: [Arc<Account>; 3] = [Arc::new(Account::new(1, 100)), Arc::new(Account::new(2, 100)), Arc::new(Account::new(3, 100))];
+    let meeting = Arc::new(Meeting::of(3, MEET_WITHIN));
+    let start = Arc::new(Barrier::new(3));
+    let (done, results) = mpsc::channel::<bool>();
+    for index in 0..3 {
+        let (from, to) = (Arc::clone(&accounts[index]), Arc::clone(&accounts[(index + 1) % 3]));
+        let (meeting, start, done) = (Arc::clone(&meeting), Arc::clone(&start), done.clone());
+        // Not joined: if the transfers deadlock, these threads stay stuck and the test reports it.
+        thread::spawn(move || {
+            start.wait();
+            let moved: bool = transfer(&from, &to, 10, || meeting.arrive(index));
+            let _ = done.send(moved);
+        });
+    }
+    let deadline = Instant::now() + MEET_WITHIN + STUCK_AFTER;
+    let mut finished: usize = 0;
+    while finished < 3 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if results.recv_timeout(left).is_err() {
+            break;
+        }
+        finished += 1;
+    }
+    ::std::assert!(
+        finished == 3,
+        "1 -> 2, 2 -> 3 and 3 -> 1, started together, did not all finish within 2.5 s ({finished} of 3 did): each held \
+         one account's lock and waited for the next one's, around the circle (see “Two locks, opposite orders”)\n\
+         An order that only settles each pair on its own (by whether the ids add up to an even number, by which one \
+         sends) can still close a circle of three or more. Use one order over all the accounts, the same for every \
+         transfer: the lower id first."
+    );
+}
+
+/// How long the test below keeps a transfer's first lock busy: a transfer that gives up on a busy first lock after some time gives up within it.
+const HOLD_FIRST_LOCK_FOR: Duration = Duration::from_secs(3);
+
+/// A transfer whose first lock is busy waits for it as long as it takes, then moves the money: it never gives up and answers false for an account that can pay.
+#[test]
+fn a_transfer_waits_for_its_first_lock_as_long_as_it_takes() {
+    let alice = Arc::new(Account::new(1, 100));
+    let bob = Arc::new(Account::new(2, 100));
+    crate::__learn::exact::<Mutex<i64>, _>(&alice.balance);
+    let held = alice.balance.lock().unwrap();
+    let (done, answered) = mpsc::channel::<bool>();
+    {
+        let (alice, bob) = (Arc::clone(&alice), Arc::clone(&bob));
+        // Not joined: a transfer stuck for good stays stuck, and the test reports it.
+        thread::spawn(move || {
+            let _ = done.send(transfer(&alice, &bob, 30, || {}));
+        });
+    }
+    let early: Option<bool> = answered.recv_timeout(HOLD_FIRST_LOCK_FOR).ok();
+    drop(held);
+    ::std::assert!(
+        early.is_none(),
+        "alice -> bob 30, with alice's lock (the first in id order) kept busy by the test for {HOLD_FIRST_LOCK_FOR:?}, \
+         returned {} before the test let go: it gave up on the busy lock after a while (a `try_lock` loop with a time \
+         limit, say), and `false` tells the caller alice cannot cover 30, which is not what happened \
+         (see “Two locks, opposite orders”)\n\
+         With one lock order for every transfer there is no deadlock to escape: wait in `lock()`, however long it takes.",
+        early.unwrap_or_default()
+    );
+    let moved: Option<bool> = answered.recv_timeout(STUCK_AFTER).ok();
+    ::std::assert!(
+        moved == Some(true),
+        "alice -> bob 30 waited for alice's lock while the test kept it busy, but once the test let go it answered {moved:?} \
+         within 2 s, where true was due: alice has 100"
     );
 }
