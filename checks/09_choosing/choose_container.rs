@@ -92,6 +92,24 @@ fn history_is_pushed_through_shared_references() {
     ::std::assert_eq!(last.as_deref(), expected_last, "the last entry should be the most recent push");
 }
 
+/// The history keeps every entry pushed, in the order pushed, repeats included: an undo steps back through all of them.
+#[test]
+fn history_keeps_every_entry_in_order() {
+    let history = History::default();
+    let entries: &RefCell<Vec<String>> = chosen!(history.entries, RefCell<Vec<String>>, HISTORY);
+    let pushed: [&str; 5] = ["type a", "bold", "bold", "type b", "italic"];
+    for entry in pushed {
+        history.push(entry);
+    }
+    let kept: Vec<String> = entries.borrow().clone();
+    ::std::assert!(
+        kept == pushed,
+        "after pushes of {pushed:?}, the history held {kept:?}: an undo history keeps every entry, in the order it came, \
+         the same one twice included (bold pressed twice is two steps to undo), so that each undo steps back one. \
+         `push` adds the entry at the end, `entries.borrow_mut().push(..)`, and `last` reads the end."
+    );
+}
+
 /// `push` adds the entry to the history in place: the entries are not copied and the copy put back.
 #[test]
 fn history_push_changes_the_entries_in_place() {
@@ -182,6 +200,24 @@ fn playlist_lends_its_tracks_as_a_plain_slice() {
     ::std::assert_eq!(first.len(), second.len(), "two plain borrows of the tracks should see the same list");
 }
 
+/// A playlist plays what was added, as added: a track added twice is in it twice, in the order added.
+#[test]
+fn playlist_keeps_every_track_in_order() {
+    let mut playlist = Playlist::default();
+    chosen!(playlist.tracks, Vec<String>, PLAYLIST);
+    let added: [&str; 4] = ["intro.mp3", "theme.mp3", "intro.mp3", "outro.mp3"];
+    for track in added {
+        playlist.add(track);
+    }
+    let kept: Vec<String> = playlist.tracks().to_vec();
+    ::std::assert!(
+        kept == added,
+        "after adding {added:?}, `tracks()` listed {kept:?}: the playlist changed what it was given (a track added \
+         twice kept once, the order changed). A playlist plays what was added, as added: `add` pushes the track at the \
+         end, and nothing else."
+    );
+}
+
 /// `tracks` lends the playlist's own tracks: the slice points into the playlist's `Vec`, it is not a copy.
 #[test]
 fn playlist_lends_its_own_tracks_not_a_copy() {
@@ -254,6 +290,17 @@ fn totals_add_up_across_threads() {
         worker.join().unwrap();
     }
     let total: u64 = totals.get();
+    let probe = Totals::default();
+    probe.clone().add(1);
+    let shared: bool = probe.get() == 1;
+    ::std::assert!(
+        shared,
+        "4 threads added through clones of one `Totals`, and the original then said {total}, where 1000 was due: an \
+         addition made through a clone does not show in the original, so each clone counts on its own \
+         (see “Composing Rc and Arc with cells”)\n\
+         A clone of `Totals` is one more handle to the same sum: `#[derive(Clone)]` clones the `Arc`, and every clone then \
+         adds to the one `AtomicU64` behind it."
+    );
     ::std::assert_eq!(total, 1000, "4 threads adding 1, 2, 3 and 4 a hundred times each should total 1000");
 }
 
@@ -300,6 +347,16 @@ const BUDGET: Duration = Duration::from_secs(4);
 fn an_addition_is_one_atomic_step() {
     let totals = Totals::default();
     chosen!(totals.sum, Arc<AtomicU64>, TOTALS);
+    // The threads below add through clones: clones that do not share the sum are another test's
+    // failure (totals_add_up_across_threads), not a torn addition.
+    let probe = Totals::default();
+    probe.clone().add(1);
+    let shared: bool = probe.get() == 1;
+    ::std::assert!(
+        shared,
+        "could not begin: an addition made through a clone of `Totals` did not show in the original (the same fault as in \
+         totals_add_up_across_threads)"
+    );
     let start = ::std::sync::Barrier::new(ADDERS);
     let interleavings = ::std::sync::atomic::AtomicUsize::new(0);
     let started = Instant::now();
