@@ -236,7 +236,8 @@ fn opposite_transfers_at_once_both_finish() {
         most_calls == 1,
         "a transfer called `between_locks` {most_calls} times instead of once \
          (see “Two locks, opposite orders”)\n\
-         It let go of its first lock when the second was busy and started again. Backing off and retrying \
+         `transfer` calls it once, right after its first lock. More calls mean it calls it in two places, or it \
+         let go of its first lock when the second was busy and started again. Backing off and retrying \
          depends on timing, and two transfers can keep doing it in step for ever; take the locks in one \
          order for everyone and simply wait."
     );
@@ -703,9 +704,10 @@ fn two_transfers_from_the_account_locked_second_never_overdraw() {
         "100 covers one transfer of 80, not two, yet {accepted} were accepted and the balance is {left} \
          (see “Check and act under one lock”)\n\
          Here the sender has the highest id, so both transfers took their first lock (each its receiver's) and \
-         met in `between_locks` before either had locked the sender. The balance was checked before that (or \
-         under a lock let go again), and the other transfer got in between. Check the balance only once both \
-         locks are held, and keep them until the money has moved."
+         met in `between_locks` before either had locked the sender. The sender's balance was checked before \
+         that (or under a lock let go again), and the other transfer got in between; or the balance checked was \
+         the receiver's (the guards taken in id order and not picked back out, or the amount turned round). \
+         Check the sender's balance only once both locks are held, and keep them until the money has moved."
     );
     let spent_once: bool = accepted == 1 && left == 20;
     ::std::assert!(

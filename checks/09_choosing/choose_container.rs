@@ -534,6 +534,13 @@ fn a_set_band_that_stops_halfway_leaves_the_bands_in_place() {
     let _ = thread::spawn(move || ui.set_band(3, 9)).join();
     ::std::panic::set_hook(report_panics);
     let left: Vec<i8> = bands.read().unwrap_or_else(PoisonError::into_inner).clone();
+    let elsewhere: bool = left.len() == 3 && left != [1, 2, 3];
+    ::std::assert!(
+        !elsewhere,
+        "after `set_band(3, 9)` on an equalizer of 3 bands, the bands were {left:?} instead of [1, 2, 3]: there is no band 3, \
+         and `set_band` wrote the gain into another band. A band that does not exist is refused (indexing panics) or \
+         ignored (`get_mut(index)` answers `None`), never set somewhere the caller did not ask for."
+    );
     let kept: bool = left.starts_with(&[1, 2, 3]);
     ::std::assert!(
         kept,
