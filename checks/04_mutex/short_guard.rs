@@ -1,6 +1,6 @@
 use super::{publish, record, Report, Stats};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Mutex, PoisonError};
+use std::sync::{mpsc, Mutex, PoisonError, TryLockError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -206,11 +206,17 @@ fn a_huge_window_is_reported_whole() {
     );
     let expected: Option<(usize, u64, u32)> = Some((HUGE_WINDOW, (HUGE_WINDOW / 4) as u64, 999));
     let whole: bool = handed == Some(HUGE_WINDOW) && sent == expected;
+    let how: &str = if handed == Some(HUGE_WINDOW) {
+        "`summarize` got the whole window, but the report's counts are not the window's (the number of latencies, the \
+         errors counted): count what you took, `latencies_ms.len()` and `errors`, in their own types"
+    } else {
+        "part of the window was left out on the way, by `record` (which stopped adding at some size) or by `publish` \
+         (which cut the window short)"
+    };
     ::std::assert!(
         whole,
         "{HUGE_WINDOW} requests were recorded ({} of them failed), but `summarize` was handed {} latencies and the report \
-         said {}: part of the window was left out on the way, by `record` (which stopped adding at some size) or by \
-         `publish` (which cut the window short). However big a window grows, every request in it is reported: `record` \
+         said {}: {how}. However big a window grows, every request in it is reported: `record` \
          always pushes, and `publish` hands on the whole window it took (see “Keeping the lock short”)",
         HUGE_WINDOW / 4,
         handed.unwrap_or_default(),
@@ -264,7 +270,7 @@ fn summarize_gets_the_window_in_its_own_buffer() {
     let same_buffer: bool = summarized_at == Some(window_at);
     ::std::assert!(
         same_buffer,
-        "`summarize` was handed the window in another buffer than the one it was recorded in: the window had room for 64 latencies and none recorded yet, and on its way out `publish` reallocated it (a `shrink_to_fit()` or `shrink_to(..)`, say) (see “Keeping the lock short”)\n\
+        "`summarize` was handed the window in another buffer than the one it was recorded in: the window had room for 64 latencies and none recorded yet, and on its way out `publish` reallocated it (a `shrink_to_fit()` or `shrink_to(..)`, say) or handed `summarize` another, empty slice in its place (see “Keeping the lock short”)\n\
          Shrinking a window moves every latency it holds into a smaller buffer, work for the whole window, and done under the guard it keeps every `record` waiting. `summarize` gets the window as it was recorded: take it out with `std::mem::take(&mut *guard)`, let the guard go, and hand it on untouched."
     );
 }
@@ -1106,8 +1112,9 @@ fn record_on_a_poisoned_mutex_never_drops_the_request() {
     ::std::assert!(
         !returned || kept,
         "after another thread panicked while it held the stats mutex (which poisons it), `record(70 ms, failed)` returned, \
-         but the window then held the latencies {latencies:?} and {errors} errors, where [40, 70] and 1 were due: requests \
-         were lost (the new one, or those recorded before it) without a trace, in no report and in no error. A poisoned mutex says some code panicked half way through a change; skipping the \
+         but the window then held the latencies {latencies:?} and {errors} errors, where [40, 70] and 1 were due: what was \
+         recorded was lost or miscounted (the new request, those before it, or an error) without a trace, in no report and \
+         in no error. A poisoned mutex says some code panicked half way through a change; skipping the \
          request hides that bug and loses data on top of it. Let `lock().unwrap()` panic, so the failure shows, or, where \
          the data is known to be fine, take the guard anyway with `unwrap_or_else(PoisonError::into_inner)` and record \
          (see “Poisoned locks”, later in the course)"
@@ -1125,11 +1132,14 @@ fn publish_on_a_poisoned_mutex_never_loses_the_window() {
     let returned: bool = returned_quietly(|| publish(&stats, mean, |report| received = Some(numbers(&report))));
     let expected: Option<(usize, u64, u32)> = Some((2, 1, 30));
     let honest: bool = if returned { received == expected } else { received.is_none() || received == expected };
+    let what: &str = match received {
+        None => "the window was neither reported nor did anything say why: the requests recorded are left behind unreported",
+        Some(_) => "the poison made it report another window than the one recorded, and the requests are lost",
+    };
     ::std::assert!(
         honest,
         "after another thread panicked while it held the stats mutex (which poisons it), `publish` {} and reported {}, \
-         where the window held 2 requests, 1 error, 30 ms: the poison made it report a window it never took, and the \
-         requests recorded are lost or left behind unreported, with no error to say so. Let `lock().unwrap()` panic, so \
+         where the window held 2 requests, 1 error, 30 ms: {what}, with no error to say so. Let `lock().unwrap()` panic, so \
          the failure shows, or, where the data is known to be fine, take the guard anyway with \
          `unwrap_or_else(PoisonError::into_inner)` and report the window it holds (see “Poisoned locks”, later in the course)",
         if returned { "returned" } else { "panicked" },
@@ -1173,4 +1183,52 @@ fn record_does_no_work_on_the_window() {
          `record` pushes the latency and counts the error, nothing more; any figure drawn from the window is `summarize`'s \
          job, once per report."
     );
+}
+
+/// Whether the stats mutex is free at this moment: nobody holds it (poisoned or not).
+fn is_free(stats: &Mutex<Stats>) -> bool {
+    !::std::matches!(stats.try_lock(), Err(TryLockError::WouldBlock))
+}
+
+/// Whatever the window holds (nothing, one request, failures, thousands, a poisoned mutex), `publish` has let the mutex go before `summarize` and before `send`.
+#[test]
+fn the_lock_is_free_during_the_report_whatever_the_window() {
+    let windows: [(&str, ::std::vec::Vec<(u32, bool)>, bool); 7] = [
+        ("an empty window", ::std::vec![], false),
+        ("one request", ::std::vec![(12, true)], false),
+        ("failed requests only", ::std::vec![(30, false), (45, false)], false),
+        ("some failed requests", ::std::vec![(10, true), (30, false), (20, true)], false),
+        ("a window of 5000 requests", (0..5000).map(|i| (i % 97, i % 3 != 0)).collect(), false),
+        ("a window of one latency of u32::MAX", ::std::vec![(u32::MAX, true)], false),
+        ("a window in a mutex a panicking thread poisoned", ::std::vec![(15, true), (25, false)], true),
+    ];
+    for (what, requests, poisoned) in windows {
+        let stats = Mutex::new(Stats::default());
+        for (latency, ok) in requests {
+            record(&stats, latency, ok);
+        }
+        if poisoned {
+            poison(&stats);
+        }
+        let (mut free_during_summary, mut free_during_send): (Option<bool>, Option<bool>) = (None, None);
+        let _ = returned_quietly(|| {
+            publish(
+                &stats,
+                |latencies| {
+                    free_during_summary = Some(is_free(&stats));
+                    mean(latencies)
+                },
+                |_report| free_during_send = Some(is_free(&stats)),
+            )
+        });
+        let free: bool = free_during_summary != Some(false) && free_during_send != Some(false);
+        ::std::assert!(
+            free,
+            "with {what}, `publish` kept the stats mutex locked while it {} (a `try_lock()` from inside found it held): \
+             whatever the window holds, the report is made with the lock free, or every `record` meanwhile waits for \
+             it (see “Keeping the lock short”)\n\
+             Take the window out in a short block, the same way every time, and report with no guard alive.",
+            if free_during_summary == Some(false) { "summarized it" } else { "sent the report" }
+        );
+    }
 }
