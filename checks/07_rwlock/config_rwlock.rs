@@ -1323,3 +1323,21 @@ fn the_store_holds_nothing_but_its_rwlock() {
          Keep the one `settings: RwLock<HashMap<String, String>>`: reads under `read()`, changes under `write()`."
     );
 }
+
+/// `new` keeps the initial settings exactly as given: an empty value is a value, and a key given twice keeps its later value, as a second `set` would.
+#[test]
+fn new_keeps_the_initial_settings_as_given() {
+    let initial: [(&str, &str); 4] = [("motd", ""), ("mode", "first"), (" spaced ", " x "), ("mode", "last")];
+    let store = ConfigStore::new(&initial);
+    let expected: [(&str, Option<&str>); 3] = [("motd", Some("")), ("mode", Some("last")), (" spaced ", Some(" x "))];
+    for (key, value) in expected {
+        let got: Option<String> = store.get(key);
+        let same: bool = got.as_deref() == value;
+        ::std::assert!(
+            same,
+            "`get({key:?})` answered {got:?}, where {value:?} was due, after `ConfigStore::new({initial:?})`: `new` changed \
+             the settings it was given (an empty value dropped, the first of two values for a key kept). Every pair goes in \
+             as it is, in order, a later value for a key replacing the earlier one, as `set` would."
+        );
+    }
+}
