@@ -1208,7 +1208,12 @@ fn a_miss_answers_from_its_write_guard() {
 #[test]
 fn the_cache_holds_nothing_but_its_rwlock() {
     let cache = HostCache::new();
-    lock_of(&cache);
+    let held: usize = lock_of(&cache).read().unwrap_or_else(PoisonError::into_inner).len();
+    ::std::assert!(
+        held == 0,
+        "a new `HostCache` already held {held} hosts: `new` makes an empty cache, and every host in it comes from a lookup \
+         `resolve` made (a host put there by `new` is answered without ever being looked up)"
+    );
     let size: usize = ::std::mem::size_of_val(&cache);
     let known: usize = ::std::mem::size_of::<RwLock<HashMap<String, String>>>();
     ::std::assert!(
@@ -1300,10 +1305,28 @@ fn a_poisoned_cache_is_no_miss() {
 fn a_miss_on_a_poisoned_cache_is_stored_or_panics() {
     let cache = a_poisoned_cache();
     let calls = Arc::new(AtomicUsize::new(0));
+    // Whether the cache's lock was free while the lookup ran (held by nobody, poisoned or not).
+    let free_during_lookup = Arc::new(Mutex::new(None::<bool>));
     let answer: Option<String> = answered_quietly("`resolve(\"api.local\")`", {
-        let (cache, lookup) = (Arc::clone(&cache), counting_lookup(&calls, "10.0.0.7"));
-        move || cache.resolve("api.local", lookup)
+        let (cache, calls, free) = (Arc::clone(&cache), Arc::clone(&calls), Arc::clone(&free_during_lookup));
+        let looked_at = Arc::clone(&cache);
+        move || {
+            cache.resolve("api.local", move |_host: &str| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                let held: bool = ::std::matches!(lock_of(&looked_at).try_write(), Err(::std::sync::TryLockError::WouldBlock));
+                *free.lock().unwrap_or_else(PoisonError::into_inner) = Some(!held);
+                "10.0.0.7".to_string()
+            })
+        }
     });
+    let free: Option<bool> = *free_during_lookup.lock().unwrap_or_else(PoisonError::into_inner);
+    ::std::assert!(
+        free != Some(false),
+        "after a thread panicked while it held the write lock (which poisons the cache), `resolve(\"api.local\")` ran the \
+         slow lookup with the cache's lock held (the guard it recovered from the poison, still alive): on that path every \
+         other thread waits for the lookup. A poisoned cache is no reason to change the shape of `resolve`: the read guard \
+         ends before the lookup, on every path (see “Keeping the lock short”)"
+    );
     let (stored, kept): (Option<String>, Option<String>) = {
         let known = lock_of(&cache).read().unwrap_or_else(PoisonError::into_inner);
         (known.get("api.local").cloned(), known.get("db.local").cloned())
@@ -1346,16 +1369,23 @@ fn any_address_the_lookup_answers_is_cached() {
     );
 }
 
+/// A host name longer than any real one, and an address longer than any real one: the cache keeps them all the same.
+const LONG_NAME: &str = "a-host-name-far-longer-than-any-that-a-name-server-would-ever-answer-for.with.many.labels.\
+    and.more.labels.after.those.and.yet.more.of.them.until.it.is.over.two.hundred.and.fifty.three.bytes.long.which.is.\
+    the.limit.for.a.real.one.and.a.few.more.labels.to.be.sure.of.it.example.local";
+const LONG_ANSWER: &str = "2001:0db8:85a3:0000:0000:8a2e:0370:7334%a-zone-name-longer-than-usual";
+
 /// Hosts are kept exactly as given: the lookup is asked for the name as it came, and its answer is stored and returned as it is, whatever the name looks like (empty, in capitals, an IP address already).
 #[test]
 fn hosts_are_kept_exactly_as_given() {
     // Each host, and the address the lookup answers for it, odd ones included.
-    let hosts: [(&str, &str); 5] = [
+    let hosts: [(&str, &str); 6] = [
         ("", "10.0.0.1"),
         ("Db.Local", " 10.0.0.2 "),
         ("db.local", "10.0.0.3\n"),
         ("10.1.2.3", "10.1.2.3"),
         (" api.local ", "fe80::1%eth0"),
+        (LONG_NAME, LONG_ANSWER),
     ];
     let asked: Arc<Mutex<::std::vec::Vec<String>>> = Arc::new(Mutex::new(::std::vec::Vec::new()));
     let cache = Arc::new(HostCache::new());
