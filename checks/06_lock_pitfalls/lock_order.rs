@@ -1420,3 +1420,30 @@ fn a_transfer_waits_for_its_first_lock_as_long_as_it_takes() {
          within 2 s, where true was due: alice has 100"
     );
 }
+
+/// `balance` on an account another thread holds waits its turn and answers the balance: a busy account is no empty one.
+#[test]
+fn a_balance_on_a_busy_account_waits_and_answers() {
+    let alice = Arc::new(Account::new(1, 100));
+    crate::__learn::exact::<Mutex<i64>, _>(&alice.balance);
+    let held = alice.balance.lock().unwrap();
+    let (answer, answered) = mpsc::channel::<i64>();
+    {
+        let alice = Arc::clone(&alice);
+        // Not joined: a `balance` stuck for good stays stuck, and the test reports it.
+        thread::spawn(move || {
+            let _ = answer.send(alice.balance());
+        });
+    }
+    let early: Option<i64> = answered.recv_timeout(Duration::from_millis(300)).ok();
+    drop(held);
+    let late: Option<i64> = if early.is_some() { early } else { answered.recv_timeout(STUCK_AFTER).ok() };
+    ::std::assert!(
+        early.is_none(),
+        "while another thread held alice's lock, `alice.balance()` answered {} without waiting: it took a busy lock for \
+         an answer (a `try_lock` that says 0, say), where alice has 100 (see “Trying without waiting”)\n\
+         `balance` waits its turn with `lock()`: the other thread holds the lock for a moment, and the answer is then right.",
+        early.unwrap_or_default()
+    );
+    ::std::assert!(late == Some(100), "once the other thread let go, `alice.balance()` should answer 100, not {late:?}");
+}

@@ -2,7 +2,7 @@ use super::Memoizer;
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier, Condvar, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Barrier, Condvar, Mutex, OnceLock, PoisonError, RwLock};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -136,6 +136,17 @@ fn every_answer_stays_cached() {
             );
         }
     }
+    // Keys far apart are different keys: none is taken for another.
+    let far: [u64; 5] = [5, 5 + (1 << 32), 5 + (1 << 48), u64::MAX, u64::MAX - (1 << 40)];
+    let spread = Memoizer::new(|n: u64| n ^ 0x5555);
+    let answers: ::std::vec::Vec<u64> = far.iter().map(|&key| spread.get(key)).collect();
+    let due: ::std::vec::Vec<u64> = far.iter().map(|&key| key ^ 0x5555).collect();
+    ::std::assert!(
+        answers == due,
+        "for the keys {far:?}, `get` answered {answers:?}, where the function's answers {due:?} were due: keys that share \
+         some of their bits were taken for one another (the map keyed by part of the key, say). Every `u64` is a key of \
+         its own: key the map by the whole key."
+    );
     let calls = Arc::new(AtomicUsize::new(0));
     let memo = Memoizer::new({
         let calls = Arc::clone(&calls);
@@ -1843,4 +1854,36 @@ fn a_computation_that_panics_does_not_block_its_key() {
          again, or keep one `Arc<OnceLock<u64>>` per key: a `get_or_init` whose function panics leaves the `OnceLock` \
          empty, and the next one computes again."
     );
+}
+
+/// `misses` on a count another thread is changing waits its turn and answers the count: a busy count is no zero.
+#[test]
+fn misses_on_a_busy_count_waits_and_answers() {
+    let memo = Arc::new(Memoizer::new(|n: u64| n + 1));
+    let _ = memo.get(1);
+    let _ = memo.get(2);
+    let field: &dyn Any = &memo.misses;
+    let Some(count) = field.downcast_ref::<Mutex<u64>>() else {
+        return; // an `AtomicU64` is never busy
+    };
+    let held = count.lock().unwrap_or_else(PoisonError::into_inner);
+    let (answer, answered) = mpsc::channel::<u64>();
+    {
+        let memo = Arc::clone(&memo);
+        // Not joined: a `misses` stuck for good stays stuck, and the test reports it.
+        thread::spawn(move || {
+            let _ = answer.send(memo.misses());
+        });
+    }
+    let early: Option<u64> = answered.recv_timeout(Duration::from_millis(300)).ok();
+    drop(held);
+    let late: Option<u64> = if early.is_some() { early } else { answered.recv_timeout(Duration::from_secs(2)).ok() };
+    ::std::assert!(
+        early.is_none(),
+        "while another thread held the `misses` count's lock, `misses()` answered {} without waiting: it took a busy lock \
+         for an answer (a `try_lock` that says 0, say), where 2 keys had been computed (see “Trying without waiting”)\n\
+         `misses()` waits its turn with `lock()`: a count is locked for one statement at a time.",
+        early.unwrap_or_default()
+    );
+    ::std::assert!(late == Some(2), "once the count's lock was free, `misses()` should answer 2, not {late:?}");
 }

@@ -73,6 +73,13 @@ fn visits_are_counted_through_shared_references() {
     header.record();
     let total: u32 = footer.total();
     ::std::assert_eq!(total, 3, "three calls to record() through two shared references should count 3 visits");
+    let again: u32 = header.total();
+    ::std::assert!(
+        again == 3,
+        "`total()` answered 3, then {again} when asked again with no visit in between: reading the count changed it (a \
+         `Cell::take()` or `replace` that leaves 0 behind, say). `total` only reads: `Cell::get()` copies the count out \
+         and leaves it where it is (see “Swapping values in and out of a Cell”)"
+    );
 }
 
 /// `History` (one thread, a `Vec`) has the container the decision table gives it, and is pushed through `&`.
@@ -97,16 +104,22 @@ fn history_is_pushed_through_shared_references() {
 fn history_keeps_every_entry_in_order() {
     let history = History::default();
     let entries: &RefCell<Vec<String>> = chosen!(history.entries, RefCell<Vec<String>>, HISTORY);
-    let pushed: [&str; 5] = ["type a", "bold", "bold", "type b", "italic"];
-    for entry in pushed {
+    let mut pushed: Vec<String> = ["type a", "bold", "bold", "", "  ", "type b", "italic"].map(String::from).to_vec();
+    pushed.extend((0..200).map(|i| ::std::format!("edit {i}")));
+    for entry in &pushed {
         history.push(entry);
     }
     let kept: Vec<String> = entries.borrow().clone();
     ::std::assert!(
         kept == pushed,
-        "after pushes of {pushed:?}, the history held {kept:?}: an undo history keeps every entry, in the order it came, \
-         the same one twice included (bold pressed twice is two steps to undo), so that each undo steps back one. \
-         `push` adds the entry at the end, `entries.borrow_mut().push(..)`, and `last` reads the end."
+        "after {} pushes, the history held {} entries, {:?} first, where {:?} came first: an undo history keeps every \
+         entry, in the order it came, however many, the same one twice and an empty one included (bold pressed twice is \
+         two steps to undo), so that each undo steps back one. \
+         `push` adds the entry at the end, `entries.borrow_mut().push(..)`, and `last` reads the end.",
+        pushed.len(),
+        kept.len(),
+        &kept[..kept.len().min(7)],
+        &pushed[..7]
     );
 }
 
