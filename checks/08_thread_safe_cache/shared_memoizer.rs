@@ -1887,3 +1887,45 @@ fn misses_on_a_busy_count_waits_and_answers() {
     );
     ::std::assert!(late == Some(2), "once the count's lock was free, `misses()` should answer 2, not {late:?}");
 }
+
+/// How many new keys each run of the test below asks for in a row, and how many runs it times.
+const KEYS_IN_A_ROW: u64 = 64;
+const RUNS_IN_A_ROW: u64 = 6;
+/// The longest the quickest of those runs may take: 64 honest misses take about 64 µs (a lookup,
+/// the test's quick function and one insert each), even on a loaded machine in one of the runs;
+/// one walk through 200,000 answers takes a millisecond or more.
+const RUN_AT_MOST: Duration = Duration::from_micros(1000);
+
+/// New keys asked for one after the other each take one insert: no walk through the cache every few inserts either.
+#[test]
+fn new_keys_in_a_row_take_one_insert_each() {
+    let memo = Memoizer::new(|n: u64| n + 1);
+    let known: &dyn Any = &memo.known;
+    let Some(stored): Option<usize> = fill_the_cache_to_the_brim(known, 200_000) else {
+        return; // `the_cache_holds_answers_or_one_oncelock_per_key` says why
+    };
+    if make_room_in_the_cache(known, (KEYS_IN_A_ROW * RUNS_IN_A_ROW) as usize).is_none() {
+        return;
+    }
+    let started = Instant::now();
+    let mut fastest: Duration = Duration::MAX;
+    for run in 0..RUNS_IN_A_ROW {
+        if run > 0 && started.elapsed() > Duration::from_secs(1) {
+            break; // slow runs: those timed are enough to tell
+        }
+        let first: u64 = run * KEYS_IN_A_ROW;
+        let timing = Instant::now();
+        for key in first..first + KEYS_IN_A_ROW {
+            let _ = memo.get(key);
+        }
+        fastest = fastest.min(timing.elapsed());
+    }
+    ::std::assert!(
+        fastest <= RUN_AT_MOST,
+        "with {stored} answers in the cache (and room for more), even the quickest run of {KEYS_IN_A_ROW} `get`s for new \
+         keys in a row took {fastest:.1?}, where one insert each takes about {KEYS_IN_A_ROW} µs in all: every few inserts, \
+         `get` works on the whole cache while holding its lock (a `retain`, a walk, a copy), and every other thread waits \
+         for it then (see “Keeping the lock short”)\n\
+         Store the one answer through the guard, every time: `self.known.lock().unwrap().insert(key, value)`."
+    );
+}
