@@ -564,7 +564,13 @@ fn a_transfer_waits_for_its_second_lock_as_long_as_it_takes() {
         outcome.why_not()
     );
     let moved: bool = outcome.moved;
-    ::std::assert!(moved, "bob has 100, so sending 30 should work");
+    ::std::assert!(
+        moved,
+        "bob -> alice 30 waited for its second lock while the test kept it busy, then answered false though bob has 100: it \
+         gave up on the busy lock (a `try_lock` with a time limit, say), and `false` tells the caller bob cannot cover 30 \
+         (see “Two locks, opposite orders”)\n\
+         With one lock order for every transfer there is no deadlock to escape: wait in `lock()`, however long it takes."
+    );
     let alice_now: i64 = alice.balance();
     let bob_now: i64 = bob.balance();
     let right: bool = alice_now == 130 && bob_now == 70;
@@ -672,6 +678,12 @@ fn two_transfers_from_one_account_never_overdraw() {
     let (moved, _calls, _met): ([bool; 2], [usize; 2], bool) = outcome.unwrap_or_default();
     let accepted: usize = moved.iter().filter(|&&ok| ok).count();
     let left: i64 = shared.balance();
+    ::std::assert!(
+        !(accepted == 2 && left == 20),
+        "100 covers one transfer of 80, not two; the money moved once (the balance is 20), yet both transfers returned \
+         true: a refused transfer answered true. `true` tells the caller the money moved; return false when the sender \
+         cannot cover the amount."
+    );
     let spent_once: bool = accepted == 1 && left == 20;
     ::std::assert!(
         spent_once,
