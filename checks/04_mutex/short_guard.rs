@@ -1232,3 +1232,22 @@ fn the_lock_is_free_during_the_report_whatever_the_window() {
         );
     }
 }
+
+/// A `summarize` that panics makes `publish` panic too: no report with a made-up figure is sent.
+#[test]
+fn a_summary_that_panics_is_not_hidden() {
+    let stats = Mutex::new(Stats::default());
+    record(&stats, 40, true);
+    let mut sent: Option<(usize, u64, u32)> = None;
+    let returned: bool = returned_quietly(|| {
+        publish(&stats, |_latencies| -> u32 { ::std::panic!("the summary failed") }, |report| sent = Some(numbers(&report)))
+    });
+    ::std::assert!(
+        !returned && sent.is_none(),
+        "`summarize` panicked, yet `publish` {} and sent {}: the failure was caught and a figure made up, so the metrics \
+         service gets a report that looks fine and is not. A summary that fails is a failure to show: let its panic go \
+         through `publish`, and send nothing.",
+        if returned { "returned" } else { "panicked" },
+        described(sent)
+    );
+}

@@ -66,12 +66,13 @@ fn set_changes_what_readers_see() {
 fn settings_are_kept_exactly_as_given() {
     let store = sample_store();
     let long: String = "0123456789".repeat(100);
-    let given: [(&str, &str); 7] = [
+    let given: [(&str, &str); 8] = [
         ("motd", ""),
         ("Host", "example.org"),
         (" banner ", " hello "),
         ("", "root"),
         ("footer", "line one\nline two"),
+        ("crlf", "line one\r\nline two"),
         ("key\nwith a break", "é ✓"),
         ("long", long.as_str()),
     ];
@@ -1327,9 +1328,10 @@ fn the_store_holds_nothing_but_its_rwlock() {
 /// `new` keeps the initial settings exactly as given: an empty value is a value, and a key given twice keeps its later value, as a second `set` would.
 #[test]
 fn new_keeps_the_initial_settings_as_given() {
-    let initial: [(&str, &str); 4] = [("motd", ""), ("mode", "first"), (" spaced ", " x "), ("mode", "last")];
+    let initial: [(&str, &str); 5] = [("motd", ""), ("mode", "first"), (" spaced ", " x "), ("mode", "last"), ("", "root")];
     let store = ConfigStore::new(&initial);
-    let expected: [(&str, Option<&str>); 3] = [("motd", Some("")), ("mode", Some("last")), (" spaced ", Some(" x "))];
+    let expected: [(&str, Option<&str>); 4] =
+        [("motd", Some("")), ("mode", Some("last")), (" spaced ", Some(" x ")), ("", Some("root"))];
     for (key, value) in expected {
         let got: Option<String> = store.get(key);
         let same: bool = got.as_deref() == value;
@@ -1340,4 +1342,36 @@ fn new_keeps_the_initial_settings_as_given() {
              as it is, in order, a later value for a key replacing the earlier one, as `set` would."
         );
     }
+}
+
+/// How many settings the test below gives `new`, then adds with `set`: more than any small limit.
+const KEPT_SETTINGS: usize = 40_000;
+
+/// The store keeps every setting it is given, however many: `new` drops none, and `set` evicts none to make room.
+#[test]
+fn the_store_keeps_every_setting_however_many() {
+    let keys: ::std::vec::Vec<String> = (0..KEPT_SETTINGS).map(|i| ::std::format!("key{i}")).collect();
+    let initial: ::std::vec::Vec<(&str, &str)> = keys.iter().map(|key| (key.as_str(), "initial")).collect();
+    let store = ConfigStore::new(&initial);
+    let added: ::std::vec::Vec<String> = (0..KEPT_SETTINGS).map(|i| ::std::format!("added{i}")).collect();
+    let started = Instant::now();
+    for key in &added {
+        store.set(key, "set");
+        // A `set` that works on the whole store takes minutes here: in_a_large_store_each_call_touches_only_its_setting
+        // reports that, and this test does not wait for it.
+        if started.elapsed() > Duration::from_secs(2) {
+            return;
+        }
+    }
+    let held: usize = store.settings.read().unwrap_or_else(PoisonError::into_inner).len();
+    let first: Option<String> = store.get("key0");
+    let last_added: Option<String> = store.get(&added[KEPT_SETTINGS - 1]);
+    ::std::assert!(
+        held == 2 * KEPT_SETTINGS && first.as_deref() == Some("initial") && last_added.as_deref() == Some("set"),
+        "`new` was given {KEPT_SETTINGS} settings and `set` added {KEPT_SETTINGS} more, but the store then held {held}, \
+         where {} were due: settings were dropped (`new` keeping only the first ones, `set` evicting others to make \
+         room). A configuration store keeps every setting until someone changes it; a limit on its size is a decision \
+         for its callers, not something `set` does quietly.",
+        2 * KEPT_SETTINGS
+    );
 }

@@ -1023,7 +1023,7 @@ fn a_miss_in_a_large_cache_touches_only_its_host() {
         let mut known = lock_of(&cache).write().unwrap();
         known.reserve(MANY_HOSTS + TIMED_MISSES);
         for i in 0..MANY_HOSTS {
-            known.insert(::std::format!("cached{i:06}.local"), "10.0.0.3".to_string());
+            known.insert(::std::format!("cached{i:06}.local"), ::std::format!("10.3.{}.{}", i / 256, i % 256));
         }
     }
     // The misses run on a thread of their own, so that a `resolve` that never returns is reported.
@@ -1033,7 +1033,8 @@ fn a_miss_in_a_large_cache_touches_only_its_host() {
         for i in 0..TIMED_MISSES {
             let host: String = ::std::format!("missed{i:06}.local");
             let asked = Instant::now();
-            let address: String = asker.resolve(&host, |_| "10.0.0.4".to_string());
+            // An address of its own for each host, like every cached one: nothing found early in a walk.
+            let address: String = asker.resolve(&host, move |_| ::std::format!("10.4.0.{i}"));
             if answer.send((asked.elapsed(), address)).is_err() {
                 return;
             }
@@ -1045,7 +1046,8 @@ fn a_miss_in_a_large_cache_touches_only_its_host() {
         let left = deadline.saturating_duration_since(Instant::now());
         let Ok((took, address)) = answers.recv_timeout(left) else { break };
         let address: String = address;
-        ::std::assert_eq!(address, "10.0.0.4", "a new host gets the address its lookup returns");
+        let due: String = ::std::format!("10.4.0.{count}");
+        ::std::assert_eq!(address, due, "a new host gets the address its lookup returns");
         quickest = Some(quickest.map_or(took, |q: Duration| q.min(took)));
         count += 1;
     }
@@ -1379,13 +1381,15 @@ const LONG_ANSWER: &str = "2001:0db8:85a3:0000:0000:8a2e:0370:7334%a-zone-name-l
 #[test]
 fn hosts_are_kept_exactly_as_given() {
     // Each host, and the address the lookup answers for it, odd ones included.
-    let hosts: [(&str, &str); 6] = [
+    let hosts: [(&str, &str); 8] = [
         ("", "10.0.0.1"),
         ("Db.Local", " 10.0.0.2 "),
         ("db.local", "10.0.0.3\n"),
         ("10.1.2.3", "10.1.2.3"),
         (" api.local ", "fe80::1%eth0"),
         (LONG_NAME, LONG_ANSWER),
+        ("db.local.", "10.0.0.8"),
+        ("localhost", "10.0.0.9"),
     ];
     let asked: Arc<Mutex<::std::vec::Vec<String>>> = Arc::new(Mutex::new(::std::vec::Vec::new()));
     let cache = Arc::new(HostCache::new());
@@ -1467,5 +1471,32 @@ fn a_huge_cache_drops_no_host() {
         "the cache held {HUGE_CACHE} hosts; after 3 misses it held {held}, where {} were due: {how}. This cache keeps every \
          host it is asked for, and only those: `entry(key).or_insert(value)` and nothing else.",
         HUGE_CACHE + 3
+    );
+}
+
+/// A lookup that panics makes `resolve` panic too, and leaves nothing behind: the host is looked up again next time.
+#[test]
+fn a_lookup_that_panics_is_not_hidden() {
+    let cache = Arc::new(HostCache::new());
+    lock_of(&cache);
+    // The lookup's panic is expected here, so not printed.
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let failed = finished_within({
+        let cache = Arc::clone(&cache);
+        move || cache.resolve("flaky.local", |_host: &str| -> String { ::std::panic!("the name server did not answer") })
+    });
+    ::std::panic::set_hook(report_panics);
+    let answered: Option<String> = match failed {
+        Ok(address) => Some(address),
+        Err(Unfinished::Panicked(_)) => None,
+        Err(Unfinished::Stuck) => ::std::panic!("`resolve` did not return within 2 s when its lookup panicked"),
+    };
+    let stored: Option<String> = lock_of(&cache).read().unwrap_or_else(PoisonError::into_inner).get("flaky.local").cloned();
+    ::std::assert!(
+        answered.is_none() && stored.is_none(),
+        "the lookup of flaky.local panicked, yet `resolve` answered {answered:?} and the cache then held {stored:?} for it: \
+         the failure was caught and an address made up (and kept, so the host is never looked up again). A lookup that \
+         fails is a failure to show: let its panic go through `resolve`, and store nothing (see “Poisoned locks”)"
     );
 }
