@@ -1459,3 +1459,19 @@ fn a_balance_on_a_busy_account_waits_and_answers() {
     );
     ::std::assert!(late == Some(100), "once the other thread let go, `alice.balance()` should answer 100, not {late:?}");
 }
+
+/// Opposite transfers between accounts whose ids are far apart (1 and 257) finish too: the order compares whole ids.
+#[test]
+fn opposite_transfers_between_far_ids_finish() {
+    let low = Arc::new(Account::new(1, 100));
+    let high = Arc::new(Account::new(257, 100));
+    let outcome: Option<([bool; 2], [usize; 2], bool)> =
+        two_transfers_at_once((&low, &high, 30), (&high, &low, 10), MEET_WITHIN);
+    ::std::assert!(
+        outcome.is_some(),
+        "1 -> 257 and 257 -> 1, started together, did not finish within 2.5 s: the two took the locks in opposite orders \
+         (see “Two locks, opposite orders”)\n\
+         The order compared only part of each id (`id as u8`, say, which makes 257 look like 1). Compare the whole ids: \
+         `from.id < to.id`."
+    );
+}

@@ -109,6 +109,15 @@ fn history_keeps_every_entry_in_order() {
     for entry in &pushed {
         history.push(entry);
     }
+    // Looking at the last entry, twice, changes nothing.
+    let looked: [Option<String>; 2] = [history.last(), history.last()];
+    let last_due: Option<String> = pushed.last().cloned();
+    ::std::assert!(
+        looked[0] == last_due && looked[1] == last_due,
+        "`last()` asked twice answered {looked:?}, where {last_due:?} both times was due: looking at the last entry took \
+         it out of the history (a `pop()`, a `take()`). `last` only reads: `borrow().last().cloned()` copies it out and \
+         leaves the history as it was."
+    );
     let kept: Vec<String> = entries.borrow().clone();
     ::std::assert!(
         kept == pushed,
