@@ -1193,7 +1193,9 @@ fn is_free(stats: &Mutex<Stats>) -> bool {
 /// Whatever the window holds (nothing, one request, failures, thousands, a poisoned mutex), `publish` has let the mutex go before `summarize` and before `send`.
 #[test]
 fn the_lock_is_free_during_the_report_whatever_the_window() {
-    let windows: [(&str, ::std::vec::Vec<(u32, bool)>, bool); 7] = [
+    // What each window is called, its requests (latency, ok), and whether its mutex is poisoned.
+    type Window = (&'static str, ::std::vec::Vec<(u32, bool)>, bool);
+    let windows: [Window; 7] = [
         ("an empty window", ::std::vec![], false),
         ("one request", ::std::vec![(12, true)], false),
         ("failed requests only", ::std::vec![(30, false), (45, false)], false),
