@@ -816,7 +816,7 @@ fn try_set_does_not_wait_for_a_writer() {
 }
 
 /// How many times the test below has `try_set` meet a writer (each round a few milliseconds).
-const TRY_SET_ROUNDS: usize = 6;
+const TRY_SET_ROUNDS: usize = 24;
 
 /// One round: `try_set(key, "on")` runs on another thread, and the moment it holds its write guard
 /// the test asks for `write()` itself, so the test lines up while `try_set` is still storing (hashing
@@ -1024,9 +1024,10 @@ const LONG_PREFIX: &str = "services/request-handlers/connection-pool/limits/sett
 /// How many calls of each method the test below times; only the quickest counts.
 const TIMED_CALLS: usize = 15;
 /// The longest the quickest of those calls may take. Looking up or changing one setting takes
-/// about a microsecond, even on a loaded machine (only one of the calls needs to run undisturbed),
+/// under a microsecond, even on a loaded machine (only one of the calls needs to run undisturbed),
 /// so the bound leaves a margin of a hundred times; a call that walks every setting under the
-/// lock (`iter().find(…)`, `retain(…)`) takes half a millisecond or more on every call.
+/// lock (`iter().find(…)`, `retain(…)`, `values().any(…)` for a value of its own) takes a
+/// millisecond or more on every call.
 const ONE_SETTING_ONLY: Duration = Duration::from_micros(100);
 
 /// Which method a timed call below makes.
@@ -1034,6 +1035,8 @@ const ONE_SETTING_ONLY: Duration = Duration::from_micros(100);
 enum Timed {
     Get,
     Set,
+    /// `set` of keys that are not there yet, as long as the others.
+    SetNew,
     TrySet,
 }
 
@@ -1041,7 +1044,7 @@ impl Timed {
     fn name(self) -> &'static str {
         match self {
             Timed::Get => "get",
-            Timed::Set => "set",
+            Timed::Set | Timed::SetNew => "set",
             Timed::TrySet => "try_set",
         }
     }
@@ -1065,6 +1068,8 @@ fn quickest_call(store: &Arc<ConfigStore>, method: Timed) -> Option<Duration> {
                     ::std::assert!(value.is_none(), "get of a setting never stored should answer None");
                 }
                 Timed::Set => caller.set(&key, "changed"),
+                // A value of its own too: a walk looking for it cannot stop early on an earlier one.
+                Timed::SetNew => caller.set(&::std::format!("{LONG_PREFIX}n{:05}", i * 997), &::std::format!("new {i}")),
                 Timed::TrySet => {
                     let _written: bool = caller.try_set(&key, "changed again");
                 }
@@ -1096,7 +1101,7 @@ fn in_a_large_store_each_call_touches_only_its_setting() {
             settings.insert(::std::format!("{LONG_PREFIX}{i:06}"), "on".to_string());
         }
     }
-    for method in [Timed::Get, Timed::Set, Timed::TrySet] {
+    for method in [Timed::Get, Timed::Set, Timed::SetNew, Timed::TrySet] {
         let name: &str = method.name();
         let Some(took) = quickest_call(&store, method) else {
             ::std::panic!("`{name}` did not return within 2 s though nobody else held the lock");
@@ -1104,7 +1109,7 @@ fn in_a_large_store_each_call_touches_only_its_setting() {
         let took: Duration = took;
         let lock: &str = match method {
             Timed::Get => "the read lock, and all that time the admin's `set` waits",
-            Timed::Set | Timed::TrySet => "the write lock, and all that time every reader waits",
+            Timed::Set | Timed::SetNew | Timed::TrySet => "the write lock, and all that time every reader waits",
         };
         ::std::assert!(
             took < ONE_SETTING_ONLY,
