@@ -144,6 +144,13 @@ const TWICE_ROUNDS: usize = 12;
 /// answer: `get` answers within microseconds of letting its guard go, so only a `get` that asked
 /// for the lock again is still waiting when this runs out.
 const WRITER_HOLDS_FOR_GET: Duration = Duration::from_secs(1);
+/// How long the key is in the tests where `get` or `try_set` meets a writer: hashing it keeps the
+/// call holding its guard for some milliseconds, time enough for another thread to line up behind
+/// it on a busy machine.
+const TWICE_KEY: usize = 32 << 20;
+/// How long the test below keeps its own read guard while `get` reads: `get` as it should be
+/// answers within milliseconds, one that asks for `read()` again waits however long this lasts.
+const OWN_GUARD_AT_MOST: Duration = Duration::from_millis(200);
 
 /// How a `get` that met a writer in line ended.
 enum MetAWriter {
@@ -155,12 +162,13 @@ enum MetAWriter {
     Stuck,
 }
 
-/// One round: `get(key)` runs on another thread, and the moment it holds its read guard a writer on
-/// a third thread asks for `write()`, so the writer lines up while `get` is still reading. Hashing
-/// the long `key` keeps `get` reading for milliseconds, while the writer lines up within
-/// microseconds: a second `read()` taken in that time, under the first guard or after it, finds
-/// the writer in line before it. Once the writer has the lock it keeps it until `get` has
-/// answered (at most `WRITER_HOLDS_FOR_GET`), so a `get` that asked again has to wait for it.
+/// One round: `get(key)` runs on another thread, and the moment it holds its read guard the test
+/// takes a read guard of its own and a writer on a third thread asks for `write()`, so the writer
+/// lines up while `get` is still reading. Hashing the long `key` keeps `get` reading for
+/// milliseconds, while the writer lines up within microseconds. The test's own guard outlives
+/// `get`'s first one, so the lock never falls free in between and the writer stays first in line:
+/// a second `read()` by `get`, under its first guard or after it, waits behind the writer. Once the writer has the lock it keeps it until `get` has answered (at
+/// most `WRITER_HOLDS_FOR_GET`), so a `get` that asked again is seen waiting for it.
 fn get_while_a_writer_lines_up(store: &Arc<ConfigStore>, key: &str) -> MetAWriter {
     crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
     let answered = Arc::new(AtomicBool::new(false));
@@ -198,7 +206,13 @@ fn get_while_a_writer_lines_up(store: &Arc<ConfigStore>, key: &str) -> MetAWrite
             ::std::hint::spin_loop();
         }
     }
+    let own_guard = store.settings.read();
     let _ = go.send(());
+    let holding = Instant::now();
+    while !answered.load(Ordering::SeqCst) && holding.elapsed() < OWN_GUARD_AT_MOST {
+        thread::sleep(Duration::from_micros(100));
+    }
+    drop(own_guard);
     let Ok(value) = answers.recv_timeout(STUCK_AFTER + WRITER_HOLDS_FOR_GET) else { return MetAWriter::Stuck };
     match writer_held.recv_timeout(STUCK_AFTER) {
         Ok(true) => MetAWriter::WaitedForTheWriter,
@@ -211,7 +225,7 @@ fn get_while_a_writer_lines_up(store: &Arc<ConfigStore>, key: &str) -> MetAWrite
 fn get_returns_when_a_writer_lines_up_while_it_reads() {
     let store = Arc::new(sample_store());
     crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
-    let long_key: String = "k".repeat(LONG_KEY);
+    let long_key: String = "k".repeat(TWICE_KEY);
     store.settings.write().unwrap().insert(long_key.clone(), "on".to_string());
     for _ in 0..TWICE_ROUNDS {
         let value: Option<String> = match get_while_a_writer_lines_up(&store, &long_key) {
@@ -815,14 +829,16 @@ fn try_set_does_not_wait_for_a_writer() {
     ::std::assert_eq!(port.as_deref(), expected_port, "a `try_set` that answered false must not have changed the setting");
 }
 
-/// How many times the test below has `try_set` meet a writer (each round a few milliseconds).
-const TRY_SET_ROUNDS: usize = 24;
+/// How many times the test below has `try_set` meet a writer (each round some milliseconds).
+const TRY_SET_ROUNDS: usize = 12;
 
 /// One round: `try_set(key, "on")` runs on another thread, and the moment it holds its write guard
-/// the test asks for `write()` itself, so the test lines up while `try_set` is still storing (hashing
-/// the long `key` takes milliseconds). Holding the lock it then got, the test waits for `try_set`'s
-/// answer. `None` when the round tells nothing (the test never found `try_set` holding the lock),
-/// else whether `try_set` answered while the test held the write lock.
+/// the test asks for `write()` itself, so the test lines up while `try_set` is still storing (copying
+/// and hashing the long `key` takes milliseconds), and a reader on a third thread lines up too. With
+/// a reader waiting, a thread that asks for `read()` when `try_set` lets its guard go waits behind
+/// the waiting writer instead of slipping in before it. Holding the lock it then got, the test waits
+/// for `try_set`'s answer. `None` when the round tells nothing (the test never found `try_set`
+/// holding the lock), else whether `try_set` answered while the test held the write lock.
 fn try_set_while_a_writer_lines_up(store: &Arc<ConfigStore>, key: &str) -> Option<bool> {
     crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
     let (answer, answered) = mpsc::channel::<bool>();
@@ -849,6 +865,8 @@ fn try_set_while_a_writer_lines_up(store: &Arc<ConfigStore>, key: &str) -> Optio
     if !found_busy {
         return None;
     }
+    let reader_store = Arc::clone(store);
+    thread::spawn(move || drop(reader_store.settings.read()));
     let writing = store.settings.write();
     let in_time = answered.recv_timeout(STUCK_AFTER).is_ok();
     drop(writing);
@@ -860,7 +878,7 @@ fn try_set_while_a_writer_lines_up(store: &Arc<ConfigStore>, key: &str) -> Optio
 fn try_set_answers_when_a_writer_lines_up_while_it_stores() {
     let store = Arc::new(sample_store());
     crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
-    let long_key: String = "k".repeat(LONG_KEY);
+    let long_key: String = "k".repeat(TWICE_KEY);
     for _ in 0..TRY_SET_ROUNDS {
         let answered: Option<bool> = try_set_while_a_writer_lines_up(&store, &long_key);
         ::std::assert!(

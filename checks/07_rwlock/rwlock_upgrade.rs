@@ -177,6 +177,13 @@ fn a_hit_needs_only_a_read_lock() {
 
 /// How long the name of the slow host is: hashing it keeps a hit reading for some milliseconds.
 const LONG_HOST: usize = 1 << 20;
+/// How long the host is in the tests where `resolve` meets a writer: copying and hashing it keeps
+/// `resolve` holding its guard for some milliseconds, time enough for other threads to line up
+/// behind it on a busy machine.
+const TWICE_HOST: usize = 32 << 20;
+/// How long the test below keeps its own read guard while a hit reads: a hit as it should be
+/// returns within milliseconds, one that asks for `read()` again waits however long this lasts.
+const OWN_GUARD_AT_MOST: Duration = Duration::from_millis(200);
 /// How many times the test below has a hit meet a writer.
 const TWICE_ROUNDS: usize = 12;
 
@@ -231,12 +238,13 @@ fn how_it_ended(answered: &mpsc::Receiver<()>, writer_held: &mpsc::Receiver<bool
 }
 
 /// One round: `resolve(host)` of a cached host runs on another thread, and the moment it holds a
-/// read guard a writer on a third thread asks for `write()`, so the writer lines up while the hit
-/// is still reading. Hashing the long `host` keeps the hit reading for milliseconds, while the
-/// writer lines up within microseconds: a second `read()` taken in that time, under the first
-/// guard or after it, finds the writer in line before it. Once the writer has the lock it keeps it
-/// until `resolve` has returned (at most `WRITER_HOLDS_FOR_HIT`), so a hit that asked again has to
-/// wait for it.
+/// read guard the test takes a read guard of its own and a writer on a third thread asks for
+/// `write()`, so the writer lines up while the hit is still reading. Hashing the long `host` keeps
+/// the hit reading for milliseconds, while the writer lines up within microseconds. The test's own
+/// guard outlives the hit's first one, so the lock never falls free in between and the writer stays
+/// first in line: a second `read()` by the hit, under its first guard or after it, waits behind the
+/// writer. Once the writer has the lock it keeps it until `resolve` has returned (at most
+/// `WRITER_HOLDS_FOR_HIT`), so a hit that asked again is seen waiting for it.
 fn a_hit_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> MetAWriter {
     let returned = Arc::new(AtomicBool::new(false));
     let (go, writer_held) = a_writer_waiting_for(cache, &returned);
@@ -258,7 +266,13 @@ fn a_hit_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> MetAWrit
             ::std::hint::spin_loop();
         }
     }
+    let own_guard = lock.read();
     let _ = go.send(());
+    let holding = Instant::now();
+    while !returned.load(Ordering::SeqCst) && holding.elapsed() < OWN_GUARD_AT_MOST {
+        thread::sleep(Duration::from_micros(100));
+    }
+    drop(own_guard);
     how_it_ended(&answered, &writer_held)
 }
 
@@ -266,7 +280,7 @@ fn a_hit_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> MetAWrit
 #[test]
 fn a_hit_returns_when_a_writer_lines_up_while_it_reads() {
     let cache = Arc::new(HostCache::new());
-    let long_host: String = "h".repeat(LONG_HOST);
+    let long_host: String = "h".repeat(TWICE_HOST);
     lock_of(&cache).write().unwrap().insert(long_host.clone(), "10.0.0.5".to_string());
     for _ in 0..TWICE_ROUNDS {
         match a_hit_while_a_writer_lines_up(&cache, &long_host) {
@@ -1148,10 +1162,13 @@ fn a_miss_looks_up_while_a_reader_holds_the_cache() {
 }
 
 /// One round: `resolve(host)` of a new host runs on another thread; once its lookup is done and it
-/// holds the write lock to store, a writer on a third thread lines up for `write()`. Copying and
-/// hashing the long `host` keeps the store going for milliseconds, while the writer lines up within
-/// microseconds. Once the writer has the lock it keeps it until `resolve` has returned (at most
-/// `WRITER_HOLDS_FOR_HIT`), so a `resolve` that asks for the lock again after storing has to wait.
+/// holds the write lock to store, a writer on a third thread lines up for `write()`, and a reader on
+/// a fourth lines up for `read()`. Copying and hashing the long `host` keeps the store going for
+/// milliseconds, while the others line up within microseconds. With a reader waiting, a thread that
+/// asks for `read()` when `resolve` lets its guard go waits behind the waiting writer instead of
+/// slipping in before it. Once the writer has the lock it keeps it until `resolve` has returned (at
+/// most `WRITER_HOLDS_FOR_HIT`), so a `resolve` that asks for the lock again after storing is seen
+/// waiting for it.
 fn a_store_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> MetAWriter {
     let returned = Arc::new(AtomicBool::new(false));
     let (go, writer_held) = a_writer_waiting_for(cache, &returned);
@@ -1178,6 +1195,8 @@ fn a_store_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> MetAWr
         ::std::hint::spin_loop();
     }
     let _ = go.send(());
+    let reader_cache = Arc::clone(cache);
+    thread::spawn(move || drop(lock_of(&reader_cache).read()));
     how_it_ended(&answered, &writer_held)
 }
 
@@ -1186,8 +1205,11 @@ fn a_store_while_a_writer_lines_up(cache: &Arc<HostCache>, host: &str) -> MetAWr
 fn a_miss_answers_from_its_write_guard() {
     let cache = Arc::new(HostCache::new());
     for round in 0..TWICE_ROUNDS {
-        let host: String = ::std::format!("{}{round}", "h".repeat(LONG_HOST));
-        match a_store_while_a_writer_lines_up(&cache, &host) {
+        let host: String = ::std::format!("{}{round}", "h".repeat(TWICE_HOST));
+        let ended: MetAWriter = a_store_while_a_writer_lines_up(&cache, &host);
+        // Each round's host is let go again, so that the rounds together keep one long name at most.
+        lock_of(&cache).write().unwrap_or_else(PoisonError::into_inner).remove(&host);
+        match ended {
             MetAWriter::Returned => {}
             MetAWriter::Stuck => ::std::panic!(
                 "storing a new host, `resolve` did not return within 2 s of its lookup (the same wait as in \
