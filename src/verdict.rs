@@ -755,45 +755,56 @@ pub fn short_name(full: &str) -> &str {
 }
 
 /// Splits a test's stderr into what the code printed and the panic, whose header names the learner's
-/// file (or goes, for the hidden test's own assertion), without the backtrace advice.
+/// file (or goes, for the hidden test's own assertion), without the backtrace advice. When threads
+/// the test started panicked too, the test's own panic comes first: its message says what the test
+/// saw, where a worker's (an index out of bounds, say) is only part of it. A test's own panic that
+/// merely passes a worker's on (`join().unwrap()` of a panicked thread) keeps its place after it.
 fn clean_message(stderr: &str, comp: &Composition) -> (Option<String>, Option<String>) {
     let mut printed = Vec::new();
-    let mut out = Vec::new();
-    let mut in_panic = false;
+    // Each panic's lines, and whether it is the test's own.
+    let mut panics: Vec<(bool, Vec<String>)> = Vec::new();
     for line in stderr.lines() {
-        if !in_panic && panic_location(line).is_none() {
-            printed.push(line.to_string());
-            continue;
-        }
-        in_panic = true;
-        if line.starts_with("note: run with `RUST_BACKTRACE=1`") {
-            continue;
-        }
-        if let Some(location) = panic_location(line) {
-            let mut parts = location.rsplitn(3, ':');
-            let (column, line_no, file) = (parts.next(), parts.next(), parts.next());
-            let (Some(column), Some(line_no), Some(file)) = (column, line_no, file) else {
-                out.push(format!("panicked at {location}:"));
-                continue;
-            };
-            let (Ok(line_no), Ok(column)) = (line_no.parse::<usize>(), column.parse::<usize>()) else {
-                out.push(format!("panicked at {location}:"));
-                continue;
-            };
-            if file == STDIN_NAME && comp.is_hidden(line_no) {
-                // An assertion of the hidden test itself: its message says what was expected.
-                continue;
+        let Some(location) = panic_location(line) else {
+            match panics.last_mut() {
+                Some((_, lines)) if !line.starts_with("note: run with `RUST_BACKTRACE=1`") => {
+                    lines.push(line.to_string())
+                }
+                Some(_) => {}
+                None => printed.push(line.to_string()),
             }
-            out.push(format!("panicked at {}:", comp.location(file, line_no, column)));
             continue;
-        }
-        out.push(line.to_string());
+        };
+        let own = line.starts_with("thread 'main'") || line.starts_with(&format!("thread '{HIDDEN_MODULE}::"));
+        panics.push((own, header(location, comp).into_iter().collect()));
     }
+    let passes_on = |lines: &[String]| lines.iter().any(|l| l.contains("Any { .. }"));
+    if let Some(first_own) = panics.iter().position(|(own, lines)| *own && !passes_on(lines)) {
+        let own = panics.remove(first_own);
+        panics.insert(0, own);
+    }
+    let out: Vec<String> = panics.into_iter().flat_map(|(_, lines)| lines).collect();
     let nonempty = |text: String| {
         let text = text.trim_matches('\n').to_string();
         (!text.trim().is_empty()).then_some(text)
     };
     (nonempty(printed.join("\n")), nonempty(out.join("\n")))
+}
+
+/// The header line shown for a panic at `location`: the place in the learner's file, or none for
+/// an assertion of the hidden test itself (its message says what was expected).
+fn header(location: &str, comp: &Composition) -> Option<String> {
+    let mut parts = location.rsplitn(3, ':');
+    let (column, line_no, file) = (parts.next(), parts.next(), parts.next());
+    let (Some(column), Some(line_no), Some(file)) = (column, line_no, file) else {
+        return Some(format!("panicked at {location}:"));
+    };
+    let (Ok(line_no), Ok(column)) = (line_no.parse::<usize>(), column.parse::<usize>()) else {
+        return Some(format!("panicked at {location}:"));
+    };
+    if file == STDIN_NAME && comp.is_hidden(line_no) {
+        return None;
+    }
+    Some(format!("panicked at {}:", comp.location(file, line_no, column)))
 }
 
 /// `thread 'x' (123) panicked at src/a.rs:3:5:` -> `src/a.rs:3:5`.
@@ -892,6 +903,52 @@ mod tests {
         assert_eq!(tests[0].output.as_deref(), Some("hello from the code\nhello from stderr"));
         assert_eq!(tests[0].message.as_deref(), Some("panicked at exercises/t/x.rs:4:5:\nRefCell already borrowed"));
         assert_eq!(tests[1].message.as_deref(), Some("with a quota of 2 the third call should be refused"));
+    }
+
+    #[test]
+    fn the_tests_own_panic_comes_before_its_workers() {
+        let worker =
+            "thread '<unnamed>' (80) panicked at <anon>:2:1:\nindex out of bounds: the len is 0 but the index is 0\n";
+        let own = "thread 'main' (79) panicked at <anon>:19:5:\n`try_read` called `f` on no bands\n";
+        let v = judge(
+            &run(
+                vec![
+                    record("first_test", Ending::Exited(101), &format!("{worker}{own}")),
+                    record("second_test", Ending::Passed, ""),
+                ],
+                true,
+                Exit::Code(0),
+            ),
+            &comp(),
+        );
+        let Verdict::TestsFailed { tests } = v else { panic!("expected failed tests") };
+        let message = tests[0].message.as_deref().unwrap_or_default();
+        assert!(
+            message.starts_with("`try_read` called `f` on no bands\npanicked at exercises/t/x.rs:2:1:"),
+            "{message}"
+        );
+        // A test that only passes the worker's panic on keeps the worker's first.
+        let passed_on =
+            "thread 'main' (79) panicked at <anon>:19:5:\ncalled `Result::unwrap()` on an `Err` value: Any { .. }\n";
+        let v = judge(
+            &run(
+                vec![
+                    record("first_test", Ending::Exited(101), &format!("{worker}{passed_on}")),
+                    record("second_test", Ending::Passed, ""),
+                ],
+                true,
+                Exit::Code(0),
+            ),
+            &comp(),
+        );
+        let Verdict::TestsFailed { tests } = v else { panic!("expected failed tests") };
+        assert!(
+            tests[0]
+                .message
+                .as_deref()
+                .unwrap_or_default()
+                .contains("panicked at exercises/t/x.rs:2:1:\nindex out of bounds")
+        );
     }
 
     #[test]

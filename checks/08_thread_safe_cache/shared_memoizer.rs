@@ -219,6 +219,13 @@ fn threads_share_results_through_a_plain_reference() {
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let misses: u64 = memo.misses();
+    let misses_again: u64 = memo.misses();
+    ::std::assert!(
+        misses_again == misses,
+        "`misses()` answered {misses}, then {misses_again} when asked again with nothing computed in between: reading \
+         the count changed it (a `swap(0)`, `take` or `replace` that resets it)\n\
+         `misses()` only reads: `load` the count (or copy it out under the lock) and leave it as it is."
+    );
     let two: u64 = memo.get(2);
     let misses_after: u64 = memo.misses();
     let expected_results: Vec<u64> = ::std::vec![100, 101, 102, 103];

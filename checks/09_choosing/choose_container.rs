@@ -33,13 +33,40 @@ fn short_name(full: &str) -> String {
     shown
 }
 
+/// A type's name with every primitive number type in it written `_`: `Cell<u16>` and `Cell<u32>`
+/// give the same, `AtomicU32` stays itself (the container, not the value, says its width).
+fn number_blind(name: &str) -> ::std::string::String {
+    const NUMBERS: [&str; 14] =
+        ["u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32", "f64"];
+    let mut blind = ::std::string::String::new();
+    let mut word = ::std::string::String::new();
+    for c in name.chars().chain(::std::iter::once(' ')) {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        blind.push_str(if NUMBERS.contains(&word.as_str()) { "_" } else { &word });
+        word.clear();
+        blind.push(c);
+    }
+    blind
+}
+
 /// The field as the container the decision table gives for its use, or a failure that says
 /// which question the learner's container answers wrongly.
 fn chosen<'a, T: Any>(field: &'a dyn Any, found: &str, question: &str) -> &'a T {
-    match field.downcast_ref::<T>() {
-        Some(container) => container,
-        None => ::std::panic!("{question}; yours is `{}` (see “The decision table”)", short_name(found)),
+    if let Some(container) = field.downcast_ref::<T>() {
+        return container;
     }
+    let (yours, due) = (short_name(found), short_name(::core::any::type_name::<T>()));
+    if number_blind(&yours) == number_blind(&due) {
+        // The right container around another value: the question was answered, the value changed.
+        ::std::panic!(
+            "`{yours}` is the right container, around another value than the exercise gives: the tests use `{due}` \
+             (see “The decision table”)\nKeep the value's type as the exercise gives it, inside the container you chose."
+        );
+    }
+    ::std::panic!("{question}; yours is `{yours}` (see “The decision table”)")
 }
 
 macro_rules! chosen {
@@ -352,6 +379,13 @@ fn each_totals_keeps_its_own_sum() {
     first.clone().add(2);
     let shared: u64 = first.get();
     ::std::assert_eq!(shared, 7, "after add(5) and add(2) on a clone, the sum should be 7: clones share one sum through the Arc");
+    let again: u64 = first.get();
+    ::std::assert!(
+        again == 7,
+        "`get()` answered 7, then {again} when asked again with nothing added in between: reading the sum changed it \
+         (a `swap(0)` that leaves 0 behind, say) (see “The decision table”)\n\
+         `get` only reads: `load` the sum and leave it where it is."
+    );
 }
 
 // A lost or half-done addition needs two threads inside `add` at the same moment, which no test
@@ -378,6 +412,14 @@ fn an_addition_is_one_atomic_step() {
         shared,
         "could not begin: an addition made through a clone of `Totals` did not show in the original (the same fault as in \
          totals_add_up_across_threads)"
+    );
+    let reread = Totals::default();
+    reread.add(1);
+    let read_twice: (u64, u64) = (reread.get(), reread.get());
+    ::std::assert!(
+        read_twice == (1, 1),
+        "could not begin: asked twice with nothing added in between, `get()` answered {read_twice:?}: reading the sum \
+         changed it (the same fault as in each_totals_keeps_its_own_sum)"
     );
     let start = ::std::sync::Barrier::new(ADDERS);
     let interleavings = ::std::sync::atomic::AtomicUsize::new(0);
@@ -496,16 +538,46 @@ fn readers_never_see_half_an_addition() {
     );
 }
 
+/// A clone of `eq` for another thread, once it is sure to share `eq`'s bands: a clone with bands of
+/// its own fails every test below in some other way, so they all stop here with one reason.
+fn clone_of(eq: &Equalizer) -> Equalizer {
+    let copy: Equalizer = eq.clone();
+    let (own, copied) = (chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER), chosen!(copy.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER));
+    let shared: bool = Arc::ptr_eq(own, copied);
+    ::std::assert!(
+        shared,
+        "could not begin: a clone of `Equalizer` has bands of its own (the same fault as in equalizer_clones_share_the_bands)"
+    );
+    copy
+}
+
+/// Every clone of an `Equalizer` is one more handle to the same bands: a band set through one is seen through all.
+#[test]
+fn equalizer_clones_share_the_bands() {
+    let eq = Equalizer::new(::std::vec![0, 0, 0]);
+    let own: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    let ui: Equalizer = eq.clone();
+    let copied: &Arc<RwLock<Vec<i8>>> = chosen!(ui.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    let shared: bool = Arc::ptr_eq(own, copied);
+    ::std::assert!(
+        shared,
+        "a clone of `Equalizer` has bands of its own: a band the UI thread sets through its clone never reaches the \
+         audio threads' clones, each reading a copy of its own (see “Composing Rc and Arc with cells”)\n\
+         A clone of `Equalizer` is one more handle to the same bands: `#[derive(Clone)]` clones the `Arc`, and every \
+         clone then reads and writes the one `RwLock` behind it."
+    );
+}
+
 /// `Equalizer` crosses threads and is mostly read: a UI change is seen by audio threads.
 #[test]
 fn equalizer_change_from_ui_thread_is_seen_by_audio_threads() {
     let eq = Equalizer::new(::std::vec![0, 0, 0]);
     chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
-    let ui = eq.clone();
+    let ui = clone_of(&eq);
     thread::spawn(move || ui.set_band(1, 6)).join().unwrap();
     let audio: Vec<_> = (0..3)
         .map(|_| {
-            let eq = eq.clone();
+            let eq = clone_of(&eq);
             thread::spawn(move || eq.try_read(|bands| bands[1]))
         })
         .collect();
@@ -534,7 +606,7 @@ fn set_band_changes_the_band_in_place() {
     let in_place: bool = bands_at.is_some() && bands_after == bands_at;
     ::std::assert!(
         in_place,
-        "`set_band` wrote back a copy of all the bands in place of the old ones instead of changing the one band in place (see “Check and act under one lock”)\n\
+        "`set_band` wrote back a copy of all the bands in place of the old ones instead of changing the one band in place (see “Copying out versus changing in place”)\n\
          Every change then copies every band, and if the copy is taken under one guard and put back under another, whatever \
          another thread changed in between is erased. \
          Take the write lock once and set the one band through that guard."
@@ -546,7 +618,7 @@ fn set_band_changes_the_band_in_place() {
 fn a_set_band_that_stops_halfway_leaves_the_bands_in_place() {
     let eq = Equalizer::new(::std::vec![1, 2, 3]);
     let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
-    let ui = eq.clone();
+    let ui = clone_of(&eq);
     // There is no band 3: `set_band` may refuse it (a panic) or ignore it, but the three bands
     // must still be there afterwards. Under one write guard a panic leaves them in the lock (which
     // it marks as poisoned); moved out of the lock, they are dropped with the panic. That panic is
@@ -580,6 +652,7 @@ fn a_set_band_that_stops_halfway_leaves_the_bands_in_place() {
 fn a_set_band_on_poisoned_bands_is_never_dropped() {
     let eq = Equalizer::new(::std::vec![1, 2, 3]);
     let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    let ui = clone_of(&eq);
     // A UI thread that panics while it holds the write lock poisons it; that panic, and one of
     // `set_band` meeting the poison, are expected here, so not printed.
     let report_panics = ::std::panic::take_hook();
@@ -590,7 +663,6 @@ fn a_set_band_on_poisoned_bands_is_never_dropped() {
         ::std::panic!("the UI thread failed while it changed the bands");
     })
     .join();
-    let ui = eq.clone();
     let returned: bool = thread::spawn(move || ui.set_band(0, 5)).join().is_ok();
     ::std::panic::set_hook(report_panics);
     let poisoned: bool = bands.is_poisoned();
@@ -646,7 +718,7 @@ fn audio_threads_never_find_the_bands_gone() {
     // The UI thread, changing band 1 whenever the test asks.
     let (change, changes) = mpsc::channel::<i8>();
     let (changed, done) = mpsc::channel::<()>();
-    let ui = eq.clone();
+    let ui = clone_of(&eq);
     thread::spawn(move || {
         for gain in changes {
             ui.set_band(1, gain);
@@ -762,7 +834,7 @@ fn try_read_never_waits_behind_a_queued_writer() {
     let calls: Arc<Vec<AtomicU64>> = Arc::new((0..AUDIO_THREADS).map(|_| AtomicU64::new(0)).collect());
     let (finished, finishing) = mpsc::channel::<()>();
     for audio_thread in 0..AUDIO_THREADS {
-        let (audio, stop, calls, finished) = (eq.clone(), Arc::clone(&stop), Arc::clone(&calls), finished.clone());
+        let (audio, stop, calls, finished) = (clone_of(&eq), Arc::clone(&stop), Arc::clone(&calls), finished.clone());
         thread::spawn(move || {
             while !stop.load(Ordering::Relaxed) {
                 let _: Option<i32> = audio.try_read(|bands| bands.iter().map(|&gain| i32::from(gain)).sum());
@@ -818,7 +890,7 @@ fn try_read_never_waits_behind_a_queued_writer() {
 fn audio_threads_read_the_equalizer_at_the_same_time() {
     let eq = Equalizer::new(::std::vec![1, 2, 3]);
     chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
-    let other = eq.clone();
+    let other = clone_of(&eq);
     let seen: Option<Option<i8>> = eq.try_read(|_bands| {
         // While this thread is still reading, a second audio thread tries to read too.
         thread::spawn(move || other.try_read(|bands| bands[2])).join().unwrap()
@@ -840,15 +912,21 @@ fn audio_threads_read_the_equalizer_at_the_same_time() {
 fn try_read_returns_none_while_a_writer_holds_the_bands() {
     let eq = Equalizer::new(::std::vec![1, 2, 3]);
     let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    let reader = clone_of(&eq);
     let writing = bands.write().unwrap();
     let (sender, receiver) = mpsc::channel();
-    let reader = eq.clone();
     thread::spawn(move || {
         let seen: Option<i8> = reader.try_read(|bands| bands[0]);
         let _ = sender.send(seen);
     });
     let answer = receiver.recv_timeout(Duration::from_secs(2));
     drop(writing);
+    ::std::assert!(
+        answer != Err(mpsc::RecvTimeoutError::Disconnected),
+        "`try_read` panicked while the UI thread was writing (the test's `f` reads band 0): with the lock busy it \
+         called `f` anyway, on bands that were not the equalizer's (an empty slice, say) (see “Trying without waiting”)\n\
+         While the lock is busy there are no bands to read: return None without calling `f`."
+    );
     let waited: bool = answer.is_err();
     ::std::assert!(!waited, "`try_read` waited while the UI thread was writing: it should ask with the lock's own `try_read()` and return None at once");
     let seen: Option<i8> = answer.unwrap_or(None);
@@ -869,9 +947,9 @@ const AT_ONCE: Duration = Duration::from_micros(500);
 fn try_read_answers_at_once_every_time() {
     let eq = Equalizer::new(::std::vec![1, 2, 3]);
     let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    let audio = clone_of(&eq);
     let writing = bands.write().unwrap();
     let (answer, answers) = mpsc::channel::<(Duration, bool)>();
-    let audio = eq.clone();
     thread::spawn(move || {
         for _ in 0..TRIES {
             let asked = Instant::now();
@@ -883,14 +961,26 @@ fn try_read_answers_at_once_every_time() {
     });
     let deadline = Instant::now() + Duration::from_secs(3);
     let (mut quickest, mut count, mut got_in): (Duration, usize, bool) = (Duration::MAX, 0, false);
+    let mut panicked = false;
     while count < TRIES {
         let left = deadline.saturating_duration_since(Instant::now());
-        let Ok((took, seen)) = answers.recv_timeout(left) else { break };
+        let (took, seen) = match answers.recv_timeout(left) {
+            Ok(answer) => answer,
+            Err(ended) => {
+                panicked = ended == mpsc::RecvTimeoutError::Disconnected;
+                break;
+            }
+        };
         quickest = quickest.min(took);
         count += 1;
         got_in |= seen;
     }
     drop(writing);
+    ::std::assert!(
+        !panicked,
+        "could not begin: `try_read` panicked while the UI thread was writing (the same fault as in \
+         try_read_returns_none_while_a_writer_holds_the_bands)"
+    );
     ::std::assert!(count > 0, "`try_read` waited while the UI thread was writing: it should ask with the lock's own `try_read()` and return None at once");
     ::std::assert!(!got_in, "while the UI thread is writing, `try_read` should return None");
     ::std::assert!(
@@ -909,7 +999,7 @@ fn set_band_waits_in_line_for_the_readers() {
     let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
     let (reading, read_started) = mpsc::channel::<bool>();
     let (release, released) = mpsc::channel::<()>();
-    let audio = eq.clone();
+    let audio = clone_of(&eq);
     let audio_bands = Arc::clone(bands);
     // An audio thread that keeps reading until the test lets it go, and says whether a writer is
     // kept out meanwhile.
@@ -933,7 +1023,7 @@ fn set_band_waits_in_line_for_the_readers() {
          long as it runs (see “Readers and writers”)"
     );
     let (done, finished) = mpsc::channel::<()>();
-    let ui = eq.clone();
+    let ui = clone_of(&eq);
     thread::spawn(move || {
         ui.set_band(0, 7);
         let _ = done.send(());
@@ -989,7 +1079,7 @@ enum Round {
 fn a_change_while_set_band_waits(eq: &Equalizer, bands: &Arc<RwLock<Vec<i8>>>) -> Round {
     let Ok(reading) = bands.read() else { return Round::Unplayable };
     let (done, finished) = mpsc::channel::<()>();
-    let ui = eq.clone();
+    let ui = clone_of(eq);
     thread::spawn(move || {
         ui.set_band(0, 7);
         let _ = done.send(());
