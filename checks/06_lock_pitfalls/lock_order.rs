@@ -1044,21 +1044,33 @@ fn a_transfer_to_the_same_account_locks_nothing() {
         }
     };
     let called: usize = calls.load(Ordering::SeqCst);
+    // What it did, as the test saw it: whether it returned while the lock was held, and whether it
+    // called `between_locks`.
+    let (what, why): (&str, &str) = if returned {
+        (
+            "returned at once, but called `between_locks` first",
+            "It ran `between_locks`, the moment between a first lock and a second, as if it had a second lock to \
+             take, before finding out that `from` and `to` are the same account.",
+        )
+    } else if called > 0 {
+        (
+            "did not return within 1 s: it waited for that lock, then called `between_locks` once it had it",
+            "It took alice's lock before finding out that `from` and `to` are the same account, so it waited for \
+             whoever held that lock, for nothing, and then ran `between_locks` as if it had a second lock to take.",
+        )
+    } else {
+        (
+            "did not return within 1 s: it waited for that lock",
+            "It took alice's lock (or waited for it) before finding out that `from` and `to` are the same account, so \
+             it waited for whoever held that lock, for nothing.",
+        )
+    };
     ::std::assert!(
         returned && called == 0,
-        "a transfer from alice to alice, while another thread held alice's lock, {} \
+        "a transfer from alice to alice, while another thread held alice's lock, {what} \
          (see “Locking twice on one thread”)\n\
-         It took alice's lock before finding out that `from` and `to` are the same account, so it waited \
-         for whoever held that lock, for nothing, and ran `between_locks` as if it had a second lock to \
-         take. A transfer from an account to itself has nothing to do: make `if from.id == to.id {{ return \
-         false; }}` the very first thing `transfer` does, before any lock.",
-        if returned {
-            "returned at once, but called `between_locks` first"
-        } else if called > 0 {
-            "did not return within 1 s: it waited for that lock, then called `between_locks` once it had it"
-        } else {
-            "did not return within 1 s: it waited for that lock"
-        }
+         {why} A transfer from an account to itself has nothing to do: make `if from.id == to.id {{ return false; }}` \
+         the very first thing `transfer` does, before any lock."
     );
     ::std::assert!(!moved, "a transfer from an account to itself moves nothing, so it should return false");
     let left: i64 = alice.balance();
@@ -1278,12 +1290,20 @@ fn a_transfer_with_a_poisoned_account_is_not_refused_for_lack_of_money() {
             None => true,
             Some(moved) => moved && (left, right) == (60, 40),
         };
+        let returned: bool = answer.unwrap_or_default();
+        let what: ::std::string::String = if !returned {
+            ::std::string::String::from(
+                "`false` tells the caller that alice cannot cover 40, which is not what happened",
+            )
+        } else if (left, right) == (100, 0) {
+            ::std::string::String::from("it moved nothing, yet `true` tells the caller the 40 went from alice to bob")
+        } else {
+            ::std::string::String::from("`true` says the 40 moved, which leaves alice with 60 and bob with 40")
+        };
         ::std::assert!(
             honest,
             "with {poisoned}'s lock poisoned by a thread that panicked while it held it, `transfer(alice, bob, 40)`, which \
-             alice's 100 covers, returned {} and left alice with {left} and bob with {right}: `false` tells the caller that \
-             alice cannot cover 40, which is not what happened, and a `true` has to move the money.\n{ON_POISON}",
-            answer.unwrap_or_default()
+             alice's 100 covers, returned {returned} and left alice with {left} and bob with {right}: {what}.\n{ON_POISON}"
         );
     }
 }
@@ -1360,10 +1380,103 @@ fn a_refused_transfer_never_touches_the_receiver() {
     );
 }
 
+/// Which of its two accounts a transfer from the account with id `ids.0` to the one with id
+/// `ids.1` held locked when it first called `between_locks`: `Some(true)` the sender's alone,
+/// `Some(false)` the receiver's alone, `None` if it held none or both, or never called it.
+fn sender_locked_first(ids: (u32, u32)) -> Option<bool> {
+    let from = Account::new(ids.0, 100);
+    let to = Account::new(ids.1, 0);
+    let seen: Cell<Option<Option<bool>>> = Cell::new(None);
+    transfer(&from, &to, 1, || {
+        if seen.get().is_none() {
+            let held: [bool; 2] = [from.balance.try_lock().is_err(), to.balance.try_lock().is_err()];
+            seen.set(Some(match held {
+                [true, false] => Some(true),
+                [false, true] => Some(false),
+                _ => None,
+            }));
+        }
+    });
+    seen.get().flatten()
+}
+
+/// How two transfers between the same two accounts, one each way, took their first locks.
+#[derive(Clone, Copy, PartialEq)]
+enum PairOrder {
+    /// Both took this account's lock first (its id): one order, whichever way the money goes.
+    First(u32),
+    /// Each took its own sender's lock first (`true`), or each its own receiver's (`false`).
+    Opposite(bool),
+    /// A transfer did not call `between_locks` holding exactly one of the two locks.
+    Unseen,
+}
+
+impl PairOrder {
+    fn of((a, b): (u32, u32), a_to_b: Option<bool>, b_to_a: Option<bool>) -> PairOrder {
+        match (a_to_b, b_to_a) {
+            (Some(one), Some(other)) if one == other => PairOrder::Opposite(one),
+            (Some(a_first), Some(_)) => PairOrder::First(if a_first { a } else { b }),
+            _ => PairOrder::Unseen,
+        }
+    }
+}
+
+/// What went wrong while `pair_orders` ran one transfer after another, none of them waiting for
+/// any other: the transfer (sender's id, receiver's id) that had not returned in time (`false`),
+/// or that panicked (`true`), and the time it had.
+type LoneFault = ((u32, u32), bool, Duration);
+
+/// `PairOrder` for each of `pairs`, one transfer each way per pair, all one after another on a
+/// thread of the test (none of them ever waits for another), all of them done `within` that time.
+fn pair_orders(pairs: &[(u32, u32)], within: Duration) -> Result<Vec<PairOrder>, LoneFault> {
+    let running: Arc<Mutex<(u32, u32)>> = Arc::new(Mutex::new((0, 0)));
+    let (done, finished) = mpsc::channel::<Vec<PairOrder>>();
+    let pairs: Vec<(u32, u32)> = pairs.to_vec();
+    let now: Arc<Mutex<(u32, u32)>> = Arc::clone(&running);
+    // Not joined: a transfer stuck for good stays stuck, and the test reports it.
+    thread::spawn(move || {
+        let mut orders: Vec<PairOrder> = ::std::vec::Vec::with_capacity(pairs.len());
+        for (a, b) in pairs {
+            *now.lock().unwrap() = (a, b);
+            let a_to_b: Option<bool> = sender_locked_first((a, b));
+            *now.lock().unwrap() = (b, a);
+            let b_to_a: Option<bool> = sender_locked_first((b, a));
+            orders.push(PairOrder::of((a, b), a_to_b, b_to_a));
+        }
+        let _ = done.send(orders);
+    });
+    let outcome: Result<Vec<PairOrder>, RecvTimeoutError> = finished.recv_timeout(within);
+    let at: (u32, u32) = *running.lock().unwrap_or_else(PoisonError::into_inner);
+    outcome.map_err(|ended| (at, ended == RecvTimeoutError::Disconnected, within))
+}
+
+/// What a test says when a transfer running alone in `pair_orders` did not return.
+fn lone_fault_message(((from, to), panicked, within): LoneFault) -> ::std::string::String {
+    if panicked {
+        ::std::format!(
+            "a transfer of 1 from account {from} (which has 100) to account {to}, with no other transfer running, panicked \
+             instead of returning: see its message above\n\
+             Any `u32` is an id, up to {}: arithmetic on ids (adding two of them, say) can overflow there, while \
+             comparing them with `<` never does.",
+            u32::MAX
+        )
+    } else {
+        ::std::format!(
+            "a transfer of 1 from account {from} to account {to}, with no other transfer running, did not return within \
+             {within:?}: it waits for a lock it already holds (see “Locking twice on one thread”)\n\
+             While a transfer holds an account's guard, anything that locks that account again (its `balance()` method, \
+             a second `lock()`) waits for ever. Read and change both balances through the two guards the transfer \
+             already holds."
+        )
+    }
+}
+
 /// Three transfers around a circle of three accounts, 1 -> 2, 2 -> 3 and 3 -> 1, started together, all finish: every pair of accounts is locked in the one order every transfer uses, not an order chosen pair by pair.
 #[test]
 fn three_transfers_around_a_circle_all_finish() {
     let accounts: [Arc<Account>; 3] = [Arc::new(Account::new(1, 100)), Arc::new(Account::new(2, 100)), Arc::new(Account::new(3, 100))];
+    // The test looks at the accounts' locks itself if the transfers get stuck: the field must be the real `Mutex<i64>`.
+    crate::__learn::exact::<Mutex<i64>, _>(&accounts[0].balance);
     let meeting = Arc::new(Meeting::of(3, MEET_WITHIN));
     let start = Arc::new(Barrier::new(3));
     let (done, results) = mpsc::channel::<bool>();
@@ -1386,13 +1499,68 @@ fn three_transfers_around_a_circle_all_finish() {
         }
         finished += 1;
     }
+    if finished == 3 {
+        return;
+    }
+    // Stuck: each pair's transfers, one each way, run alone on fresh accounts, say which locks
+    // they take first, and so what kept the three waiting.
+    let pairs: [(u32, u32); 3] = [(1, 2), (2, 3), (3, 1)];
+    let orders: Result<Vec<PairOrder>, LoneFault> = pair_orders(&pairs, Duration::from_secs(1));
+    let lone_fault: Option<LoneFault> = orders.as_ref().err().copied();
     ::std::assert!(
-        finished == 3,
+        lone_fault.is_none(),
+        "1 -> 2, 2 -> 3 and 3 -> 1, started together, did not all finish within 2.5 s ({finished} of 3 did), and then {}",
+        lone_fault.map(lone_fault_message).unwrap_or_default()
+    );
+    let orders: Vec<PairOrder> = orders.unwrap_or_default();
+    let unseen: bool = orders.contains(&PairOrder::Unseen);
+    ::std::assert!(
+        !unseen,
+        "could not begin: a transfer did not call `between_locks` holding exactly one of its two locks, so the test cannot \
+         see its order (the same fault as in between_locks_runs_holding_one_lock)"
+    );
+    let opposite: Option<(u32, u32)> =
+        pairs.iter().zip(&orders).find(|(_, order)| ::std::matches!(order, PairOrder::Opposite(_))).map(|(pair, _)| *pair);
+    if let Some((a, b)) = opposite {
+        let same_fault_as: &str = if (a, b) == (1, 2) {
+            "the_lock_order_never_changes_with_the_balances"
+        } else {
+            "every_two_accounts_are_locked_in_one_order"
+        };
+        ::std::panic!(
+            "could not begin: {a} -> {b} and {b} -> {a}, each run alone, took their two locks in opposite orders, so the \
+             circle's transfers got stuck ({finished} of 3 finished within 2.5 s) before they could show anything more \
+             (the same fault as in {same_fault_as})"
+        );
+    }
+    // Each pair has one order: the account each pair locks first.
+    let firsts: Vec<u32> = orders
+        .iter()
+        .map(|order| match order {
+            PairOrder::First(id) => *id,
+            _ => 0,
+        })
+        .collect();
+    let circle: bool = firsts == [1, 2, 3] || firsts == [2, 3, 1];
+    ::std::assert!(
+        !circle,
         "1 -> 2, 2 -> 3 and 3 -> 1, started together, did not all finish within 2.5 s ({finished} of 3 did): each held \
          one account's lock and waited for the next one's, around the circle (see “Two locks, opposite orders”)\n\
-         An order that only settles each pair on its own (by whether the ids add up to an even number, by which one \
-         sends) can still close a circle of three or more. Use one order over all the accounts, the same for every \
-         transfer: the lower id first."
+         Run alone, each pair's transfers keep one order whichever way the money goes, but the orders go round: {}. An \
+         order that only settles each pair on its own (by whether the ids add up to an even number, say) can still close \
+         a circle of three or more. Use one order over all the accounts, the same for every transfer: the lower id first.",
+        if firsts == [1, 2, 3] {
+            "1 before 2, 2 before 3, and 3 before 1"
+        } else {
+            "2 before 1, 3 before 2, and 1 before 3"
+        }
+    );
+    ::std::panic!(
+        "1 -> 2, 2 -> 3 and 3 -> 1, started together, did not all finish within 2.5 s ({finished} of 3 did) \
+         (see “Two locks, opposite orders”)\n\
+         Run alone, each of them took its first lock in one order over all three accounts, so it was not the order that \
+         kept them waiting: a transfer waited for something else while it held a lock (a sleep, a lock of its own). Take \
+         the two accounts' locks, move the money, and let go, waiting for nothing else."
     );
 }
 
@@ -1460,18 +1628,165 @@ fn a_balance_on_a_busy_account_waits_and_answers() {
     ::std::assert!(late == Some(100), "once the other thread let go, `alice.balance()` should answer 100, not {late:?}");
 }
 
-/// Opposite transfers between accounts whose ids are far apart (1 and 257) finish too: the order compares whole ids.
+/// The ids of the accounts whose every pair `every_two_accounts_are_locked_in_one_order` tries:
+/// neighbours (which `id / 2` or `id / 720720` make equal), ids equal modulo 2^8, 2^16, 2^24
+/// and powers of ten (which `id as u8`, `id as u16` or `id % 1000` make equal), ids that round to
+/// the same `f32` (from 2^24 on), and ids near 2^31 and near the largest `u32`.
+const SURVEYED_IDS: [u32; 41] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 100, 101, 255, 256, 257, 1000, 1001, 10_001, 65_535, 65_536, 65_537, 100_001,
+    720_720, 720_721, 1_000_001, 10_000_001, 16_777_216, 16_777_217, 16_777_218, 16_777_219, 100_000_001, 1_000_000_001,
+    2_147_483_647, 2_147_483_648, 2_147_483_649, 4_294_967_040, 4_294_967_041, 4_294_967_294, 4_294_967_295,
+];
+
+/// Any two accounts, whatever their ids (next to each other, far apart, equal in their low bits, near the largest `u32`), are locked in one order whichever way the money goes, and that order is one order over all accounts.
 #[test]
-fn opposite_transfers_between_far_ids_finish() {
-    let low = Arc::new(Account::new(1, 100));
-    let high = Arc::new(Account::new(257, 100));
-    let outcome: Option<([bool; 2], [usize; 2], bool)> =
-        two_transfers_at_once((&low, &high, 30), (&high, &low, 10), MEET_WITHIN);
+fn every_two_accounts_are_locked_in_one_order() {
+    let probe = Account::new(1, 0);
+    crate::__learn::exact::<Mutex<i64>, _>(&probe.balance);
+    // Every pair of ids, each run alone one way and then the other: only the locks each transfer
+    // holds in `between_locks` are looked at, so an honest answer goes through them at once.
+    let mut pairs: Vec<(u32, u32)> = ::std::vec::Vec::new();
+    for (index, &a) in SURVEYED_IDS.iter().enumerate() {
+        pairs.extend(SURVEYED_IDS[index + 1..].iter().map(|&b| (a, b)));
+    }
+    let orders: Result<Vec<PairOrder>, LoneFault> = pair_orders(&pairs, STUCK_AFTER);
+    let lone_fault: Option<LoneFault> = orders.as_ref().err().copied();
+    ::std::assert!(lone_fault.is_none(), "{}", lone_fault.map(lone_fault_message).unwrap_or_default());
+    let orders: Vec<PairOrder> = orders.unwrap_or_default();
+    let order_of = |pair: (u32, u32)| -> PairOrder {
+        pairs.iter().position(|&tried| tried == pair).map_or(PairOrder::Unseen, |at| orders[at])
+    };
+    let alice_and_bob: PairOrder = order_of((1, 2));
+    let seen: bool = alice_and_bob != PairOrder::Unseen;
+    let opposite_already: bool = ::std::matches!(alice_and_bob, PairOrder::Opposite(_));
     ::std::assert!(
-        outcome.is_some(),
-        "1 -> 257 and 257 -> 1, started together, did not finish within 2.5 s: the two took the locks in opposite orders \
-         (see “Two locks, opposite orders”)\n\
-         The order compared only part of each id (`id as u8`, say, which makes 257 look like 1). Compare the whole ids: \
-         `from.id < to.id`."
+        seen,
+        "could not begin: a transfer between accounts 1 and 2 did not call `between_locks` holding exactly one of its two \
+         locks, so the test cannot see its order (the same fault as in between_locks_runs_holding_one_lock)"
     );
+    ::std::assert!(
+        !opposite_already,
+        "could not begin: 1 -> 2 and 2 -> 1 took their two locks in opposite orders (the same fault as in \
+         the_lock_order_never_changes_with_the_balances)"
+    );
+    let opposite: Vec<((u32, u32), bool)> = pairs
+        .iter()
+        .zip(&orders)
+        .filter_map(|(&pair, order)| match order {
+            PairOrder::Opposite(sender_first) => Some((pair, *sender_first)),
+            _ => None,
+        })
+        .collect();
+    if let Some(&((a, b), sender_first)) = opposite.first() {
+        let whose: &str = if sender_first { "sender's" } else { "receiver's" };
+        let (a_took, b_took): (u32, u32) = if sender_first { (a, b) } else { (b, a) };
+        let examples: Vec<::std::string::String> =
+            opposite.iter().take(6).map(|((one, other), _)| ::std::format!("{one} and {other}")).collect();
+        ::std::panic!(
+            "{a} -> {b} took account {a_took}'s lock first and {b} -> {a} took account {b_took}'s, each its {whose}: two \
+             transfers between these accounts going opposite ways at once take the same two locks in opposite orders, \
+             and each holds one and waits for the other, for ever (see “Two locks, opposite orders”)\n\
+             Of the {} pairs of ids tried, {} were locked in opposite orders like that ({}{}), while 1 and 2 were not: \
+             the order treats two different ids as equal, and on a tie which lock comes first depends on which account \
+             sends. It compares something two ids can share: part of each id (`id as u8`, `id as u16`, `id % 1000`), a \
+             value worked out from it (`id / 2`), or a float that rounds large ids together (`id as f32`). Compare the \
+             whole ids, `from.id < to.id`: no two accounts share an id.",
+            pairs.len(),
+            opposite.len(),
+            examples.join(", "),
+            if opposite.len() > examples.len() { ", …" } else { "" }
+        );
+    }
+    // One order per pair; now one order over all of them: no three ids whose pairs' orders go round.
+    let count: usize = SURVEYED_IDS.len();
+    let mut first: Vec<Vec<Option<bool>>> = ::std::vec![::std::vec![None; count]; count];
+    for (&(a, b), order) in pairs.iter().zip(&orders) {
+        if let PairOrder::First(id) = *order {
+            let (i, j): (usize, usize) = (
+                SURVEYED_IDS.iter().position(|&x| x == a).unwrap_or(0),
+                SURVEYED_IDS.iter().position(|&x| x == b).unwrap_or(0),
+            );
+            first[i][j] = Some(id == a);
+            first[j][i] = Some(id == b);
+        }
+    }
+    for i in 0..count {
+        for j in 0..count {
+            for k in 0..count {
+                let round: bool = first[i][j] == Some(true) && first[j][k] == Some(true) && first[k][i] == Some(true);
+                let (a, b, c): (u32, u32, u32) = (SURVEYED_IDS[i], SURVEYED_IDS[j], SURVEYED_IDS[k]);
+                ::std::assert!(
+                    !round,
+                    "every pair of accounts was locked in one order whichever way the money went, but the orders go \
+                     round: account {a} before {b}, {b} before {c}, and {c} before {a}. Three transfers, {a} -> {b}, \
+                     {b} -> {c} and {c} -> {a}, started together, can each hold its first lock and wait for the next \
+                     one's, around the circle, for ever (see “Two locks, opposite orders”)\n\
+                     An order settled pair by pair (by whether the ids add up to an even number, say) is not one order \
+                     over all accounts. Lock the lower id first: ids compare the same way whichever two you take."
+                );
+            }
+        }
+    }
+}
+
+/// A transfer of `amount` from alice (id 1), who has `balance`, to bob (id 2), who has 0: what it
+/// returned, and alice's and bob's balances after it.
+fn send_from_alice(balance: i64, amount: i64) -> (bool, i64, i64) {
+    let alice = Account::new(1, balance);
+    let bob = Account::new(2, 0);
+    let moved: bool = transfer(&alice, &bob, amount, || {});
+    (moved, balance_of(&alice), balance_of(&bob))
+}
+
+/// Balances and amounts beyond 32 bits (and beyond the 53 bits an `f64` holds whole), each sent
+/// from alice to bob, who has 0: a 32-bit (or float) comparison gets every one of them wrong, one
+/// way or the other.
+const LARGE_SENDS: [(i64, i64); 8] = [
+    (1 << 32, 1),
+    ((1 << 32) + 10, (1 << 32) + 10),
+    (10, (1 << 32) + 5),
+    (5, 1 << 31),
+    (1 << 40, (1 << 40) + 1),
+    (1 << 53, (1 << 53) + 1),
+    (i64::MAX, i64::MAX),
+    (i64::MAX - 1, i64::MAX),
+];
+
+/// The balance check compares the whole `i64`s: balances and amounts beyond 32 bits are covered or refused as they are.
+#[test]
+fn large_balances_and_amounts_are_compared_whole() {
+    // Small amounts first: a check that gets those wrong is another test's failure.
+    let small: [(i64, i64, &str); 3] = [
+        (100, 30, "transfer_moves_the_money"),
+        (50, 50, "transfer_moves_the_money"),
+        (20, 50, "a_transfer_too_big_changes_nothing"),
+    ];
+    for (balance, amount, test) in small {
+        let (moved, left, got): (bool, i64, i64) = send_from_alice(balance, amount);
+        let covered: bool = balance >= amount;
+        let due: (bool, i64, i64) = if covered { (true, balance - amount, amount) } else { (false, balance, 0) };
+        let right: bool = (moved, left, got) == due;
+        ::std::assert!(
+            right,
+            "could not begin: alice had {balance} and sent {amount} to bob, who had 0, and `transfer` returned {moved}, \
+             leaving alice with {left} and bob with {got} (the same fault as in {test})"
+        );
+    }
+    for (balance, amount) in LARGE_SENDS {
+        let (moved, left, got): (bool, i64, i64) = send_from_alice(balance, amount);
+        let covered: bool = balance >= amount;
+        let due: (bool, i64, i64) = if covered { (true, balance - amount, amount) } else { (false, balance, 0) };
+        let right: bool = (moved, left, got) == due;
+        let (due_moved, due_left, due_got): (bool, i64, i64) = due;
+        ::std::assert!(
+            right,
+            "alice had {balance} and sent {amount} to bob, who had 0: `transfer` returned {moved} and left alice with {left} \
+             and bob with {got}, where alice's {balance} {} {amount}, so it should have returned {due_moved} and left \
+             alice with {due_left} and bob with {due_got}\n\
+             Transfers of small amounts come out right: the check compares only part of each number (`as i32`, \
+             `as u32`, `as f64`, say), and amounts that differ beyond that part look alike to it. Balances and amounts are \
+             `i64`s: compare them as they are, `*from_balance < amount`.",
+            if covered { "covers" } else { "does not cover" }
+        );
+    }
 }
