@@ -33,23 +33,28 @@ fn short_name(full: &str) -> String {
     shown
 }
 
-/// A type's name with every primitive number type in it written `_`: `Cell<u16>` and `Cell<u32>`
-/// give the same, `AtomicU32` stays itself (the container, not the value, says its width).
-fn number_blind(name: &str) -> ::std::string::String {
-    const NUMBERS: [&str; 14] =
-        ["u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32", "f64"];
-    let mut blind = ::std::string::String::new();
-    let mut word = ::std::string::String::new();
-    for c in name.chars().chain(::std::iter::once(' ')) {
-        if c.is_alphanumeric() || c == '_' {
-            word.push(c);
-            continue;
+/// A type's name (as `short_name` writes it) split into the chain of containers around its value,
+/// from the outside in, and the value: `Arc<RwLock<Vec<i8>>>` gives `["Arc", "RwLock"]` and
+/// `Vec<i8>`; `Arc<AtomicU64>` gives `["Arc", "AtomicU64"]` and nothing (an atomic's name says
+/// its width: it is the container and the value at once). A plain `Vec<String>` has no container.
+fn containers(name: &str) -> (Vec<&str>, &str) {
+    const WRAPPERS: [&str; 8] = ["Rc", "Arc", "Cell", "RefCell", "Mutex", "RwLock", "OnceCell", "OnceLock"];
+    let mut chain: Vec<&str> = ::std::vec::Vec::new();
+    let mut rest: &str = name.trim();
+    loop {
+        let (outer, inner): (&str, Option<&str>) = match rest.find('<') {
+            Some(open) if rest.ends_with('>') => (&rest[..open], Some(&rest[open + 1..rest.len() - 1])),
+            _ => (rest, None),
+        };
+        if !(WRAPPERS.contains(&outer) || outer.starts_with("Atomic")) {
+            return (chain, rest);
         }
-        blind.push_str(if NUMBERS.contains(&word.as_str()) { "_" } else { &word });
-        word.clear();
-        blind.push(c);
+        chain.push(outer);
+        match inner {
+            Some(inner) => rest = inner.trim(),
+            None => return (chain, ""),
+        }
     }
-    blind
 }
 
 /// The field as the container the decision table gives for its use, or a failure that says
@@ -59,11 +64,23 @@ fn chosen<'a, T: Any>(field: &'a dyn Any, found: &str, question: &str) -> &'a T 
         return container;
     }
     let (yours, due) = (short_name(found), short_name(::core::any::type_name::<T>()));
-    if number_blind(&yours) == number_blind(&due) {
-        // The right container around another value: the question was answered, the value changed.
+    let ((your_chain, your_value), (due_chain, due_value)) = (containers(&yours), containers(&due));
+    if your_chain == due_chain && !due_chain.is_empty() {
+        // The right containers, from the outside in, around another value: the question was
+        // answered, the value changed.
+        let container: ::std::string::String =
+            ::std::format!("{}_{}", due_chain.iter().map(|c| ::std::format!("{c}<")).collect::<String>(), ">".repeat(due_chain.len()));
         ::std::panic!(
-            "`{yours}` is the right container, around another value than the exercise gives: the tests use `{due}` \
-             (see “The decision table”)\nKeep the value's type as the exercise gives it, inside the container you chose."
+            "`{container}` is the right container, but what it holds in yours is `{your_value}`, where the exercise gives \
+             `{due_value}`: the tests use `{due}` (see “The decision table”)\n\
+             Keep the value's type as the exercise gives it, `{due_value}`, inside the container you chose."
+        );
+    }
+    if your_chain.is_empty() && due_chain.is_empty() {
+        // No container, rightly, but another type in the field.
+        ::std::panic!(
+            "a plain field with no container is the right choice, but yours holds a `{yours}`, where the exercise gives \
+             `{due}` (see “The decision table”)\nKeep the field's type as the exercise gives it, `{due}`."
         );
     }
     ::std::panic!("{question}; yours is `{yours}` (see “The decision table”)")
@@ -146,6 +163,16 @@ fn history_keeps_every_entry_in_order() {
          leaves the history as it was."
     );
     let kept: Vec<String> = entries.borrow().clone();
+    // The same number of entries, but not the same ones in another order: some entry's text changed.
+    let (mut kept_sorted, mut pushed_sorted): (Vec<String>, Vec<String>) = (kept.clone(), pushed.clone());
+    kept_sorted.sort();
+    pushed_sorted.sort();
+    let text_changed: bool = kept.len() == pushed.len() && kept_sorted != pushed_sorted;
+    ::std::assert!(
+        !text_changed,
+        "could not begin: `push` kept every entry, but changed the text of some (the same fault as in \
+         history_keeps_each_entry_exactly_as_pushed)"
+    );
     ::std::assert!(
         kept == pushed,
         "after {} pushes, the history held {} entries, {:?} first, where {:?} came first: an undo history keeps every \
@@ -156,6 +183,109 @@ fn history_keeps_every_entry_in_order() {
         kept.len(),
         &kept[..kept.len().min(7)],
         &pushed[..7]
+    );
+}
+
+/// Entries of every shape the test pushes: long ones (past 200 characters, past 64 KiB), ones
+/// with spaces, tabs or newlines around them, and ones in other scripts and emoji, each a
+/// character count apart from its byte count.
+fn unusual_texts() -> Vec<String> {
+    let mut texts: Vec<String> = ["  indent", "outdent  ", " both ", "\ttab", "line\n", "\r\n", "héllo wörld", "日本語の入力", "🎉 party 🎉"]
+        .map(String::from)
+        .to_vec();
+    texts.push("x".repeat(201));
+    texts.push("long entry ".repeat(40));
+    texts.push("é".repeat(300));
+    texts.push(" ".repeat(257));
+    texts.push("z".repeat(70_000));
+    texts
+}
+
+/// How a text the test gave was kept, for a message: the text itself when short, else its length
+/// and ends.
+fn shown(text: &str) -> String {
+    let count: usize = text.chars().count();
+    if count <= 40 {
+        return ::std::format!("{text:?}");
+    }
+    let head: String = text.chars().take(12).collect();
+    let tail: String = text.chars().skip(count - 12).collect();
+    ::std::format!("{head:?}…{tail:?} ({count} characters)")
+}
+
+/// Each entry is kept exactly as pushed: long ones whole, spaces around it kept, any script: `last` gives it back unchanged.
+#[test]
+fn history_keeps_each_entry_exactly_as_pushed() {
+    let history = History::default();
+    chosen!(history.entries, RefCell<Vec<String>>, HISTORY);
+    for entry in unusual_texts() {
+        history.push(&entry);
+        let last: Option<String> = history.last();
+        let kept: bool = last.as_deref() == Some(entry.as_str());
+        ::std::assert!(
+            kept,
+            "pushed {}, and `last()` then gave {}: `push` changed the entry (cut it short, trimmed it, or the like). An \
+             undo history keeps each entry exactly as it came, however long, spaces and all, so that an undo restores \
+             exactly what was there: `push` stores `entry.to_string()`, nothing taken off.",
+            shown(&entry),
+            last.as_deref().map_or_else(|| String::from("None"), shown)
+        );
+    }
+}
+
+/// How many adds the tests below make, and how many times the `Vec` behind them may change its
+/// capacity meanwhile: a `Vec` left to grow by itself at least doubles its capacity when it is
+/// full, a dozen or so changes for these many adds; making room for exactly one more each time
+/// changes it on every add.
+const GROWTH_ADDS: usize = 4096;
+const GROWTH_CHANGES_AT_MOST: usize = 64;
+
+/// What a `Vec` did over `GROWTH_ADDS` additions: how many times its capacity changed, and how many
+/// of those times the new capacity was exactly its length (room for not one more).
+fn capacity_changes(mut add: impl FnMut(usize), capacity_and_len: impl Fn() -> (usize, usize)) -> (usize, usize) {
+    let (mut changes, mut exact): (usize, usize) = (0, 0);
+    let (mut last, _) = capacity_and_len();
+    for index in 0..GROWTH_ADDS {
+        add(index);
+        let (capacity, len) = capacity_and_len();
+        if capacity != last {
+            changes += 1;
+            exact += usize::from(capacity == len);
+            last = capacity;
+        }
+    }
+    (changes, exact)
+}
+
+/// How a `Vec` grew, in a message: `changes` and `exact` as `capacity_changes` gives them.
+fn growth_seen(changes: usize, exact: usize) -> String {
+    if exact * 2 >= changes {
+        ::std::format!("{changes} times, {exact} of them to exactly as many as it then held")
+    } else {
+        ::std::format!("{changes} times")
+    }
+}
+
+/// `push` lets the entries' `Vec` grow by itself: over thousands of pushes its buffer is replaced only a few dozen times at most, not on every push.
+#[test]
+fn history_push_does_not_reallocate_every_time() {
+    let history = History::default();
+    let entries: &RefCell<Vec<String>> = chosen!(history.entries, RefCell<Vec<String>>, HISTORY);
+    let (changes, exact): (usize, usize) = capacity_changes(
+        |index| history.push(if index % 2 == 0 { "type a" } else { "bold" }),
+        || {
+            let entries = entries.borrow();
+            (entries.capacity(), entries.len())
+        },
+    );
+    ::std::assert!(
+        changes <= GROWTH_CHANGES_AT_MOST,
+        "over {GROWTH_ADDS} pushes, the history's `Vec` changed its capacity {} \
+         (see “Copying out versus changing in place”)\n\
+         `push` makes room for exactly one more entry each time (`reserve_exact(1)`, `shrink_to_fit()` after it, or the \
+         like), so each push moves every entry to a new buffer: n pushes cost some n² moves. A `Vec` left to itself grows \
+         its buffer by doubling, and a push is cheap on average: push with `borrow_mut().push(..)` and nothing else.",
+        growth_seen(changes, exact)
     );
 }
 
@@ -267,6 +397,60 @@ fn playlist_keeps_every_track_in_order() {
     );
 }
 
+/// Each track is kept exactly as added: long names whole, spaces around it kept, any script.
+#[test]
+fn playlist_keeps_each_track_exactly_as_added() {
+    let mut playlist = Playlist::default();
+    chosen!(playlist.tracks, Vec<String>, PLAYLIST);
+    let added: Vec<String> = unusual_texts();
+    for track in &added {
+        playlist.add(track);
+    }
+    let kept: Vec<String> = playlist.tracks().to_vec();
+    let same_count: bool = kept.len() == added.len();
+    ::std::assert!(
+        same_count,
+        "after adding {} tracks, `tracks()` listed {}: a playlist plays what was added, as added: `add` pushes the track \
+         at the end, and nothing else.",
+        added.len(),
+        kept.len()
+    );
+    let changed: Option<(&String, &String)> = added.iter().zip(&kept).find(|(given, listed)| given != listed);
+    ::std::assert!(
+        changed.is_none(),
+        "added the track {}, and `tracks()` listed it as {}: `add` changed the name (trimmed it, cut it short, or the \
+         like). A playlist keeps each track exactly as added, spaces and all (a name is the owner's to choose): `add` \
+         pushes `track.to_string()`, nothing taken off.",
+        changed.map_or_else(String::new, |(given, _)| shown(given)),
+        changed.map_or_else(String::new, |(_, listed)| shown(listed))
+    );
+}
+
+/// `add` lets the tracks' `Vec` grow by itself: over thousands of adds the buffer `tracks()` lends is replaced only a few dozen times at most, not on every add.
+#[test]
+fn playlist_add_does_not_reallocate_every_time() {
+    let playlist = Playlist::default();
+    chosen!(playlist.tracks, Vec<String>, PLAYLIST);
+    let playlist: RefCell<Playlist> = RefCell::new(playlist);
+    let (changes, exact): (usize, usize) = capacity_changes(
+        |index| playlist.borrow_mut().add(if index % 2 == 0 { "intro.mp3" } else { "theme.mp3" }),
+        || {
+            let playlist = playlist.borrow();
+            let own: &Vec<String> = chosen!(playlist.tracks, Vec<String>, PLAYLIST);
+            (own.capacity(), own.len())
+        },
+    );
+    ::std::assert!(
+        changes <= GROWTH_CHANGES_AT_MOST,
+        "over {GROWTH_ADDS} adds, the playlist's `Vec` changed its capacity {} \
+         (see “Copying out versus changing in place”)\n\
+         `add` makes room for exactly one more track each time (`reserve_exact(1)`, `shrink_to_fit()` after it, or the \
+         like), so each add moves every track to a new buffer: n adds cost some n² moves. A `Vec` left to itself grows \
+         its buffer by doubling, and an add is cheap on average: push with `self.tracks.push(..)` and nothing else.",
+        growth_seen(changes, exact)
+    );
+}
+
 /// `tracks` lends the playlist's own tracks: the slice points into the playlist's `Vec`, it is not a copy.
 #[test]
 fn playlist_lends_its_own_tracks_not_a_copy() {
@@ -351,6 +535,30 @@ fn totals_add_up_across_threads() {
          adds to the one `AtomicU64` behind it."
     );
     ::std::assert_eq!(total, 1000, "4 threads adding 1, 2, 3 and 4 a hundred times each should total 1000");
+}
+
+/// Additions the test makes, one after another: beyond 32 bits, beyond the 53 bits an `f64` holds
+/// whole, and up to the most a `u64` holds.
+const LARGE_ADDITIONS: [u64; 6] = [1 << 32, (1 << 32) + 5, u32::MAX as u64 + 2, (1 << 53) + 1, 1 << 60, 1 << 62];
+
+/// `add` adds the whole `u64`: additions beyond 32 bits (and beyond what an `f64` holds whole) count in full.
+#[test]
+fn large_additions_count_whole() {
+    let totals = Totals::default();
+    chosen!(totals.sum, Arc<AtomicU64>, TOTALS);
+    let mut due: u64 = 0;
+    for n in LARGE_ADDITIONS.into_iter().chain([u64::MAX - LARGE_ADDITIONS.iter().sum::<u64>()]) {
+        let before: u64 = totals.get();
+        totals.add(n);
+        let after: u64 = totals.get();
+        due += n;
+        ::std::assert!(
+            after == due,
+            "with the sum at {before}, `add({n})` left it at {after}, where {due} was due: `add` counted only part of `n` \
+             (`n as u32`, say, which keeps its low 32 bits, or a float that rounds it) (see “The decision table”)\n\
+             The sum is a `u64`, and so is every addition: `fetch_add(n)` adds all of it."
+        );
+    }
 }
 
 /// A `Totals` is its shared atomic and nothing else: no lock or other field beside it.
