@@ -1453,6 +1453,168 @@ fn hosts_are_kept_exactly_as_given() {
     );
 }
 
+/// What the test below stores in the cache itself: names and addresses of every kind, an empty
+/// address, a long one and ones with spaces included, and names that differ from each other only
+/// in case or a trailing dot.
+const STORED: [(&str, &str); 10] = [
+    ("db.local", "10.0.0.5"),
+    ("blank.local", ""),
+    ("API.LOCAL", "10.0.0.6"),
+    ("Mixed.Local", "10.0.0.7"),
+    ("dot.local.", "10.0.0.8"),
+    ("long.local", LONG_ANSWER),
+    ("odd.local", " 10.0.0.9\n"),
+    ("space.local", " "),
+    ("zero.local", "0"),
+    ("", "10.0.0.10"),
+];
+
+/// Names the test below never stores, each close to a stored one: other capitals, a trailing dot
+/// added or taken away, spaces around it.
+const NEVER_STORED: [&str; 14] = [
+    "DB.LOCAL",
+    "Db.Local",
+    "db.locaL",
+    "db.local.",
+    " db.local",
+    "db.local ",
+    "api.local",
+    "Api.Local",
+    "mixed.local",
+    "MIXED.LOCAL",
+    "dot.local",
+    "DOT.LOCAL.",
+    "BLANK.LOCAL",
+    " ",
+];
+
+/// `cached` answers exactly what is stored under the name it is asked for (an empty, long or odd address as it is), and None for a name never stored, whatever is stored under names that differ from it only in case, a trailing dot or spaces.
+#[test]
+fn cached_answers_exactly_what_is_stored_under_that_name() {
+    let cache = HostCache::new();
+    {
+        let mut known = lock_of(&cache).write().unwrap_or_else(PoisonError::into_inner);
+        for (host, address) in STORED {
+            known.insert(host.to_string(), address.to_string());
+        }
+    }
+    let stored_names: ::std::vec::Vec<&str> = STORED.iter().map(|(host, _)| *host).collect();
+    for (host, address) in STORED {
+        let got: Option<String> = cache.cached(host);
+        let how: &str = match &got {
+            None if address.is_empty() => "it took the empty address for no address at all",
+            None => "it looked under another name than it was asked for, or judged the address and hid it",
+            Some(_) => "it changed the address it found (trimmed or cut it, say), or looked under another name",
+        };
+        let exact: bool = got.as_deref() == Some(address);
+        ::std::assert!(
+            exact,
+            "the cache holds {address:?} under the name {host:?} (the test stored it itself), and `cached({host:?})` \
+             answered {got:?}: {how}. `cached` answers what is stored, as it is: `get(host).cloned()` under the read \
+             guard. An address that looks odd (empty, long, spaces around it) is still the one the lookup gave, and \
+             judging addresses is the lookup's business, not the cache's."
+        );
+    }
+    for host in NEVER_STORED {
+        let got: Option<String> = cache.cached(host);
+        let whose: Option<&str> =
+            STORED.iter().find(|(_, address)| got.as_deref() == Some(*address)).map(|(stored, _)| *stored);
+        let how: String = match whose {
+            Some(stored) => ::std::format!("the address stored under {stored:?}"),
+            None => "an address stored under no name at all".to_string(),
+        };
+        ::std::assert!(
+            got.is_none(),
+            "the cache holds {stored_names:?} (the test stored them itself); `cached({host:?})`, a name never stored, \
+             answered {got:?}, {how}: `cached` looked under another name than it was asked for (lower-cased, with a \
+             dot or spaces added or taken away). A host is a name as given: \"DB.LOCAL\" is another host than \
+             \"db.local\", and which names mean the same machine is the lookup's business. `cached` of a name never \
+             stored answers None: `get(host)`, with the name as it came."
+        );
+    }
+}
+
+/// Pairs of names for the test below: the first is resolved and cached, then the second, which
+/// differs from it only in case, a trailing dot or spaces. Both orders of each pair are tried.
+const CLOSE_NAMES: [(&str, &str); 8] = [
+    ("db.local", "DB.LOCAL"),
+    ("DB.LOCAL", "db.local"),
+    ("db.local", "Db.Local"),
+    ("Db.Local", "db.local"),
+    ("db.local", "db.local."),
+    ("db.local.", "db.local"),
+    ("db.local", " db.local "),
+    (" db.local ", "db.local"),
+];
+
+/// What the test below saw, for one pair of close names.
+struct SecondName {
+    /// What `cached` answered for the second name once the first was cached, before it was resolved.
+    cached_before: Option<String>,
+    /// What `resolve` answered for the second name.
+    answered: String,
+    /// The names the lookup was asked for while the second name was resolved.
+    looked_up: ::std::vec::Vec<String>,
+    /// What `cached` answered afterwards for the first name and for the second.
+    cached_after: (Option<String>, Option<String>),
+}
+
+/// A name that differs from a cached one only in case, a trailing dot or spaces is a host of its own, whichever of the two is resolved first: it is looked up under its own name, and stored under it.
+#[test]
+fn a_name_close_to_a_cached_one_is_a_host_of_its_own() {
+    for (first, second) in CLOSE_NAMES {
+        let cache = Arc::new(HostCache::new());
+        let seen: SecondName = within({
+            let cache = Arc::clone(&cache);
+            move || {
+                let _ = cache.resolve(first, |_| "10.0.0.1".to_string());
+                let cached_before: Option<String> = cache.cached(second);
+                let asked: Arc<Mutex<::std::vec::Vec<String>>> = Arc::new(Mutex::new(::std::vec::Vec::new()));
+                let answered: String = cache.resolve(second, {
+                    let asked = Arc::clone(&asked);
+                    move |name: &str| {
+                        asked.lock().unwrap_or_else(PoisonError::into_inner).push(name.to_string());
+                        "10.0.0.2".to_string()
+                    }
+                });
+                let looked_up: ::std::vec::Vec<String> = asked.lock().unwrap_or_else(PoisonError::into_inner).clone();
+                SecondName { cached_before, answered, looked_up, cached_after: (cache.cached(first), cache.cached(second)) }
+            }
+        });
+        let cached_before: Option<String> = seen.cached_before;
+        ::std::assert!(
+            cached_before.is_none(),
+            "once {first:?} was cached at 10.0.0.1, `cached({second:?})`, a name never resolved, answered \
+             {cached_before:?}: `cached` looked under another name than it was asked for (lower-cased, with a dot or \
+             spaces added or taken away). A host is a name as given, and `cached` of a name never stored answers None: \
+             `get(host)`, with the name as it came."
+        );
+        let answered: String = seen.answered;
+        let looked_up: ::std::vec::Vec<String> = seen.looked_up;
+        let due_lookup: ::std::vec::Vec<String> = ::std::vec![second.to_string()];
+        let looked_up_on_its_own: bool = answered == "10.0.0.2" && looked_up == due_lookup;
+        ::std::assert!(
+            looked_up_on_its_own,
+            "once {first:?} was cached at 10.0.0.1, `resolve({second:?})`, a name never resolved, answered {answered:?} \
+             and asked the lookup for {looked_up:?}, where the lookup's answer for {second:?} (10.0.0.2) was due, from \
+             one lookup of {second:?}: `resolve` took {second:?} for {first:?} (a fallback to the lower-cased or trimmed \
+             name, say), so the lookup is never asked about this name and the cache decides on its own which names are \
+             one host. A name not in the cache, exactly as given, is a miss: look it up under that name and store it \
+             under it; which names mean the same machine is the lookup's business."
+        );
+        let (first_after, second_after): (Option<String>, Option<String>) = seen.cached_after;
+        let each_under_itself: bool =
+            first_after.as_deref() == Some("10.0.0.1") && second_after.as_deref() == Some("10.0.0.2");
+        ::std::assert!(
+            each_under_itself,
+            "{first:?} was resolved to 10.0.0.1, then {second:?} to 10.0.0.2; afterwards `cached({first:?})` answered \
+             {first_after:?} and `cached({second:?})` {second_after:?}: `resolve` stored the second name under another \
+             name than it was asked for, or over the first. Each name is stored under itself, as given: \
+             `entry(host.to_string()).or_insert(address)`."
+        );
+    }
+}
+
 /// How many hosts the test below puts in the cache itself: more than a large cache limit (a million, say).
 const HUGE_CACHE: usize = (1 << 20) + 100;
 
