@@ -94,10 +94,183 @@ fn each_miss_runs_the_function_once() {
     );
 }
 
+/// Keys from all over the `u64` range, each once, in the order the test below asks for them:
+/// neighbours at every power of two (2^53 and 2^53 + 1 among them), keys next to `u64::MAX`, and
+/// keys that differ from a few starting keys in one bit only, low or high.
+fn keys_across_the_whole_range() -> ::std::vec::Vec<u64> {
+    let mut keys: ::std::vec::Vec<u64> = ::std::vec![0, 1, 2, 3, u64::MAX, u64::MAX - 1, u64::MAX - 2, u64::MAX - 3];
+    for bit in 1..64 {
+        let power: u64 = 1 << bit;
+        keys.extend([power - 1, power, power + 1, power + 2]);
+    }
+    for start in [0, u64::MAX, 0x9E37_79B9_7F4A_7C15, (1 << 53) + 1] {
+        keys.push(start);
+        keys.extend((0..64).map(|bit| start ^ (1 << bit)));
+    }
+    let mut seen: ::std::collections::HashSet<u64> = ::std::collections::HashSet::new();
+    keys.retain(|&key| seen.insert(key));
+    keys
+}
+
+/// Distinct keys stay distinct across the whole `u64` range (no two share an answer, however close or large), and every key's answer is kept, 0 and `u64::MAX` included.
+#[test]
+fn distinct_keys_stay_distinct_and_every_key_is_kept() {
+    let keys: ::std::vec::Vec<u64> = keys_across_the_whole_range();
+    // Each key's answer is its own small number, the same for no two keys.
+    let answers: Arc<HashMap<u64, u64>> = Arc::new(keys.iter().enumerate().map(|(at, &key)| (key, 1000 + at as u64)).collect());
+    let runs: Arc<Mutex<HashMap<u64, usize>>> = Arc::new(Mutex::new(HashMap::new()));
+    let memo = Memoizer::new({
+        let (answers, runs) = (Arc::clone(&answers), Arc::clone(&runs));
+        move |n: u64| {
+            *runs.lock().unwrap_or_else(PoisonError::into_inner).entry(n).or_insert(0) += 1;
+            answers.get(&n).copied().unwrap_or(0)
+        }
+    });
+    // Every key twice, the second time from the cache, on this one thread with nothing else going on.
+    for round in ["the first time", "a second time"] {
+        for &key in &keys {
+            let got: u64 = memo.get(key);
+            let due: u64 = answers[&key];
+            if got == due {
+                continue;
+            }
+            let taken_for: Option<u64> = keys.iter().copied().find(|other| answers[other] == got);
+            match taken_for {
+                Some(other) => ::std::panic!(
+                    "`get({key})` ({key:#x}), asked for {round}, answered {got}, the function's answer for the key \
+                     {other} ({other:#x}), where its own, {due}, was due: the two keys (they differ in the bits \
+                     {:#x}) were taken for one key. The map is keyed by something less than the whole key: the key \
+                     went through `f64` (which keeps 53 bits, so keys above 2^53 round onto each other), through a \
+                     narrower integer, or had bits dropped. Every `u64` is a key of its own, up to `u64::MAX`: key \
+                     the map by the key itself, `HashMap<u64, u64>`, with no conversion on the way in or out.",
+                    key ^ other
+                ),
+                None => ::std::panic!(
+                    "`get({key})` ({key:#x}), asked for {round}, answered {got}, where the function's answer {due} was \
+                     due: `get` returns what the function answered for that very key, stored under the key as it is."
+                ),
+            }
+        }
+    }
+    let runs: HashMap<u64, usize> = runs.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    let mut again: ::std::vec::Vec<u64> = keys.iter().copied().filter(|key| runs.get(key).copied().unwrap_or(0) > 1).collect();
+    // A key run again although its answer is in the cache is a `get` that does not look first.
+    let known: &dyn Any = &memo.known;
+    let in_the_cache: bool = again.iter().all(|&key| the_cache_holds(known, key) == Some(true));
+    if !again.is_empty() && in_the_cache {
+        ::std::panic!(
+            "{}",
+            the_function_ran_for_a_cached_key(&::std::format!(
+                "{} keys were each asked for twice, on one thread with nothing else going on; their answers were in the \
+                 cache, and the second time `get` ran the function again for {} of them",
+                keys.len(),
+                again.len()
+            ))
+        );
+    }
+    again.retain(|&key| the_cache_holds(known, key) != Some(true));
+    let shown: ::std::vec::Vec<u64> = again.iter().copied().take(6).collect();
+    ::std::assert!(
+        again.is_empty(),
+        "{} keys from all over the `u64` range were each asked for twice, on one thread with nothing else going on, \
+         and the second time `get` ran the function again for {} of them ({shown:?}{}), while it answered the others \
+         from the cache: {} never kept. Storing skipped {} (a key such as 0 or `u64::MAX` taken to mean \"nothing \
+         stored\", say), or put the answer under another key than the one looked up. Every `u64` is a key like any \
+         other: store each answer under its key, `insert(key, value)`, and look it up the same way \
+         (see “From RefCell to Mutex in a memoizer”)",
+        keys.len(),
+        again.len(),
+        if again.len() > shown.len() { ", ..." } else { "" },
+        if again.len() == 1 { ::std::format!("the answer for key {} is", again[0]) } else { "their answers are".to_string() },
+        if again.len() == 1 { "that key" } else { "those keys" }
+    );
+}
+
+/// Answers from all over the `u64` range, in the order the test below has them computed: odd
+/// answers above 2^53, answers next to `u64::MAX`, and answers that differ from a few starting
+/// ones in one bit only, low or high.
+fn answers_across_the_whole_range() -> ::std::vec::Vec<u64> {
+    let mut values: ::std::vec::Vec<u64> = ::std::vec![
+        u64::MAX - 1,
+        u64::MAX - 2,
+        (1 << 53) + 1,
+        (1 << 53) + 3,
+        (1 << 63) + 1,
+        (1 << 63) - 1,
+        (1 << 32) + 1,
+        u64::MAX,
+    ];
+    for bit in 1..64 {
+        let power: u64 = 1 << bit;
+        values.extend([power - 1, power + 1]);
+    }
+    for start in [u64::MAX, 0x9E37_79B9_7F4A_7C15] {
+        values.extend((0..64).map(|bit| start ^ (1 << bit)));
+    }
+    values
+}
+
+/// A cached answer comes back bit for bit, whatever its size: asked again, `get` returns from the cache exactly what the function answered, for answers across the whole `u64` range.
+#[test]
+fn a_cached_answer_comes_back_bit_for_bit() {
+    let values: Arc<::std::vec::Vec<u64>> = Arc::new(answers_across_the_whole_range());
+    let calls = Arc::new(AtomicUsize::new(0));
+    // Key i's answer is the i-th of those values.
+    let memo = Memoizer::new({
+        let (values, calls) = (Arc::clone(&values), Arc::clone(&calls));
+        move |n: u64| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            values.get(n as usize).copied().unwrap_or(0)
+        }
+    });
+    let count: u64 = values.len() as u64;
+    for key in 0..count {
+        let got: u64 = memo.get(key);
+        let due: u64 = values[key as usize];
+        ::std::assert!(
+            got == due,
+            "`get({key})` of a new key answered {got} ({got:#x}), where the function answered {due} ({due:#x}): `get` \
+             returns the function's answer as it is, a `u64`, bit for bit."
+        );
+    }
+    let computed: usize = calls.load(Ordering::SeqCst);
+    for key in 0..count {
+        let got: u64 = memo.get(key);
+        let due: u64 = values[key as usize];
+        let from_the_cache: bool = calls.load(Ordering::SeqCst) == computed;
+        let how: &str = if got == due as f64 as u64 {
+            "it went through `f64`, which keeps 53 bits of a number, so a large answer comes back rounded"
+        } else if got == due as u32 as u64 {
+            "it was cut to its low 32 bits (kept or read back as a `u32`)"
+        } else {
+            "it was kept in another form than the `u64` it is"
+        };
+        ::std::assert!(
+            got == due,
+            "`get({key})` answered {due} ({due:#x}) the first time, the function's answer; asked again{}, it answered \
+             {got} ({got:#x}): the answer changed on its way into or out of the cache: {how}. A cached answer comes \
+             back exactly as the function gave it, whatever its size: keep it as a `u64` all the way, \
+             `HashMap<u64, u64>`, `insert(key, value)`, and `.copied()` on the way out.",
+            if from_the_cache { ", from the cache" } else { "" }
+        );
+    }
+}
+
 /// Every answer stays cached, however many there are: the cache forgets nothing, and an answer of 0 is an answer like any other.
 #[test]
 fn every_answer_stays_cached() {
     let kept: bool = keeps_every_answer();
+    if !kept {
+        // A key not kept even on a memoizer of its own is lost for a reason of its own, not
+        // because the cache held many answers.
+        let never_kept: Vec<u64> = (0..MANY_KEYS).filter(|&key| !kept_when_asked_alone(key)).take(6).collect();
+        ::std::assert!(
+            never_kept.is_empty(),
+            "the answer for key(s) {never_kept:?} is not kept even when asked for twice on one thread with nothing \
+             else going on, in a cache holding nothing else (the same fault as in \
+             distinct_keys_stay_distinct_and_every_key_is_kept)"
+        );
+    }
     ::std::assert!(
         kept,
         "{MANY_KEYS} keys were asked for one after the other, then all again, and the second time `get` computed some of \
@@ -510,14 +683,42 @@ fn answers_computed_at_the_same_moment_all_stay_cached() {
             ))
         );
     }
+    if recomputed == 0 {
+        return;
+    }
+    // A key that is not kept even with no other thread around is lost for a reason of its own, not
+    // because the threads computed at the same moment.
+    let missing: Vec<u64> = (0..AT_ONCE as u64).filter(|&key| the_cache_holds(known, key) == Some(false)).collect();
+    let never_kept: Vec<u64> = missing.iter().copied().filter(|&key| !kept_when_asked_alone(key)).collect();
+    ::std::assert!(
+        never_kept.is_empty(),
+        "could not begin: the answer for key(s) {never_kept:?} is not kept even when asked for twice on one thread \
+         with nothing else going on (the same fault as in distinct_keys_stay_distinct_and_every_key_is_kept)"
+    );
     ::std::assert!(
         recomputed == 0,
         "8 keys were computed at the same moment on 8 threads; asked for again afterwards, {recomputed} of \
-         them were computed a second time (see “Computing outside the lock”)\n\
+         them were computed a second time, and key(s) {missing:?} were missing from the cache, though each key \
+         asked for alone is kept (see “Computing outside the lock”)\n\
          Answers that other threads stored meanwhile were lost: most likely `get` wrote back a copy of the \
          whole map, taken before it computed, over the shared one. After computing, lock the shared map \
          again and `insert` just the one new answer into it."
     );
+}
+
+/// Whether a fresh memoizer, asked for `key` twice on this one thread, runs the function only once.
+fn kept_when_asked_alone(key: u64) -> bool {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let memo = Memoizer::new({
+        let calls = Arc::clone(&calls);
+        move |n: u64| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            n * 10
+        }
+    });
+    let _ = memo.get(key);
+    let _ = memo.get(key);
+    calls.load(Ordering::SeqCst) == 1
 }
 
 /// Turns the test hands out one at a time: a computation that has taken one may end.
@@ -1259,7 +1460,20 @@ fn a_cached_key_takes_one_lookup_however_large_the_cache() {
         let answer: u64 = memo.get(key);
         fastest = fastest.min(asked.elapsed());
         let expected: u64 = key + 1;
-        ::std::assert_eq!(answer, expected, "a key the cache holds should be answered from the cache");
+        ::std::assert!(
+            answer == expected,
+            "key {key} was in the cache with the answer {expected} ({expected:#x}); `get({key})` answered {answer} \
+             ({answer:#x}){}: {}. A cached answer comes back exactly as stored: keep it as a `u64` all the way, and \
+             copy it out with `.copied()`.",
+            if calls.load(Ordering::SeqCst) == 0 { ", from the cache (the function did not run)" } else { "" },
+            if answer == expected as u32 as u64 {
+                "the answer was cut to its low 32 bits on its way out of the cache (read back as a `u32`, say)"
+            } else if answer == expected as f64 as u64 {
+                "the answer went through `f64`, which keeps 53 bits of a number, and came back rounded"
+            } else {
+                "`get` did not return what the cache holds for the key"
+            }
+        );
     }
     let ran: usize = calls.load(Ordering::SeqCst);
     if ran != 0 {
