@@ -9,15 +9,19 @@ fn numbers(report: &Report) -> (usize, u64, u32) {
     (report.requests, report.errors, report.latency_ms)
 }
 
+// A number of things, with the word for one or for many: "1 error", "3 errors".
+fn counted(n: u64, one: &str, many: &str) -> String {
+    ::std::format!("{n} {}", if n == 1 { one } else { many })
+}
+
 // A report as the learner would say it: "3 requests, 1 error, 60 ms", or "no report at all".
 fn described(report: Option<(usize, u64, u32)>) -> String {
     match report {
         Some((requests, errors, latency)) => {
-            let plural = |n: u64, one: &str, many: &str| ::std::format!("{n} {}", if n == 1 { one } else { many });
             ::std::format!(
                 "{}, {}, {latency} ms",
-                plural(requests as u64, "request", "requests"),
-                plural(errors, "error", "errors")
+                counted(requests as u64, "request", "requests"),
+                counted(errors, "error", "errors")
             )
         }
         None => "no report at all".to_string(),
@@ -66,7 +70,13 @@ fn lock_is_free_while_the_latencies_are_summarized() {
         },
         |_report| {},
     );
-    ::std::assert!(free_during_summary.is_some(), "publish should call summarize exactly once");
+    ::std::assert!(
+        free_during_summary.is_some(),
+        "with one request of 10 ms in the window, `publish` sent its report without calling `summarize`: the report's figure \
+         comes from `summarize`, whatever the window holds (one latency, none at all, only failed requests), even where the \
+         figure looks obvious, since the caller's summary decides what it is (a mean, the slowest, a percentile). Hand \
+         `summarize` every window you take, once (see “Keeping the lock short”)"
+    );
     let expected_free_during_summary: Option<bool> = Some(true);
     ::std::assert!(
         free_during_summary == expected_free_during_summary,
@@ -481,11 +491,13 @@ fn request_recorded_during_the_summary_goes_into_the_next_report() {
     ::std::assert!(keeps, "{RECORD_LEAVES_OUT}");
     let stats = Mutex::new(Stats::default());
     record(&stats, 40, true);
+    let mut summarized = false;
     let mut free_during_summary = false;
     let mut first: Option<(usize, u64, u32)> = None;
     publish(
         &stats,
         |latencies| {
+            summarized = true;
             free_during_summary = stats.try_lock().is_ok();
             if free_during_summary {
                 record(&stats, 90, false);
@@ -495,11 +507,24 @@ fn request_recorded_during_the_summary_goes_into_the_next_report() {
         |report| first = Some(numbers(&report)),
     );
     ::std::assert!(
+        summarized,
+        "could not begin: with one request of 40 ms in the window, `publish` did not call `summarize`, so no request could be \
+         recorded while it ran (the same fault as in lock_is_free_while_the_latencies_are_summarized)"
+    );
+    ::std::assert!(
         free_during_summary,
         "while `summarize` runs, the stats mutex should be unlocked so requests can still be recorded"
     );
     let mut second: Option<(usize, u64, u32)> = None;
-    publish(&stats, mean, |report| second = Some(numbers(&report)));
+    let mut second_summarized = false;
+    publish(
+        &stats,
+        |latencies| {
+            second_summarized = true;
+            mean(latencies)
+        },
+        |report| second = Some(numbers(&report)),
+    );
     let expected_first: Option<(usize, u64, u32)> = Some((1, 0, 40));
     ::std::assert!(
         first == expected_first,
@@ -517,6 +542,11 @@ fn request_recorded_during_the_summary_goes_into_the_next_report() {
         "a failed request of 90 ms recorded while the report was being made kept its latency but lost its error: the next report was 1 request, 0 errors, 90 ms. After taking the window, `publish` locked the mutex again and reset or changed the error count (an `errors = 0` after `send`, say), which wipes the errors recorded in between. `std::mem::take(&mut *guard)` already leaves a fresh window with no errors; leave it alone afterwards: it belongs to `record` (see “Keeping the lock short”)"
     );
     let expected_second: Option<(usize, u64, u32)> = Some((1, 1, 90));
+    ::std::assert!(
+        second_summarized || second != Some((1, 1, 0)),
+        "could not finish: the next window, one failed request of 90 ms, was reported as 1 request, 1 error, 0 ms, without a \
+         call to `summarize` (the same fault as in the_lock_is_free_during_the_report_whatever_the_window)"
+    );
     ::std::assert!(
         second == expected_second,
         "the failed request of 90 ms recorded while summarizing belongs to the next window, so the next report should be 1 request, 1 error, 90 ms, but it was {}",
@@ -542,7 +572,15 @@ fn request_recorded_during_send_goes_into_the_next_report() {
     });
     ::std::assert!(free_during_send, "while `send` runs, the stats mutex should be unlocked so requests can still be recorded");
     let mut second: Option<(usize, u64, u32)> = None;
-    publish(&stats, mean, |report| second = Some(numbers(&report)));
+    let mut second_summarized = false;
+    publish(
+        &stats,
+        |latencies| {
+            second_summarized = true;
+            mean(latencies)
+        },
+        |report| second = Some(numbers(&report)),
+    );
     let expected_first: Option<(usize, u64, u32)> = Some((1, 0, 40));
     ::std::assert!(
         first == expected_first,
@@ -560,6 +598,11 @@ fn request_recorded_during_send_goes_into_the_next_report() {
         "a failed request of 90 ms recorded while the report was being made kept its latency but lost its error: the next report was 1 request, 0 errors, 90 ms. After taking the window, `publish` locked the mutex again and reset or changed the error count (an `errors = 0` after `send`, say), which wipes the errors recorded in between. `std::mem::take(&mut *guard)` already leaves a fresh window with no errors; leave it alone afterwards: it belongs to `record` (see “Keeping the lock short”)"
     );
     let expected_second: Option<(usize, u64, u32)> = Some((1, 1, 90));
+    ::std::assert!(
+        second_summarized || second != Some((1, 1, 0)),
+        "could not finish: the next window, one failed request of 90 ms, was reported as 1 request, 1 error, 0 ms, without a \
+         call to `summarize` (the same fault as in the_lock_is_free_during_the_report_whatever_the_window)"
+    );
     ::std::assert!(
         second == expected_second,
         "the failed request of 90 ms recorded while sending belongs to the next window, so the next report should be 1 request, 1 error, 90 ms, but it was {}",
@@ -681,20 +724,26 @@ fn nothing_is_put_back_over_requests_recorded_meanwhile() {
     );
 }
 
-/// `publish` leaves the fresh window as `std::mem::take` made it: no room reserved, no buffer copied or handed back into it.
-#[test]
-fn the_fresh_window_is_left_as_take_made_it() {
+// How many failed requests the windows in the test below hold: two sizes, so that room that follows
+// the old window's size can be told from a fixed amount.
+const FRESH_PROBES: [usize; 2] = [1000, 3000];
+
+// What the fresh window in the stats mutex held at one look: (latencies, room, errors).
+type Fresh = (usize, usize, u64);
+
+// What the stats mutex held after `publish` took a window of `size` failed requests: while
+// `summarize` ran (`None` if the mutex was not free then), and once `publish` had returned
+// (latencies, room).
+fn fresh_window_after(size: usize) -> (Option<Fresh>, (usize, usize)) {
     let stats = Mutex::new(Stats::default());
     crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
-    let made: Stats = Stats::default();
-    crate::__learn::exact::<Vec<u32>, _>(&made.latencies_ms);
-    // The room of the fresh window `std::mem::take` leaves behind: that of `Stats::default()`.
-    let fresh_room: usize = made.latencies_ms.capacity();
-    for _ in 0..1000 {
-        record(&stats, 10, false);
+    crate::__learn::exact::<u64, _>(&stats.lock().unwrap().errors);
+    {
+        let mut window = stats.lock().unwrap();
+        window.latencies_ms = ::std::vec![10; size];
+        window.errors = size as u64;
     }
-    // How many latencies the mutex held while `summarize` ran, room for how many, and how many errors.
-    let mut while_summarizing: Option<(usize, usize, u64)> = None;
+    let mut while_summarizing: Option<Fresh> = None;
     publish(
         &stats,
         |latencies| {
@@ -706,23 +755,49 @@ fn the_fresh_window_is_left_as_take_made_it() {
         },
         |_report| {},
     );
+    let window = stats.lock().unwrap();
+    (while_summarizing, (window.latencies_ms.len(), window.latencies_ms.capacity()))
+}
+
+/// `publish` leaves the fresh window as `std::mem::take` made it: no room sized after the old window, no buffer copied or handed back into it after the take.
+#[test]
+fn the_fresh_window_is_left_as_take_made_it() {
+    let made: Stats = Stats::default();
+    crate::__learn::exact::<Vec<u32>, _>(&made.latencies_ms);
+    // The room of the fresh window `std::mem::take` leaves behind: that of `Stats::default()`.
+    let fresh_room: usize = made.latencies_ms.capacity();
+    let [small, big] = FRESH_PROBES;
+    let (small_then, small_after) = fresh_window_after(small);
+    let (big_then, big_after) = fresh_window_after(big);
     // A window still in the mutex (copied, not taken out) or a mutex never free is another test's failure.
-    let (held_then, room_then, errors_then): (usize, usize, u64) =
-        while_summarizing.unwrap_or((0, fresh_room, 0));
+    let (held_then, room_then, errors_then): Fresh = small_then.unwrap_or((0, fresh_room, 0));
+    let (big_held_then, big_room_then, _): Fresh = big_then.unwrap_or((0, fresh_room, 0));
     let no_errors_left: bool = held_then != 0 || errors_then == 0;
     ::std::assert!(
         no_errors_left,
-        "while `summarize` ran, the window of 1000 failed requests had been taken out and nothing recorded since, yet the stats mutex still counted {errors_then} errors: `publish` took the latencies but left the error count behind, to reset or subtract after the report. Until then the fresh window carries the old window's errors, so a `publish` that runs meanwhile reports them a second time, and the counts of the fresh window are wrong for as long as the report takes. Take the whole `Stats` out in one step, latencies and errors together: `std::mem::take(&mut *guard)` (see “Keeping the lock short”)"
+        "while `summarize` ran, the window of {small} failed requests had been taken out and nothing recorded since, yet the stats mutex still counted {errors_then} errors: `publish` took the latencies but left the error count behind, to reset or subtract after the report. Until then the fresh window carries the old window's errors, so a `publish` that runs meanwhile reports them a second time, and the counts of the fresh window are wrong for as long as the report takes. Take the whole `Stats` out in one step, latencies and errors together: `std::mem::take(&mut *guard)` (see “Keeping the lock short”)"
     );
+    // Room that follows the old window's size is work or memory for every latency of it; a fixed
+    // amount of room, the same whatever the window, costs the same small step every time.
+    let sized_after_the_old: bool =
+        held_then == 0 && big_held_then == 0 && room_then != big_room_then && (room_then, big_room_then) != (fresh_room, fresh_room);
+    let how_big: &str = if room_then >= small && big_room_then >= big { "as big as the old" } else { "sized after the old" };
     ::std::assert!(
-        held_then != 0 || room_then == fresh_room,
-        "while `summarize` ran, nothing had been recorded since the window was taken, yet the fresh window in the stats mutex already had room for {room_then} latencies, where `std::mem::take` leaves room for {fresh_room}: in the step that took the window, `publish` also left a fresh one as big as the old behind (a `clone()` of the window swapped in, room reserved or filled for the next window, or the old Vec emptied in place with `drain(..)` or `clear()`, which keeps its room). That is work for every latency of the window, done while `record` waits for the guard. Leave the fresh window as `std::mem::take(&mut *guard)` made it: `record` grows it as requests come (see “Keeping the lock short”)"
+        !sized_after_the_old,
+        "while `summarize` ran, nothing had been recorded since the window was taken, yet the fresh window in the stats mutex already had room for {room_then} latencies after a window of {small} was taken, and for {big_room_then} after one of {big}, where `std::mem::take` leaves room for {fresh_room}: in the step that took the window, `publish` also left a fresh one {how_big} behind (a `clone()` of the window swapped in, room reserved or filled for the next window, or the old Vec emptied in place with `drain(..)` or `clear()`, which keeps its room). That is work or memory for every latency of the window, taken while `record` waits for the guard. Leave the fresh window as `std::mem::take(&mut *guard)` made it: `record` grows it as requests come (see “Keeping the lock short”)"
     );
-    let room_after: usize = stats.lock().unwrap().latencies_ms.capacity();
-    let left: usize = stats.lock().unwrap().latencies_ms.len();
+    // After the summary, `publish` has no business with the fresh window: its room, empty, must be
+    // what it was while `summarize` ran.
+    let changed: Option<(usize, usize, usize)> = [(small, small_then, small_after), (big, big_then, big_after)]
+        .into_iter()
+        .find_map(|(size, then, (left, room_after))| {
+            let (held, room, _) = then.unwrap_or((0, room_after, 0));
+            (held == 0 && left == 0 && room_after != room).then_some((size, room, room_after))
+        });
+    let (size, room_before, room_after) = changed.unwrap_or_default();
     ::std::assert!(
-        left != 0 || room_after == fresh_room,
-        "once `publish` returned, nothing had been recorded since the window was taken, yet the fresh window in the stats mutex, with no latency in it, had room for {room_after}, where `std::mem::take` leaves room for {fresh_room}: after taking the window, `publish` locked the mutex again and changed the fresh window's buffer (handed the old window's buffer back into it, or reserved room in it). Nothing was lost here, as nobody recorded meanwhile, but from the moment the window is out the fresh one belongs to `record`: whatever `publish` puts back must be checked against, copied into or written over what was recorded meanwhile, under a second lock that `record` waits for. Leave the fresh window as `std::mem::take` made it (see “Keeping the lock short”)"
+        changed.is_none(),
+        "once `publish` returned from a window of {size} requests, nothing had been recorded since the window was taken, yet the fresh window in the stats mutex, with no latency in it, had room for {room_after}, where it had room for {room_before} while `summarize` ran: after taking the window, `publish` locked the mutex again and changed the fresh window's buffer (handed the old window's buffer back into it, or reserved room in it). Nothing was lost here, as nobody recorded meanwhile, but from the moment the window is out the fresh one belongs to `record`: whatever `publish` puts back must be checked against, copied into or written over what was recorded meanwhile, under a second lock that `record` waits for. Leave the fresh window as `std::mem::take` made it (see “Keeping the lock short”)"
     );
 }
 
@@ -798,6 +873,8 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
     // What the windows handed to `summarize` held: requests made through `record`, and the others.
     let mut reported_via_record: u64 = 0;
     let mut reported_direct: u64 = 0;
+    // The first report `send` got from a `publish` that never called `summarize`.
+    let mut unsummarized: Option<(usize, u64, u32)> = None;
     let (made_via_record, made_direct): (u64, u64) = thread::scope(|scope| {
         let through_record = scope.spawn(|| {
             let mut made: u64 = 0;
@@ -840,12 +917,18 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
         let started = Instant::now();
         let mut torn = false;
         while !torn && started.elapsed() < STRESS {
+            let mut summarized = false;
             let summarize = |latencies: &[u32]| {
+                summarized = true;
                 reported_via_record += latencies.iter().filter(|&&ms| ms == 1).count() as u64;
                 reported_direct += latencies.iter().filter(|&&ms| ms == 2).count() as u64;
                 latencies.len() as u32
             };
+            let reports_before: usize = reports.len();
             publish(&stats, summarize, |report| reports.push(numbers(&report)));
+            if !summarized && reports.len() > reports_before && unsummarized.is_none() {
+                unsummarized = reports.last().copied();
+            }
             torn = reports.last().is_some_and(|&(requests, errors, window)| {
                 errors != requests as u64 || window as usize != requests
             });
@@ -864,12 +947,18 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
         stop.store(true, Ordering::Relaxed);
         (through_record.join().unwrap(), grabbing.join().unwrap())
     });
+    let mut summarized_last = false;
     let last_summary = |latencies: &[u32]| {
+        summarized_last = true;
         reported_via_record += latencies.iter().filter(|&&ms| ms == 1).count() as u64;
         reported_direct += latencies.iter().filter(|&&ms| ms == 2).count() as u64;
         latencies.len() as u32
     };
+    let reports_before: usize = reports.len();
     publish(&stats, last_summary, |report| reports.push(numbers(&report)));
+    if !summarized_last && reports.len() > reports_before && unsummarized.is_none() {
+        unsummarized = reports.last().copied();
+    }
     let fewer: Option<(usize, usize)> = *shrank.lock().unwrap();
     let (before, after) = fewer.unwrap_or_default();
     ::std::assert!(
@@ -900,6 +989,13 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
     ::std::assert!(
         torn_counts.is_none(),
         "a report gave {requests} as its request count but {errors} as its error count, though every request recorded failed: that window's latencies and its error count disagree, so some request reached one of them and not the other. {torn_how} (see “Keeping the lock short”)"
+    );
+    ::std::assert!(
+        unsummarized.is_none(),
+        "`send` got a report of {}, but `publish` never called `summarize` for that window: the report's figure comes from `summarize`, whatever the window holds (only failed \
+         requests, one latency, none at all), since the caller's summary decides what it is. Hand `summarize` every window \
+         you take, once (see “Keeping the lock short”)",
+        described(unsummarized)
     );
     let torn_window: Option<(usize, u64, u32)> =
         reports.iter().copied().find(|&(requests, _, window)| window as usize != requests);
@@ -1213,7 +1309,7 @@ fn the_lock_is_free_during_the_report_whatever_the_window() {
             poison(&stats);
         }
         let (mut free_during_summary, mut free_during_send): (Option<bool>, Option<bool>) = (None, None);
-        let _ = returned_quietly(|| {
+        let returned: bool = returned_quietly(|| {
             publish(
                 &stats,
                 |latencies| {
@@ -1232,6 +1328,15 @@ fn the_lock_is_free_during_the_report_whatever_the_window() {
              Take the window out in a short block, the same way every time, and report with no guard alive.",
             if free_during_summary == Some(false) { "summarized it" } else { "sent the report" }
         );
+        // A `publish` that panics on a poisoned mutex sends nothing, rightly; one that returns has reported.
+        let reported: bool = !returned || (free_during_summary.is_some() && free_during_send.is_some());
+        ::std::assert!(
+            reported,
+            "with {what}, `publish` returned without calling {}: every window taken is reported, whatever it holds, its \
+             figure from `summarize` (the caller's summary decides what it is, even for one latency, none at all or only \
+             failed requests) and the report handed to `send`, each once (see “Keeping the lock short”)",
+            if free_during_summary.is_none() { "`summarize`" } else { "`send`" }
+        );
     }
 }
 
@@ -1241,9 +1346,23 @@ fn a_summary_that_panics_is_not_hidden() {
     let stats = Mutex::new(Stats::default());
     record(&stats, 40, true);
     let mut sent: Option<(usize, u64, u32)> = None;
+    let mut summarized = false;
     let returned: bool = returned_quietly(|| {
-        publish(&stats, |_latencies| -> u32 { ::std::panic!("the summary failed") }, |report| sent = Some(numbers(&report)))
+        publish(
+            &stats,
+            |_latencies| -> u32 {
+                summarized = true;
+                ::std::panic!("the summary failed")
+            },
+            |report| sent = Some(numbers(&report)),
+        )
     });
+    ::std::assert!(
+        summarized,
+        "could not begin: with one request of 40 ms in the window, `publish` {} without calling `summarize`, so the summary \
+         that was to panic never ran (the same fault as in lock_is_free_while_the_latencies_are_summarized)",
+        if returned { "returned" } else { "panicked" }
+    );
     ::std::assert!(
         !returned && sent.is_none(),
         "`summarize` panicked, yet `publish` {} and sent {}: the failure was caught and a figure made up, so the metrics \
@@ -1251,5 +1370,150 @@ fn a_summary_that_panics_is_not_hidden() {
          through `publish`, and send nothing.",
         if returned { "returned" } else { "panicked" },
         described(sent)
+    );
+}
+
+/// A `send` that panics makes `publish` panic too: a report that did not go out is not passed over in silence.
+#[test]
+fn a_send_that_panics_is_not_hidden() {
+    let stats = Mutex::new(Stats::default());
+    record(&stats, 40, true);
+    let mut sends: usize = 0;
+    let returned: bool = returned_quietly(|| {
+        publish(&stats, mean, |_report| {
+            sends += 1;
+            ::std::panic!("the metrics service could not be reached")
+        })
+    });
+    ::std::assert!(
+        sends == 1,
+        "could not begin: with one request of 40 ms in the window, `publish` {} without calling `send`, so the send that was \
+         to panic never ran (the same fault as in lock_is_free_while_the_report_is_sent)",
+        if returned { "returned" } else { "panicked" }
+    );
+    ::std::assert!(
+        !returned,
+        "`send` panicked (the metrics service could not be reached), yet `publish` returned as if the report had gone out: \
+         the panic was caught and dropped (a `catch_unwind` whose `Err` is ignored, or `send` run on a thread whose failed \
+         `join()` is let go), so that window's report is lost and nothing says so, and the caller can neither retry, nor log, \
+         nor alert. A report that fails to go out is a failure to show, like a summary that fails: let `send`'s panic go \
+         through `publish`."
+    );
+}
+
+/// A `send` that panics leaves the fresh window as `std::mem::take` made it: nothing is put back or copied into it, and the next report holds only what was recorded since.
+#[test]
+fn a_send_that_panics_leaves_the_fresh_window_alone() {
+    let keeps: bool = record_keeps_each_request();
+    ::std::assert!(keeps, "{RECORD_LEAVES_OUT}");
+    let stats = Mutex::new(Stats::default());
+    crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
+    crate::__learn::exact::<u64, _>(&stats.lock().unwrap().errors);
+    for _ in 0..PROBE_WINDOW {
+        record(&stats, 10, true);
+    }
+    // Where `record` put the request it recorded during `send`, if the mutex was free then.
+    let mut recorded_into: Option<usize> = None;
+    let returned: bool = returned_quietly(|| {
+        publish(&stats, mean, |_report| {
+            if stats.try_lock().is_ok() {
+                record(&stats, 90, false);
+                recorded_into = stats.try_lock().ok().map(|window| window.latencies_ms.as_ptr() as usize);
+            }
+            ::std::panic!("the metrics service could not be reached")
+        })
+    });
+    // A mutex never free during `send` (or `send` never called) is another test's failure.
+    let Some(pushed_at) = recorded_into else { return };
+    let held = stats.lock().unwrap_or_else(PoisonError::into_inner);
+    let (latencies, errors, at): (Vec<u32>, u64, usize) =
+        (held.latencies_ms.clone(), held.errors, held.latencies_ms.as_ptr() as usize);
+    drop(held);
+    let mut next: Option<(usize, u64, u32)> = None;
+    let _ = returned_quietly(|| publish(&stats, mean, |report| next = Some(numbers(&report))));
+    // Its counts only: the figure is `summarize`'s, which other tests see to.
+    let next_counts: Option<(usize, u64)> = next.map(|(requests, errors, _)| (requests, errors));
+    let expected_next_counts: Option<(usize, u64)> = Some((1, 1));
+    let untouched: bool = latencies == [90] && errors == 1 && at == pushed_at && next_counts == expected_next_counts;
+    let what: &str = if latencies.len() > 1 || errors > 1 {
+        "on its way out, `publish` locked the mutex again and put the old window back, with what was recorded meanwhile \
+         copied into it: a copy made under the lock, as long as the traffic during the report, while every `record` waits, \
+         and the next report is no longer one window's but the failed one's again, mixed with the new"
+    } else if latencies == [90] && at != pushed_at {
+        "on its way out, `publish` locked the mutex again and moved what was recorded meanwhile into another buffer (the \
+         old window's, for reuse): a copy made under the lock, as long as the traffic during the report, while every \
+         `record` waits"
+    } else if latencies.is_empty() {
+        "on its way out, `publish` locked the mutex again and reset it or put an emptied buffer in, and that wiped the \
+         request recorded meanwhile"
+    } else {
+        "on its way out, `publish` changed the fresh window"
+    };
+    ::std::assert!(
+        untouched,
+        "`send` panicked on the report of a window of {PROBE_WINDOW} requests, after a failed request of 90 ms had been \
+         recorded meanwhile; once `publish` had {}, the stats mutex held {} (the first ones {:?}) and {}, and \
+         the next report was {}, where the mutex should have held just that request, in the Vec `record` pushed it into, \
+         and the next report counted 1 request, 1 error: {what}. A `send` that fails is the caller's to handle: let its panic go through `publish` (the \
+         window taken goes with it), and leave the fresh window as `std::mem::take` made it, after a failed `send` too \
+         (see “Keeping the lock short”)",
+        if returned { "returned" } else { "panicked" },
+        counted(latencies.len() as u64, "latency", "latencies"),
+        &latencies[..latencies.len().min(5)],
+        counted(errors, "error", "errors"),
+        described(next)
+    );
+}
+
+/// How many latencies each window of the test below holds (4 MiB of them), and how many such windows it publishes.
+const LEAK_WINDOW: usize = 1 << 20;
+const LEAK_ROUNDS: usize = 16;
+
+/// How much memory this process holds at this moment, in KiB (`VmRSS` in /proc/self/status);
+/// `None` where that cannot be read (not Linux, or a sandbox that hides /proc).
+fn resident_kib() -> Option<u64> {
+    let status: String = ::std::fs::read_to_string("/proc/self/status").ok()?;
+    let line: &str = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Each window `publish` takes is freed once it is reported: publishing window after window neither keeps every window's memory nor grows the process by all of them.
+#[test]
+fn every_published_window_is_freed() {
+    let stats = Mutex::new(Stats::default());
+    crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
+    let before: Option<u64> = resident_kib();
+    // Where each window's latencies were put in memory. A window freed by `publish` leaves its
+    // memory to the allocator, which hands it out again to a later window of the same size; the
+    // memory of a window never freed can never be handed out again, so with every window kept
+    // each one lands somewhere new.
+    let mut window_at: Vec<usize> = Vec::with_capacity(LEAK_ROUNDS);
+    for _ in 0..LEAK_ROUNDS {
+        // Every latency written, so that each window's pages are really in memory, not only reserved.
+        let window: Vec<u32> = ::std::vec![7; LEAK_WINDOW];
+        window_at.push(window.as_ptr() as usize);
+        stats.lock().unwrap().latencies_ms = window;
+        publish(&stats, |latencies| latencies.len() as u32, |_report| {});
+    }
+    let after: Option<u64> = resident_kib();
+    let reused: bool = (1..window_at.len()).any(|i| window_at[..i].contains(&window_at[i]));
+    let window_mib: u64 = (LEAK_WINDOW * ::std::mem::size_of::<u32>() / (1024 * 1024)) as u64;
+    let all_mib: u64 = window_mib * LEAK_ROUNDS as u64;
+    let grew_mib: Option<u64> = before.zip(after).map(|(before, after)| after.saturating_sub(before) / 1024);
+    // Either sign clears `publish`: memory handed out again, or (where it can be read) a process
+    // that grew by a window or two, far from half of them all. Kept windows give neither.
+    let freed: bool = reused || grew_mib.is_some_and(|grew| grew < all_mib / 2);
+    let grown: String = match grew_mib {
+        Some(grew) => ::std::format!(", and the memory this process holds grew by {grew} MiB, near what all of them take together ({all_mib} MiB)"),
+        None => String::new(),
+    };
+    ::std::assert!(
+        freed,
+        "{LEAK_ROUNDS} windows of {LEAK_WINDOW} latencies ({window_mib} MiB each) were published one after the other, and \
+         each new window had to be put in new memory, never in that of a window published before it{grown}: the windows \
+         `publish` took out were never freed (`std::mem::forget`, `Box::leak`, a `ManuallyDrop`, or kept in a list that \
+         only grows). A service that reports every few seconds then grows until it is killed. The window taken out is \
+         `publish`'s own: once the report is sent, let it go out of scope at the end of `publish`, which frees its buffer \
+         (see “Keeping the lock short”)"
     );
 }
