@@ -1,6 +1,6 @@
 use super::ConfigStore;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Barrier, Mutex, PoisonError, RwLock, RwLockReadGuard};
 use std::thread;
@@ -61,12 +61,11 @@ fn set_changes_what_readers_see() {
     ::std::assert_eq!(mode.as_deref(), expected_mode, "set should add a new key");
 }
 
-/// Keys and values are kept exactly as given: an empty value is a value, and keys that differ only in case are two settings.
-#[test]
-fn settings_are_kept_exactly_as_given() {
-    let store = sample_store();
-    let long: String = "0123456789".repeat(100);
-    let given: [(&str, &str); 8] = [
+/// Settings as they may come, each to be kept exactly as given: an empty value, a key that differs
+/// from another only in case, spaces around a key and a value, an empty key, line breaks, letters
+/// beyond ASCII, and a value longer than any limit a store might put on it.
+fn settings_as_given(long: &str) -> [(&str, &str); 8] {
+    [
         ("motd", ""),
         ("Host", "example.org"),
         (" banner ", " hello "),
@@ -74,26 +73,210 @@ fn settings_are_kept_exactly_as_given() {
         ("footer", "line one\nline two"),
         ("crlf", "line one\r\nline two"),
         ("key\nwith a break", "é ✓"),
-        ("long", long.as_str()),
-    ];
+        ("long", long),
+    ]
+}
+
+/// The long value of `settings_as_given`: a megabyte, past any limit on a value's length.
+fn long_value() -> String {
+    "0123456789".repeat(100_000)
+}
+
+/// Names near those of `settings_as_given`, never given themselves, with what the sample store
+/// answers for them: its own `host`, and nothing for the others.
+const NEAR_NAMES: [(&str, Option<&str>); 5] =
+    [("host", Some("localhost")), ("PORT", None), (" host", None), ("banner", None), ("HOST", None)];
+
+/// A key or value as a message shows it: whole when short, else its start and its length.
+fn shown(text: &str) -> String {
+    if text.chars().count() <= 40 {
+        ::std::format!("{text:?}")
+    } else {
+        let start: String = text.chars().take(20).collect();
+        ::std::format!("{start:?}… ({} characters)", text.chars().count())
+    }
+}
+
+/// An answer of `get` as a message shows it.
+fn shown_answer(answer: Option<&str>) -> String {
+    answer.map_or_else(|| "None".to_string(), |value| ::std::format!("Some({})", shown(value)))
+}
+
+/// What the store's map holds under exactly `key`, read through the field, not through `get`.
+fn stored_under(store: &ConfigStore, key: &str) -> Option<String> {
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    store.settings.read().unwrap_or_else(PoisonError::into_inner).get(key).cloned()
+}
+
+/// How `method`, given `key` = `value`, changed it on the way into the map, told from what the map
+/// holds: `stored` under exactly `key`, and whatever landed under a near name. `earlier` is a value
+/// given for the same key before this one, if any.
+fn how_it_changed(store: &ConfigStore, method: &str, key: &str, value: &str, stored: Option<&str>, earlier: Option<&str>) -> String {
+    let landed_under = |near: &str| near != key && stored_under(store, near).as_deref() == Some(value);
+    // What the map holds under the key trimmed of its spaces, when trimming changes it.
+    let under_trimmed: Option<String> = if key.trim() != key { stored_under(store, key.trim()) } else { None };
+    match stored {
+        Some(kept) if Some(kept) == earlier => ::std::format!("`{method}` kept the earlier value given for the key, {}", shown(kept)),
+        Some(kept) if kept == value.trim() => ::std::format!("`{method}` trimmed the spaces off the value"),
+        Some(kept) if kept.len() < value.len() && value.starts_with(kept) => ::std::format!(
+            "`{method}` cut the value short, {} of its {} characters kept",
+            kept.chars().count(),
+            value.chars().count()
+        ),
+        Some(kept) if kept == value.replace("\r\n", "\n") => ::std::format!("`{method}` changed the value's line breaks"),
+        Some(kept) => ::std::format!("`{method}` stored another value, {}", shown(kept)),
+        None if under_trimmed.as_deref() == Some(value) => ::std::format!("`{method}` trimmed the spaces off the key"),
+        None if value.trim() != value && under_trimmed.as_deref() == Some(value.trim()) => {
+            ::std::format!("`{method}` trimmed the spaces off the key and the value")
+        }
+        None if landed_under(&key.to_lowercase()) || landed_under(&key.to_uppercase()) => {
+            ::std::format!("`{method}` folded the key to one case")
+        }
+        None if value.is_empty() => ::std::format!("`{method}` dropped the setting because its value is empty"),
+        None if key.is_empty() => ::std::format!("`{method}` dropped the setting because its key is empty"),
+        None if key.contains('\n') || value.contains('\n') => {
+            ::std::format!("`{method}` dropped the setting because of its line break")
+        }
+        None => ::std::format!("`{method}` dropped the setting"),
+    }
+}
+
+/// What `get(key)` did wrong when it answered `got` though the map holds the value due under
+/// exactly `key`.
+fn how_get_misread(key: &str, value: &str, got: Option<&str>) -> String {
+    match got {
+        None => ::std::format!(
+            "the map holds it under exactly {}, so `get` looked up another key than it was asked for (one trimmed of its \
+             spaces, or folded to one case)",
+            shown(key)
+        ),
+        Some(answer) if answer == value.replace("\r\n", "\n") => ::std::format!(
+            "the map holds it as it was given under exactly {}, so `get` changed the value's line breaks on the way out",
+            shown(key)
+        ),
+        Some(_) => ::std::format!(
+            "the map holds it as it was given under exactly {}, so `get` changed the value on the way out, or looked \
+             up another key",
+            shown(key)
+        ),
+    }
+}
+
+/// Checks that, once `method` has put `given` into `store` (a sample store), `get` answers each
+/// setting exactly as given, and the near names as before. When an answer is off, the message
+/// says which side changed it: what went into the map, or what `get` looked up.
+fn check_kept_exactly(store: &ConfigStore, method: &str, given: &[(&str, &str)]) {
+    for &(key, value) in given {
+        let got: Option<String> = store.get(key);
+        let stored: Option<String> = stored_under(store, key);
+        let same: bool = got.as_deref() == Some(value);
+        let how: String = if stored.as_deref() == Some(value) {
+            how_get_misread(key, value, got.as_deref())
+        } else {
+            how_it_changed(store, method, key, value, stored.as_deref(), None)
+        };
+        ::std::assert!(
+            same,
+            "after `{method}({}, {})`, `get({})` answered {}: {how}. A configuration store keeps each key and value \
+             exactly as they come (an empty value is a value, keys that differ in case are two settings, spaces and line \
+             breaks belong to them, and no length is too long): `{method}` inserts them as they are, and `get` looks up \
+             exactly the key it is asked for.",
+            shown(key),
+            shown(value),
+            shown(key),
+            shown_answer(got.as_deref())
+        );
+    }
+    for (near, due) in NEAR_NAMES {
+        let got: Option<String> = store.get(near);
+        let same: bool = got.as_deref() == due;
+        let stored: Option<String> = stored_under(store, near);
+        // A setting given under another name that landed here: `method` changed its key.
+        let landed: Option<(&str, &str)> =
+            given.iter().copied().find(|&(key, value)| key != near && stored.as_deref() == Some(value) && due != Some(value));
+        let how: String = match landed {
+            Some((key, _)) if near == key.trim() => ::std::format!("`{method}` stored {} under the key trimmed of its spaces", shown(key)),
+            Some((key, _)) => ::std::format!("`{method}` stored {} under the key folded to one case", shown(key)),
+            None => "the map holds nothing under that name, so `get` looked up another name than it was asked for \
+                     (trimmed it, folded its case, or tried a near name when the name itself was missing)"
+                .to_string(),
+        };
+        ::std::assert!(
+            same,
+            "after `{method}` was given {} settings, none of them named {}, `get({})` answered {} where {} was due: {how}. A \
+             configuration store keeps each key exactly as it comes, and `get` looks up exactly the key it is asked for.",
+            given.len(),
+            shown(near),
+            shown(near),
+            shown_answer(got.as_deref()),
+            shown_answer(due)
+        );
+    }
+}
+
+/// Keys and values are kept exactly as given by `set`: an empty value is a value, and keys that differ only in case are two settings.
+#[test]
+fn settings_are_kept_exactly_as_given() {
+    let store = sample_store();
+    let long: String = long_value();
+    let given: [(&str, &str); 8] = settings_as_given(&long);
     for (key, value) in given {
         store.set(key, value);
     }
-    let mut expected: ::std::vec::Vec<(&str, Option<&str>)> = given.iter().map(|&(key, value)| (key, Some(value))).collect();
-    // And names that were never set, close to ones that were: nothing is found under them.
-    expected.extend([("host", Some("localhost")), ("PORT", None), (" host", None), ("banner", None), ("HOST", None)]);
-    for (key, value) in expected {
-        let got: Option<String> = store.get(key);
-        let same: bool = got.as_deref() == value;
+    check_kept_exactly(&store, "set", &given);
+}
+
+/// On a free store, `try_set` keeps every setting exactly as given, as `set` does, and answers true for each.
+#[test]
+fn try_set_on_a_free_store_keeps_settings_exactly_as_given() {
+    let store = sample_store();
+    let long: String = long_value();
+    let given: [(&str, &str); 8] = settings_as_given(&long);
+    for (key, value) in given {
+        let before: Option<String> = stored_under(&store, key);
+        let was_there: bool = before.is_some();
+        let written: bool = store.try_set(key, value);
+        let stored: Option<String> = stored_under(&store, key);
+        let why: String = if stored.as_deref() == Some(value) {
+            "yet the value went in: true means it did, whether it replaced a value or added a key".to_string()
+        } else if written {
+            String::new()
+        } else {
+            // What the refusal was about, asked once it is known: the same key with a plain value,
+            // and the same value under a key the store holds.
+            let plain_value_taken: bool = store.try_set(key, "plain");
+            let known_key_taken: bool = store.try_set("port", value);
+            let refused: String = match (plain_value_taken, known_key_taken) {
+                (true, false) if value.is_empty() => "an empty value".to_string(),
+                (true, false) if value.contains('\n') => "a value with a line break".to_string(),
+                (true, false) if value.trim() != value => "a value with spaces around it".to_string(),
+                (true, false) => ::std::format!("a value of {} characters", value.chars().count()),
+                (false, true) if !was_there => {
+                    "a key the store did not hold yet (`insert` adds a new key as well as replacing a value)".to_string()
+                }
+                (false, true) if key.is_empty() => "an empty key".to_string(),
+                (false, true) if key.contains('\n') => "a key with a line break".to_string(),
+                (false, true) if key.trim() != key => "a key with spaces around it".to_string(),
+                _ => "this setting".to_string(),
+            };
+            let went_in: String = match stored.as_deref() {
+                Some(kept) if stored != before => ::std::format!("and stored {} under the key", shown(kept)),
+                _ => "and nothing went in".to_string(),
+            };
+            ::std::format!(
+                "{went_in}: it refused {refused}, and false tells the caller the store was busy, which it was not"
+            )
+        };
         ::std::assert!(
-            same,
-            "`get({key:?})` answered {got:?}, where {value:?} was due, after `set` was given {given:?}: the store changed \
-             what it was given or what it was asked (an empty value or key dropped, spaces trimmed, a value cut short or \
-             refused for a line break, keys folded to one case, a near name tried instead). A configuration store keeps \
-             each key and value exactly as they come: `set` inserts them as they are, and `get` looks up exactly the key \
-             it is asked for."
+            written,
+            "with nobody reading or writing, `try_set({}, {})` answered false, {why}. On a free store `try_write()` gets in, \
+             and `try_set` inserts the key and value exactly as they come, as `set` does, and answers true \
+             (see “Trying without waiting”)",
+            shown(key),
+            shown(value)
         );
     }
+    check_kept_exactly(&store, "try_set", &given);
 }
 
 /// Where the value of `key` lives in memory: changed in place, the other settings stay where they are.
@@ -264,31 +447,34 @@ fn readers_never_find_the_settings_gone_while_set_runs() {
     let long_key: String = "k".repeat(LONG_KEY);
     let start = Barrier::new(2);
     let (done, gone) = (AtomicBool::new(false), AtomicBool::new(false));
+    let looks = AtomicUsize::new(0);
     // A reader that keeps looking for `host` all the time `set` runs: `set` done under one
     // `write()` keeps it waiting, so it only ever sees the store before or after the change.
-    let looks: usize = thread::scope(|s| {
-        let reader = s.spawn(|| {
-            let mut looks: usize = 0;
+    thread::scope(|s| {
+        s.spawn(|| {
             start.wait();
             while !done.load(Ordering::SeqCst) {
                 let host_there: bool =
                     store.settings.read().unwrap_or_else(PoisonError::into_inner).contains_key("host");
-                looks += 1;
+                looks.fetch_add(1, Ordering::SeqCst);
                 if !host_there {
                     gone.store(true, Ordering::SeqCst);
                 }
             }
-            looks
         });
         start.wait();
-        for _ in 0..LONG_SETS {
-            if gone.load(Ordering::SeqCst) {
-                break;
-            }
+        // On a loaded machine the reader may not run at all during the first stores: `set` goes
+        // on until it has, for a while at most.
+        let started = Instant::now();
+        let mut sets: usize = 0;
+        while !gone.load(Ordering::SeqCst)
+            && (sets < LONG_SETS || looks.load(Ordering::SeqCst) == 0)
+            && started.elapsed() < STUCK_AFTER
+        {
             store.set(&long_key, "on");
+            sets += 1;
         }
         done.store(true, Ordering::SeqCst);
-        reader.join().unwrap()
     });
     let host_gone: bool = gone.load(Ordering::SeqCst);
     ::std::assert!(
@@ -299,7 +485,6 @@ fn readers_never_find_the_settings_gone_while_set_runs() {
          Between the two guards every reader finds an empty store, and a `set` on another thread in that moment takes the \
          empty map and later writes it back over everything. Take `write()` once and insert the one setting through that guard."
     );
-    ::std::assert!(looks > 0, "the reader should have looked at the store at least once");
     let stored: Option<String> = store.get(&long_key);
     let expected_stored: Option<&str> = Some("on");
     ::std::assert_eq!(stored.as_deref(), expected_stored, "set should store the long setting");
@@ -443,6 +628,34 @@ fn second_reader_gets_in_while_a_snapshot_is_held() {
     ::std::assert_eq!(host, "localhost", "the first snapshot should see host = localhost");
     let expected_port: Option<&str> = Some("8080");
     ::std::assert_eq!(port.as_deref(), expected_port, "the second snapshot should see port = 8080");
+}
+
+/// On a free store, or one only read, `try_read` gives a guard whatever the store holds: an empty store is a store to read too.
+#[test]
+fn try_read_gives_a_guard_whatever_the_store_holds() {
+    let stores: [(&str, ConfigStore); 4] = [
+        ("an empty store", ConfigStore::new(&[])),
+        ("a store of one setting with an empty key and an empty value", ConfigStore::new(&[("", "")])),
+        ("a store of one setting", ConfigStore::new(&[("mode", "debug")])),
+        ("a store of two settings", sample_store()),
+    ];
+    for (what, store) in &stores {
+        let free: bool = store.try_read().is_some();
+        let beside_a_reader: bool = {
+            let snapshot: RwLockReadGuard<'_, Map> = store.read();
+            let second: bool = store.try_read().is_some();
+            drop(snapshot);
+            second
+        };
+        ::std::assert!(
+            free && beside_a_reader,
+            "on {what}, {}, `try_read()` answered None: None says a writer holds the lock, and none did. The guard is \
+             for the caller to look through, an empty map included; what the store holds is no reason to refuse it. \
+             Answer what the lock's own `try_read()` answered, `.ok()`, whatever the settings \
+             (see “Trying without waiting”)",
+            if free { "while another reader held a snapshot" } else { "with nobody reading or writing" }
+        );
+    }
 }
 
 /// A reader on another thread gets in while this thread holds a snapshot.
@@ -1133,7 +1346,7 @@ fn in_a_large_store_each_call_touches_only_its_setting() {
             took < ONE_SETTING_ONLY,
             "with {MANY_SETTINGS} settings stored, even the quickest of {TIMED_CALLS} calls to `{name}` took {took:.1?}, where \
              one setting takes about a microsecond: it did work on every setting (walking the map with `iter()` to find the \
-             key, or `retain` to take the old value out) while holding {lock} (see “Keeping the lock short”)\n\
+             key, `retain` to take the old value out, or a copy of the whole map) while holding {lock} (see “Keeping the lock short”)\n\
              A `HashMap` finds a key without looking at the others: `get(key)` to look, and `insert(key, value)` alone to \
              change a setting (it replaces the old value)."
         );
@@ -1358,11 +1571,19 @@ fn new_keeps_the_initial_settings_as_given() {
     for (key, value) in expected {
         let got: Option<String> = store.get(key);
         let same: bool = got.as_deref() == value;
+        let due: &str = value.unwrap_or_default();
+        let stored: Option<String> = stored_under(&store, key);
+        // The value given for the key before the last one, if it was given twice.
+        let earlier: Option<&str> = initial.iter().filter(|&&(k, _)| k == key).rev().nth(1).map(|&(_, v)| v);
+        let how: String = if stored.as_deref() == value {
+            how_get_misread(key, due, got.as_deref())
+        } else {
+            how_it_changed(&store, "new", key, due, stored.as_deref(), earlier)
+        };
         ::std::assert!(
             same,
-            "`get({key:?})` answered {got:?}, where {value:?} was due, after `ConfigStore::new({initial:?})`: `new` changed \
-             the settings it was given (an empty value dropped, the first of two values for a key kept). Every pair goes in \
-             as it is, in order, a later value for a key replacing the earlier one, as `set` would."
+            "`get({key:?})` answered {got:?}, where {value:?} was due, after `ConfigStore::new({initial:?})`: {how}. Every \
+             pair goes in as it is, in order, a later value for a key replacing the earlier one, as `set` would."
         );
     }
 }
