@@ -1205,6 +1205,22 @@ fn try_read_answers_at_once_every_time() {
 fn set_band_waits_in_line_for_the_readers() {
     let eq = Equalizer::new(::std::vec![0, 0, 0]);
     let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    // Below, `try_read` answering None is how the test sees a writer in line: a `try_read` that
+    // answers while the lock is held says nothing of the kind.
+    // (Asked on a thread of its own: a `try_read` that waits for the lock would wait for ever here.)
+    let probe = clone_of(&eq);
+    let (probed, probe_answer) = mpsc::channel::<bool>();
+    let writing = bands.write().unwrap_or_else(PoisonError::into_inner);
+    thread::spawn(move || {
+        let _ = probed.send(probe.try_read(|_bands| ()).is_some());
+    });
+    let answered_while_written: bool = probe_answer.recv_timeout(Duration::from_secs(1)) == Ok(true);
+    drop(writing);
+    ::std::assert!(
+        !answered_while_written,
+        "could not begin: `try_read` answered while the test held the write lock (the same fault as in \
+         try_read_returns_none_while_a_writer_holds_the_bands)"
+    );
     let (reading, read_started) = mpsc::channel::<bool>();
     let (release, released) = mpsc::channel::<()>();
     let audio = clone_of(&eq);
