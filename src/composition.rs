@@ -639,6 +639,48 @@ fn collect_statics(tokens: TokenStream, lines: &mut Vec<usize>) {
     }
 }
 
+/// Code of the learner's file that runs only in a build with debug assertions: `debug_assert!`
+/// (and its `_eq`/`_ne` twins) and anything under `cfg(debug_assertions)`. learn grades such a
+/// build, so an effect hidden there (a count kept inside a `debug_assert!`, say) would be graded
+/// while a release build of the same file skips it: what passed would not be what runs. One
+/// problem per line. Empty when the file does not tokenize (rustc will say why).
+pub fn debug_only_code(learner: &str) -> Vec<ShapeProblem> {
+    let Ok(tokens) = TokenStream::from_str(learner) else { return Vec::new() };
+    let mut lines = Vec::new();
+    collect_debug_only(tokens, &mut lines);
+    lines.dedup();
+    lines
+        .into_iter()
+        .map(|line| ShapeProblem {
+            line,
+            message: "learn does not grade code that only a debug build runs (`debug_assert!`, \
+                      `cfg(debug_assertions)`): the tests would see it, and a release build of your file would \
+                      skip it. Use `assert!` for a check that must always hold, and keep every effect (a count, \
+                      a store) outside assertions"
+                .to_string(),
+        })
+        .collect()
+}
+
+fn collect_debug_only(tokens: TokenStream, lines: &mut Vec<usize>) {
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(token) = iter.next() {
+        match &token {
+            TokenTree::Ident(ident) => {
+                let name = ident.to_string();
+                let name = name.trim_start_matches("r#");
+                let bang = matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '!');
+                let asserts = bang && matches!(name, "debug_assert" | "debug_assert_eq" | "debug_assert_ne");
+                if asserts || name == "debug_assertions" {
+                    lines.push(ident.span().start().line);
+                }
+            }
+            TokenTree::Group(group) => collect_debug_only(group.stream(), lines),
+            _ => {}
+        }
+    }
+}
+
 /// The attribute names in an attribute's tokens, looking inside `cfg_attr(predicate, attr, ..)`.
 fn attribute_names(stream: TokenStream) -> Vec<String> {
     let mut iter = stream.into_iter();
@@ -750,6 +792,19 @@ mod tests {
         assert_eq!(found, [(3, true), (4, false)]);
         assert!(problems[1].message.starts_with("`#![no_std]`"));
         assert_eq!(crate_shape_problems("fn main() {}\n#[cfg(test)]\nmod t {}\n"), Some(Vec::new()));
+    }
+
+    #[test]
+    fn code_only_a_debug_build_runs_is_found_wherever_it_is() {
+        let file = "fn f(n: &AtomicU64) {\n    debug_assert!(n.fetch_add(1, Relaxed) < u64::MAX);\n}\n\
+                    #[cfg(debug_assertions)]\nfn g() {}\n\
+                    fn h() -> bool { cfg!(debug_assertions) }\n\
+                    fn k() { let v = vec![debug_assert_eq!(1, 1)]; }\n";
+        let lines: Vec<usize> = debug_only_code(file).iter().map(|p| p.line).collect();
+        assert_eq!(lines, [2, 4, 6, 7]);
+        assert!(debug_only_code(file)[0].message.contains("Use `assert!` for a check that must always hold"));
+        // Names that only look alike are not code: a function called `debug_assert`, an `assert!`.
+        assert!(debug_only_code("fn debug_assert() {}\nfn main() { debug_assert(); assert!(true); }\n").is_empty());
     }
 
     #[test]

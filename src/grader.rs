@@ -197,6 +197,7 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
     // Refused before compiling: attributes that would change the crate the tests run in.
     let mut shape = composition::crate_shape_problems(source).unwrap_or_default();
     shape.extend(comp.learner_problems.iter().cloned());
+    shape.extend(composition::debug_only_code(source));
     if !job.allow_statics {
         shape.extend(composition::static_items(source));
     }

@@ -231,6 +231,30 @@ fn a_right_answer_passes() {
 }
 
 #[test]
+fn code_that_only_a_debug_build_runs_is_refused() {
+    // learn grades a debug build: a count kept inside a `debug_assert!`, or an answer under
+    // `cfg(debug_assertions)`, would pass here and vanish from a release build of the same file.
+    let run = attack(
+        "fn answer() -> u32 {\n    let mut n = 0;\n    debug_assert!({ n = 42; true });\n    n\n}\n\
+         #[cfg(debug_assertions)]\nfn main() {}\n#[cfg(not(debug_assertions))]\nfn main() {}\n",
+    );
+    assert_eq!(headline(&run), "✗ first does not compile yet:", "{}", run.stdout);
+    assert_eq!(
+        run.stdout.matches("learn does not grade code that only a debug build runs").count(),
+        3,
+        "{}",
+        run.stdout
+    );
+    for line in [3, 6, 8] {
+        assert!(run.stdout.contains(&format!("--> exercises/intro/first.rs:{line}:")), "{line}: {}", run.stdout);
+    }
+    // The same answer with `assert!` is graded, and passes.
+    let sb = Sandbox::basic();
+    sb.write(FIRST, "fn answer() -> u32 {\n    let n = 42;\n    assert!(n > 0);\n    n\n}\nfn main() {}\n");
+    assert_eq!(headline(&sb.learn(&["run"])), "✓ first passes: all 2 hidden tests passed.");
+}
+
+#[test]
 fn a_course_that_keeps_state_in_fields_refuses_statics_but_not_static_lifetimes() {
     // A static is one value for the whole program: two instances would share it (a count, a cache,
     // a hidden lock) where the tests check that each keeps its own state.
