@@ -618,6 +618,8 @@ fn request_recorded_during_send_goes_into_the_next_report() {
 enum Leftover {
     // The request recorded meanwhile, alone, in the very Vec `record` pushed it into.
     Untouched,
+    // `summarize` was never called, so nothing could be recorded while it ran.
+    NotSummarized,
     // The mutex was never free while `summarize` ran, so nothing could be recorded meanwhile.
     NeverFree,
     // The request is there, but in another Vec: moved or copied into a buffer put back in its place.
@@ -652,10 +654,12 @@ fn probe_what_publish_leaves() -> Probe {
     }
     // Where `record` put the request it recorded during `summarize`, if the mutex was free then.
     let mut recorded_into: Option<usize> = None;
+    let mut summarized: bool = false;
     let mut first: Option<(usize, u64, u32)> = None;
     publish(
         &stats,
         |latencies| {
+            summarized = true;
             if stats.try_lock().is_ok() {
                 record(&stats, 90, false);
                 recorded_into = stats.try_lock().ok().map(|window| window.latencies_ms.as_ptr() as usize);
@@ -671,6 +675,7 @@ fn probe_what_publish_leaves() -> Probe {
     let errors: u64 = held.errors;
     drop(held);
     let leftover = match recorded_into {
+        None if !summarized => Leftover::NotSummarized,
         None => Leftover::NeverFree,
         Some(_) if latencies.is_empty() && room >= PROBE_WINDOW => Leftover::BufferHandedBack,
         Some(_) if latencies.is_empty() => Leftover::Wiped,
@@ -688,10 +693,18 @@ fn nothing_is_put_back_over_requests_recorded_meanwhile() {
     ::std::assert!(keeps, "{RECORD_LEAVES_OUT}");
     let Probe { leftover, first, latencies, room, errors } = probe_what_publish_leaves();
     let (latencies, room, errors): (Vec<u32>, usize, u64) = (latencies, room, errors);
+    let not_summarized: bool = leftover == Leftover::NotSummarized;
+    ::std::assert!(
+        !not_summarized,
+        "could not begin: with a window of {PROBE_WINDOW} requests of 10 ms, `publish` did not call `summarize`, so no \
+         request could be recorded while it ran (the same fault as in the_lock_is_free_during_the_report_whatever_the_window)"
+    );
     let never_free: bool = leftover == Leftover::NeverFree;
     ::std::assert!(
         !never_free,
-        "while `summarize` runs, the stats mutex should be unlocked so requests can still be recorded (see “Keeping the lock short”)"
+        "while `summarize` ran on a window of {PROBE_WINDOW} requests, the stats mutex was still locked (a `try_lock()` from \
+         inside `summarize` failed), so no request could be recorded meanwhile: take the window out in a short block and \
+         summarize it with no guard alive (see “Keeping the lock short”)"
     );
     let first: Option<(usize, u64, u32)> = first;
     let expected_first: Option<(usize, u64, u32)> = Some((1000, 0, 10));
@@ -1286,20 +1299,49 @@ fn is_free(stats: &Mutex<Stats>) -> bool {
     !::std::matches!(stats.try_lock(), Err(TryLockError::WouldBlock))
 }
 
-/// Whatever the window holds (nothing, one request, failures, thousands, a poisoned mutex), `publish` has let the mutex go before `summarize` and before `send`.
+// The window sizes the test below publishes: every size up to 64, then each power of two and of ten up
+// to 4096 with its neighbours, so that no bound on the window's size goes unseen.
+fn window_sizes() -> Vec<usize> {
+    let mut sizes: Vec<usize> = (0..=64).collect();
+    let marks = (7..=12).map(|power| 1usize << power).chain([100, 1000]);
+    for mark in marks {
+        sizes.extend([mark - 1, mark, mark + 1]);
+    }
+    sizes.sort_unstable();
+    sizes.dedup();
+    sizes
+}
+
+// What the windows of the test below hold, by name: request `i` of `n` as (latency, ok). Each kind
+// is published at every size, so that no condition on the latencies or the errors goes unseen.
+type WindowKind = (&'static str, fn(usize, usize) -> (u32, bool));
+const WINDOW_KINDS: [WindowKind; 11] = [
+    ("no errors, latencies all different", |i, _| (i as u32 * 7 + 3, true)),
+    ("no errors, every latency 10 ms", |_, _| (10, true)),
+    ("no errors, every latency 0 ms", |_, _| (0, true)),
+    ("no errors, every latency u32::MAX", |_, _| (u32::MAX, true)),
+    ("no errors, latencies in rising order", |i, _| (i as u32, true)),
+    ("no errors, latencies in falling order", |i, n| ((n - i) as u32, true)),
+    ("only the first request failed", |i, _| (i as u32 % 50 + 1, i != 0)),
+    ("only the last request failed", |i, n| (i as u32 % 50 + 1, i + 1 != n)),
+    ("every third request failed", |i, _| (i as u32 % 97, i % 3 != 0)),
+    ("every request failed", |i, _| (i as u32 % 97, false)),
+    ("every request failed, every latency 30 ms", |_, _| (30, false)),
+];
+
+/// Whatever the window holds (any size up to 4097, errors or none, latencies equal or not, a poisoned mutex), `publish` has let the mutex go before `summarize` and before `send`.
 #[test]
 fn the_lock_is_free_during_the_report_whatever_the_window() {
-    // What each window is called, its requests (latency, ok), and whether its mutex is poisoned.
-    type Window = (&'static str, ::std::vec::Vec<(u32, bool)>, bool);
-    let windows: [Window; 7] = [
-        ("an empty window", ::std::vec![], false),
-        ("one request", ::std::vec![(12, true)], false),
-        ("failed requests only", ::std::vec![(30, false), (45, false)], false),
-        ("some failed requests", ::std::vec![(10, true), (30, false), (20, true)], false),
-        ("a window of 5000 requests", (0..5000).map(|i| (i % 97, i % 3 != 0)).collect(), false),
-        ("a window of one latency of u32::MAX", ::std::vec![(u32::MAX, true)], false),
-        ("a window in a mutex a panicking thread poisoned", ::std::vec![(15, true), (25, false)], true),
-    ];
+    // Each window: what it is called, its requests (latency, ok), and whether its mutex is poisoned.
+    type Window = (String, Vec<(u32, bool)>, bool);
+    let mut windows: Vec<Window> = Vec::new();
+    for size in window_sizes() {
+        for (kind, request) in WINDOW_KINDS {
+            let what: String = ::std::format!("{} ({kind})", counted(size as u64, "request", "requests"));
+            windows.push((what, (0..size).map(|i| request(i, size)).collect(), false));
+        }
+    }
+    windows.push(("2 requests (one failed) in a mutex a panicking thread poisoned".to_string(), ::std::vec![(15, true), (25, false)], true));
     for (what, requests, poisoned) in windows {
         let stats = Mutex::new(Stats::default());
         for (latency, ok) in requests {
@@ -1322,19 +1364,23 @@ fn the_lock_is_free_during_the_report_whatever_the_window() {
         let free: bool = free_during_summary != Some(false) && free_during_send != Some(false);
         ::std::assert!(
             free,
-            "with {what}, `publish` kept the stats mutex locked while it {} (a `try_lock()` from inside found it held): \
-             whatever the window holds, the report is made with the lock free, or every `record` meanwhile waits for \
-             it (see “Keeping the lock short”)\n\
+            "with a window of {what}, `publish` kept the stats mutex locked while it {} (a `try_lock()` from inside found it \
+             held): whatever the window holds, its size, its errors or its latencies, the report is made with the lock \
+             free, or every `record` meanwhile waits for it (see “Keeping the lock short”)\n\
              Take the window out in a short block, the same way every time, and report with no guard alive.",
-            if free_during_summary == Some(false) { "summarized it" } else { "sent the report" }
+            match (free_during_summary, free_during_send) {
+                (Some(false), Some(false)) => "summarized it and sent the report",
+                (Some(false), _) => "summarized it",
+                _ => "sent the report",
+            }
         );
         // A `publish` that panics on a poisoned mutex sends nothing, rightly; one that returns has reported.
         let reported: bool = !returned || (free_during_summary.is_some() && free_during_send.is_some());
         ::std::assert!(
             reported,
-            "with {what}, `publish` returned without calling {}: every window taken is reported, whatever it holds, its \
-             figure from `summarize` (the caller's summary decides what it is, even for one latency, none at all or only \
-             failed requests) and the report handed to `send`, each once (see “Keeping the lock short”)",
+            "with a window of {what}, `publish` returned without calling {}: every window taken is reported, whatever it \
+             holds, its figure from `summarize` (the caller's summary decides what it is, even for one latency, none at all, \
+             latencies all equal or only failed requests) and the report handed to `send`, each once (see “Keeping the lock short”)",
             if free_during_summary.is_none() { "`summarize`" } else { "`send`" }
         );
     }
