@@ -102,6 +102,25 @@ fn a_lone_transfer_finishes() -> bool {
     finished.recv_timeout(Duration::from_secs(1)).is_ok()
 }
 
+/// Whether `transfer` decides by the receiver's balance: with the lower or the higher id sending,
+/// 10 from an account holding 0 to one holding 100 goes through, and 10 from one holding 100 to
+/// one holding 0 is refused.
+fn receivers_balance_checked() -> bool {
+    [(1, 2), (2, 1)].into_iter().any(|(sender, receiver): (u32, u32)| {
+        let (poor, rich) = (Account::new(sender, 0), Account::new(receiver, 100));
+        let poor_paid: bool = transfer(&poor, &rich, 10, || {});
+        let (rich, poor) = (Account::new(sender, 100), Account::new(receiver, 0));
+        let rich_refused: bool = !transfer(&rich, &poor, 10, || {});
+        poor_paid && rich_refused
+    })
+}
+
+/// What a test says when `receivers_balance_checked` is true.
+const RECEIVER_CHECKED: &str = "a transfer of 10 from an account holding 0 to one holding 100 went through, while one \
+     of 10 from an account holding 100 to one holding 0 was refused: the check looks at the receiver's balance, not the \
+     sender's. The money comes out of the sender, so it is the sender's balance that must cover the amount: \
+     `if *from_balance < amount { return false; }`, with `from_balance` the guard of `from`.";
+
 /// A transfer the sender can cover moves the money and returns true.
 #[test]
 fn transfer_moves_the_money() {
@@ -116,6 +135,8 @@ fn transfer_moves_the_money() {
     let back: bool = transfer(&bob, &alice, 80, || {});
     let (carol, dave) = (Account::new(3, 50), Account::new(4, 0));
     let exact: bool = back || transfer(&carol, &dave, 50, || {});
+    let receiver_checked: bool = !exact && receivers_balance_checked();
+    ::std::assert!(!receiver_checked, "{RECEIVER_CHECKED}");
     ::std::assert!(
         exact,
         "carol has 50, yet sending exactly 50 was refused (and bob's 80 back to alice too): a sender covers an amount \
@@ -145,6 +166,25 @@ fn a_transfer_too_big_changes_nothing() {
     let got: i64 = bob.balance();
     ::std::assert_eq!(left, 20, "a refused transfer leaves alice with her 20");
     ::std::assert_eq!(got, 0, "a refused transfer gives bob nothing");
+    // Just past the balance: a check off by a little lets these through, leaving the sender below 0.
+    for amount in 51..=60 {
+        let (carol, dave) = (Account::new(3, 50), Account::new(4, 0));
+        let moved: bool = transfer(&carol, &dave, amount, || {});
+        let (left, got): (i64, i64) = (balance_of(&carol), balance_of(&dave));
+        let over: i64 = amount - 50;
+        ::std::assert!(
+            !moved,
+            "carol has 50, yet sending {amount} to dave went through, leaving her at {left} and dave at {got}: the check \
+             lets a sender go {over} below zero. An amount above the balance, even by {over}, is too big: refuse \
+             exactly when `balance < amount`, comparing the balance and the amount as they are (nothing added to \
+             either)."
+        );
+        ::std::assert!(
+            (left, got) == (50, 0),
+            "carol has 50 and sending {amount} to dave was refused, but carol now has {left} and dave {got}: a refused \
+             transfer changes nothing"
+        );
+    }
 }
 
 /// Where `between_locks` goes, for a transfer that called it holding `held` of its two locks.
@@ -665,6 +705,24 @@ fn the_lock_order_never_changes_with_the_balances() {
 /// holding its first (only when the transfer's lock order changed).
 const WAIT_PROBE_FOR: Duration = Duration::from_millis(1500);
 
+/// "1 was accepted" or "2 were accepted": how many of two transfers (`count`) went through.
+fn were_accepted(count: usize) -> ::std::string::String {
+    ::std::format!("{count} {} accepted", if count == 1 { "was" } else { "were" })
+}
+
+/// What a test of two transfers of 80 from one account holding 100 says when a transfer that
+/// returned false still left money with its receiver: `None` when no refused transfer did.
+fn refused_yet_moved(moved: [bool; 2], receivers: [(&str, i64); 2], left: i64) -> Option<::std::string::String> {
+    let index: usize = (0..2).find(|&index| !moved[index] && receivers[index].1 != 0)?;
+    let (name, got): (&str, i64) = receivers[index];
+    Some(::std::format!(
+        "100 covers one of two transfers of 80 from shared; the transfer to {name} returned false, yet {name} now has \
+         {got} and shared {left}: a refused transfer moved money (see “Check and act under one lock”)\n\
+         `false` tells the caller nothing moved. When the sender cannot cover the amount, return false before \
+         changing either balance."
+    ))
+}
+
 /// Two transfers from one account at the same moment cannot both spend the same money.
 #[test]
 fn two_transfers_from_one_account_never_overdraw() {
@@ -684,13 +742,19 @@ fn two_transfers_from_one_account_never_overdraw() {
          true: a refused transfer answered true. `true` tells the caller the money moved; return false when the sender \
          cannot cover the amount."
     );
+    let receivers: [(&str, i64); 2] = [("rent", rent.balance()), ("food", food.balance())];
+    let refused_moved: Option<::std::string::String> = refused_yet_moved(moved, receivers, left);
+    ::std::assert!(refused_moved.is_none(), "{}", refused_moved.unwrap_or_default());
+    let receiver_checked: bool = accepted == 0 && receivers_balance_checked();
+    ::std::assert!(!receiver_checked, "100 covers one of two transfers of 80 from shared, yet both were refused: {RECEIVER_CHECKED}");
     let spent_once: bool = accepted == 1 && left == 20;
     ::std::assert!(
         spent_once,
-        "100 covers one transfer of 80, not two, yet {accepted} were accepted and the balance is {left} \
+        "100 covers one transfer of 80, not two, yet {} and the balance is {left} \
          (see “Check and act under one lock”)\n\
          The balance was checked and then changed without holding its lock all along, and the other \
-         transfer got in between. Keep both locks from the check to the update."
+         transfer got in between. Keep both locks from the check to the update.",
+        were_accepted(accepted)
     );
 }
 
@@ -710,21 +774,27 @@ fn two_transfers_from_the_account_locked_second_never_overdraw() {
     let (moved, _calls, _met): ([bool; 2], [usize; 2], bool) = outcome.unwrap_or_default();
     let accepted: usize = moved.iter().filter(|&&ok| ok).count();
     let left: i64 = shared.balance();
+    let receivers: [(&str, i64); 2] = [("rent", rent.balance()), ("food", food.balance())];
+    let refused_moved: Option<::std::string::String> = refused_yet_moved(moved, receivers, left);
+    ::std::assert!(refused_moved.is_none(), "{}", refused_moved.unwrap_or_default());
     let overdrawn: bool = accepted > 1 || left < 0;
     ::std::assert!(
         !overdrawn,
-        "100 covers one transfer of 80, not two, yet {accepted} were accepted and the balance is {left} \
+        "100 covers one transfer of 80, not two, yet {} and the balance is {left} \
          (see “Check and act under one lock”)\n\
          Here the sender has the highest id, so both transfers took their first lock (each its receiver's) and \
          met in `between_locks` before either had locked the sender. The sender's balance was checked before \
          that (or under a lock let go again), and the other transfer got in between; or the balance checked was \
          the receiver's (the guards taken in id order and not picked back out, or the amount turned round). \
-         Check the sender's balance only once both locks are held, and keep them until the money has moved."
+         Check the sender's balance only once both locks are held, and keep them until the money has moved.",
+        were_accepted(accepted)
     );
+    let receiver_checked: bool = accepted == 0 && receivers_balance_checked();
+    ::std::assert!(!receiver_checked, "100 covers one of two transfers of 80 from shared, yet both were refused: {RECEIVER_CHECKED}");
     let spent_once: bool = accepted == 1 && left == 20;
     ::std::assert!(
         spent_once,
-        "100 covers one of the two transfers of 80, yet {accepted} went through and the balance is {left} \
+        "100 covers one of the two transfers of 80, yet {accepted} of them went through and the balance is {left} \
          (see “Two locks, opposite orders”)\n\
          The sender has the highest id here, so with the locks taken in id order its lock is the second one. \
          Check and take the money from the sender's guard, whichever lock came first."
@@ -1380,14 +1450,86 @@ fn a_refused_transfer_never_touches_the_receiver() {
     );
 }
 
+/// Transfers into a receiver whose balance is at or near the most an `i64` holds: (sender's id,
+/// sender's balance, receiver's id, receiver's balance, amount), both ways round in id order. The
+/// first ones fit exactly; the others would take the receiver past `i64::MAX`.
+const NEAR_THE_TOP: [(u32, i64, u32, i64, i64); 6] = [
+    (1, 100, 2, i64::MAX - 30, 30),
+    (2, 100, 1, i64::MAX - 30, 30),
+    (1, 100, 2, i64::MAX - 5, 30),
+    (2, 100, 1, i64::MAX - 5, 30),
+    (1, 100, 2, i64::MAX, 1),
+    (2, i64::MAX, 1, i64::MAX, i64::MAX),
+];
+
+/// Money is never made or lost, even next to `i64::MAX`: a transfer that returns true moved exactly the amount out of
+/// the sender and into the receiver; one that cannot credit the receiver panics or returns false having changed nothing.
+#[test]
+fn a_transfer_near_the_largest_balance_moves_all_or_nothing() {
+    for (from_id, from_has, to_id, to_has, amount) in NEAR_THE_TOP {
+        let (from, to) = (Account::new(from_id, from_has), Account::new(to_id, to_has));
+        let report_panics = ::std::panic::take_hook();
+        ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+        let answer = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| transfer(&from, &to, amount, || {})));
+        ::std::panic::set_hook(report_panics);
+        // A panic (the overflow check of `+=` in a test build) shows the fault: nothing more to look at.
+        let Ok(moved) = answer else { continue };
+        let moved: bool = moved;
+        let (from_now, to_now): (i64, i64) = (balance_of(&from), balance_of(&to));
+        // Worked out in `i128`, where nothing overflows: what the sender paid and the receiver got.
+        let paid: i128 = i128::from(from_has) - i128::from(from_now);
+        let got: i128 = i128::from(to_now) - i128::from(to_has);
+        let fits: bool = i128::from(to_has) + i128::from(amount) <= i128::from(i64::MAX);
+        let start: ::std::string::String = ::std::format!(
+            "account {from_id} had {from_has} and account {to_id} had {to_has} ({}the most an `i64` holds); \
+             `transfer` of {amount} from {from_id} to {to_id} returned {moved} and left {from_id} with {from_now} and \
+             {to_id} with {to_now}",
+            if to_has == i64::MAX { "" } else { "close to " }
+        );
+        let whole: bool = paid == i128::from(amount) && got == i128::from(amount);
+        ::std::assert!(
+            !moved || whole,
+            "{start}: the sender paid {paid} and the receiver got {got}, where `true` says {amount} went from one to the \
+             other, so {} (see “Check and act under one lock”)\n\
+             A credit that stops at the top (`saturating_add`) or wraps round (`wrapping_add`) loses money and still says \
+             it moved. `*to_balance += amount` panics in a test build when the receiver would go past `i64::MAX`, which \
+             shows the fault; or check `to_balance.checked_add(amount)` before changing either balance, and return false.",
+            match paid.cmp(&got) {
+                ::std::cmp::Ordering::Greater => ::std::format!("{} vanished", paid - got),
+                ::std::cmp::Ordering::Less => ::std::format!("{} appeared", got - paid),
+                ::std::cmp::Ordering::Equal => ::std::format!("{paid} moved where {amount} was due"),
+            }
+        );
+        let untouched: bool = paid == 0 && got == 0;
+        ::std::assert!(
+            moved || untouched,
+            "{start}: `false` says nothing moved, yet the sender lost {paid} and the receiver gained {got} \
+             (see “Check and act under one lock”)\n\
+             Decide first, with both guards held, whether the transfer can go through (the sender covers the amount, \
+             and the receiver's balance can take it: `checked_add`), and change the balances only once it can."
+        );
+        ::std::assert!(
+            moved || !fits,
+            "{start}, where {from_has} covers {amount} and {to_id} ends exactly at `i64::MAX`: a transfer that fits \
+             should go through. Refuse only what cannot be done: `to_balance.checked_add(amount)` is `None` only past \
+             `i64::MAX`."
+        );
+    }
+}
+
 /// Which of its two accounts a transfer from the account with id `ids.0` to the one with id
 /// `ids.1` held locked when it first called `between_locks`: `Some(true)` the sender's alone,
 /// `Some(false)` the receiver's alone, `None` if it held none or both, or never called it.
 fn sender_locked_first(ids: (u32, u32)) -> Option<bool> {
     let from = Account::new(ids.0, 100);
     let to = Account::new(ids.1, 0);
+    sender_locked_first_between(&from, &to)
+}
+
+/// `sender_locked_first` for a transfer of 1 between these two accounts, from `from` to `to`.
+fn sender_locked_first_between(from: &Account, to: &Account) -> Option<bool> {
     let seen: Cell<Option<Option<bool>>> = Cell::new(None);
-    transfer(&from, &to, 1, || {
+    transfer(from, to, 1, || {
         if seen.get().is_none() {
             let held: [bool; 2] = [from.balance.try_lock().is_err(), to.balance.try_lock().is_err()];
             seen.set(Some(match held {
@@ -1418,6 +1560,28 @@ impl PairOrder {
             (Some(a_first), Some(_)) => PairOrder::First(if a_first { a } else { b }),
             _ => PairOrder::Unseen,
         }
+    }
+}
+
+/// What a test says when transfers between fresh accounts 1 and 2, one each way, took their locks
+/// in opposite orders (each its `whose` first), if two transfers between one and the same pair of
+/// accounts kept one order: the order follows the accounts themselves, not their ids. `None` when
+/// that pair too got opposite orders, the fault the_lock_order_never_changes_with_the_balances names.
+fn order_by_the_account_values(whose: &str) -> Option<::std::string::String> {
+    let (alice, bob) = (Account::new(1, 100), Account::new(2, 100));
+    let alice_to_bob: Option<bool> = sender_locked_first_between(&alice, &bob);
+    let bob_to_alice: Option<bool> = sender_locked_first_between(&bob, &alice);
+    match PairOrder::of((1, 2), alice_to_bob, bob_to_alice) {
+        PairOrder::First(_) => Some(::std::format!(
+            "1 -> 2 and 2 -> 1, each between a pair of accounts made for it (the sender's made first), took their two \
+             locks in opposite orders, each its {whose} first; yet two transfers between one and the same pair of \
+             accounts 1 and 2, one each way, kept one order: the order follows the account values, not their ids \
+             (where they lie in memory, say) (see “Two locks, opposite orders”)\n\
+             Where an account lies is up to the allocator, not to anything in the code, and it is not what names an \
+             account: its `id` is. Order by the ids, `from.id < to.id`, so that accounts 1 and 2 are locked the same \
+             way wherever they are."
+        )),
+        _ => None,
     }
 }
 
@@ -1522,7 +1686,7 @@ fn three_transfers_around_a_circle_all_finish() {
     let opposite: Option<(u32, u32)> =
         pairs.iter().zip(&orders).find(|(_, order)| ::std::matches!(order, PairOrder::Opposite(_))).map(|(pair, _)| *pair);
     if let Some((a, b)) = opposite {
-        let same_fault_as: &str = if (a, b) == (1, 2) {
+        let same_fault_as: &str = if (a, b) == (1, 2) && order_by_the_account_values("").is_none() {
             "the_lock_order_never_changes_with_the_balances"
         } else {
             "every_two_accounts_are_locked_in_one_order"
@@ -1664,6 +1828,13 @@ fn every_two_accounts_are_locked_in_one_order() {
         "could not begin: a transfer between accounts 1 and 2 did not call `between_locks` holding exactly one of its two \
          locks, so the test cannot see its order (the same fault as in between_locks_runs_holding_one_lock)"
     );
+    let by_the_values: Option<::std::string::String> = match alice_and_bob {
+        PairOrder::Opposite(sender_first) => {
+            order_by_the_account_values(if sender_first { "sender's" } else { "receiver's" })
+        }
+        _ => None,
+    };
+    ::std::assert!(by_the_values.is_none(), "{}", by_the_values.unwrap_or_default());
     ::std::assert!(
         !opposite_already,
         "could not begin: 1 -> 2 and 2 -> 1 took their two locks in opposite orders (the same fault as in \
@@ -1682,6 +1853,36 @@ fn every_two_accounts_are_locked_in_one_order() {
         let (a_took, b_took): (u32, u32) = if sender_first { (a, b) } else { (b, a) };
         let examples: Vec<::std::string::String> =
             opposite.iter().take(6).map(|((one, other), _)| ::std::format!("{one} and {other}")).collect();
+        // Whether `x` was locked before `y` in the one order their pair kept, if it kept one.
+        let before = |x: u32, y: u32| -> Option<bool> {
+            match (order_of((x, y)), order_of((y, x))) {
+                (PairOrder::First(id), _) | (_, PairOrder::First(id)) => Some(id == x),
+                _ => None,
+            }
+        };
+        // Two ids an order treats as equal are placed alike against every third id; a third id that
+        // comes between them shows the order is no ranking of the ids at all, but settled pair by pair.
+        let between: Option<u32> = SURVEYED_IDS.iter().copied().find(|&c| {
+            c != a && c != b && before(a, c).is_some() && before(b, c).is_some() && before(a, c) != before(b, c)
+        });
+        if let Some(c) = between {
+            let (low, high): (u32, u32) = if before(a, c) == Some(true) { (a, b) } else { (b, a) };
+            ::std::panic!(
+                "{a} -> {b} took account {a_took}'s lock first and {b} -> {a} took account {b_took}'s, each its {whose}: two \
+                 transfers between these accounts going opposite ways at once take the same two locks in opposite \
+                 orders, and each holds one and waits for the other, for ever (see “Two locks, opposite orders”)\n\
+                 Of the {} pairs of ids tried, {} were locked in opposite orders like that ({}{}), while 1 and 2 were not. \
+                 It is not that {a} and {b} look alike to your order: account {low} was locked before {c}, and {c} before \
+                 {high}, so {a} and {b} are apart in it, and still it gives them no one order. Your order is settled pair \
+                 by pair (by a difference of the ids that wraps round, say, `to.id.wrapping_sub(from.id)`), not one \
+                 ranking of all ids: for some pairs it has no answer, and around others it goes in a circle. Compare the \
+                 whole ids, `from.id < to.id`: `<` ranks every `u32` in one line.",
+                pairs.len(),
+                opposite.len(),
+                examples.join(", "),
+                if opposite.len() > examples.len() { ", …" } else { "" }
+            );
+        }
         ::std::panic!(
             "{a} -> {b} took account {a_took}'s lock first and {b} -> {a} took account {b_took}'s, each its {whose}: two \
              transfers between these accounts going opposite ways at once take the same two locks in opposite orders, \
@@ -1756,10 +1957,11 @@ const LARGE_SENDS: [(i64, i64); 8] = [
 #[test]
 fn large_balances_and_amounts_are_compared_whole() {
     // Small amounts first: a check that gets those wrong is another test's failure.
-    let small: [(i64, i64, &str); 3] = [
+    let small: [(i64, i64, &str); 4] = [
         (100, 30, "transfer_moves_the_money"),
         (50, 50, "transfer_moves_the_money"),
         (20, 50, "a_transfer_too_big_changes_nothing"),
+        (50, 51, "a_transfer_too_big_changes_nothing"),
     ];
     for (balance, amount, test) in small {
         let (moved, left, got): (bool, i64, i64) = send_from_alice(balance, amount);
