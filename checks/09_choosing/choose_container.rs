@@ -576,6 +576,74 @@ fn totals_hold_nothing_beside_the_atomic() {
     );
 }
 
+/// `Visits` is its `Cell<u32>` and nothing else: no field beside the count.
+#[test]
+fn visits_hold_nothing_beside_the_count() {
+    let visits = Visits::default();
+    chosen!(visits.count, Cell<u32>, VISITS);
+    let size: usize = ::core::mem::size_of::<Visits>();
+    let field_size: usize = ::core::mem::size_of::<Cell<u32>>();
+    ::std::assert!(
+        size == field_size,
+        "`Visits` takes {size} bytes where its `count`, a `Cell<u32>`, takes {field_size}: it keeps something beside the \
+         count (see “The decision table”)\n\
+         A second count, a flag or a copy kept next to the `Cell` is one more thing to keep in step with it. `record` and \
+         `total` need nothing but `count`: `set(get() + 1)` and `get()`."
+    );
+}
+
+/// `History` is its `RefCell<Vec<String>>` and nothing else: no second list, flag or copy beside the entries.
+#[test]
+fn history_holds_nothing_beside_its_entries() {
+    let history = History::default();
+    chosen!(history.entries, RefCell<Vec<String>>, HISTORY);
+    let size: usize = ::core::mem::size_of::<History>();
+    let field_size: usize = ::core::mem::size_of::<RefCell<Vec<String>>>();
+    ::std::assert!(
+        size == field_size,
+        "`History` takes {size} bytes where its `entries`, a `RefCell<Vec<String>>`, takes {field_size}: it keeps \
+         something beside the entries, such as a second list where a `push` made while the entries are borrowed waits \
+         to be merged later (see “Asking first: try_borrow and try_borrow_mut”)\n\
+         Nothing in `History` should ever overlap a push, so an overlap is a bug: `borrow_mut()` stops right at it with \
+         a panic that points to it. A side list hides the bug instead, keeps entries out of `entries` for a while, and \
+         makes every `push` and `last` pay to look for them. Keep the one `entries` field and push through \
+         `borrow_mut()`."
+    );
+}
+
+/// `Playlist` is its `Vec<String>` and nothing else: no cache or copy beside the tracks.
+#[test]
+fn playlist_holds_nothing_beside_its_tracks() {
+    let playlist = Playlist::default();
+    chosen!(playlist.tracks, Vec<String>, PLAYLIST);
+    let size: usize = ::core::mem::size_of::<Playlist>();
+    let field_size: usize = ::core::mem::size_of::<Vec<String>>();
+    ::std::assert!(
+        size == field_size,
+        "`Playlist` takes {size} bytes where its `tracks`, a `Vec<String>`, takes {field_size}: it keeps something beside \
+         the tracks (a copy, a cache, a count) (see “The decision table”)\n\
+         Its one owner changes it through `&mut self`, and `tracks` lends the `Vec` itself as `&[String]`: a second copy \
+         only has to be kept in step. Keep the one `tracks` field."
+    );
+}
+
+/// `Equalizer` is its `Arc<RwLock<Vec<i8>>>` and nothing else: no copy of the bands or second lock beside it.
+#[test]
+fn equalizer_holds_nothing_beside_its_bands() {
+    let equalizer = Equalizer::new(::std::vec![0, 0, 0]);
+    chosen!(equalizer.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    let size: usize = ::core::mem::size_of::<Equalizer>();
+    let field_size: usize = ::core::mem::size_of::<Arc<RwLock<Vec<i8>>>>();
+    ::std::assert!(
+        size == field_size,
+        "`Equalizer` takes {size} bytes where its `bands`, an `Arc<RwLock<Vec<i8>>>`, takes {field_size}: it keeps \
+         something beside the shared bands (a copy of them, a second lock, a flag) (see “The decision table”)\n\
+         Clones share the bands through the one `Arc`, and the `RwLock` already lets the audio threads read together \
+         while the UI thread writes alone: anything beside it is a second state for the threads to disagree about. \
+         Keep the one `bands` field."
+    );
+}
+
 /// Two separate `Totals` keep separate sums, and clones of one `Totals` share its sum.
 #[test]
 fn each_totals_keeps_its_own_sum() {
