@@ -214,7 +214,73 @@ fn check_kept_exactly(store: &ConfigStore, method: &str, given: &[(&str, &str)])
     }
 }
 
-/// Keys and values are kept exactly as given by `set`: an empty value is a value, and keys that differ only in case are two settings.
+/// Words some code takes for something else than a plain value (a missing value, a comment, a
+/// `key=value` line, a boolean, an empty list, an escape, a quote): to the store they are text.
+const SENTINELS: [&str; 30] = [
+    "null", "None", "nil", "undefined", "#comment", "=", "a=b", "true", "false", "0", "", "[]", "{}", "\\", "\"quoted\"",
+    "NULL", "none", "NaN", "-1", "#", "//comment", ";comment", "key=value", "=value", "key=", "[section]", "${HOME}", "%s",
+    "'single'", "  ",
+];
+
+/// Texts a store might mistake for something else: every printable ASCII character alone, at the
+/// start, in the middle and at the end of a word, and the `SENTINELS`.
+fn awkward_texts() -> Vec<String> {
+    let mut texts: Vec<String> = Vec::new();
+    for c in (b' '..=b'~').map(char::from) {
+        texts.extend([c.to_string(), ::std::format!("{c}start"), ::std::format!("mid{c}dle"), ::std::format!("end{c}")]);
+    }
+    texts.extend(SENTINELS.iter().map(|word| word.to_string()));
+    texts.sort_unstable();
+    texts.dedup();
+    texts
+}
+
+/// Settings made of `awkward_texts`: each text once as a key (with a plain value), once as a
+/// value (under a plain key).
+fn awkward_settings() -> Vec<(String, String)> {
+    let mut settings: Vec<(String, String)> = Vec::new();
+    for (i, text) in awkward_texts().into_iter().enumerate() {
+        settings.push((text.clone(), ::std::format!("value {i}")));
+        settings.push((::std::format!("key {i}"), text));
+    }
+    settings
+}
+
+/// Checks that `get` answers each of `given` exactly as given, once `method` has put them into
+/// `store` (`None`: the test put them into the map itself). The first setting that came back wrong
+/// fails the test, with what came back and which side changed it.
+fn check_round_trip(store: &ConfigStore, method: Option<&str>, given: &[(String, String)]) {
+    let wrong: Option<(&str, &str, Option<String>)> = given.iter().find_map(|(key, value)| {
+        let got: Option<String> = store.get(key);
+        (got.as_deref() != Some(value.as_str())).then_some((key.as_str(), value.as_str(), got))
+    });
+    let all_kept: bool = wrong.is_none();
+    let (key, value, got): (&str, &str, Option<String>) = wrong.unwrap_or_default();
+    let stored: Option<String> = stored_under(store, key);
+    let (given_by, whose): (String, String) = match method {
+        Some(method) if stored.as_deref() != Some(value) => (
+            ::std::format!("`{method}` was given"),
+            match stored.as_deref() {
+                Some(kept) => ::std::format!("the map holds {} under that key, so `{method}` changed it", shown(kept)),
+                None => ::std::format!("the map holds nothing under that key, so `{method}` dropped it"),
+            },
+        ),
+        Some(method) => (::std::format!("`{method}` was given"), "the map holds it as given, so `get` changed or hid it".to_string()),
+        None => ("the map was filled with".to_string(), "the map holds it as given, so `get` changed or hid it".to_string()),
+    };
+    ::std::assert!(
+        all_kept,
+        "`get({})` answered {} where {} was due, after {given_by} {} settings whose keys and values hold every printable \
+         ASCII character and words such as \"null\", \"#comment\" or \"a=b\": {whose}. A configuration store gives no \
+         character and no word a meaning of its own: every key and value is kept and answered exactly as it comes.",
+        shown(key),
+        shown_answer(got.as_deref()),
+        shown_answer(Some(value)),
+        given.len()
+    );
+}
+
+/// Keys and values are kept exactly as given by `set`: an empty value is a value, keys that differ only in case are two settings, and no character or word (`=`, `#`, "null") means anything.
 #[test]
 fn settings_are_kept_exactly_as_given() {
     let store = sample_store();
@@ -224,9 +290,25 @@ fn settings_are_kept_exactly_as_given() {
         store.set(key, value);
     }
     check_kept_exactly(&store, "set", &given);
+    let awkward: Vec<(String, String)> = awkward_settings();
+    let store = sample_store();
+    for (key, value) in &awkward {
+        store.set(key, value);
+    }
+    check_round_trip(&store, Some("set"), &awkward);
 }
 
-/// On a free store, `try_set` keeps every setting exactly as given, as `set` does, and answers true for each.
+/// `get` answers every setting the map holds exactly as it is, whatever characters or words its key and value hold.
+#[test]
+fn get_answers_every_setting_exactly_as_stored() {
+    let store = sample_store();
+    let awkward: Vec<(String, String)> = awkward_settings();
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    store.settings.write().unwrap().extend(awkward.iter().cloned());
+    check_round_trip(&store, None, &awkward);
+}
+
+/// On a free store, `try_set` keeps every setting exactly as given, as `set` does, whatever characters or words it holds, and answers true for each.
 #[test]
 fn try_set_on_a_free_store_keeps_settings_exactly_as_given() {
     let store = sample_store();
@@ -277,6 +359,19 @@ fn try_set_on_a_free_store_keeps_settings_exactly_as_given() {
         );
     }
     check_kept_exactly(&store, "try_set", &given);
+    let awkward: Vec<(String, String)> = awkward_settings();
+    let store = sample_store();
+    let refused: Option<&(String, String)> = awkward.iter().find(|(key, value)| !store.try_set(key, value));
+    let (key, value): (&str, &str) = refused.map_or(("", ""), |(key, value)| (key.as_str(), value.as_str()));
+    ::std::assert!(
+        refused.is_none(),
+        "with nobody reading or writing, `try_set({}, {})` answered false: on a free store `try_write()` gets in, and \
+         `try_set` inserts every key and value exactly as it comes, whatever characters or words they hold, and answers \
+         true (see “Trying without waiting”)",
+        shown(key),
+        shown(value)
+    );
+    check_round_trip(&store, Some("try_set"), &awkward);
 }
 
 /// Where the value of `key` lives in memory: changed in place, the other settings stay where they are.
@@ -330,7 +425,7 @@ const WRITER_HOLDS_FOR_GET: Duration = Duration::from_secs(1);
 /// How long the key is in the tests where `get` or `try_set` meets a writer: hashing it keeps the
 /// call holding its guard for some milliseconds, time enough for another thread to line up behind
 /// it on a busy machine.
-const TWICE_KEY: usize = 32 << 20;
+const TWICE_KEY: usize = 16 << 20;
 /// How long the test below keeps its own read guard while `get` reads: `get` as it should be
 /// answers within milliseconds, one that asks for `read()` again waits however long this lasts.
 const OWN_GUARD_AT_MOST: Duration = Duration::from_millis(200);
@@ -1526,9 +1621,32 @@ fn set_on_a_poisoned_store_never_drops_the_change() {
 /// A `try_set` that answered false changed nothing, then or later: no refused change is kept aside to be made afterwards.
 #[test]
 fn a_refused_try_set_changes_nothing_later() {
-    let store = sample_store();
+    let store = Arc::new(sample_store());
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
     let snapshot: RwLockReadGuard<'_, Map> = store.read();
-    let refused: bool = !store.try_set("host", "elsewhere");
+    // `try_set` runs on a thread of its own, so that one that waits for the lock cannot hang the
+    // test: while the snapshot is held, a `write()` waiting in line keeps new readers out, which
+    // `try_read()` here sees at once.
+    let (answer, answered) = mpsc::channel::<bool>();
+    let asker = Arc::clone(&store);
+    thread::spawn(move || {
+        let _ = answer.send(asker.try_set("host", "elsewhere"));
+    });
+    let deadline = Instant::now() + STUCK_AFTER;
+    let mut said: Option<bool> = None;
+    let mut writer_in_line: bool = false;
+    while said.is_none() && !writer_in_line && Instant::now() < deadline {
+        said = answered.recv_timeout(Duration::from_millis(1)).ok();
+        writer_in_line = said.is_none() && store.settings.try_read().is_err();
+    }
+    ::std::assert!(
+        said.is_some(),
+        "could not begin: while a reader held a snapshot, `try_set(\"host\", \"elsewhere\")` waited for the lock ({}) \
+         instead of answering false at once, so there was no refused change to look for (the same fault as in \
+         try_methods_answer_at_once_every_time)",
+        if writer_in_line { "it lined up in `write()` after `try_write()` failed" } else { "it had not answered after 2 s" }
+    );
+    let refused: bool = said == Some(false);
     drop(snapshot);
     ::std::assert!(refused, "`try_set` should answer false while a reader holds a snapshot (see “Trying without waiting”)");
     store.set("port", "9090");
@@ -1561,7 +1679,7 @@ fn the_store_holds_nothing_but_its_rwlock() {
     );
 }
 
-/// `new` keeps the initial settings exactly as given: an empty value is a value, and a key given twice keeps its later value, as a second `set` would.
+/// `new` keeps the initial settings exactly as given: an empty value is a value, a key given twice keeps its later value, as a second `set` would, and no character or word means anything.
 #[test]
 fn new_keeps_the_initial_settings_as_given() {
     let initial: [(&str, &str); 5] = [("motd", ""), ("mode", "first"), (" spaced ", " x "), ("mode", "last"), ("", "root")];
@@ -1586,6 +1704,10 @@ fn new_keeps_the_initial_settings_as_given() {
              pair goes in as it is, in order, a later value for a key replacing the earlier one, as `set` would."
         );
     }
+    let awkward: Vec<(String, String)> = awkward_settings();
+    let pairs: Vec<(&str, &str)> = awkward.iter().map(|(key, value)| (key.as_str(), value.as_str())).collect();
+    let store = ConfigStore::new(&pairs);
+    check_round_trip(&store, Some("new"), &awkward);
 }
 
 /// How many settings the test below gives `new`, then adds with `set`: more than any small limit.
