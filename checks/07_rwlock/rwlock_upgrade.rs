@@ -180,7 +180,7 @@ const LONG_HOST: usize = 1 << 20;
 /// How long the host is in the tests where `resolve` meets a writer: copying and hashing it keeps
 /// `resolve` holding its guard for some milliseconds, time enough for other threads to line up
 /// behind it on a busy machine.
-const TWICE_HOST: usize = 32 << 20;
+const TWICE_HOST: usize = 16 << 20;
 /// How long the test below keeps its own read guard while a hit reads: a hit as it should be
 /// returns within milliseconds, one that asks for `read()` again waits however long this lasts.
 const OWN_GUARD_AT_MOST: Duration = Duration::from_millis(200);
@@ -500,29 +500,61 @@ fn lock_of(cache: &HostCache) -> &RwLock<HashMap<String, String>> {
     }
 }
 
-/// The slow lookup of a new host runs with the cache unlocked, so it keeps nobody waiting.
+/// How many hosts the cache holds when the test below misses: none, a few, and around the sizes a
+/// `resolve` might treat apart (a small cache, a thousand), so that no condition on the size keeps a
+/// guard through the lookup unseen.
+const SIZES_WHEN_MISSING: [usize; 10] = [0, 1, 2, 3, 10, 100, 999, 1000, 1001, 5000];
+
+/// Hosts of every shape the test below misses on, at each size: plain, empty, in capitals, an IP
+/// address, a port, spaces, non-ASCII, long.
+fn hosts_of_every_shape() -> ::std::vec::Vec<String> {
+    let mut hosts: ::std::vec::Vec<String> = [
+        "db.local", "", "DB.LOCAL", "10.1.2.3", "::1", "localhost", "db.local:5432", " api.local ", "x", "bücher.example",
+    ]
+    .iter()
+    .map(|host| host.to_string())
+    .collect();
+    hosts.push("h".repeat(300));
+    hosts
+}
+
+/// The slow lookup of a new host runs with the cache unlocked, whatever host it is and however many hosts the cache holds (0 to 5000), so it keeps nobody waiting.
 #[test]
 fn the_lookup_runs_with_no_lock_held() {
-    let cache = Arc::new(HostCache::new());
-    let free_during_lookup: bool = within({
-        let cache = Arc::clone(&cache);
-        move || {
-            let looker = Arc::clone(&cache);
-            let free = Cell::new(false);
-            cache.resolve("db.local", |_| {
-                // A write lock is only free when nobody, this thread included, holds a guard.
-                free.set(lock_of(&looker).try_write().is_ok());
-                "10.0.0.5".to_string()
-            });
-            free.get()
+    let held_during_lookup: Option<(usize, String)> = within(|| {
+        for size in SIZES_WHEN_MISSING {
+            for host in hosts_of_every_shape() {
+                let cache = Arc::new(HostCache::new());
+                {
+                    let mut known = lock_of(&cache).write().unwrap_or_else(PoisonError::into_inner);
+                    for i in 0..size {
+                        known.insert(::std::format!("cached{i}.local"), ::std::format!("10.2.{}.{}", i / 256, i % 256));
+                    }
+                }
+                let looker = Arc::clone(&cache);
+                let free = Cell::new(false);
+                cache.resolve(&host, |_| {
+                    // A write lock is only free when nobody, this thread included, holds a guard.
+                    free.set(lock_of(&looker).try_write().is_ok());
+                    "10.0.0.5".to_string()
+                });
+                if !free.get() {
+                    return Some((size, host));
+                }
+            }
         }
+        None
     });
-    ::std::assert!(
-        free_during_lookup,
-        "while the lookup ran, the cache's lock should be free (see “Keeping the lock short”)\n\
-         A lookup is slow: done under `write()` it keeps every reader out, under `read()` it keeps the \
-         writers out. Let the read guard go, look up with no lock held, then take `write()` just to store."
-    );
+    if let Some((size, host)) = held_during_lookup {
+        let shown: String = if host.len() > 40 { ::std::format!("a {}-byte host", host.len()) } else { ::std::format!("{host:?}") };
+        ::std::panic!(
+            "with {size} hosts cached, while the lookup of {shown} ran, the cache's lock was held \
+             (see “Keeping the lock short”)\n\
+             A lookup is slow: done under `write()` it keeps every reader out, under `read()` it keeps the \
+             writers out. Let the read guard go, look up with no lock held, then take `write()` just to store, \
+             on every path, whatever the host and however large the cache."
+        );
+    }
 }
 
 /// While the lookup of a new host runs, the cache holds no entry for that host: nothing is stored before its address is known, so `cached` answers `None` meanwhile.
@@ -1384,8 +1416,9 @@ fn any_address_the_lookup_answers_is_cached() {
     let kept: bool = both.0.is_empty() && both.1.is_empty() && lookups == 1;
     ::std::assert!(
         kept,
-        "the lookup of \"blank.local\" answered \"\", and `resolve` returned {:?}, then {:?} asked again, with {lookups} \
-         lookup(s): an address the cache did not like was handed out but not stored, so the host is looked up again and \
+        "asked twice for the host \"blank.local\", whose lookup answers \"\" (an empty address), `resolve` answered {:?} \
+         the first time and {:?} the second, and ran the lookup {lookups} time(s), where \"\" both times from one lookup \
+         was due: an address the cache did not like was handed out but not stored, so the host is looked up again and \
          callers can get different answers. The cache stores what the lookup answers, whatever it is; judging addresses \
          is the lookup's business.",
         both.0,
@@ -1451,6 +1484,93 @@ fn hosts_are_kept_exactly_as_given() {
          say) or stored them under another name than it was asked for. It stores what the lookup answers, under the \
          name it was asked for; judging names and addresses is the lookup's business."
     );
+}
+
+/// Strings that look like a marker a cache might use for "no address" or "not a host", used below
+/// as hosts and as addresses: each is a plain string like any other.
+const SENTINELS: [&str; 16] = [
+    "", " ", "0", "-", "*", "?", "None", "null", "nil", "<none>", "NXDOMAIN", "pending", "0.0.0.0", "\0", ",", ":",
+];
+
+/// Hosts, each with the address its lookup answers: every printable ASCII character at the start,
+/// in the middle and at the end of both (a port after a colon, a list after a comma, a dot, a
+/// space...), and the sentinel-looking strings as hosts and as addresses. Every host is distinct.
+fn names_with_every_character() -> ::std::vec::Vec<(String, String)> {
+    let mut pairs: ::std::vec::Vec<(String, String)> = ::std::vec::Vec::new();
+    for (i, c) in (' '..='~').enumerate() {
+        pairs.push((::std::format!("{c}db{i}.local"), ::std::format!("{c}10.1.{i}")));
+        pairs.push((::std::format!("db{i}{c}local"), ::std::format!("10.2{c}{i}")));
+        pairs.push((::std::format!("db{i}.local{c}"), ::std::format!("10.3.{i}{c}")));
+    }
+    for (i, sentinel) in SENTINELS.iter().enumerate() {
+        pairs.push((sentinel.to_string(), ::std::format!("10.4.{i}")));
+        pairs.push((::std::format!("sentinel{i}.local"), sentinel.to_string()));
+    }
+    pairs
+}
+
+/// What the test below saw for one host.
+struct ExactlyAsGiven {
+    /// The names the lookup was asked for, over both calls.
+    asked: ::std::vec::Vec<String>,
+    /// What `resolve` answered the first time and the second.
+    answers: (String, String),
+    /// What `cached` answered afterwards.
+    cached: Option<String>,
+}
+
+/// Every host reaches the lookup exactly as asked, and every address comes back and is cached exactly as the lookup answered, whatever printable ASCII character they hold where, and whatever marker they look like.
+#[test]
+fn every_character_reaches_the_lookup_and_comes_back() {
+    let pairs: ::std::vec::Vec<(String, String)> = names_with_every_character();
+    let cache = Arc::new(HostCache::new());
+    let seen: ::std::vec::Vec<ExactlyAsGiven> = within({
+        let (cache, pairs) = (Arc::clone(&cache), pairs.clone());
+        move || {
+            let mut seen = ::std::vec::Vec::new();
+            for (host, address) in pairs {
+                let asked: Arc<Mutex<::std::vec::Vec<String>>> = Arc::new(Mutex::new(::std::vec::Vec::new()));
+                let ask = |address: String| {
+                    let asked = Arc::clone(&asked);
+                    move |name: &str| {
+                        asked.lock().unwrap_or_else(PoisonError::into_inner).push(name.to_string());
+                        address
+                    }
+                };
+                let first: String = cache.resolve(&host, ask(address.clone()));
+                let second: String = cache.resolve(&host, ask("10.9.9.9".to_string()));
+                let asked: ::std::vec::Vec<String> = asked.lock().unwrap_or_else(PoisonError::into_inner).clone();
+                seen.push(ExactlyAsGiven { asked, answers: (first, second), cached: cache.cached(&host) });
+            }
+            seen
+        }
+    });
+    for ((host, address), seen) in pairs.iter().zip(seen) {
+        let asked: ::std::vec::Vec<String> = seen.asked;
+        let as_given: bool = asked.iter().all(|name| name == host);
+        ::std::assert!(
+            as_given,
+            "asked for the host {host:?}, `resolve` asked the lookup for {asked:?}, where {host:?}, exactly as given, was \
+             due: the cache changed the name (cut a port or a part off, trimmed it). The lookup is asked the name as it \
+             came; what a name means is the lookup's business."
+        );
+        let lookups: usize = asked.len();
+        ::std::assert!(
+            lookups == 1,
+            "asked twice for the host {host:?}, whose lookup answers {address:?}, `resolve` ran the lookup {lookups} \
+             time(s), where once was due: the answer was not kept (taken for a marker of no address, say), so the host \
+             is looked up again and callers can get different answers. The cache stores what the lookup answers, as it is."
+        );
+        let (first, second): (String, String) = seen.answers;
+        let cached: Option<String> = seen.cached;
+        let exact: bool = &first == address && &second == address && cached.as_deref() == Some(address.as_str());
+        ::std::assert!(
+            exact,
+            "the lookup of {host:?} answered {address:?}; `resolve` answered {first:?}, then {second:?} from the cache, and \
+             `cached` {cached:?}, where {address:?} each time was due: the cache changed the address (kept part of it, \
+             trimmed it) or took it for a marker. It hands out and stores what the lookup answered, as it is."
+        );
+    }
 }
 
 /// What the test below stores in the cache itself: names and addresses of every kind, an empty
