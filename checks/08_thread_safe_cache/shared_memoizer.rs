@@ -851,6 +851,15 @@ fn every_computation_is_counted_even_of_the_same_key() {
          plus one. Use `fetch_add`, or add to the count under one guard: `*self.misses.lock().unwrap() += 1`."
     );
     ::std::assert!(
+        counted <= ran,
+        "8 threads asked for key 41 at the same moment and the function ran {ran} times, but `misses()` \
+         says {counted} (besides the {added} the test added to the field itself) (see “Computing outside the lock”)\n\
+         `misses` counts computations, only those that happen: a thread that finds the key not ready yet and then \
+         waits for another thread's computation (a `OnceLock` that another thread is filling, say) computes \
+         nothing and is no miss. Count inside the step that calls the function, e.g. in the closure given to \
+         `get_or_init`, not when a key is merely found missing."
+    );
+    ::std::assert!(
         counted == ran,
         "8 threads asked for key 41 at the same moment and the function ran {ran} times, but `misses()` \
          says {counted} (besides the {added} the test added to the field itself) (see “Computing outside the lock”)\n\
@@ -1392,6 +1401,19 @@ fn an_answer_is_stored_into_the_map_not_into_a_copy() {
     let seven: u64 = memo.get(7);
     ::std::assert_eq!(seven, 8, "get(7) should return func(7) = 8");
     let after: Option<(usize, usize)> = where_the_answer_is_kept(known, 3, 0);
+    // The map's room going down means it was shrunk to fit its answers: a rebuild of its own kind.
+    let shrunk: bool = after.is_some_and(|(_, room)| room < before.1);
+    ::std::assert!(
+        !shrunk,
+        "the cache had room for {} answers; after `get` stored the answer for key 7, it had room for {} only, and \
+         the answer for key 3 had moved: `get` shrank the map to fit its answers (`shrink_to_fit()`, say), which \
+         builds a new table and moves every answer into it, on every miss, while every other thread waits for the \
+         lock (see “Keeping the lock short”)\n\
+         A map grows as it needs to; leave its room alone and insert the one answer through the guard: \
+         `self.known.lock().unwrap().insert(key, value)`.",
+        before.1,
+        after.map_or(0, |(_, room)| room)
+    );
     let stayed: bool = after == Some(before);
     ::std::assert!(
         stayed,
@@ -1634,6 +1656,16 @@ fn storing_an_answer_does_not_empty_and_refill_the_map() {
     let Some(after): Option<usize> = room_in_the_cache(known) else {
         return;
     };
+    // The room going down means the map was shrunk to fit its answers.
+    let not_shrunk: bool = after >= before;
+    ::std::assert!(
+        not_shrunk,
+        "to store the answer for key 7, `get` shrank the map to fit its answers (room for {before} answers became \
+         {after}): `shrink_to_fit()` or the like builds a new table and moves every answer into it, on every miss, \
+         while all the other threads wait for the lock (see “Keeping the lock short”)\n\
+         A map grows as it needs to; leave its room alone and store the one answer through the guard: \
+         `self.known.lock().unwrap().insert(key, value)`."
+    );
     let one_insert: bool = after == before || after == before + 1;
     ::std::assert!(
         one_insert,
