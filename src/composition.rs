@@ -610,20 +610,22 @@ pub fn crate_shape_problems(learner: &str) -> Option<Vec<ShapeProblem>> {
 /// line; `'static` lifetimes and `r#static` identifiers are not items. Empty when the file does not
 /// tokenize (rustc will say why).
 pub fn static_items(learner: &str) -> Vec<ShapeProblem> {
+    one_problem_per_line(
+        learner,
+        collect_statics,
+        "learn does not grade a `static` (or a `thread_local!`) in this exercise: keep the state in the fields the \
+         exercise gives (state outside them is shared by every instance of your types, on one thread or on all)",
+    )
+}
+
+/// One problem with `message` for each line where `collect` finds something in the learner's file
+/// (it pushes line numbers in order). Empty when the file does not tokenize (rustc will say why).
+fn one_problem_per_line(learner: &str, collect: fn(TokenStream, &mut Vec<usize>), message: &str) -> Vec<ShapeProblem> {
     let Ok(tokens) = TokenStream::from_str(learner) else { return Vec::new() };
     let mut lines = Vec::new();
-    collect_statics(tokens, &mut lines);
+    collect(tokens, &mut lines);
     lines.dedup();
-    lines
-        .into_iter()
-        .map(|line| ShapeProblem {
-            line,
-            message: "learn does not grade a `static` (or a `thread_local!`) in this exercise: keep the state \
-                      in the fields the exercise gives (state outside them is shared by every instance of your \
-                      types, on one thread or on all)"
-                .to_string(),
-        })
-        .collect()
+    lines.into_iter().map(|line| ShapeProblem { line, message: message.to_string() }).collect()
 }
 
 fn collect_statics(tokens: TokenStream, lines: &mut Vec<usize>) {
@@ -645,21 +647,13 @@ fn collect_statics(tokens: TokenStream, lines: &mut Vec<usize>) {
 /// while a release build of the same file skips it: what passed would not be what runs. One
 /// problem per line. Empty when the file does not tokenize (rustc will say why).
 pub fn debug_only_code(learner: &str) -> Vec<ShapeProblem> {
-    let Ok(tokens) = TokenStream::from_str(learner) else { return Vec::new() };
-    let mut lines = Vec::new();
-    collect_debug_only(tokens, &mut lines);
-    lines.dedup();
-    lines
-        .into_iter()
-        .map(|line| ShapeProblem {
-            line,
-            message: "learn does not grade code that only a debug build runs (`debug_assert!`, \
-                      `cfg(debug_assertions)`): the tests would see it, and a release build of your file would \
-                      skip it. Use `assert!` for a check that must always hold, and keep every effect (a count, \
-                      a store) outside assertions"
-                .to_string(),
-        })
-        .collect()
+    one_problem_per_line(
+        learner,
+        collect_debug_only,
+        "learn does not grade code that only a debug build runs (`debug_assert!`, `cfg(debug_assertions)`): the \
+         tests would see it, and a release build of your file would skip it. Use `assert!` for a check that must \
+         always hold, and keep every effect (a count, a store) outside assertions",
+    )
 }
 
 fn collect_debug_only(tokens: TokenStream, lines: &mut Vec<usize>) {
