@@ -31,7 +31,7 @@
 use std::fmt::Write as _;
 use std::str::FromStr;
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 
 use crate::course::ExerciseKind;
 
@@ -354,14 +354,15 @@ fn read_learner_tests(learner: &str) -> (Vec<LearnerTest>, String, Vec<ShapeProb
                         syn::Item::Fn(f) => {
                             learner_test(f, &prefix, &mut tests, &mut blank, &mut public, &mut problems)
                         }
-                        syn::Item::Mod(deeper) if contains_test(deeper) => problems.push(ShapeProblem {
-                            line: span_start(deeper).line,
-                            message: format!(
+                        syn::Item::Mod(deeper) if contains_test(deeper) => problems.push(ShapeProblem::spanning(
+                            deeper.mod_token.span.start(),
+                            deeper.ident.span().end(),
+                            format!(
                                 "learn runs the `#[test]` functions at the top of your file or in a module there \
                                  (such as `mod {}`), not in `mod {}` inside it: move them up a level",
                                 m.ident, deeper.ident
                             ),
-                        }),
+                        )),
                         _ => {}
                     }
                 }
@@ -391,13 +392,15 @@ fn learner_test(
     let name = format!("{prefix}{}", f.sig.ident);
     let last = outer.last().expect("has the test attribute");
     if !is_ours(last) {
-        problems.push(ShapeProblem {
-            line: span_of(last).0.line,
-            message: format!(
+        let (start, end) = span_of(last);
+        problems.push(ShapeProblem::spanning(
+            start,
+            end,
+            format!(
                 "put `#[test]` (and `#[should_panic]`) last, directly above `fn {}`: learn runs the test from there",
                 f.sig.ident
             ),
-        });
+        ));
         return;
     }
     let mut should_panic = None;
@@ -427,10 +430,6 @@ fn contains_test(m: &syn::ItemMod) -> bool {
             _ => false,
         })
     })
-}
-
-fn span_start(item: &impl syn::spanned::Spanned) -> proc_macro2::LineColumn {
-    item.span().start()
 }
 
 /// `text` with `word` written over the characters from `at` (1-based line, column in characters).
@@ -563,8 +562,27 @@ const SHAPE_ATTRIBUTES: &[&str] = &[
 /// A problem with the learner's file that stops it from being graded, found before compiling.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShapeProblem {
+    /// 1-based line of the learner's file.
     pub line: usize,
+    /// 0-based column, in characters, where the offending code starts on that line.
+    pub column: usize,
+    /// How many characters of the line to underline (at least one).
+    pub width: usize,
     pub message: String,
+}
+
+impl ShapeProblem {
+    /// A problem with the code from `start` to `end`; code that runs past its first line is marked
+    /// by its first character only.
+    fn spanning(start: proc_macro2::LineColumn, end: proc_macro2::LineColumn, message: String) -> Self {
+        let width = if end.line == start.line { end.column.saturating_sub(start.column).max(1) } else { 1 };
+        ShapeProblem { line: start.line, column: start.column, width, message }
+    }
+
+    /// A problem with the file as a whole, marked at its first character.
+    pub fn whole_file(message: String) -> Self {
+        ShapeProblem { line: 1, column: 0, width: 1, message }
+    }
 }
 
 /// Inner attributes at the top of the learner's file that change the crate's shape (`#![no_main]`,
@@ -587,16 +605,16 @@ pub fn crate_shape_problems(learner: &str) -> Option<Vec<ShapeProblem>> {
         if group.delimiter() != Delimiter::Bracket {
             break;
         }
-        let line = group.span().start().line;
         for name in attribute_names(group.stream()) {
             if SHAPE_ATTRIBUTES.contains(&name.as_str()) {
-                problems.push(ShapeProblem {
-                    line,
-                    message: format!(
+                problems.push(ShapeProblem::spanning(
+                    hash.span().start(),
+                    group.span().end(),
+                    format!(
                         "`#![{name}]` changes the shape of the program the hidden tests are compiled into, \
                          so learn does not grade files that use it: remove it"
                     ),
-                });
+                ));
             }
         }
     }
@@ -619,22 +637,23 @@ pub fn static_items(learner: &str) -> Vec<ShapeProblem> {
 }
 
 /// One problem with `message` for each line where `collect` finds something in the learner's file
-/// (it pushes line numbers in order). Empty when the file does not tokenize (rustc will say why).
-fn one_problem_per_line(learner: &str, collect: fn(TokenStream, &mut Vec<usize>), message: &str) -> Vec<ShapeProblem> {
+/// (it pushes the found tokens' spans in order), marking the first such token of the line. Empty
+/// when the file does not tokenize (rustc will say why).
+fn one_problem_per_line(learner: &str, collect: fn(TokenStream, &mut Vec<Span>), message: &str) -> Vec<ShapeProblem> {
     let Ok(tokens) = TokenStream::from_str(learner) else { return Vec::new() };
-    let mut lines = Vec::new();
-    collect(tokens, &mut lines);
-    lines.dedup();
-    lines.into_iter().map(|line| ShapeProblem { line, message: message.to_string() }).collect()
+    let mut found = Vec::new();
+    collect(tokens, &mut found);
+    found.dedup_by_key(|span| span.start().line);
+    found.into_iter().map(|span| ShapeProblem::spanning(span.start(), span.end(), message.to_string())).collect()
 }
 
-fn collect_statics(tokens: TokenStream, lines: &mut Vec<usize>) {
+fn collect_statics(tokens: TokenStream, found: &mut Vec<Span>) {
     // A lifetime is a `'` joined to an identifier: `'static` names no item.
     let mut after_quote = false;
     for token in tokens {
         match &token {
-            TokenTree::Ident(ident) if ident == "static" && !after_quote => lines.push(ident.span().start().line),
-            TokenTree::Group(group) => collect_statics(group.stream(), lines),
+            TokenTree::Ident(ident) if ident == "static" && !after_quote => found.push(ident.span()),
+            TokenTree::Group(group) => collect_statics(group.stream(), found),
             _ => {}
         }
         after_quote = matches!(&token, TokenTree::Punct(p) if p.as_char() == '\'');
@@ -656,7 +675,7 @@ pub fn debug_only_code(learner: &str) -> Vec<ShapeProblem> {
     )
 }
 
-fn collect_debug_only(tokens: TokenStream, lines: &mut Vec<usize>) {
+fn collect_debug_only(tokens: TokenStream, found: &mut Vec<Span>) {
     let mut iter = tokens.into_iter().peekable();
     while let Some(token) = iter.next() {
         match &token {
@@ -666,10 +685,10 @@ fn collect_debug_only(tokens: TokenStream, lines: &mut Vec<usize>) {
                 let bang = matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '!');
                 let asserts = bang && matches!(name, "debug_assert" | "debug_assert_eq" | "debug_assert_ne");
                 if asserts || name == "debug_assertions" {
-                    lines.push(ident.span().start().line);
+                    found.push(ident.span());
                 }
             }
-            TokenTree::Group(group) => collect_debug_only(group.stream(), lines),
+            TokenTree::Group(group) => collect_debug_only(group.stream(), found),
             _ => {}
         }
     }
@@ -781,9 +800,10 @@ mod tests {
         let file =
             "//! docs\n#![allow(dead_code)]\n#![no_main]\n#![cfg_attr(all(), no_std, allow(unused))]\nfn main() {}\n";
         let problems = crate_shape_problems(file).unwrap();
-        let found: Vec<(usize, bool)> =
-            problems.iter().map(|p| (p.line, p.message.starts_with("`#![no_main]`"))).collect();
-        assert_eq!(found, [(3, true), (4, false)]);
+        let found: Vec<(usize, usize, usize, bool)> =
+            problems.iter().map(|p| (p.line, p.column, p.width, p.message.starts_with("`#![no_main]`"))).collect();
+        // The whole attribute is marked, from `#` to `]`.
+        assert_eq!(found, [(3, 0, 11, true), (4, 0, 42, false)]);
         assert!(problems[1].message.starts_with("`#![no_std]`"));
         assert_eq!(crate_shape_problems("fn main() {}\n#[cfg(test)]\nmod t {}\n"), Some(Vec::new()));
     }
@@ -794,8 +814,10 @@ mod tests {
                     #[cfg(debug_assertions)]\nfn g() {}\n\
                     fn h() -> bool { cfg!(debug_assertions) }\n\
                     fn k() { let v = vec![debug_assert_eq!(1, 1)]; }\n";
-        let lines: Vec<usize> = debug_only_code(file).iter().map(|p| p.line).collect();
-        assert_eq!(lines, [2, 4, 6, 7]);
+        let found: Vec<(usize, usize, usize)> =
+            debug_only_code(file).iter().map(|p| (p.line, p.column, p.width)).collect();
+        // The name is marked where it stands: `debug_assert`, `debug_assertions`, `debug_assert_eq`.
+        assert_eq!(found, [(2, 4, 12), (4, 6, 16), (6, 22, 16), (7, 22, 15)]);
         assert!(debug_only_code(file)[0].message.contains("Use `assert!` for a check that must always hold"));
         // Names that only look alike are not code: a function called `debug_assert`, an `assert!`.
         assert!(debug_only_code("fn debug_assert() {}\nfn main() { debug_assert(); assert!(true); }\n").is_empty());
@@ -809,8 +831,9 @@ mod tests {
                     thread_local! { static SEEN: Cell<u32> = Cell::new(0); }\n\
                     macro_rules! global { () => { pub static mut X: u8 = 0; static Y: u8 = 0; } }\n\
                     struct S { name: &'static str }\n";
-        let lines: Vec<usize> = static_items(file).iter().map(|p| p.line).collect();
-        assert_eq!(lines, [2, 4, 5]);
+        let found: Vec<(usize, usize)> = static_items(file).iter().map(|p| (p.line, p.column)).collect();
+        // One problem per line, at the line's first `static`.
+        assert_eq!(found, [(2, 0), (4, 16), (5, 34)]);
         assert!(static_items(file)[0].message.contains("keep the state in the fields the exercise gives"));
         assert!(static_items("fn main() {}\nconst LIMIT: u32 = 3;\n").is_empty());
     }
@@ -872,8 +895,10 @@ mod tests {
     fn visible_tests_learn_cannot_reach_are_problems_with_their_line() {
         let learner = "mod tests {\n    mod deeper {\n        #[test]\n        fn a() {}\n    }\n    #[test]\n    #[inline]\n    fn b() {}\n}\n";
         let (_, c) = Composition::compose_as("x.rs", learner, "", ExerciseKind::VisibleTests);
-        let found: Vec<usize> = c.learner_problems.iter().map(|p| p.line).collect();
-        assert_eq!(found, [2, 7]);
+        let found: Vec<(usize, usize, usize)> =
+            c.learner_problems.iter().map(|p| (p.line, p.column, p.width)).collect();
+        // `mod deeper` and `#[inline]` are marked.
+        assert_eq!(found, [(2, 4, 10), (7, 4, 9)]);
         assert!(c.learner_problems[1].message.starts_with("put `#[test]` (and `#[should_panic]`) last"));
         assert!(c.learner_tests.is_empty());
     }

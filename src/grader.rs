@@ -223,11 +223,9 @@ pub fn grade(job: &Job, source: &str, cancel: &Cancel) -> Result<Graded, Error> 
     match status {
         Exit::Code(0) if !composition::tokenizes(source) => {
             // rustc accepted what does not stand alone: brackets that close the exercise's module.
-            let problem = composition::ShapeProblem {
-                line: 1,
-                message: "the file's brackets do not balance on their own, so learn cannot tell where it ends"
-                    .to_string(),
-            };
+            let problem = composition::ShapeProblem::whole_file(
+                "the file's brackets do not balance on their own, so learn cannot tell where it ends".to_string(),
+            );
             let errors = vec![shape_error(&comp, &problem)];
             return Ok(report(Verdict::CompileError { errors }, out.warnings, None));
         }
@@ -437,18 +435,25 @@ fn build_harness_library(rustc: &Path, dir: &Path) -> Option<PathBuf> {
     renamed.then_some(lib)
 }
 
-/// A problem found before compiling, shown like a compiler error at the learner's line.
+/// A problem found before compiling, shown like a compiler error: at the learner's line and column,
+/// with the offending code underlined.
 fn shape_error(comp: &Composition, problem: &composition::ShapeProblem) -> Diagnostic {
     let text = comp.learner_source.lines().nth(problem.line.saturating_sub(1)).unwrap_or("");
-    let width = problem.line.to_string().len();
-    let pad = " ".repeat(width);
+    let pad = " ".repeat(problem.line.to_string().len());
+    // Keep the line's own tabs under the carets, so they line up however a terminal shows a tab.
+    let indent: String = text.chars().take(problem.column).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    let carets = "^".repeat(problem.width);
     Diagnostic {
         level: verdict::Level::Error,
         code: None,
         message: problem.message.clone(),
         rendered: format!(
-            "error: {}\n{pad}--> {}:{}:1\n{pad} |\n{} | {text}\n",
-            problem.message, comp.display_path, problem.line, problem.line
+            "error: {}\n{pad}--> {}:{}:{}\n{pad} |\n{} | {text}\n{pad} | {indent}{carets}\n",
+            problem.message,
+            comp.display_path,
+            problem.line,
+            problem.column + 1,
+            problem.line
         ),
         line: Some(problem.line),
         hidden_test: None,

@@ -245,9 +245,16 @@ fn code_that_only_a_debug_build_runs_is_refused() {
         "{}",
         run.stdout
     );
-    for line in [3, 6, 8] {
-        assert!(run.stdout.contains(&format!("--> exercises/intro/first.rs:{line}:")), "{line}: {}", run.stdout);
+    // Each error points at the line and column, and underlines the code, as the compiler would.
+    for at in ["3:5", "6:7", "8:11"] {
+        assert!(run.stdout.contains(&format!("--> exercises/intro/first.rs:{at}\n")), "{at}: {}", run.stdout);
     }
+    assert!(run.stdout.contains("3 |     debug_assert!({ n = 42; true });\n  |     ^^^^^^^^^^^^\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("8 | #[cfg(not(debug_assertions))]\n  |           ^^^^^^^^^^^^^^^^\n"),
+        "{}",
+        run.stdout
+    );
     // The same answer with `assert!` is graded, and passes.
     let sb = Sandbox::basic();
     sb.write(FIRST, "fn answer() -> u32 {\n    let n = 42;\n    assert!(n > 0);\n    n\n}\nfn main() {}\n");
@@ -275,8 +282,9 @@ fn a_course_that_keeps_state_in_fields_refuses_statics_but_not_static_lifetimes(
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("--> exercises/intro/first.rs:2:1"), "{}", run.stdout);
-    assert!(run.stdout.contains("--> exercises/intro/first.rs:3:1"), "{}", run.stdout);
+    assert!(run.stdout.contains("--> exercises/intro/first.rs:2:17\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("--> exercises/intro/first.rs:3:1\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("3 | static ANSWER: AtomicU32 = AtomicU32::new(42);\n  | ^^^^^^\n"), "{}", run.stdout);
     sb.write(
         FIRST,
         "fn name() -> &'static str { \"static\" }\nfn answer() -> u32 { name().len() as u32 * 7 }\nfn main() {}\n",

@@ -155,7 +155,8 @@ fn a_test_learn_cannot_reach_is_refused_with_where_to_put_it() {
     assert!(
         run.stdout.contains(
             "error: learn runs the `#[test]` functions at the top of your file or in a module there (such as `mod tests`), \
-             not in `mod deeper` inside it: move them up a level\n --> exercises/basics/squares.rs:6:1\n"
+             not in `mod deeper` inside it: move them up a level\n --> exercises/basics/squares.rs:6:5\n  |\n\
+             6 |     mod deeper {\n  |     ^^^^^^^^^^\n"
         ),
         "{}",
         run.stdout
