@@ -94,3 +94,103 @@ fn subsystems_holding_the_logger_share_one_count() {
         "two subsystems each holding `&Logger` should both add to the same count (expected 3)"
     );
 }
+
+// Runs `call` with panic output turned off, so the test can say itself what went wrong: `None` if
+// it panicked.
+fn quietly<T>(call: impl FnOnce() -> T) -> Option<T> {
+    let previous = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let outcome = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(call));
+    ::std::panic::set_hook(previous);
+    outcome.ok()
+}
+
+/// `Logger` holds its `count` cell and nothing beside it: the count lives in one place.
+#[test]
+fn the_logger_holds_nothing_but_its_count() {
+    let logger = Logger::new();
+    crate::__learn::exact::<RefCell<u32>, _>(&logger.count);
+    let size: usize = ::std::mem::size_of_val(&logger);
+    let field: usize = ::std::mem::size_of::<RefCell<u32>>();
+    ::std::assert!(
+        size == field,
+        "`Logger` takes {size} bytes, where its `count` field alone takes {field}: it keeps something beside the \
+         `RefCell<u32>` (a second counter in a `Cell`, a reference to one kept elsewhere), so the number the exercise \
+         gives a place is not where the counting happens (see “A cell that checks borrows at run time”)\n\
+         Keep the one `count: RefCell<u32>`: `log` adds to it through `borrow_mut()`, `count()` reads it through `borrow()`."
+    );
+}
+
+/// The count `log` adds to and `count()` reads is the one in the `count` field itself.
+#[test]
+fn the_count_field_itself_holds_the_count() {
+    let logger = Logger::new();
+    let shared: &Logger = &logger;
+    for message in ["one", "two", "three"] {
+        shared.log(message);
+    }
+    let in_field: u32 = *logger.count.borrow();
+    let answered: u32 = logger.count();
+    ::std::assert!(
+        in_field == 3,
+        "after 3 calls to `log`, the `count` field holds {in_field} while `count()` answers {answered}: {}\n\
+         Count in the field the exercise gives: `*self.count.borrow_mut() += 1` in `log` (see “A cell that checks borrows at run time”).",
+        if answered == 3 {
+            "the counting happens somewhere else, and the `RefCell<u32>` in `count` is left behind"
+        } else {
+            "`log` does not add one to the `RefCell<u32>` in `count` for each message"
+        }
+    );
+    // The test sets the field itself: `count()` must read it, not a number kept elsewhere.
+    *logger.count.borrow_mut() = 41;
+    let read_back: u32 = logger.count();
+    ::std::assert_eq!(
+        read_back, 41,
+        "the test set the `count` field to 41, and `count()` answered {read_back}: `count()` should read the \
+         `RefCell<u32>` in `count` through `borrow()`, not a number kept elsewhere"
+    );
+    logger.log("four");
+    let after: u32 = logger.count();
+    ::std::assert_eq!(after, 42, "one more `log` after the field was set to 41 should make the count 42");
+}
+
+/// While the count is borrowed elsewhere, `log` either panics (as `borrow_mut()` does) or counts the message: never a quiet skip.
+#[test]
+fn log_while_the_count_is_borrowed_never_skips_quietly() {
+    let logger = Logger::new();
+    logger.log("one");
+    logger.log("two");
+    let reader = logger.count.borrow();
+    let returned: Option<()> = quietly(|| logger.log("three"));
+    drop(reader);
+    let in_field: u32 = *logger.count.borrow();
+    ::std::assert!(
+        returned.is_none() || in_field == 3,
+        "the test held a read guard of `count` and called `log`: it returned without a panic, and the count stayed \
+         at {in_field} instead of 3, so the message went uncounted without a word. A borrow that overlaps is a bug, \
+         and `borrow_mut()` panics to show it; a `try_borrow_mut()` whose `Err` is ignored hides it and loses the \
+         count (see “Asking first: try_borrow and try_borrow_mut”)\n\
+         Count with `*self.count.borrow_mut() += 1`."
+    );
+}
+
+/// While the count is being written elsewhere, `count()` either panics (as `borrow()` does) or answers the true count: never a made-up number.
+#[test]
+fn count_while_the_count_is_written_never_makes_up_a_number() {
+    let logger = Logger::new();
+    for message in ["one", "two", "three"] {
+        logger.log(message);
+    }
+    let writer = logger.count.borrow_mut();
+    let answered: Option<u32> = quietly(|| logger.count());
+    drop(writer);
+    let expected: Option<u32> = Some(3);
+    let number: u32 = answered.unwrap_or(0);
+    ::std::assert!(
+        answered.is_none() || answered == expected,
+        "the test held a write guard of `count` (which holds 3) and called `count()`: it answered {number} \
+         without a panic, a number made up while the cell was busy. A borrow that overlaps a writer is a bug, and \
+         `borrow()` panics to show it; a `try_borrow()` that answers a default on `Err` hides it (see “Asking first: try_borrow and try_borrow_mut”)\n\
+         Read with `*self.count.borrow()`."
+    );
+}

@@ -100,3 +100,179 @@ fn methods_work_through_two_shared_references() {
         "both holders should be able to add to the same playlist, duplicates skipped"
     );
 }
+
+// Runs `call` with panic output turned off, so the test can say itself what went wrong: `None` if
+// it panicked.
+fn quietly<T>(call: impl FnOnce() -> T) -> Option<T> {
+    let previous = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let outcome = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(call));
+    ::std::panic::set_hook(previous);
+    outcome.ok()
+}
+
+// How `title` resembles a title already in `tracks` without being it, in the learner's terms.
+fn likeness(title: &str, tracks: &[String]) -> String {
+    let stored: Vec<&str> = tracks.iter().map(|t| t.split_once(". ").map_or(t.as_str(), |(_, rest)| rest)).collect();
+    let numbers: Vec<&str> = tracks.iter().filter_map(|t| t.split_once(". ").map(|(n, _)| n)).collect();
+    if let Some(other) = stored.iter().find(|s| s.to_lowercase() == title.to_lowercase() || s.to_uppercase() == title.to_uppercase()) {
+        return ::std::format!("it differs from {other:?} only in letter case, and case counts (no `to_lowercase`)");
+    }
+    if let Some(other) = stored.iter().find(|s| s.trim() == title.trim()) {
+        return ::std::format!("it differs from {other:?} only in spaces at its ends, and they count (no `trim`)");
+    }
+    if numbers.contains(&title) {
+        return ::std::format!("{title:?} is a track number, not a title (compare the title after \"N. \", not anywhere in the line)");
+    }
+    if let Some(other) = stored.iter().find(|s| s.contains(title)) {
+        return ::std::format!("it is only part of {other:?} (a `contains` finds it inside a longer title)");
+    }
+    ::std::string::String::from("no track has exactly this title")
+}
+
+/// `Playlist` holds its `tracks` cell and nothing beside it, and the tracks are in that cell.
+#[test]
+fn the_playlist_holds_nothing_but_its_tracks() {
+    let playlist = Playlist::new();
+    crate::__learn::exact::<RefCell<Vec<String>>, _>(&playlist.tracks);
+    let size: usize = ::std::mem::size_of_val(&playlist);
+    let field: usize = ::std::mem::size_of::<RefCell<Vec<String>>>();
+    ::std::assert!(
+        size == field,
+        "`Playlist` takes {size} bytes, where its `tracks` field alone takes {field}: it keeps something beside the \
+         tracks' `RefCell` (a second list, a count of tracks), and two records of one playlist can part ways (see “How long a guard lives”)\n\
+         Keep the one `tracks: RefCell<Vec<String>>`: read it through `borrow()`, add to it through `borrow_mut()`."
+    );
+    playlist.add("Intro");
+    playlist.add_if_missing("Outro");
+    let in_field: Vec<String> = playlist.tracks.borrow().clone();
+    let expected_in_field: Vec<String> = strings(&["1. Intro", "2. Outro"]);
+    ::std::assert_eq!(in_field, expected_in_field, "`add` and `add_if_missing` should push the tracks into the `tracks` cell itself");
+    // The test adds a track through the field: the methods must see it there.
+    playlist.tracks.borrow_mut().push("3. Bonus".to_string());
+    let listed: Vec<String> = titles(&playlist);
+    let expected_listed: Vec<String> = strings(&["1. Intro", "2. Outro", "3. Bonus"]);
+    ::std::assert_eq!(listed, expected_listed, "`titles` should list what the `tracks` cell holds");
+    let bonus_again: bool = playlist.add_if_missing("Bonus");
+    let number: usize = playlist.add("Finale");
+    ::std::assert!(!bonus_again, "\"Bonus\" is in the `tracks` cell, so `add_if_missing` should find it there and refuse it");
+    ::std::assert_eq!(number, 4, "with 3 tracks in the `tracks` cell, the next `add` should be number 4");
+}
+
+/// Only the exact title counts as present: case, spaces at the ends, part of a longer title or a track number make a different title.
+#[test]
+fn add_if_missing_compares_the_exact_title() {
+    // Longer titles come first, so a title found inside one of them is tried after it.
+    let titles_in_order: [&str; 25] = [
+        "Intro Reprise",
+        "Reprise Intro",
+        "Intro",
+        "intro",
+        "INTRO",
+        " Intro",
+        "Intro ",
+        "\tIntro",
+        "Intr",
+        "ntro",
+        "Main  Theme",
+        "Main Theme",
+        "Caf\u{e9}",
+        "Cafe\u{301}",
+        "CAF\u{c9}",
+        "Stra\u{df}e",
+        "STRASSE",
+        "Strasse",
+        "\u{fb01}nale",
+        "finale",
+        "1",
+        "2",
+        "12",
+        "Theme",
+        "",
+    ];
+    let playlist = Playlist::new();
+    for (index, title) in titles_in_order.iter().enumerate() {
+        let before: Vec<String> = playlist.tracks.borrow().clone();
+        let added: bool = playlist.add_if_missing(title);
+        let why: String = likeness(title, &before);
+        ::std::assert!(
+            added,
+            "add_if_missing({title:?}) returned false on a playlist holding {before:?}, though no track has exactly \
+             that title: {why}. The exercise asks for the exact title: keep the check as the starting file wrote it, \
+             a line ending in \". {{title}}\" (see “How long a guard lives”: only the guard's life was to change)"
+        );
+        let number: usize = playlist.tracks.borrow().len();
+        let due: usize = index + 1;
+        ::std::assert_eq!(number, due, "add_if_missing({title:?}) returned true, so the playlist should hold {due} tracks");
+    }
+    let stored: Vec<String> = titles(&playlist);
+    let expected: Vec<String> = titles_in_order.iter().enumerate().map(|(i, t)| ::std::format!("{}. {t}", i + 1)).collect();
+    ::std::assert_eq!(stored, expected, "every title should be stored exactly as given, after its number");
+    for title in titles_in_order {
+        let added_again: bool = playlist.add_if_missing(title);
+        ::std::assert!(!added_again, "{title:?} is already in the playlist with exactly that title, so it should be refused");
+    }
+    let after: Vec<String> = titles(&playlist);
+    ::std::assert_eq!(after, expected, "refused titles should leave the playlist unchanged");
+}
+
+/// While the tracks are borrowed elsewhere, each method either panics (as `borrow()`/`borrow_mut()` do) or does the whole job: never a quiet drop or a made-up answer.
+#[test]
+fn a_busy_cell_is_never_turned_into_a_quiet_answer() {
+    let playlist = Playlist::new();
+    playlist.add("Intro");
+    playlist.add("Theme");
+
+    // A read guard held by the test: the writing methods cannot write.
+    let reader = playlist.tracks.borrow();
+    let number: Option<usize> = quietly(|| playlist.add("Outro"));
+    let added: Option<bool> = quietly(|| playlist.add_if_missing("Finale"));
+    drop(reader);
+    let after_writes: Vec<String> = playlist.tracks.borrow().clone();
+    let outro_stored: bool = after_writes.iter().any(|t| t == "3. Outro");
+    let finale_stored: bool = after_writes.iter().any(|t| t.ends_with(". Finale"));
+    let number_said: usize = number.unwrap_or(0);
+    ::std::assert!(
+        number.is_none() || outro_stored,
+        "the test held a read guard of `tracks` and called add(\"Outro\"): it returned {number_said} without a panic, \
+         and the playlist holds {after_writes:?}, so the track was dropped without a word. A borrow that overlaps is a \
+         bug, and `borrow_mut()` panics to show it; a `try_borrow_mut()` whose `Err` is ignored hides it and loses the \
+         track (see “Asking first: try_borrow and try_borrow_mut”)\n\
+         Push through `self.tracks.borrow_mut()`."
+    );
+    let added_said: bool = added.unwrap_or(false);
+    ::std::assert!(
+        added.is_none() || (added_said && finale_stored),
+        "the test held a read guard of `tracks` and called add_if_missing(\"Finale\"), a title not in the playlist: \
+         it returned {added_said} without a panic, and the playlist holds {after_writes:?}, so the title was dropped \
+         (or refused as if present) without a word. A borrow that overlaps is a bug, and `borrow_mut()` panics to \
+         show it (see “Asking first: try_borrow and try_borrow_mut”)\n\
+         Read through `borrow()`, let that guard go, then push through `borrow_mut()`."
+    );
+
+    // A write guard held by the test: nothing can read the tracks.
+    let state: Vec<String> = playlist.tracks.borrow().clone();
+    let writer = playlist.tracks.borrow_mut();
+    let listed: Option<Vec<String>> = quietly(|| titles(&playlist));
+    let missing_added: Option<bool> = quietly(|| playlist.add_if_missing("Encore"));
+    drop(writer);
+    let listed_said: Vec<String> = listed.clone().unwrap_or_default();
+    ::std::assert!(
+        listed.is_none() || listed_said == state,
+        "the test held a write guard of `tracks` and called titles(): it answered {listed_said:?} without a panic, \
+         where the playlist holds {state:?}, a list made up while the cell was busy. A read that overlaps a writer is \
+         a bug, and `borrow()` panics to show it; a `try_borrow()` that answers an empty list on `Err` hides it (see “Asking first: try_borrow and try_borrow_mut”)\n\
+         Read through `self.tracks.borrow()`."
+    );
+    let after_encore: Vec<String> = playlist.tracks.borrow().clone();
+    let encore_stored: bool = after_encore.iter().any(|t| t.ends_with(". Encore"));
+    let encore_said: bool = missing_added.unwrap_or(false);
+    ::std::assert!(
+        missing_added.is_none() || (encore_said && encore_stored),
+        "the test held a write guard of `tracks` and called add_if_missing(\"Encore\"), a title not in the playlist: \
+         it returned {encore_said} without a panic, and the playlist holds {after_encore:?}, so the call answered \
+         without looking (or dropped the title) while the cell was busy. A read that overlaps a writer is a bug, and \
+         `borrow()` panics to show it (see “Asking first: try_borrow and try_borrow_mut”)\n\
+         Read through `self.tracks.borrow()`."
+    );
+}

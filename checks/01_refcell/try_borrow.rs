@@ -142,3 +142,179 @@ fn replay_sees_every_recorded_event_in_order() {
     let expected_seen: Vec<String> = strings(&["open", "type", "save"]);
     ::std::assert_eq!(seen, expected_seen, "replay should visit all events in the order they were recorded");
 }
+
+// Runs `call` with panic output turned off, so the test can say itself what went wrong: `None` if
+// it panicked.
+fn quietly<T>(call: impl FnOnce() -> T) -> Option<T> {
+    let previous = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let outcome = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(call));
+    ::std::panic::set_hook(previous);
+    outcome.ok()
+}
+
+/// `Recorder` holds its `events` and `skipped` and nothing beside them, and the events and the count are in those fields.
+#[test]
+fn the_recorder_holds_nothing_but_its_events_and_skipped() {
+    let recorder = Recorder::new();
+    crate::__learn::exact::<RefCell<Vec<String>>, _>(&recorder.events);
+    crate::__learn::exact::<RefCell<u32>, _>(&recorder.skipped);
+    let size: usize = ::std::mem::size_of_val(&recorder);
+    let fields: usize = ::std::mem::size_of::<(RefCell<Vec<String>>, RefCell<u32>)>();
+    ::std::assert!(
+        size == fields,
+        "`Recorder` takes {size} bytes, where its `events` and `skipped` fields take {fields}: it keeps something beside \
+         them (a busy flag of its own, a second list, a copy of the count), and two records of one state can part ways (see “Asking first: try_borrow and try_borrow_mut”)\n\
+         Keep the fields the exercise gives: the events in `events`, the count in `skipped`, and ask `events` itself whether it is busy."
+    );
+    recorder.record("a");
+    let reader = recorder.events.borrow();
+    let outcome: Result<bool, String> = record_while_busy(&recorder, "b");
+    drop(reader);
+    let _ = without_panics(::std::vec![outcome]);
+    let in_events: Vec<String> = recorder.events.borrow().clone();
+    let in_skipped: u32 = *recorder.skipped.borrow();
+    let expected_events: Vec<String> = strings(&["a"]);
+    ::std::assert_eq!(in_events, expected_events, "the `events` cell itself should hold the one event stored");
+    ::std::assert_eq!(in_skipped, 1, "the `skipped` field itself should count the one event refused while `events` was busy");
+    // The test stores an event itself: the reading methods must read the fields.
+    recorder.events.borrow_mut().push("from the test".to_string());
+    let listed: Vec<String> = recorder.events();
+    let expected_listed: Vec<String> = strings(&["a", "from the test"]);
+    ::std::assert_eq!(listed, expected_listed, "events() should list what the `events` cell holds");
+    let mut replayed: Vec<String> = Vec::new();
+    recorder.replay(|event| replayed.push(event.to_string()));
+    ::std::assert_eq!(replayed, expected_listed, "replay should walk over what the `events` cell holds");
+}
+
+/// A replay callback may read the recorder: `events()`, `skipped()` and a nested `replay` all work during a replay and see everything.
+#[test]
+fn reading_during_a_replay_works() {
+    let recorder = Recorder::new();
+    for event in ["open", "type", "save"] {
+        recorder.record(event);
+    }
+    // Each reading method on its own beside a read guard of the test's: a reader that asks for
+    // write access is named here, not blamed on `replay`.
+    let reader = recorder.events.borrow();
+    let listed_beside: Option<Vec<String>> = quietly(|| recorder.events());
+    drop(reader);
+    ::std::assert!(
+        listed_beside.is_some(),
+        "events() panicked while the test held a read guard of `events`: a method that only reads asked for write \
+         access; `borrow()` gives a read guard that can sit beside other readers (see “Guards: Ref and RefMut”)"
+    );
+    let expected: Vec<String> = strings(&["open", "type", "save"]);
+    let mut listed: Vec<Option<Vec<String>>> = Vec::new();
+    let mut counted: Vec<Option<u32>> = Vec::new();
+    let mut nested: Vec<Option<Vec<String>>> = Vec::new();
+    let outer: Option<()> = quietly(|| {
+        recorder.replay(|_| {
+            listed.push(quietly(|| recorder.events()));
+            counted.push(quietly(|| recorder.skipped()));
+            nested.push(quietly(|| {
+                let mut seen: Vec<String> = Vec::new();
+                recorder.replay(|event| seen.push(event.to_string()));
+                seen
+            }));
+        })
+    });
+    ::std::assert!(outer.is_some(), "replay panicked although its callback caught every panic of its own");
+    let calls: usize = listed.len();
+    ::std::assert_eq!(calls, 3, "replay should call the callback once for each of the 3 events");
+    let events_panicked: bool = listed.iter().any(|l| l.is_none());
+    let skipped_panicked: bool = counted.iter().any(|c| c.is_none());
+    let nested_panicked: bool = nested.iter().any(|n| n.is_none());
+    let which: &str = if events_panicked {
+        "`events()`"
+    } else if nested_panicked {
+        "a nested `replay`"
+    } else {
+        "`skipped()`"
+    };
+    ::std::assert!(
+        !events_panicked && !nested_panicked && !skipped_panicked,
+        "a replay callback called {which}, and it panicked: `replay` holds a guard that shuts readers out while it \
+         only walks over the events (a `borrow_mut()` where it reads). replay is a method that only reads: `borrow()` \
+         gives a read guard that other readers can sit beside, the callback's included (see “Guards: Ref and RefMut”)"
+    );
+    for (seen, count, inner) in listed.iter().zip(counted.iter()).zip(nested.iter()).map(|((a, b), c)| (a, b, c)) {
+        let seen: Vec<String> = seen.clone().unwrap_or_default();
+        let count: u32 = count.unwrap_or(u32::MAX);
+        let inner: Vec<String> = inner.clone().unwrap_or_default();
+        ::std::assert_eq!(seen, expected, "events() called during a replay should list every recorded event");
+        ::std::assert_eq!(count, 0, "skipped() called during a replay should answer the count (nothing was skipped)");
+        ::std::assert_eq!(inner, expected, "a replay nested in a replay's callback should visit every recorded event");
+    }
+}
+
+/// While a cell is being written elsewhere, the reading methods either panic (as `borrow()` does) or answer the truth, and `record` never loses the count of a refused event.
+#[test]
+fn a_busy_cell_is_never_turned_into_a_quiet_answer() {
+    let recorder = Recorder::new();
+    for event in ["open", "save"] {
+        recorder.record(event);
+    }
+    let state: Vec<String> = recorder.events.borrow().clone();
+    let writer = recorder.events.borrow_mut();
+    let listed: Option<Vec<String>> = quietly(|| recorder.events());
+    let mut visited: Vec<String> = Vec::new();
+    let replayed: Option<()> = quietly(|| recorder.replay(|event| visited.push(event.to_string())));
+    drop(writer);
+    let listed_said: Vec<String> = listed.clone().unwrap_or_default();
+    let listed_true: bool = listed.is_none() || listed_said == state;
+    ::std::assert!(
+        listed_true,
+        "the test held a write guard of `events` and called events(): it answered {listed_said:?} without a panic, \
+         where the recorder holds {state:?}, a list made up while the cell was busy. A read that overlaps a writer is \
+         a bug, and `borrow()` panics to show it; a `try_borrow()` that answers an empty list on `Err` hides it (see “Asking first: try_borrow and try_borrow_mut”)\n\
+         Read through `self.events.borrow()`."
+    );
+    let replay_true: bool = replayed.is_none() || visited == state;
+    ::std::assert!(
+        replay_true,
+        "the test held a write guard of `events` and called replay: it returned without a panic, having visited \
+         {visited:?} where the recorder holds {state:?}, so the replay was dropped without a word. A read that \
+         overlaps a writer is a bug, and `borrow()` panics to show it; only `record` has a documented busy case (see “Asking first: try_borrow and try_borrow_mut”)\n\
+         Walk over `self.events.borrow()`."
+    );
+
+    // One event refused while the test reads `events`, so the count is not 0 (a made-up 0 would
+    // pass as the truth).
+    crate::__learn::exact::<RefCell<u32>, _>(&recorder.skipped);
+    let reader = recorder.events.borrow();
+    let outcome: Result<bool, String> = record_while_busy(&recorder, "refused");
+    drop(reader);
+    let _ = without_panics(::std::vec![outcome]);
+    let before: u32 = *recorder.skipped.borrow();
+    let count_writer = recorder.skipped.borrow_mut();
+    let skipped_said: Option<u32> = quietly(|| recorder.skipped());
+    drop(count_writer);
+    let count_said: u32 = skipped_said.unwrap_or(u32::MAX);
+    let skipped_true: bool = skipped_said.is_none() || count_said == before;
+    ::std::assert!(
+        skipped_true,
+        "the test held a write guard of `skipped` (which holds {before}) and called skipped(): it answered \
+         {count_said} without a panic, a number made up while the cell was busy. A read that overlaps a writer is a \
+         bug, and `borrow()` panics to show it (see “Asking first: try_borrow and try_borrow_mut”)\n\
+         Read through `self.skipped.borrow()`."
+    );
+
+    // Both cells busy: the event is refused, and its count cannot be written; a quiet `false`
+    // would lose the count.
+    let reader = recorder.events.borrow();
+    let count_reader = recorder.skipped.borrow();
+    let stored: Option<bool> = quietly(|| recorder.record("late"));
+    drop(count_reader);
+    drop(reader);
+    let after: u32 = *recorder.skipped.borrow();
+    let stored_said: bool = stored.unwrap_or(true);
+    let counted: bool = stored.is_none() || (!stored_said && after == before + 1);
+    ::std::assert!(
+        counted,
+        "the test held read guards of both `events` and `skipped` and called record(\"late\"): it returned \
+         {stored_said} without a panic, and `skipped` went from {before} to {after}, so the refused event went \
+         uncounted without a word. Being busy is expected of `events` only: count in `skipped` with `borrow_mut()`, \
+         which panics if that cell too is borrowed (see “Asking first: try_borrow and try_borrow_mut”)"
+    );
+}

@@ -1,0 +1,32 @@
+// wrong: the count lives in an extra Cell<u32> field; the RefCell<u32> the exercise asks for stays 0 and is never used
+use std::cell::{Cell, RefCell};
+
+struct Logger {
+    count: RefCell<u32>,
+    real: Cell<u32>,
+}
+
+impl Logger {
+    fn new() -> Self {
+        Logger { count: RefCell::new(0), real: Cell::new(0) }
+    }
+
+    fn log(&self, msg: &str) {
+        println!("[log #{}] {msg}", self.count() + 1);
+        self.real.set(self.real.get() + 1);
+    }
+
+    fn count(&self) -> u32 {
+        self.real.get()
+    }
+}
+
+fn main() {
+    let logger = Logger::new();
+    let auth: &Logger = &logger;
+    let billing: &Logger = &logger;
+    auth.log("user signed in");
+    billing.log("invoice created");
+    auth.log("user signed out");
+    println!("messages logged: {}", logger.count());
+}
