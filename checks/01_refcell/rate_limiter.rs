@@ -1,6 +1,32 @@
 use super::RateLimiter;
 use std::cell::RefCell;
 
+// Runs `call` with panic output turned off, so the test can say itself what went wrong: `None`
+// if it panicked.
+fn quietly<T>(call: impl FnOnce() -> T) -> Option<T> {
+    let previous = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let outcome = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(call));
+    ::std::panic::set_hook(previous);
+    outcome.ok()
+}
+
+/// `RateLimiter` holds its `remaining` cell and nothing beside it: the count lives in one place.
+#[test]
+fn the_limiter_holds_nothing_but_its_remaining_cell() {
+    let limiter = RateLimiter::new(3);
+    crate::__learn::exact::<RefCell<u32>, _>(&limiter.remaining);
+    let size: usize = ::std::mem::size_of_val(&limiter);
+    let field: usize = ::std::mem::size_of::<RefCell<u32>>();
+    ::std::assert!(
+        size == field,
+        "`RateLimiter` takes {size} bytes, where its `remaining` field alone takes {field}: it keeps something beside the \
+         count (a second counter, a flag, permits owed for later), so what the cell says is left and what `try_acquire` \
+         grants can part ways (see “Copying out versus changing in place”)\n\
+         Keep the one `remaining: RefCell<u32>`: `try_acquire` checks and changes the count through one `borrow_mut()` guard."
+    );
+}
+
 /// The quota is kept in a `RefCell<u32>` and changed in place through a `RefMut`.
 #[test]
 fn quota_lives_in_a_refcell_and_goes_down_in_place() {
@@ -87,4 +113,83 @@ fn two_clients_sharing_one_limiter_draw_from_the_same_quota() {
         expected_results,
         "both clients share a quota of 3, so the fourth and fifth calls should be refused"
     );
+}
+
+/// Every `u32` quota counts exactly, up to `u32::MAX`: near the top, at each power of two and its neighbours.
+#[test]
+fn quotas_across_the_whole_u32_range_count_exactly() {
+    // Quotas that a count kept in a narrower, signed or floating type gets wrong: each power of
+    // two and its neighbours (a cast to `i32`, `u16` or `f32` changes some of them), and the top.
+    let mut quotas: Vec<u32> = ::std::vec![0, 1, 2, 3, u32::MAX - 2, u32::MAX - 1, u32::MAX];
+    for bit in 1..32 {
+        let power: u32 = 1 << bit;
+        quotas.extend([power - 1, power, power + 1]);
+    }
+    // Smallest first, so the message names the first quota that goes wrong.
+    quotas.sort_unstable();
+    quotas.dedup();
+    for quota in quotas {
+        let limiter = RateLimiter::new(quota);
+        for call in 1..=3u32 {
+            let due_grant: bool = call <= quota;
+            let granted: Option<bool> = quietly(|| limiter.try_acquire());
+            let Some(granted) = granted else {
+                ::std::panic!(
+                    "with a quota of {quota}, call {call} of `try_acquire` panicked: every `u32` quota counts, up to \
+                     u32::MAX = {max}; a count moved into a narrower or signed type (`as i32`, `as u16`) overflows \
+                     there (see “Copying out versus changing in place”)\n\
+                     Check and subtract on the `u32` in the cell itself: `if *remaining == 0 {{ return false; }}` then \
+                     `*remaining -= 1`.",
+                    max = u32::MAX
+                );
+            };
+            let left: u32 = *limiter.remaining.borrow();
+            let due_left: u32 = quota - call.min(quota);
+            if granted != due_grant || left != due_left {
+                ::std::panic!(
+                    "with a quota of {quota}, call {call} of `try_acquire` returned {granted} and left {left} in the \
+                     cell, where {due_grant} and {due_left} were due: every `u32` quota counts exactly, up to u32::MAX = \
+                     {max}; a count taken through a narrower, signed or floating type (`as i32`, `as u16`, `as f32`) \
+                     wraps or rounds there (see “Copying out versus changing in place”)\n\
+                     Check and subtract on the `u32` in the cell itself: `if *remaining == 0 {{ return false; }}` then \
+                     `*remaining -= 1`.",
+                    max = u32::MAX
+                );
+            }
+        }
+    }
+}
+
+/// A call made while the count is borrowed elsewhere panics (an overlap is a bug) or grants a permit: it never answers "none left" while permits are left.
+#[test]
+fn a_borrowed_cell_is_not_an_empty_quota() {
+    for hold in ["a `borrow()`", "a `borrow_mut()`"] {
+        let limiter = RateLimiter::new(5);
+        let outcome: Option<bool> = if hold == "a `borrow()`" {
+            let _reading = limiter.remaining.borrow();
+            quietly(|| limiter.try_acquire())
+        } else {
+            let _writing = limiter.remaining.borrow_mut();
+            quietly(|| limiter.try_acquire())
+        };
+        // A panic is what `borrow_mut()` does on an overlap: it shows the bug, so it passes.
+        let Some(granted) = outcome else { continue };
+        let left: u32 = *limiter.remaining.borrow();
+        if !granted {
+            ::std::panic!(
+                "with 5 permits left, the test held {hold} of `remaining` and called `try_acquire`: it returned false, \
+                 \"no permits left\", though 5 were. A cell that is busy is not a quota that is used up: `try_borrow_mut` \
+                 fails because someone else holds the cell, and turning that into a refusal hides the overlap behind a \
+                 wrong answer (see “Asking first: try_borrow and try_borrow_mut”)\n\
+                 Use `borrow_mut()`: an overlap then panics with \"already borrowed\" and points at the bug."
+            );
+        }
+        ::std::assert!(
+            left == 4,
+            "with 5 permits left, the test held {hold} of `remaining` and called `try_acquire`: it granted a permit, yet \
+             the cell holds {left} afterwards, where 4 was due: a permit granted without being taken off the count in the \
+             cell (see “Copying out versus changing in place”)\n\
+             Use `borrow_mut()` and take the permit off through it: an overlap then panics with \"already borrowed\"."
+        );
+    }
 }

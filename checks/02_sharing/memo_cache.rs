@@ -2,6 +2,35 @@ use super::Memo;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+// Runs `call` with panic output turned off, so the test can say itself what went wrong: `None`
+// if it panicked.
+fn quietly<T>(call: impl FnOnce() -> T) -> Option<T> {
+    let previous = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let outcome = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(call));
+    ::std::panic::set_hook(previous);
+    outcome.ok()
+}
+
+/// `Memo` holds its compute function, its `cache` and its `calls`, and nothing beside them.
+#[test]
+fn the_memo_holds_nothing_but_its_three_fields() {
+    let memo = Memo::new(|_, n| n + 1);
+    crate::__learn::exact::<RefCell<HashMap<u64, u64>>, _>(&memo.cache);
+    crate::__learn::exact::<RefCell<u64>, _>(&memo.calls);
+    let size: usize = ::std::mem::size_of_val(&memo);
+    let fields: usize =
+        ::std::mem::size_of::<(Box<dyn Fn(&Memo, u64) -> u64>, RefCell<HashMap<u64, u64>>, RefCell<u64>)>();
+    ::std::assert!(
+        size == fields,
+        "`Memo` takes {size} bytes, where its `compute`, `cache` and `calls` fields take {fields}: it keeps something \
+         beside them (a second map, a flag, answers waiting to be stored), so what `cache` holds and what `get` \
+         answers can part ways (see “Calling back into a borrowed cell”)\n\
+         Keep the three fields: `get` looks up and stores in `cache`, and counts each computation in `calls`."
+    );
+}
 
 /// `get` returns what the compute function gives, and the same value again from the cache.
 #[test]
@@ -56,6 +85,26 @@ fn no_borrow_is_held_while_compute_runs() {
     );
 }
 
+/// A recursive Fibonacci of 15 (small enough to finish whatever happens) runs the compute function once per key: answers stored during the recursion are there for the lookups that follow.
+#[test]
+fn a_small_recursion_computes_each_key_once() {
+    let fib = Memo::new(|memo, n| if n < 2 { n } else { memo.get(n - 1) + memo.get(n - 2) });
+    let value: u64 = fib.get(15);
+    let calls: u64 = fib.compute_calls();
+    ::std::assert_eq!(value, 610, "fib(15) should be 610");
+    ::std::assert!(
+        calls <= 16,
+        "get(15) of a recursive Fibonacci ran the compute function {calls} times, where 16 (once per key 0..=15) were \
+         due: the answers stored by the inner lookups were not there for the next ones. The cache is empty, or \
+         bypassed, while compute runs (taken out of the cell with `take()` and put back afterwards, over what the inner \
+         calls stored, or skipped when busy), so each level computes its whole subtree again: the count grows exponentially with \
+         the key, and fib(80) never finishes (see “Calling back into a borrowed cell”)\n\
+         Leave the map in the cell: look up under a short `borrow()`, compute with no guard alive, then `insert` under \
+         a short `borrow_mut()`."
+    );
+    ::std::assert_eq!(calls, 16, "each of the keys 0..=15 should be computed exactly once");
+}
+
 /// A compute function that calls `memo.get` for a smaller key works, and fills the cache on the way.
 #[test]
 fn compute_may_look_up_a_smaller_key() {
@@ -93,4 +142,185 @@ fn cache_is_usable_again_after_a_recursive_lookup() {
     ::std::assert_eq!(five, 15, "sum of 1..=5 should be 15");
     ::std::assert_eq!(seven, 28, "sum of 1..=7 should be 28, reusing the cached sum for 5");
     ::std::assert_eq!(calls, 8, "keys 0..=7 should each be computed once");
+}
+
+/// Any answer, 0 and `u64::MAX` included, is computed once and then served from the cache, for keys over the whole `u64` range.
+#[test]
+fn every_answer_is_cached_after_one_computation() {
+    // The compute function gives back its key, so the keys are also the answers: 0, 1, each
+    // power of two and its neighbours, and the top of the range. No answer may stand for "not
+    // cached", and no two keys may fall together.
+    let mut keys: Vec<u64> = ::std::vec![0, 1, 2, u64::MAX - 1, u64::MAX];
+    for bit in 1..64 {
+        let power: u64 = 1 << bit;
+        keys.extend([power - 1, power, power + 1]);
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let memo = Memo::new(|_, n| n);
+    for (done, &key) in keys.iter().enumerate() {
+        let first: u64 = memo.get(key);
+        let second: u64 = memo.get(key);
+        let calls: u64 = memo.compute_calls();
+        let due_calls: u64 = done as u64 + 1;
+        let both_exact: bool = first == key && second == key;
+        ::std::assert!(
+            both_exact,
+            "with a compute function that returns its key, get({key}) returned {first} and then {second}: an answer \
+             should come back exactly as computed, and each key keep its own answer"
+        );
+        if calls > due_calls {
+            let kind: &str = if key == 0 { "0, the \"falsy\" value," } else { "this answer" };
+            ::std::panic!(
+                "get({key}) was asked twice and the compute function ran again the second time, for an answer of {key}: \
+                 `get` takes {kind} for \"not cached\". Every `u64` is a real answer; the `HashMap` itself says what \
+                 is missing, with `None` from `get(&key)` (see “Calling back into a borrowed cell”)\n\
+                 Return on `Some(value)`, and compute only on `None`."
+            );
+        }
+        ::std::assert_eq!(calls, due_calls, "after {due_calls} distinct keys, compute should have run {due_calls} times");
+        let stored: Option<u64> = memo.cache.borrow().get(&key).copied();
+        let kept: bool = stored == Some(key);
+        ::std::assert!(
+            kept,
+            "after get({key}) the `cache` field holds {stored:?} for key {key}, where Some({key}) was due: the answer \
+             should be stored in `cache` itself, not somewhere beside it"
+        );
+    }
+}
+
+/// A lookup of a cached key takes the same short time however full the cache is: no copy or walk of the whole map per lookup.
+#[test]
+fn a_lookup_does_not_grow_with_the_cache() {
+    // 65536 answers, put straight into the `cache` field so that filling it costs the same for
+    // every `get`. 2048 lookups then take well under 1 ms for an O(1) lookup even in a debug
+    // build on a busy machine; a `get` that clones the map (a megabyte) or walks it takes about
+    // 50 µs to 250 µs each, 100 ms or more in all. The bound sits between, far from both; the
+    // best of three tries is kept so that a moment without the processor is not counted.
+    const ENTRIES: u64 = 65_536;
+    const LOOKUPS: u64 = 2_048;
+    const BOUND: Duration = Duration::from_millis(20);
+    let memo = Memo::new(|_, n| n * 2 + 1);
+    memo.cache.borrow_mut().extend((0..ENTRIES).map(|key| (key, key * 2 + 1)));
+    let mut best: Option<Duration> = None;
+    let mut most_done: u64 = 0;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let mut done: u64 = 0;
+        while done < LOOKUPS {
+            // Keys spread over the whole map, not only its first few.
+            let key: u64 = (done * 7_919) % ENTRIES;
+            let got: u64 = memo.get(key);
+            let due: u64 = key * 2 + 1;
+            ::std::assert_eq!(got, due, "get({key}) of a key already in `cache` should return the answer stored there");
+            done += 1;
+            // Stop a try that is already past the bound instead of finishing it slowly.
+            if start.elapsed() > BOUND {
+                break;
+            }
+        }
+        let took: Duration = start.elapsed();
+        most_done = most_done.max(done);
+        if done == LOOKUPS {
+            best = Some(best.map_or(took, |b: Duration| b.min(took)));
+        }
+    }
+    let calls: u64 = memo.compute_calls();
+    ::std::assert_eq!(
+        calls, 0,
+        "every key looked up was already in the `cache` field, so the compute function should never have run"
+    );
+    let fast: bool = best.is_some_and(|b: Duration| b <= BOUND);
+    ::std::assert!(
+        fast,
+        "with {ENTRIES} answers in the cache, {LOOKUPS} lookups of cached keys should take well under {BOUND:?} (an \
+         O(1) lookup takes under 1 ms for all of them); in the best of three tries, {most_done} lookups had been done \
+         when {BOUND:?} had passed: each `get` does work that grows with the cache, such as cloning the whole `HashMap` \
+         out of the cell or walking through it (see “Calling back into a borrowed cell”)\n\
+         Look the one key up under a short `borrow()` and copy out only its answer: \
+         `let known = self.cache.borrow().get(&key).copied();`"
+    );
+}
+
+/// A call made while a field of the memo is borrowed elsewhere panics (an overlap is a bug) or does the whole job: never a skipped store, a skipped count, a recomputation or a wrong count.
+#[test]
+fn a_borrowed_field_never_turns_into_a_quiet_shortcut() {
+    // (field held, how, call): the call runs while the test holds that guard.
+    let cases: [(&str, &str, &str); 8] = [
+        ("cache", "borrow()", "get(7), a key not cached yet"),
+        ("cache", "borrow()", "get(3), a key already cached"),
+        ("cache", "borrow_mut()", "get(7), a key not cached yet"),
+        ("cache", "borrow_mut()", "get(3), a key already cached"),
+        ("calls", "borrow()", "get(7), a key not cached yet"),
+        ("calls", "borrow_mut()", "get(7), a key not cached yet"),
+        ("calls", "borrow_mut()", "get(3), a key already cached"),
+        ("calls", "borrow_mut()", "compute_calls()"),
+    ];
+    for (field, how, call) in cases {
+        let memo = Memo::new(|_, n| n * 10 + 1);
+        let warm: u64 = memo.get(3);
+        ::std::assert_eq!(warm, 31, "get(3) should return compute(3) = 3*10 + 1");
+        let key: Option<u64> = if call.starts_with("get(7)") {
+            Some(7)
+        } else if call.starts_with("get(3)") {
+            Some(3)
+        } else {
+            None
+        };
+        let run = || match key {
+            Some(key) => memo.get(key),
+            None => memo.compute_calls(),
+        };
+        let outcome: Option<u64> = match (field, how) {
+            ("cache", "borrow()") => {
+                let _held = memo.cache.borrow();
+                quietly(run)
+            }
+            ("cache", _) => {
+                let _held = memo.cache.borrow_mut();
+                quietly(run)
+            }
+            (_, "borrow()") => {
+                let _held = memo.calls.borrow();
+                quietly(run)
+            }
+            _ => {
+                let _held = memo.calls.borrow_mut();
+                quietly(run)
+            }
+        };
+        // A panic is what `borrow()` and `borrow_mut()` do on an overlap: it shows the bug, so it passes.
+        let Some(answer) = outcome else { continue };
+        let calls: u64 = *memo.calls.borrow();
+        let stored: Option<u64> = key.and_then(|k: u64| memo.cache.borrow().get(&k).copied());
+        let what: String = match key {
+            Some(key) => {
+                let due: u64 = key * 10 + 1;
+                let due_calls: u64 = if key == 7 { 2 } else { 1 };
+                if answer != due {
+                    ::std::format!("returned {answer}, where compute({key}) = {due} was due")
+                } else if stored != Some(due) {
+                    ::std::format!("returned {answer} but left {stored:?} in `cache` for key {key}: the answer was not stored")
+                } else if calls != due_calls {
+                    ::std::format!(
+                        "left `calls` at {calls}, where {due_calls} was due: {}",
+                        if calls < due_calls { "a computation went uncounted" } else { "a cached key was computed again" }
+                    )
+                } else {
+                    continue;
+                }
+            }
+            None if answer != calls => {
+                ::std::format!("returned {answer}, though compute had run {calls} times")
+            }
+            None => continue,
+        };
+        ::std::panic!(
+            "the test held a `{how}` guard of `{field}` and called {call}: it returned without a panic and {what}. A \
+             busy cell was turned into a quiet shortcut (a `try_borrow` whose failure is skipped or answered with a \
+             default), which hides the overlap behind a wrong result \
+             (see “Asking first: try_borrow and try_borrow_mut”)\n\
+             Use `borrow()` and `borrow_mut()`, each for one short statement: an overlap then panics and points at the bug."
+        );
+    }
 }

@@ -1,5 +1,34 @@
 use super::Folder;
+use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+
+// Runs `call` with panic output turned off, so the test can say itself what went wrong: `None`
+// if it panicked.
+fn quietly<T>(call: impl FnOnce() -> T) -> Option<T> {
+    let previous = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let outcome = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(call));
+    ::std::panic::set_hook(previous);
+    outcome.ok()
+}
+
+/// Something the test does with a folder.
+type Use = fn(&Rc<Folder>);
+
+/// Builds home/ana/notes and home/ben, calls `use_it` on every folder, drops every handle, and
+/// says how many of the four folders are still in memory.
+fn folders_left_after(use_it: Use) -> usize {
+    let (home, ana, notes) = three_levels();
+    let ben: Rc<Folder> = Folder::new("ben");
+    Folder::attach(&home, &ben);
+    let all: [Rc<Folder>; 4] = [home, ana, notes, ben];
+    let watched: Vec<Weak<Folder>> = all.iter().map(Rc::downgrade).collect();
+    for folder in &all {
+        use_it(folder);
+    }
+    drop(all);
+    watched.iter().filter(|w| w.upgrade().is_some()).count()
+}
 
 /// Builds home/ana/notes and returns the three handles.
 fn three_levels() -> (Rc<Folder>, Rc<Folder>, Rc<Folder>) {
@@ -63,6 +92,24 @@ fn children_do_not_own_their_parent() {
         Folder::attach(&home, &Folder::new(name));
     }
     let owners: usize = Rc::strong_count(&home);
+    let kept: Vec<String> = home.children().iter().map(|child| child.name.clone()).collect();
+    // Fewer children than were attached says nothing about how each link upwards was made: say
+    // what happened to the children instead.
+    if kept.len() != 3 {
+        let what: &str = if kept.is_empty() {
+            "none of them: each was dropped as soon as the test let go of it, so home's list does not own its \
+             children (the links downwards should be strong `Rc`s, see “Cycles and Weak”)\n\
+             Keep `children: RefCell<Vec<Rc<Folder>>>` and push `Rc::clone(child)` onto it."
+        } else if kept == ["cy"] {
+            "only the last one: `attach` replaced the list of children instead of adding to it, and the children no \
+             list held were dropped\n\
+             Push the child onto the list already there: `parent.children.borrow_mut().push(Rc::clone(child))`."
+        } else {
+            "fewer than were attached: `attach` lost some children instead of adding each to the list\n\
+             Push the child onto the list already there: `parent.children.borrow_mut().push(Rc::clone(child))`."
+        };
+        ::std::panic!("ana, ben and cy were attached to home, one after the other, and home lists {kept:?}: {what}");
+    }
     ::std::assert_eq!(
         owners,
         1,
@@ -103,6 +150,20 @@ fn a_parent_keeps_its_children_alive() {
     let watch_ana: Weak<Folder> = Rc::downgrade(&ana);
     drop((ana, ben));
     let kept: bool = watch_ana.upgrade().is_some();
+    // Ana can go two ways: a list that does not own her, or a list she was dropped from when ben
+    // took her place. Only the second leaves ben alone in it.
+    let listed: Vec<String> = if kept {
+        Vec::new()
+    } else {
+        quietly(|| home.children().iter().map(|child| child.name.clone()).collect()).unwrap_or_default()
+    };
+    let replaced: bool = listed == ["ben"];
+    ::std::assert!(
+        !replaced,
+        "ana and then ben were attached to home, but home lists only {listed:?} and ana is gone: `attach` replaced the \
+         list of children instead of adding to it, so ana, held by no list, was dropped\n\
+         Push the child onto the list already there: `parent.children.borrow_mut().push(Rc::clone(child))`."
+    );
     ::std::assert!(kept, "home still exists, so its child ana should too: the links downwards own the children");
     let names: Vec<String> = home
         .children()
@@ -117,4 +178,106 @@ fn a_parent_keeps_its_children_alive() {
     let paths: Vec<String> = home.children().iter().map(|child| child.path()).collect();
     let expected_paths: Vec<String> = ::std::vec!["home/ana".to_string(), "home/ben".to_string()];
     ::std::assert_eq!(paths, expected_paths, "the children should still find home as their parent");
+}
+
+/// `Folder` holds its name, its link upwards and its children, and nothing beside them.
+#[test]
+fn a_folder_holds_nothing_but_its_three_fields() {
+    let home: Rc<Folder> = Folder::new("home");
+    crate::__learn::exact::<String, _>(&home.name);
+    let size: usize = ::std::mem::size_of::<Folder>();
+    // The link upwards may be any cell around a `Weak`; none is bigger than a `RefCell<Weak<_>>`.
+    let fields: usize = ::std::mem::size_of::<(String, RefCell<Weak<Folder>>, RefCell<Vec<Rc<Folder>>>)>();
+    ::std::assert!(
+        size <= fields,
+        "`Folder` takes {size} bytes, where its `name`, `parent` and `children` fields take {fields}: it keeps \
+         something beside them (the parent once more, a copy of its path), and a second link upwards can own the \
+         parent or name one that is gone (see “Cycles and Weak”)\n\
+         Keep the three fields: `parent` holds the one `Weak` link upwards, and `parent()` upgrades it each time."
+    );
+}
+
+/// After `parent`, `path` and `children` were called on every folder, dropping the tree still frees every folder: no method keeps a strong link upwards.
+#[test]
+fn using_the_tree_leaves_nothing_that_keeps_it_alive() {
+    let untouched: usize = folders_left_after(|_| {});
+    ::std::assert!(
+        untouched == 0,
+        "could not begin: a tree dropped without any method called on it leaves {untouched} of its 4 folders in memory \
+         (the same fault as in dropping_the_tree_frees_every_folder)"
+    );
+    let methods: [(&str, Use); 3] = [
+        ("parent()", |folder| {
+            let _ = folder.parent();
+        }),
+        ("path()", |folder| {
+            let _ = folder.path();
+        }),
+        ("children()", |folder| {
+            let _ = folder.children();
+        }),
+    ];
+    for (name, call) in methods {
+        let left: usize = folders_left_after(call);
+        ::std::assert!(
+            left == 0,
+            "the test built home/ana/notes and home/ben, called {name} on each folder and dropped every handle and every \
+             result: {left} of the 4 folders are still in memory, where a tree dropped untouched frees all of them. \
+             {name} left a strong `Rc` behind (the upgraded parent cached in a field, say): the child owns its parent \
+             again, a reference cycle that `Rc` never frees (see “Cycles and Weak”)\n\
+             Keep only the `Weak`: `parent()` upgrades it on every call and hands the `Rc` to its caller without keeping one."
+        );
+    }
+}
+
+/// `attach` and `children` called while someone else borrows the list of children panic (an overlap is a bug) or do the whole job: never a child left out.
+#[test]
+fn a_borrowed_list_of_children_never_loses_a_child() {
+    // The exercise keeps the children as they are: a list of owning `Rc`s in a `RefCell`.
+    let pinned: Rc<Folder> = Folder::new("home");
+    crate::__learn::exact::<RefCell<Vec<Rc<Folder>>>, _>(&pinned.children);
+    for how in ["borrow()", "borrow_mut()"] {
+        let home: Rc<Folder> = Folder::new("home");
+        let ana: Rc<Folder> = Folder::new("ana");
+        Folder::attach(&home, &ana);
+        let ben: Rc<Folder> = Folder::new("ben");
+        let attached: Option<()> = if how == "borrow()" {
+            let _held = home.children.borrow();
+            quietly(|| Folder::attach(&home, &ben))
+        } else {
+            let _held = home.children.borrow_mut();
+            quietly(|| Folder::attach(&home, &ben))
+        };
+        // A panic is what `borrow_mut()` does on an overlap: it shows the bug, so it passes.
+        if attached.is_some() {
+            let names: Vec<String> = home.children().iter().map(|child| child.name.clone()).collect();
+            let expected_names: Vec<String> = ::std::vec!["ana".to_string(), "ben".to_string()];
+            ::std::assert!(
+                names == expected_names,
+                "the test held a `{how}` guard of home's `children` and called attach(home, ben): it returned without a \
+                 panic, and once the test let go home listed {names:?}, where {expected_names:?} was due: ben was left \
+                 out because the list was busy. Skipping a change when `try_borrow_mut` fails hides the overlap and \
+                 loses the child (see “Asking first: try_borrow and try_borrow_mut”)\n\
+                 Push with `borrow_mut()`: an overlap then panics with \"already borrowed\" and points at the bug."
+            );
+        }
+    }
+    let home: Rc<Folder> = Folder::new("home");
+    Folder::attach(&home, &Folder::new("ana"));
+    Folder::attach(&home, &Folder::new("ben"));
+    let listed: Option<Vec<String>> = {
+        let _held = home.children.borrow_mut();
+        quietly(|| home.children().iter().map(|child| child.name.clone()).collect())
+    };
+    // A panic is what `borrow()` does on an overlap: it shows the bug, so it passes.
+    if let Some(listed) = listed {
+        let expected_listed: Vec<String> = ::std::vec!["ana".to_string(), "ben".to_string()];
+        ::std::assert!(
+            listed == expected_listed,
+            "the test held a `borrow_mut()` guard of home's `children` and called home.children(): it returned \
+             {listed:?} without a panic, where {expected_listed:?} was due: a busy list was answered as an empty or \
+             stale one, which hides the overlap (see “Asking first: try_borrow and try_borrow_mut”)\n\
+             Read with `borrow()`: an overlap then panics with \"already mutably borrowed\" and points at the bug."
+        );
+    }
 }

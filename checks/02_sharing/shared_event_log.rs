@@ -10,6 +10,16 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+// Runs `call` with panic output turned off, so the test can say itself what went wrong: `None`
+// if it panicked.
+fn quietly<T>(call: impl FnOnce() -> T) -> Option<T> {
+    let previous = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let outcome = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(call));
+    ::std::panic::set_hook(previous);
+    outcome.ok()
+}
+
 /// Two loggers append to the one shared log, in call order.
 #[test]
 fn entries_from_both_loggers_keep_call_order() {
@@ -94,4 +104,36 @@ fn log_is_readable_after_loggers_are_dropped() {
         expected_got,
         "entries written by loggers must stay in the log after the loggers are gone"
     );
+}
+
+/// A logger called while someone else borrows the log panics (an overlap is a bug) or writes its entry: it never drops a message quietly.
+#[test]
+fn a_logger_never_drops_a_message_while_the_log_is_borrowed() {
+    for hold in ["a `borrow()`", "a `borrow_mut()`"] {
+        let log: Rc<RefCell<Vec<String>>> = new_log();
+        let auth = make_logger(&log, "auth");
+        auth("before");
+        let outcome: Option<()> = if hold == "a `borrow()`" {
+            let _reading = log.borrow();
+            quietly(|| auth("while busy"))
+        } else {
+            let _writing = log.borrow_mut();
+            quietly(|| auth("while busy"))
+        };
+        // A panic is what `borrow_mut()` does on an overlap: it shows the bug, so it passes.
+        if outcome.is_none() {
+            continue;
+        }
+        // Read right after the test lets go, before any other call could write a kept message late.
+        let got: Vec<String> = entries(&log);
+        let expected_got: Vec<String> = strings(&["[auth] before", "[auth] while busy"]);
+        ::std::assert!(
+            got == expected_got,
+            "the test held {hold} of the log and called the auth logger with \"while busy\": it returned without a \
+             panic, and once the test let go the log held {got:?}, where {expected_got:?} was due: the message was \
+             dropped (or put off) because the log was busy. Skipping a write when `try_borrow_mut` fails hides the \
+             overlap and loses the entry (see “Asking first: try_borrow and try_borrow_mut”)\n\
+             Push with `borrow_mut()`: an overlap then panics with \"already borrowed\" and points at the bug."
+        );
+    }
 }

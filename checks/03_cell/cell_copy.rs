@@ -1,17 +1,41 @@
 use super::Connection;
 use std::cell::Cell;
 
-/// The three fields are `Cell`s: `Cell<u32>`, `Cell<bool>` and `Cell<Option<String>>`.
+/// The three fields are `Cell`s: `Cell<u32>`, `Cell<bool>` and `Cell<Option<String>>`, and nothing is kept beside them.
 #[test]
 fn the_fields_are_cells() {
     let conn = Connection::new();
     crate::__learn::exact::<Cell<u32>, _>(&conn.retries);
     crate::__learn::exact::<Cell<bool>, _>(&conn.connected);
     crate::__learn::exact::<Cell<Option<String>>, _>(&conn.last_error);
+    let size: usize = ::std::mem::size_of_val(&conn);
+    let fields: usize = ::std::mem::size_of::<(Cell<u32>, Cell<bool>, Cell<Option<String>>)>();
+    ::std::assert!(
+        size == fields,
+        "`Connection` takes {size} bytes, where its `retries`, `connected` and `last_error` fields take {fields}: it \
+         keeps something beside them (a second count, a flag, an error kept aside), so what the fields say and what \
+         the methods answer can part ways (see “Swapping values in and out of a Cell”)\n\
+         Keep the three `Cell`s, and have every method read and write them."
+    );
+}
+
+/// A new connection is down, with 0 retries and no error, as its methods and its fields both say.
+#[test]
+fn a_new_connection_is_down_with_nothing_to_report() {
+    let conn = Connection::new();
     let connected: bool = conn.is_connected();
+    let flag: bool = conn.connected.get();
     let retries: u32 = conn.retries();
     let error: Option<String> = conn.take_last_error();
-    ::std::assert!(!connected, "a new connection should not be connected yet");
+    if connected && !flag {
+        ::std::panic!(
+            "a new connection's `connected` field holds false, yet `is_connected()` says true: it does not read the flag \
+             (deriving \"connected\" from the retries says yes to a connection that never came up: 0 retries, not \
+             connected)\n\
+             Return what the flag holds: `self.connected.get()`."
+        );
+    }
+    ::std::assert!(!connected, "a new connection should not be connected yet: `new` should set `connected` to false");
     ::std::assert_eq!(retries, 0, "a new connection should have 0 retries");
     let expected_error: Option<String> = None;
     ::std::assert_eq!(error, expected_error, "a new connection should have no error");
@@ -78,4 +102,133 @@ fn last_error_is_handed_out_once_and_keeps_only_the_newest() {
     ::std::assert_eq!(left, expected_left, "a second take_last_error should find nothing left: `take` leaves `None` behind");
     let expected_next: Option<&str> = Some("dns lookup failed");
     ::std::assert_eq!(next.as_deref(), expected_next, "a new failure should store a new error to take");
+}
+
+/// After every step the three fields hold the state the methods report: the count in `retries`, the flag in `connected`, the error in `last_error`.
+#[test]
+fn the_fields_hold_the_state_the_methods_report() {
+    let conn = Connection::new();
+    // (step, retries due, connected due, error due)
+    let steps: [(&str, u32, bool, Option<&str>); 5] = [
+        ("record_failure(\"timeout\")", 1, false, Some("timeout")),
+        ("record_failure(\"refused\")", 2, false, Some("refused")),
+        ("mark_connected()", 0, true, Some("refused")),
+        ("take_last_error()", 0, true, None),
+        ("record_failure(\"reset\")", 1, false, Some("reset")),
+    ];
+    for (step, due_retries, due_connected, due_error) in steps {
+        match step {
+            "mark_connected()" => {
+                let _ = conn.mark_connected();
+            }
+            "take_last_error()" => {
+                let _ = conn.take_last_error();
+            }
+            _ => conn.record_failure(step.split('"').nth(1).unwrap_or_default()),
+        }
+        let count: u32 = conn.retries.get();
+        let flag: bool = conn.connected.get();
+        // Swapped out to be read, and put back as it was.
+        let error: Option<String> = conn.last_error.take();
+        conn.last_error.set(error.clone());
+        let reported_count: u32 = conn.retries();
+        let reported_flag: bool = conn.is_connected();
+        let numbers_right: bool = count == due_retries && flag == due_connected;
+        let methods_right: bool = reported_count == due_retries && reported_flag == due_connected;
+        ::std::assert!(
+            numbers_right || !methods_right,
+            "after {step}, `retries()` and `is_connected()` say {reported_count} and {reported_flag}, as due, but the \
+             fields hold retries = {count} and connected = {flag}, where {due_retries} and {due_connected} were due: the \
+             state is kept or worked out somewhere beside the fields (see “Swapping values in and out of a Cell”)\n\
+             Keep it in the three `Cell`s and have every method read and write them."
+        );
+        if !numbers_right {
+            let rule: &str = match step {
+                "mark_connected()" => {
+                    "connecting swaps 0 into the count and hands back the old one (`replace(0)`), and sets the flag"
+                }
+                "take_last_error()" => "taking the error changes neither the count nor the flag",
+                _ => "each failure adds 1 to the count and marks the connection down",
+            };
+            ::std::panic!(
+                "after {step}, the fields hold retries = {count} and connected = {flag}, and `retries()` and \
+                 `is_connected()` say {reported_count} and {reported_flag}, where {due_retries} and {due_connected} were \
+                 due: {rule} (see “Swapping values in and out of a Cell”)"
+            );
+        }
+        if error.as_deref() != due_error {
+            let (fault, fix): (&str, &str) = match (step, error.as_deref()) {
+                ("mark_connected()", None) => (
+                    "`mark_connected` threw away an error nobody had taken yet; the last error stays until someone takes it",
+                    "Leave `last_error` alone in `mark_connected`.",
+                ),
+                ("take_last_error()", Some(_)) => (
+                    "`take_last_error` left something behind, where `None` alone says \"no error\"",
+                    "Hand the error out with `take()`, which leaves `None` behind.",
+                ),
+                _ => (
+                    "`last_error` should hold the newest failure's reason until someone takes it",
+                    "Store `Some(reason.to_string())` in `record_failure`, and empty it only in `take_last_error`.",
+                ),
+            };
+            ::std::panic!(
+                "after {step}, the `last_error` field holds {error:?}, where {due_error:?} was due: {fault} (see \
+                 “Swapping values in and out of a Cell”)\n{fix}"
+            );
+        }
+    }
+}
+
+/// Any failure reason, the empty one included, is kept exactly and handed out once: no text stands for "no error".
+#[test]
+fn every_reason_is_kept_exactly_even_an_empty_one() {
+    let long: String = "x".repeat(10_000);
+    let reasons: [&str; 9] = ["", " ", "  timeout  ", "\n", "\r\n", "None", "\0", "ünïcödé ✓ 接続", long.as_str()];
+    let conn = Connection::new();
+    for reason in reasons {
+        conn.record_failure(reason);
+        let taken: Option<String> = conn.take_last_error();
+        let left: Option<String> = conn.take_last_error();
+        // A 10 000-character text is named by its length, not printed.
+        let show = |text: &str| -> String {
+            if text.len() > 40 { ::std::format!("{} characters", text.chars().count()) } else { ::std::format!("{text:?}") }
+        };
+        let shown: String = show(reason);
+        let shown_taken: String = match taken.as_deref() {
+            Some(text) => ::std::format!("Some({})", show(text)),
+            None => String::from("None"),
+        };
+        let kept: bool = taken.as_deref() == Some(reason);
+        ::std::assert!(
+            kept,
+            "after record_failure({shown}), take_last_error() returned {shown_taken}, where Some({shown}) was due: a \
+             failure's reason is kept exactly as given, and no reason (not even the empty one) stands for \"no error\"; \
+             `None` alone says that (see “Swapping values in and out of a Cell”)\n\
+             Store `Some(reason.to_string())`, and hand it out with `take()`, which leaves `None` behind."
+        );
+        ::std::assert!(
+            left.is_none(),
+            "after record_failure({shown}) and one take_last_error(), a second take_last_error() returned {left:?}, where \
+             None was due: `take` should leave `None` behind, not a placeholder"
+        );
+    }
+}
+
+/// An error nobody has taken yet is still there after `mark_connected`: connecting does not throw it away.
+#[test]
+fn connecting_keeps_an_error_nobody_took_yet() {
+    let conn = Connection::new();
+    conn.record_failure("timeout");
+    let needed: u32 = conn.mark_connected();
+    let error: Option<String> = conn.take_last_error();
+    ::std::assert_eq!(needed, 1, "mark_connected should report the 1 retry it took");
+    let expected_error: Option<&str> = Some("timeout");
+    ::std::assert!(
+        error.as_deref() == expected_error,
+        "after record_failure(\"timeout\") and mark_connected(), take_last_error() returned {error:?}, where \
+         Some(\"timeout\") was due: the last error stays until someone takes it, and connecting is not taking it \
+         (see “Swapping values in and out of a Cell”)\n\
+         Leave `last_error` alone in `mark_connected`: only `take_last_error` empties it, and only `record_failure` \
+         replaces it."
+    );
 }

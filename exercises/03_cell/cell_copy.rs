@@ -42,6 +42,7 @@ impl Connection {
     }
 
     /// Marks the connection as up and returns how many retries it took.
+    /// The last error stays until someone takes it: connecting does not throw it away.
     fn mark_connected(&self) -> u32 {
         let retries_needed = self.retries;
         self.retries = 0;

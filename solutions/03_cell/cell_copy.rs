@@ -39,6 +39,7 @@ impl Connection {
     }
 
     /// Marks the connection as up and returns how many retries it took.
+    /// The last error stays until someone takes it: connecting does not throw it away.
     fn mark_connected(&self) -> u32 {
         self.connected.set(true);
         // `replace` stores the new value and hands back the old one in one step.
