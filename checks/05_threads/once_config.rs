@@ -149,6 +149,113 @@ fn later_calls_reuse_the_first_load() {
     );
 }
 
+/// `get` answers each setting exactly as loaded (an empty value is `Some("")`), and `None` for a key the settings do not have.
+#[test]
+fn get_answers_each_value_as_loaded_and_none_for_a_missing_key() {
+    let settings = Settings::new(|| {
+        HashMap::from([
+            ("host".to_string(), "db.local".to_string()),
+            ("empty".to_string(), String::new()),
+            ("motd".to_string(), "  hello, world  ".to_string()),
+            ("Mode".to_string(), "fast".to_string()),
+        ])
+    });
+    let present: [(&str, &str); 4] = [("host", "db.local"), ("empty", ""), ("motd", "  hello, world  "), ("Mode", "fast")];
+    for (key, value) in present {
+        let answer: Option<&str> = settings.get(key);
+        let expected: Option<&str> = Some(value);
+        ::std::assert!(
+            answer == expected,
+            "the loaded settings have \"{key}\" = {value:?}, and `get(\"{key}\")` answered {answer:?} where \
+             {expected:?} is due: a setting comes back exactly as it was loaded, an empty value included. `get` \
+             passes on what the loaded map holds: `.get(key).map(String::as_str)`"
+        );
+    }
+    for key in ["missing", "mode", " host", "", "hos"] {
+        let answer: Option<&str> = settings.get(key);
+        let empty: bool = answer == Some("");
+        let why: &str = if empty {
+            ": a missing setting answered as an empty one, so a caller cannot tell it from \"empty\", which is \
+             there with the value \"\" (`get(\"empty\")` answers Some(\"\")). "
+        } else {
+            ": "
+        };
+        ::std::assert!(
+            answer.is_none(),
+            "`get({key:?})`, a key the loaded settings do not have (they have \"host\", \"empty\", \"motd\" and \
+             \"Mode\", keys kept exactly as loaded), answered {answer:?} where None is due{why}`get` answers \
+             `None` for a missing key and passes on what the loaded map holds: `.get(key).map(String::as_str)`"
+        );
+    }
+}
+
+/// The loader runs once in the life of the settings, whatever keys are asked (present or missing, from several threads), and `get` answers from that one map.
+#[test]
+fn asking_for_missing_keys_loads_nothing_again() {
+    // Every run of the loader after the first adds a setting "user" ("from load 2", ...), so an
+    // answer taken from a second load shows as a setting the loaded map does not have.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let settings = Settings::new({
+        let calls = Arc::clone(&calls);
+        move || {
+            let run: usize = calls.fetch_add(1, Ordering::SeqCst) + 1;
+            let mut map = HashMap::from([("host".to_string(), "db.local".to_string()), ("port".to_string(), "5432".to_string())]);
+            if run > 1 {
+                map.insert("user".to_string(), ::std::format!("from load {run}"));
+            }
+            map
+        }
+    });
+    let loaded: &HashMap<String, String> = settings.all();
+    let first_loads: usize = calls.load(Ordering::SeqCst);
+    ::std::assert_eq!(first_loads, 1, "the first call to `all` should run the loader once");
+    // One thread first, a key at a time, so that the key that loads again can be named.
+    const KEYS: [&str; 6] = ["host", "user", "port", "missing", "", "HOST"];
+    for key in KEYS {
+        let answer: Option<String> = settings.get(key).map(str::to_string);
+        let loads: usize = calls.load(Ordering::SeqCst);
+        let in_the_map: Option<String> = loaded.get(key).cloned();
+        let kind: &str = if in_the_map.is_some() { "a key they have" } else { "a key they do not have" };
+        ::std::assert!(
+            loads == 1,
+            "once the settings were loaded, `get(\"{key}\")`, {kind}, ran the loader again (it has been run {loads} \
+             times now): the settings are loaded once in their life, whatever is asked. A key that is not in the \
+             loaded map is simply missing: `get` answers from the one map `all` returns, `None` for a missing key, \
+             and never loads again (see “Initializing once: OnceLock and LazyLock”)"
+        );
+        ::std::assert!(
+            answer == in_the_map,
+            "`get(\"{key}\")` answered {answer:?}, where the loaded settings (what `all` returns) have {in_the_map:?}: \
+             `get` answers from that one map, as `self.all().get(key)` does"
+        );
+    }
+    // Then several threads at once, each asking for keys that are there and keys that are not.
+    const THREADS: usize = 4;
+    const ROUNDS: usize = 5;
+    let start = Barrier::new(THREADS);
+    thread::scope(|scope| {
+        for _ in 0..THREADS {
+            scope.spawn(|| {
+                start.wait();
+                for _ in 0..ROUNDS {
+                    for key in KEYS {
+                        let _ = settings.get(key);
+                    }
+                }
+            });
+        }
+    });
+    let loads: usize = calls.load(Ordering::SeqCst);
+    let asked: usize = KEYS.len() + THREADS * ROUNDS * KEYS.len();
+    ::std::assert!(
+        loads == 1,
+        "{THREADS} threads asked for keys the settings have and keys they do not have, {asked} questions in all, and \
+         the loader was run {loads} times: it should run once in the life of the settings, whatever is asked. `get` \
+         answers from the one map `all` returns, `None` for a missing key, and never loads again \
+         (see “Initializing once: OnceLock and LazyLock”)"
+    );
+}
+
 /// Eight threads asking at the same moment make the loader run exactly once, and all see its map.
 #[test]
 fn eight_threads_asking_at_once_load_once() {
