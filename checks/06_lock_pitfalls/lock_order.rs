@@ -1450,73 +1450,6 @@ fn a_refused_transfer_never_touches_the_receiver() {
     );
 }
 
-/// Transfers into a receiver whose balance is at or near the most an `i64` holds: (sender's id,
-/// sender's balance, receiver's id, receiver's balance, amount), both ways round in id order. The
-/// first ones fit exactly; the others would take the receiver past `i64::MAX`.
-const NEAR_THE_TOP: [(u32, i64, u32, i64, i64); 6] = [
-    (1, 100, 2, i64::MAX - 30, 30),
-    (2, 100, 1, i64::MAX - 30, 30),
-    (1, 100, 2, i64::MAX - 5, 30),
-    (2, 100, 1, i64::MAX - 5, 30),
-    (1, 100, 2, i64::MAX, 1),
-    (2, i64::MAX, 1, i64::MAX, i64::MAX),
-];
-
-/// Money is never made or lost, even next to `i64::MAX`: a transfer that returns true moved exactly the amount out of
-/// the sender and into the receiver; one that cannot credit the receiver panics or returns false having changed nothing.
-#[test]
-fn a_transfer_near_the_largest_balance_moves_all_or_nothing() {
-    for (from_id, from_has, to_id, to_has, amount) in NEAR_THE_TOP {
-        let (from, to) = (Account::new(from_id, from_has), Account::new(to_id, to_has));
-        let report_panics = ::std::panic::take_hook();
-        ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
-        let answer = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| transfer(&from, &to, amount, || {})));
-        ::std::panic::set_hook(report_panics);
-        // A panic (the overflow check of `+=` in a test build) shows the fault: nothing more to look at.
-        let Ok(moved) = answer else { continue };
-        let moved: bool = moved;
-        let (from_now, to_now): (i64, i64) = (balance_of(&from), balance_of(&to));
-        // Worked out in `i128`, where nothing overflows: what the sender paid and the receiver got.
-        let paid: i128 = i128::from(from_has) - i128::from(from_now);
-        let got: i128 = i128::from(to_now) - i128::from(to_has);
-        let fits: bool = i128::from(to_has) + i128::from(amount) <= i128::from(i64::MAX);
-        let start: ::std::string::String = ::std::format!(
-            "account {from_id} had {from_has} and account {to_id} had {to_has} ({}the most an `i64` holds); \
-             `transfer` of {amount} from {from_id} to {to_id} returned {moved} and left {from_id} with {from_now} and \
-             {to_id} with {to_now}",
-            if to_has == i64::MAX { "" } else { "close to " }
-        );
-        let whole: bool = paid == i128::from(amount) && got == i128::from(amount);
-        ::std::assert!(
-            !moved || whole,
-            "{start}: the sender paid {paid} and the receiver got {got}, where `true` says {amount} went from one to the \
-             other, so {} (see “Check and act under one lock”)\n\
-             A credit that stops at the top (`saturating_add`) or wraps round (`wrapping_add`) loses money and still says \
-             it moved. `*to_balance += amount` panics in a test build when the receiver would go past `i64::MAX`, which \
-             shows the fault; or check `to_balance.checked_add(amount)` before changing either balance, and return false.",
-            match paid.cmp(&got) {
-                ::std::cmp::Ordering::Greater => ::std::format!("{} vanished", paid - got),
-                ::std::cmp::Ordering::Less => ::std::format!("{} appeared", got - paid),
-                ::std::cmp::Ordering::Equal => ::std::format!("{paid} moved where {amount} was due"),
-            }
-        );
-        let untouched: bool = paid == 0 && got == 0;
-        ::std::assert!(
-            moved || untouched,
-            "{start}: `false` says nothing moved, yet the sender lost {paid} and the receiver gained {got} \
-             (see “Check and act under one lock”)\n\
-             Decide first, with both guards held, whether the transfer can go through (the sender covers the amount, \
-             and the receiver's balance can take it: `checked_add`), and change the balances only once it can."
-        );
-        ::std::assert!(
-            moved || !fits,
-            "{start}, where {from_has} covers {amount} and {to_id} ends exactly at `i64::MAX`: a transfer that fits \
-             should go through. Refuse only what cannot be done: `to_balance.checked_add(amount)` is `None` only past \
-             `i64::MAX`."
-        );
-    }
-}
-
 /// Which of its two accounts a transfer from the account with id `ids.0` to the one with id
 /// `ids.1` held locked when it first called `between_locks`: `Some(true)` the sender's alone,
 /// `Some(false)` the receiver's alone, `None` if it held none or both, or never called it.
@@ -1989,6 +1922,201 @@ fn large_balances_and_amounts_are_compared_whole() {
              `as u32`, `as f64`, say), and amounts that differ beyond that part look alike to it. Balances and amounts are \
              `i64`s: compare them as they are, `*from_balance < amount`.",
             if covered { "covers" } else { "does not cover" }
+        );
+    }
+}
+
+/// Balances from all over the `i64` range, the least and the most an `i64` holds among them, below
+/// zero (an account that owes money), zero, and above; `every_balance_covers_exactly_the_amounts_up_to_it`
+/// sends each of `AMOUNTS_ABOVE_ZERO` from each of them.
+const BALANCES_ACROSS_THE_RANGE: [i64; 19] = [
+    i64::MIN,
+    i64::MIN + 1,
+    i64::MIN / 2,
+    -(1 << 53) - 1,
+    -(1 << 32),
+    -(1 << 31),
+    -100,
+    -5,
+    -1,
+    0,
+    1,
+    5,
+    100,
+    1 << 31,
+    1 << 32,
+    (1 << 53) + 1,
+    i64::MAX - 100,
+    i64::MAX - 1,
+    i64::MAX,
+];
+
+/// Amounts above zero, small and large (whether an amount of 0, or one below zero, is refused is
+/// left open: the tests never send one).
+const AMOUNTS_ABOVE_ZERO: [i64; 9] = [1, 5, 100, 1 << 31, 1 << 32, (1 << 53) + 1, i64::MAX - 100, i64::MAX - 1, i64::MAX];
+
+/// `send_from_alice`, with a panic caught: `None` if `transfer` panicked, with alice's and bob's
+/// balances read after it all the same.
+fn send_from_alice_quietly(balance: i64, amount: i64) -> (Option<bool>, i64, i64) {
+    let alice = Account::new(1, balance);
+    let bob = Account::new(2, 0);
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let answer = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| transfer(&alice, &bob, amount, || {})));
+    ::std::panic::set_hook(report_panics);
+    (answer.ok(), balance_of(&alice), balance_of(&bob))
+}
+
+/// Every balance, below zero (down to `i64::MIN`), zero or above (up to `i64::MAX`), covers exactly the amounts up to it: one below zero sends nothing.
+#[test]
+fn every_balance_covers_exactly_the_amounts_up_to_it() {
+    // Every send that came out wrong: (balance, amount, what `transfer` returned, alice's and bob's balances after).
+    let mut wrong: Vec<(i64, i64, Option<bool>, i64, i64)> = ::std::vec::Vec::new();
+    let mut tried: usize = 0;
+    for balance in BALANCES_ACROSS_THE_RANGE {
+        for amount in AMOUNTS_ABOVE_ZERO {
+            tried += 1;
+            let (answer, left, got): (Option<bool>, i64, i64) = send_from_alice_quietly(balance, amount);
+            let covered: bool = balance >= amount;
+            let due: (Option<bool>, i64, i64) =
+                if covered { (Some(true), balance - amount, amount) } else { (Some(false), balance, 0) };
+            if (answer, left, got) != due {
+                wrong.push((balance, amount, answer, left, got));
+            }
+        }
+    }
+    let below_zero: Vec<&(i64, i64, Option<bool>, i64, i64)> =
+        wrong.iter().filter(|&&(balance, ..)| balance < 0).collect();
+    // The plainest example to show: a send that went through rather than panicked, of the
+    // smallest debt and amount.
+    let example: Option<&&(i64, i64, Option<bool>, i64, i64)> = below_zero
+        .iter()
+        .min_by_key(|&&&(balance, amount, answer, ..)| (answer != Some(true), balance.unsigned_abs(), amount));
+    if let Some(&&(balance, amount, answer, left, got)) = example {
+        let did: ::std::string::String = match answer {
+            Some(moved) => ::std::format!("returned {moved} and left alice with {left} and bob with {got}"),
+            None => ::std::format!(
+                "panicked (taking {amount} out took her balance past the least an `i64` holds) and left alice with \
+                 {left} and bob with {got}"
+            ),
+        };
+        let sends_below_zero: usize = BALANCES_ACROSS_THE_RANGE.iter().filter(|&&b| b < 0).count() * AMOUNTS_ABOVE_ZERO.len();
+        ::std::panic!(
+            "alice had {balance}, below zero (she owes money), and sent {amount} to bob, who had 0: `transfer` {did}, \
+             where a balance below zero covers no amount above zero, so it should have returned false and changed \
+             nothing ({} of the {sends_below_zero} sends from a balance below zero came out wrong) \
+             (see “Check and act under one lock”)\n\
+             The check read alice's balance as a large number above zero: compared as unsigned (`as u64`, `as usize`), \
+             or without its sign (`unsigned_abs()`, `abs()`), a debt looks like a fortune, and the account sinks \
+             further with every transfer. Balances and amounts are `i64`s, with a sign: compare them as they are, \
+             `*from_balance < amount`.",
+            below_zero.len()
+        );
+    }
+    if let Some(&(balance, amount, answer, left, got)) = wrong.first() {
+        let covered: bool = balance >= amount;
+        let (due_moved, due_left, due_got): (bool, i64, i64) =
+            if covered { (true, balance - amount, amount) } else { (false, balance, 0) };
+        let did: ::std::string::String = match answer {
+            Some(moved) => ::std::format!("returned {moved}"),
+            None => ::std::string::String::from("panicked"),
+        };
+        ::std::panic!(
+            "alice had {balance} and sent {amount} to bob, who had 0: `transfer` {did} and left alice with {left} and \
+             bob with {got}, where alice's {balance} {} {amount}, so it should have returned {due_moved} and left alice \
+             with {due_left} and bob with {due_got} ({} of the {tried} sends tried, from balances across the whole \
+             `i64` range, came out wrong) (see “Check and act under one lock”)\n\
+             The check does not compare the balance and the amount as they are (a cast, a float, a part of each \
+             number). Balances and amounts are `i64`s: compare them whole, `*from_balance < amount`.",
+            if covered { "covers" } else { "does not cover" },
+            wrong.len()
+        );
+    }
+}
+
+/// Transfers into a receiver whose balance is at or near the most an `i64` holds: (sender's id,
+/// sender's balance, receiver's id, receiver's balance, amount), both ways round in id order. The
+/// first ones fit exactly; the others would take the receiver past `i64::MAX`.
+const NEAR_THE_TOP: [(u32, i64, u32, i64, i64); 6] = [
+    (1, 100, 2, i64::MAX - 30, 30),
+    (2, 100, 1, i64::MAX - 30, 30),
+    (1, 100, 2, i64::MAX - 5, 30),
+    (2, 100, 1, i64::MAX - 5, 30),
+    (1, 100, 2, i64::MAX, 1),
+    (2, i64::MAX, 1, i64::MAX, i64::MAX),
+];
+
+/// Money is never made or lost next to `i64::MAX`, panic or not: the whole amount moves (and `true` says so) or nothing moves.
+#[test]
+fn a_transfer_near_the_largest_balance_moves_all_or_nothing() {
+    for (from_id, from_has, to_id, to_has, amount) in NEAR_THE_TOP {
+        let (from, to) = (Account::new(from_id, from_has), Account::new(to_id, to_has));
+        let report_panics = ::std::panic::take_hook();
+        ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+        let answer = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| transfer(&from, &to, amount, || {})));
+        ::std::panic::set_hook(report_panics);
+        // A panic is no excuse: the balances are read after it too (through the poison it may
+        // leave), and must show the whole move or none of it.
+        let returned: Option<bool> = answer.ok();
+        let (from_now, to_now): (i64, i64) = (balance_of(&from), balance_of(&to));
+        // Worked out in `i128`, where nothing overflows: what the sender paid and the receiver got.
+        let paid: i128 = i128::from(from_has) - i128::from(from_now);
+        let got: i128 = i128::from(to_now) - i128::from(to_has);
+        let fits: bool = i128::from(to_has) + i128::from(amount) <= i128::from(i64::MAX);
+        let whole: bool = paid == i128::from(amount) && got == i128::from(amount);
+        let untouched: bool = paid == 0 && got == 0;
+        let did: ::std::string::String = match returned {
+            Some(moved) => ::std::format!("returned {moved}"),
+            None => ::std::string::String::from("panicked"),
+        };
+        let start: ::std::string::String = ::std::format!(
+            "account {from_id} had {from_has} and account {to_id} had {to_has} ({}the most an `i64` holds); \
+             `transfer` of {amount} from {from_id} to {to_id} {did} and left {from_id} with {from_now} and \
+             {to_id} with {to_now}",
+            if to_has == i64::MAX { "" } else { "close to " }
+        );
+        let lost: ::std::string::String = match paid.cmp(&got) {
+            ::std::cmp::Ordering::Greater => ::std::format!("{} vanished", paid - got),
+            ::std::cmp::Ordering::Less => ::std::format!("{} appeared", got - paid),
+            ::std::cmp::Ordering::Equal => ::std::format!("{paid} moved where {amount} was due"),
+        };
+        ::std::assert!(
+            returned.is_some() || whole || untouched,
+            "{start}: the sender paid {paid} and the receiver got {got}, so {lost}: the transfer stopped half way, \
+             {} (see “Check and act under one lock”)\n\
+             A panic in the middle of the move does not undo the half already done, and it poisons both accounts \
+             with the money gone. Check that the receiver can take the amount before changing either balance, \
+             `let Some(credited) = to_balance.checked_add(amount) else {{ return false; }};`, and only then \
+             `*from_balance -= amount; *to_balance = credited;`.",
+            if paid == i128::from(amount) && got == 0 {
+                "the sender already paid when adding to the receiver overflowed (`*to_balance += amount` panics in a test \
+                 build past `i64::MAX`)"
+            } else {
+                "with the balances changed before the step that panicked"
+            }
+        );
+        let moved: bool = returned.unwrap_or(whole);
+        ::std::assert!(
+            !moved || whole,
+            "{start}: the sender paid {paid} and the receiver got {got}, where `true` says {amount} went from one to the \
+             other, so {lost} (see “Check and act under one lock”)\n\
+             A credit that stops at the top (`saturating_add`) or wraps round (`wrapping_add`) loses money and still says \
+             it moved. Check the credit before moving anything: \
+             `let Some(credited) = to_balance.checked_add(amount) else {{ return false; }};`, then \
+             `*from_balance -= amount; *to_balance = credited;`."
+        );
+        ::std::assert!(
+            moved || untouched,
+            "{start}: `false` says nothing moved, yet the sender lost {paid} and the receiver gained {got} \
+             (see “Check and act under one lock”)\n\
+             Decide first, with both guards held, whether the transfer can go through (the sender covers the amount, \
+             and the receiver's balance can take it: `checked_add`), and change the balances only once it can."
+        );
+        ::std::assert!(
+            returned == Some(true) || !fits,
+            "{start}, where {from_has} covers {amount} and {to_id} ends exactly at `i64::MAX`: a transfer that fits \
+             should go through and return true. Refuse only what cannot be done: `to_balance.checked_add(amount)` is \
+             `None` only past `i64::MAX`."
         );
     }
 }

@@ -52,8 +52,13 @@ fn transfer(from: &Account, to: &Account, amount: i64, between_locks: impl Fn())
     if *from_balance < amount {
         return false;
     }
+    // The receiver must be able to take the amount too, checked before either balance changes:
+    // a credit that overflowed after the debit would leave the money in neither account.
+    let Some(credited) = to_balance.checked_add(amount) else {
+        return false;
+    };
     *from_balance -= amount;
-    *to_balance += amount;
+    *to_balance = credited;
     true
 }
 
