@@ -895,10 +895,11 @@ fn a_set_band_that_stops_halfway_leaves_the_bands_in_place() {
     let eq = Equalizer::new(::std::vec![1, 2, 3]);
     let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
     let ui = clone_of(&eq);
-    // There is no band 3: `set_band` may refuse it (a panic) or ignore it, but the three bands
-    // must still be there afterwards. Under one write guard a panic leaves them in the lock (which
-    // it marks as poisoned); moved out of the lock, they are dropped with the panic. That panic is
-    // expected here, so it is not printed.
+    // There is no band 3: `set_band` refuses it with a panic (one that ignores it is
+    // a_set_band_for_a_band_that_does_not_exist_panics's failure), and the three bands must still
+    // be there afterwards. Under one write guard a panic leaves them in the lock (which it marks as
+    // poisoned); moved out of the lock, they are dropped with the panic. That panic is expected
+    // here, so it is not printed.
     let report_panics = ::std::panic::take_hook();
     ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
     let _ = thread::spawn(move || ui.set_band(3, 9)).join();
@@ -908,8 +909,9 @@ fn a_set_band_that_stops_halfway_leaves_the_bands_in_place() {
     ::std::assert!(
         !elsewhere,
         "after `set_band(3, 9)` on an equalizer of 3 bands, the bands were {left:?} instead of [1, 2, 3]: there is no band 3, \
-         and `set_band` wrote the gain into another band. A band that does not exist is refused (indexing panics) or \
-         ignored (`get_mut(index)` answers `None`), never set somewhere the caller did not ask for."
+         and `set_band` wrote the gain into another band. A band that does not exist is refused, as the doc comment of \
+         `set_band` says: indexing panics (`self.bands.write().unwrap()[index] = gain`), never setting a band the caller \
+         did not ask for."
     );
     let kept: bool = left.starts_with(&[1, 2, 3]);
     ::std::assert!(
@@ -1432,4 +1434,164 @@ fn a_band_changed_while_set_band_waits_is_kept() {
         ::std::assert_eq!(after, expected, "set_band(0, 7) should set band 0 to 7 and leave band 1 as the other thread set it");
         return;
     }
+}
+
+/// Band indexes that an equalizer of 3 bands does not have: just past the end, further on, and the
+/// largest `usize`.
+const NO_SUCH_BANDS: [usize; 3] = [3, 4, usize::MAX];
+
+/// `set_band` for a band that does not exist panics, as indexing does: the UI's change is never dropped without a word.
+#[test]
+fn a_set_band_for_a_band_that_does_not_exist_panics() {
+    for index in NO_SUCH_BANDS {
+        // A fresh equalizer each time, set from a thread of its own: the panic due here poisons
+        // the bands, and must not spoil anything else.
+        let eq = Equalizer::new(::std::vec![1, 2, 3]);
+        let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+        let ui = clone_of(&eq);
+        let report_panics = ::std::panic::take_hook();
+        ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+        let returned: bool = thread::spawn(move || ui.set_band(index, 9)).join().is_ok();
+        ::std::panic::set_hook(report_panics);
+        let left: Vec<i8> = bands.read().unwrap_or_else(PoisonError::into_inner).clone();
+        ::std::assert!(
+            !returned,
+            "`set_band({index}, 9)` on an equalizer of 3 bands returned, leaving the bands {left:?}: there is no band \
+             {index}, and the change was dropped without a word, so the UI believes it set a band that nobody will ever \
+             hear (see “The decision table”)\n\
+             As its doc comment says, `index` must be one of the bands, and another index panics, as indexing does: \
+             `self.bands.write().unwrap()[index] = gain`. Looking the band up with `get_mut(index)` and doing nothing on \
+             `None` hides the caller's bug instead of showing it."
+        );
+    }
+}
+
+/// How long the histories, playlists and band lists are whose reading methods the tests below time.
+const LONG: usize = 100_000;
+/// The band lists are longer: a band is one byte, and copying a hundred thousand of them is too quick
+/// to tell apart from reading one.
+const LONG_BANDS: usize = 16_000_000;
+/// How many reads each try makes, and how long they may take in all. A read that answers from one
+/// entry takes well under a microsecond even in a test build (1 000 of them some 30 µs, measured),
+/// so the bound leaves it more than a hundred times the room it needs; a read that copies a whole
+/// collection of `LONG` entries takes milliseconds each, and 1 000 of them take seconds.
+const READS: usize = 1_000;
+const READS_AT_MOST: Duration = Duration::from_millis(5);
+/// How many tries a reading method gets: the first one done within the bound passes, so a busy
+/// machine that pauses the test during one try does not fail it.
+const READ_TRIES: usize = 5;
+
+/// Times `READS` calls of `read`, at most `READ_TRIES` times: `None` as soon as one try makes
+/// them all within `READS_AT_MOST`; otherwise the best try, as (calls made, time taken). A try
+/// stops once it is over the bound, so a slow `read` costs little time.
+fn reads_too_slow(mut read: impl FnMut()) -> Option<(usize, Duration)> {
+    let mut best: Option<(usize, Duration)> = None;
+    for _ in 0..READ_TRIES {
+        let started = Instant::now();
+        let mut made: usize = 0;
+        while made < READS && started.elapsed() <= READS_AT_MOST {
+            read();
+            made += 1;
+        }
+        let took: Duration = started.elapsed();
+        if made == READS && took <= READS_AT_MOST {
+            return None;
+        }
+        // The best try made the most calls per time.
+        let better: bool = best.is_none_or(|(best_made, best_took)| {
+            (made as f64) / took.as_secs_f64().max(1e-9) > (best_made as f64) / best_took.as_secs_f64().max(1e-9)
+        });
+        if better {
+            best = Some((made, took));
+        }
+    }
+    best
+}
+
+/// What the tests below say a slow reading method did: (calls made, time taken) as
+/// `reads_too_slow` gives them.
+fn reads_seen((made, took): (usize, Duration)) -> ::std::string::String {
+    ::std::format!(
+        "{made} call(s) took {took:?} at best (of {READ_TRIES} tries), where {READS} calls may take {READS_AT_MOST:?} in all"
+    )
+}
+
+/// `last` on a history of a hundred thousand entries reads the one entry it answers: a thousand calls take milliseconds, not a copy of the whole history each.
+#[test]
+fn last_reads_one_entry_however_long_the_history() {
+    let history = History::default();
+    let entries: &RefCell<Vec<String>> = chosen!(history.entries, RefCell<Vec<String>>, HISTORY);
+    // Filled in place, not by `push`: how `push` grows the entries is other tests' business.
+    entries.borrow_mut().extend((0..LONG).map(|index| ::std::format!("edit {index}")));
+    let last: Option<String> = history.last();
+    let last_due: Option<String> = Some(::std::format!("edit {}", LONG - 1));
+    ::std::assert!(
+        last == last_due,
+        "could not begin: with {LONG} entries in the history, `last()` answered {last:?}, where {last_due:?} was due: it \
+         does not answer the newest entry (history_keeps_every_entry_in_order says how `last` reads)"
+    );
+    let slow: Option<(usize, Duration)> = reads_too_slow(|| {
+        ::std::hint::black_box(history.last());
+    });
+    ::std::assert!(
+        slow.is_none(),
+        "on a history of {LONG} entries, `last()` is slow: {} (see “Copying out versus changing in place”)\n\
+         Each call copies the whole history (a `borrow().clone()`, an `iter().cloned()`, or the like) to answer with one \
+         entry: a read then costs as much as the history is long, on every call. `last` reads the end in place and \
+         copies only that entry: `self.entries.borrow().last().cloned()`.",
+        slow.map(reads_seen).unwrap_or_default()
+    );
+}
+
+/// `tracks` on a playlist of a hundred thousand tracks lends them at no cost: a thousand calls take milliseconds, with no copy made on the way.
+#[test]
+fn tracks_lends_the_tracks_however_long_the_playlist() {
+    let mut playlist = Playlist::default();
+    chosen!(playlist.tracks, Vec<String>, PLAYLIST);
+    // Filled in place, not by `add`: how `add` grows the tracks is other tests' business.
+    match (&mut playlist.tracks as &mut dyn Any).downcast_mut::<Vec<String>>() {
+        Some(own) => own.extend((0..LONG).map(|index| ::std::format!("track {index}.mp3"))),
+        None => ::std::panic!("{PLAYLIST}"),
+    }
+    let listed: usize = playlist.tracks().len();
+    ::std::assert!(
+        listed == LONG,
+        "could not begin: with {LONG} tracks in the playlist, `tracks()` listed {listed}: it does not lend the playlist's \
+         own tracks (playlist_lends_its_own_tracks_not_a_copy says how `tracks` lends them)"
+    );
+    let slow: Option<(usize, Duration)> = reads_too_slow(|| {
+        ::std::hint::black_box(playlist.tracks().len());
+    });
+    ::std::assert!(
+        slow.is_none(),
+        "on a playlist of {LONG} tracks, `tracks()` is slow: {} (see “The decision table”)\n\
+         Each call copies all the tracks on the way (a `clone()` of the `Vec`, made and dropped, or leaked to be lent), \
+         so a look at the playlist costs as much as the playlist is long. The one owner's field lends itself for free: \
+         `&self.tracks`, and nothing else.",
+        slow.map(reads_seen).unwrap_or_default()
+    );
+}
+
+/// `try_read` on a long band list runs `f` on the bands in place: a thousand calls take milliseconds, with no copy of the bands made on the way.
+#[test]
+fn try_read_copies_nothing_however_many_bands() {
+    let eq = Equalizer::new(::std::vec![0; LONG_BANDS]);
+    chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    let read: Option<usize> = eq.try_read(|bands| bands.len());
+    ::std::assert!(
+        read == Some(LONG_BANDS),
+        "could not begin: with nobody writing, `try_read` on {LONG_BANDS} bands gave {read:?}, where Some({LONG_BANDS}) \
+         was due (the same fault as in equalizer_change_from_ui_thread_is_seen_by_audio_threads)"
+    );
+    let slow: Option<(usize, Duration)> = reads_too_slow(|| {
+        ::std::hint::black_box(eq.try_read(|bands| bands.last().copied()));
+    });
+    ::std::assert!(
+        slow.is_none(),
+        "on an equalizer of {LONG_BANDS} bands, `try_read` is slow: {} (see “Readers and writers”)\n\
+         Each call copies all the bands on the way (a `clone()` or `to_vec()` under the guard, whether `f` then gets the \
+         copy or not), on every audio buffer. A read guard lends the bands themselves: \
+         `self.bands.try_read().ok().map(|bands| f(&bands))`, and nothing else.",
+        slow.map(reads_seen).unwrap_or_default()
+    );
 }

@@ -57,6 +57,7 @@ impl Equalizer {
     fn try_read<R>(&self, f: impl FnOnce(&[i8]) -> R) -> Option<R> {
         self.bands.try_borrow().ok().map(|bands| f(&bands))
     }
+    /// Sets band `index` to `gain`. `index` must be one of the bands: any other panics, as indexing does.
     fn set_band(&self, index: usize, gain: i8) { self.bands.borrow_mut()[index] = gain; }
 }
 

@@ -104,6 +104,7 @@ impl Equalizer {
         self.bands.try_read().ok().map(|bands| f(&bands))
     }
 
+    /// Sets band `index` to `gain`. `index` must be one of the bands: any other panics, as indexing does.
     fn set_band(&self, index: usize, gain: i8) {
         self.bands.write().unwrap()[index] = gain;
     }
