@@ -7,18 +7,24 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// How many times one `get` of a new key, on a fresh memoizer, runs the function: once is right.
-fn runs_per_miss() -> usize {
-    let calls = Arc::new(AtomicUsize::new(0));
+/// The keys the function ran for, in order, during one `get(9)` on a fresh memoizer: `[9]` is right.
+fn keys_run_for_one_miss() -> ::std::vec::Vec<u64> {
+    let keys: Arc<Mutex<::std::vec::Vec<u64>>> = Arc::new(Mutex::new(::std::vec::Vec::new()));
     let memo = Memoizer::new({
-        let calls = Arc::clone(&calls);
+        let keys = Arc::clone(&keys);
         move |n: u64| {
-            calls.fetch_add(1, Ordering::SeqCst);
+            keys.lock().unwrap_or_else(PoisonError::into_inner).push(n);
             n + 1
         }
     });
     let _ = memo.get(9);
-    calls.load(Ordering::SeqCst)
+    let run: ::std::vec::Vec<u64> = keys.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    run
+}
+
+/// How many times one `get` of a new key, on a fresh memoizer, runs the function: once is right.
+fn runs_per_miss() -> usize {
+    keys_run_for_one_miss().len()
 }
 
 /// How many keys `keeps_every_answer` asks for, one after the other: more than a small cache limit.
@@ -85,7 +91,18 @@ const GET_IS_OFF: &str = "could not begin: on its own, with no other thread arou
 /// A miss runs the function once, and its answer is the one returned and stored.
 #[test]
 fn each_miss_runs_the_function_once() {
-    let runs: usize = runs_per_miss();
+    let keys: ::std::vec::Vec<u64> = keys_run_for_one_miss();
+    let stray: Option<u64> = keys.iter().copied().find(|&key| key != 9);
+    ::std::assert!(
+        stray.is_none(),
+        "`get(9)` of a new key ran the function for key {} too (the keys it ran for, in order: {keys:?}), which nobody \
+         asked for: a miss computes the key asked for, and only it. Computing keys ahead of time (the next one, say) runs \
+         the slow function for answers nobody may ever want, counts computations nobody asked for in `misses`, and fills \
+         the cache with them (see “From RefCell to Mutex in a memoizer”)\n\
+         On a miss, call the function once, for `key`: `let value = (self.func)(key);`, store that answer, return it.",
+        stray.unwrap_or_default()
+    );
+    let runs: usize = keys.len();
     ::std::assert!(
         runs == 1,
         "`get(9)` of a new key ran the function {runs} times: a miss computes once, and the one answer is both returned \
@@ -504,6 +521,39 @@ fn misses_is_not_the_count(misses: u64, entries: Option<usize>) -> ::std::string
     )
 }
 
+/// Whether `get` skips counting a computation when the count's lock is busy: the test holds the
+/// `misses` lock (a `Mutex<u64>`) while another thread calls `get(7)` of a new key, lets go once
+/// that `get` has returned (or after 300 ms if it waits, as it should), and then reads the count.
+/// `Some(true)` if the function ran, `get` returned while the lock was held, and the count is still 0;
+/// `None` for a count that is no `Mutex<u64>`, or when the test could not tell.
+fn count_skipped_while_busy() -> Option<bool> {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let memo = Memoizer::new({
+        let calls = Arc::clone(&calls);
+        move |n: u64| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            n + 1
+        }
+    });
+    let field: &dyn Any = &memo.misses;
+    let count: &Mutex<u64> = field.downcast_ref::<Mutex<u64>>()?;
+    let held = count.lock().ok()?;
+    let returned_while_held: bool = thread::scope(|scope| {
+        let (done, finished) = mpsc::channel::<u64>();
+        let memo = &memo;
+        scope.spawn(move || {
+            let _ = done.send(memo.get(7));
+        });
+        let early: bool = finished.recv_timeout(Duration::from_millis(300)).is_ok();
+        drop(held);
+        // The `get` that waited for the lock goes on now; the scope waits for it.
+        early
+    });
+    let misses: u64 = memo.misses();
+    let ran: usize = calls.load(Ordering::SeqCst);
+    Some(returned_while_held && ran == 1 && misses == 0)
+}
+
 /// Threads missing at the same moment are all counted: `misses` loses no computation.
 #[test]
 fn misses_counted_at_the_same_moment_are_all_kept() {
@@ -564,6 +614,26 @@ fn misses_counted_at_the_same_moment_are_all_kept() {
             misses_is_not_the_count(misses, answers_in_the_cache(&memo.known))
         );
     }
+    let counted_more: bool = misses > expected;
+    ::std::assert!(
+        !counted_more,
+        "`misses()` says {misses}, more than the {expected} counted: {THREADS} threads computed {computed} new keys, \
+         each asked for once, and meanwhile a thread of the test added 1 to the `misses` field itself {by_the_test} \
+         times: `get` counted more than one computation for some of those keys (the function ran for keys nobody asked \
+         for, or a computation that did not happen was counted: each_miss_runs_the_function_once and \
+         misses_never_counts_a_computation_that_does_not_happen say more)"
+    );
+    let skipped_while_busy: bool = misses < expected && count_skipped_while_busy() == Some(true);
+    ::std::assert!(
+        !skipped_while_busy,
+        "`misses()` says {misses}, but {expected} were counted: {THREADS} threads computed {computed} new keys, \
+         and meanwhile a thread of the test added 1 to the `misses` field itself {by_the_test} times, to \
+         count alongside them (see “Atomic counters”)\n\
+         Computations were left uncounted whenever the count's lock was busy: while the test held that lock, `get(7)` \
+         of a new key ran the function and returned without counting it (a `try_lock` on the count that gives up when \
+         the lock is busy, say). A busy count is only another thread counting at that moment, never a reason to skip: \
+         wait your turn with `*self.misses.lock().unwrap() += 1`, or use `fetch_add` on an `AtomicU64`."
+    );
     ::std::assert!(
         misses == expected,
         "`misses()` says {misses}, but {expected} were counted: {THREADS} threads computed {computed} new keys, \
