@@ -113,6 +113,9 @@ fn eight_threads_at_once_make_exactly_8000() {
     let returned: u64 = count_in_parallel(&counter, 8, 1000, start_eight);
     EIGHT.check(8);
     let stored: u64 = *counter.lock().unwrap();
+    let skipped: bool = stored != 8000 && skips_when_busy();
+    ::std::assert!(!skipped, "8 threads adding 1 a thousand times each left {stored} in the counter, where 8000 was due: \
+         {SKIPPED} {SKIP_WHY}");
     ::std::assert_eq!(stored, 8000, "8 threads adding 1 a thousand times each should leave exactly 8000 in the counter; fewer means \
          increments were lost: each read-and-add must happen under one lock (see “Arc and Mutex together”)");
     ::std::assert_eq!(returned, 8000, "count_in_parallel should return the counter's final value, 8000");
@@ -125,6 +128,11 @@ fn many_increments_under_contention_are_all_counted() {
     let returned: u64 = count_in_parallel(&counter, 4, 25_000, start_four);
     FOUR.check(4);
     let stored: u64 = *counter.lock().unwrap();
+    let skipped: bool = stored != 100_000 && skips_when_busy();
+    ::std::assert!(
+        !skipped,
+        "4 threads x 25000 increments left {stored} in the counter, where 100000 was due: {SKIPPED} {SKIP_WHY}"
+    );
     ::std::assert_eq!(stored, 100_000, "4 threads x 25000 increments should leave exactly 100000 in the counter; fewer means increments \
          were lost: each read-and-add must happen under one lock (see “Arc and Mutex together”)");
     ::std::assert_eq!(returned, 100_000, "count_in_parallel should return 100000");
@@ -137,6 +145,9 @@ fn the_threads_add_to_the_given_counter() {
     let returned: u64 = count_in_parallel(&counter, 3, 7, start_three);
     THREE.check(3);
     let stored: u64 = *counter.lock().unwrap();
+    let skipped: bool = stored != 26 && skips_when_busy();
+    ::std::assert!(!skipped, "the counter started at 5, and 3 threads x 7 increments left {stored} in it, where 26 was due: \
+         {SKIPPED} {SKIP_WHY}");
     ::std::assert_eq!(stored, 26, "the counter started at 5, and 3 threads x 7 increments add 21: expected 26");
     ::std::assert_eq!(returned, 26, "count_in_parallel should return the counter's value, 26");
 }
@@ -186,6 +197,17 @@ fn a_poisoned_counter_never_loses_increments_silently() {
     ::std::assert!(poisoned, "the test could not poison the counter");
     let stored: u64 = *counter.lock().unwrap_or_else(PoisonError::into_inner);
     if let Ok(returned) = outcome {
+        // The threads counted every increment, and only the final read made its answer up.
+        let read_made_up: bool = stored == 25 && returned != 25;
+        ::std::assert!(
+            !read_made_up,
+            "on a counter poisoned by a thread that panicked while it held the lock, holding 5, 2 threads x 10 increments \
+             left 25 in the counter, which is right, but `count_in_parallel` returned {returned}: the final read made its \
+             answer up on the poison, with no error to say so. A poisoned mutex says some code panicked half way through \
+             a change; let `lock().unwrap()` panic, so the failure shows, or, where the count is known to be fine, read \
+             it anyway with `unwrap_or_else(PoisonError::into_inner)` (see “Arc and Mutex together”, and \
+             “Poisoned locks” later in the course)"
+        );
         let counted: bool = returned == 25 && stored == 25;
         ::std::assert!(
             counted,
@@ -196,4 +218,254 @@ fn a_poisoned_counter_never_loses_increments_silently() {
              the course)"
         );
     }
+}
+
+static FAILING: AtomicBool = AtomicBool::new(false);
+fn start_one_failing() {
+    if !FAILING.swap(true, Ordering::SeqCst) {
+        ::std::panic!("a worker failed as it started");
+    }
+}
+
+/// A thread that panics is not passed over: `count_in_parallel` panics too, never returns a count as if every thread had done its work.
+#[test]
+fn a_thread_that_panics_is_not_passed_over() {
+    let counter: Arc<Mutex<u64>> = Arc::new(Mutex::new(0));
+    // The first thread to call `on_start` panics there, before its increments (holding no lock).
+    // That panic is expected, so not printed.
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let outcome = ::std::panic::catch_unwind(|| count_in_parallel(&counter, 3, 1000, start_one_failing));
+    ::std::panic::set_hook(report_panics);
+    let failed: bool = FAILING.load(Ordering::SeqCst);
+    ::std::assert!(
+        failed,
+        "could not begin: no thread called `on_start` (the same fault as in `eight_threads_at_once_make_exactly_8000`)"
+    );
+    let stored: u64 = *counter.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Ok(returned) = outcome {
+        ::std::panic!(
+            "one of 3 threads panicked in `on_start`, before its 1000 increments, and `count_in_parallel` still returned \
+             {returned} (the counter holds {stored}), as if every thread had done its work: the thread's panic vanished. \
+             `join()` hands a thread's panic back as an `Err`; `handle.join().unwrap()` passes it on, so the caller \
+             learns that a worker failed. Waiting some other way (a sleep, watching `Arc::strong_count`), or dropping \
+             what `join()` returned, loses it (see “Arc and Mutex together”)"
+        );
+    }
+}
+
+/// How long the test keeps the counter's lock in `count_while_held`: long enough that a call which
+/// does not wait for it is seen returning while the lock is still held, even on a busy machine.
+const HOLD: Duration = Duration::from_millis(200);
+
+static BUSY: AtomicUsize = AtomicUsize::new(0);
+fn start_busy() {
+    BUSY.fetch_add(1, Ordering::SeqCst);
+}
+
+/// What `count_while_held` saw.
+struct Held {
+    returned: u64,
+    stored: u64,
+    /// `count_in_parallel` returned while the test still held the lock.
+    returned_while_held: bool,
+    /// Threads that called `on_start` while the test held the lock.
+    started_while_held: usize,
+}
+
+/// Runs `count_in_parallel` on a counter holding `start` while another thread holds its lock; that
+/// thread lets go once the call returns, or after `HOLD`.
+fn count_while_held(start: u64, threads: usize, per_thread: u64) -> Held {
+    let counter: Arc<Mutex<u64>> = Arc::new(Mutex::new(start));
+    let (held, holding) = ::std::sync::mpsc::channel::<()>();
+    let (done, finished) = ::std::sync::mpsc::channel::<()>();
+    let (returned, returned_while_held, started_while_held) = thread::scope(|scope| {
+        let counter = &counter;
+        let holder = scope.spawn(move || {
+            let guard = counter.lock().unwrap_or_else(PoisonError::into_inner);
+            let before: usize = BUSY.load(Ordering::SeqCst);
+            let _ = held.send(());
+            let returned_while_held: bool = finished.recv_timeout(HOLD).is_ok();
+            let started: usize = BUSY.load(Ordering::SeqCst) - before;
+            drop(guard);
+            (returned_while_held, started)
+        });
+        let _ = holding.recv();
+        let returned: u64 = count_in_parallel(counter, threads, per_thread, start_busy);
+        let _ = done.send(());
+        let (returned_while_held, started) = holder.join().unwrap();
+        (returned, returned_while_held, started)
+    });
+    let stored: u64 = *counter.lock().unwrap_or_else(PoisonError::into_inner);
+    Held { returned, stored, returned_while_held, started_while_held }
+}
+
+/// Whether the threads skip increments when the lock is busy: asked only once a count came out
+/// short, to say why. One thread, so no two increments can race each other.
+fn skips_when_busy() -> bool {
+    let one: Held = count_while_held(0, 1, 1000);
+    one.stored < 1000 && one.started_while_held > 0
+}
+
+/// Why a count is short when the threads skip a busy lock, and what to do instead.
+const SKIP_WHY: &str = "While threads share a counter, a busy lock is the normal case: let `lock()` wait until it is \
+     free, then add (see “Arc and Mutex together”). A thread that skips its work when the mutex is busy drops that \
+     work, with no error to say so.";
+
+/// For the tests that find a short count and then see, through `skips_when_busy`, why.
+const SKIPPED: &str = "increments were skipped while another thread held the lock (the same fault as in \
+     `a_busy_counter_is_waited_for`).";
+
+/// While another thread holds the counter's lock, `count_in_parallel` waits for it: its threads skip no increment and its final read makes no answer up.
+#[test]
+fn a_busy_counter_is_waited_for() {
+    // No threads: only the final read meets the busy lock.
+    let alone: Held = count_while_held(5, 0, 1000);
+    let made_up: bool = alone.returned != 5 && alone.returned_while_held;
+    ::std::assert!(
+        !made_up,
+        "with 0 threads and the counter holding 5, while another thread held the counter's lock, `count_in_parallel` \
+         returned {} before the lock was free: the final read made its answer up because the counter was busy. \
+         `lock()` waits until the lock is free; read the counter through it (see “Arc and Mutex together”)",
+        alone.returned
+    );
+    ::std::assert_eq!(alone.returned, 5, "with 0 threads the counter keeps its 5: count_in_parallel should return 5");
+    // One thread, so no two increments can race: only the busy lock can cost an increment.
+    let one: Held = count_while_held(5, 1, 1000);
+    let skipped: bool = one.stored < 1005 && one.started_while_held > 0;
+    ::std::assert!(
+        !skipped,
+        "the counter held 5; while another thread held its lock, 1 thread started to add 1 a thousand times, and the \
+         counter then held {}, where 1005 was due: increments were skipped because the lock was busy. {SKIP_WHY}",
+        one.stored
+    );
+    ::std::assert_eq!(one.stored, 1005, "the counter held 5, and 1 thread x 1000 increments should leave 1005 in it");
+    let made_up: bool = one.returned != 1005 && one.returned_while_held;
+    ::std::assert!(
+        !made_up,
+        "the thread left 1005 in the counter, but `count_in_parallel` returned {} while another thread still held the \
+         lock: the final read made its answer up because the counter was busy. `lock()` waits until the lock is free; \
+         read the counter through it (see “Arc and Mutex together”)",
+        one.returned
+    );
+    ::std::assert_eq!(one.returned, 1005, "count_in_parallel should return the counter's value, 1005");
+}
+
+// For `the_counter_moves_one_increment_at_a_time`: a thread of the test looks at the counter over
+// and over while a thread counts, and notes what it sees. Counted 1 at a time, the counter is seen at
+// all sorts of values; with a thread's whole share added at once, only at multiples of that share.
+// The thread counts 200 000, so that it runs for a good many milliseconds, in rounds until the values
+// seen have no common step left (or 30 rounds, or 2 s). A round shows nothing when the looking thread
+// never gets the lock between two adds: the counting thread takes it back at once unless the machine
+// stops it in between. On a machine busy with other work, up to two rounds in three show nothing
+// (measured); on an idle one, the first round nearly always shows enough.
+const SAMPLED_PER_THREAD: u64 = 200_000;
+const SAMPLED_ROUNDS: usize = 30;
+const SAMPLED_BUDGET: Duration = Duration::from_secs(2);
+
+/// Every time the test's thread tried to lock the counter.
+static LOOKS: AtomicUsize = AtomicUsize::new(0);
+fn start_sampled() {
+    // Start counting only while the test's thread is looking, right now (at most 2 s).
+    let from: usize = LOOKS.load(Ordering::SeqCst);
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while LOOKS.load(Ordering::SeqCst) < from + 100 && Instant::now() < deadline {
+        thread::yield_now();
+    }
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// What the test's thread saw of the counter: how many times it saw it, the largest step every
+/// value seen is a multiple of (0 while only 0 was seen), and the first values seen.
+struct Looked {
+    samples: usize,
+    step: u64,
+    seen: Vec<u64>,
+}
+
+/// Runs `count_in_parallel(counter, 1, SAMPLED_PER_THREAD, ..)` while a thread of the test locks the
+/// counter over and over; adds what that thread saw to `looked`, and gives what the call returned.
+fn count_while_looked_at(looked: &mut Looked) -> u64 {
+    let counter: Arc<Mutex<u64>> = Arc::new(Mutex::new(0));
+    let counting = AtomicBool::new(true);
+    thread::scope(|scope| {
+        let looker = scope.spawn(|| {
+            let mut values: Vec<u64> = Vec::new();
+            let (mut samples, mut step): (usize, u64) = (0, 0);
+            while counting.load(Ordering::SeqCst) {
+                LOOKS.fetch_add(1, Ordering::SeqCst);
+                // `try_lock` over and over, not `lock()`: a thread that lets go of the lock and takes
+                // it again at once gets it back before a sleeping `lock()` is woken, so a waiting
+                // `lock()` would only see the counter before and after the counting.
+                let value: u64 = match counter.try_lock() {
+                    Ok(guard) => *guard,
+                    Err(::std::sync::TryLockError::Poisoned(poisoned)) => *poisoned.into_inner(),
+                    Err(::std::sync::TryLockError::WouldBlock) => continue,
+                };
+                samples += 1;
+                step = gcd(step, value);
+                if values.len() < 6 && !values.contains(&value) {
+                    values.push(value);
+                }
+            }
+            (samples, step, values)
+        });
+        let returned: u64 = count_in_parallel(&counter, 1, SAMPLED_PER_THREAD, start_sampled);
+        counting.store(false, Ordering::SeqCst);
+        let (samples, step, values) = looker.join().unwrap();
+        looked.samples += samples;
+        looked.step = gcd(looked.step, step);
+        for value in values {
+            if looked.seen.len() < 6 && !looked.seen.contains(&value) {
+                looked.seen.push(value);
+            }
+        }
+        returned
+    })
+}
+
+/// While a thread counts, the counter moves 1 at a time: a thread of the test that locks it in between sees values that no adding of a whole share at once leaves.
+#[test]
+fn the_counter_moves_one_increment_at_a_time() {
+    let started = Instant::now();
+    let mut looked = Looked { samples: 0, step: 0, seen: Vec::new() };
+    let mut rounds: usize = 0;
+    while looked.step != 1 && rounds < SAMPLED_ROUNDS && !(rounds > 0 && started.elapsed() > SAMPLED_BUDGET) {
+        rounds += 1;
+        let returned: u64 = count_while_looked_at(&mut looked);
+        let skipped: bool = returned < SAMPLED_PER_THREAD && skips_when_busy();
+        ::std::assert!(
+            !skipped,
+            "while a thread of the test kept locking the counter to look at it, 1 thread adding 1 \
+             {SAMPLED_PER_THREAD} times made count_in_parallel return {returned}, where {SAMPLED_PER_THREAD} was \
+             due: {SKIPPED} {SKIP_WHY}"
+        );
+        ::std::assert_eq!(
+            returned,
+            SAMPLED_PER_THREAD,
+            "1 thread adding 1 {SAMPLED_PER_THREAD} times: count_in_parallel should return {SAMPLED_PER_THREAD}"
+        );
+    }
+    let (samples, step, seen): (usize, u64, &[u64]) = (looked.samples, looked.step, &looked.seen);
+    let by_shares: bool = step % SAMPLED_PER_THREAD == 0;
+    ::std::assert!(
+        !by_shares,
+        "`count_in_parallel(counter, 1, {SAMPLED_PER_THREAD}, ..)` ran {rounds} times while a thread of the test kept \
+         locking the counter to look at it ({samples} looks): it only ever saw the counter at multiples of \
+         {SAMPLED_PER_THREAD} (values seen: {seen:?}), so the thread's {SAMPLED_PER_THREAD} landed in one go. A thread \
+         that holds the guard across its whole loop makes the other threads count after it, not meanwhile, and \
+         summing in a local then adding once is not adding 1 to the shared counter. Each thread should add 1 to the \
+         counter `per_thread` times, taking the lock for each add and letting it go in between (see \
+         “Arc and Mutex together”)"
+    );
+    ::std::assert!(
+        step == 1,
+        "`count_in_parallel(counter, 1, {SAMPLED_PER_THREAD}, ..)` ran {rounds} times while a thread of the test kept \
+         locking the counter to look at it ({samples} looks): it only ever saw the counter move in steps of {step} \
+         (values seen: {seen:?}), so the increments landed in batches. Each thread should add 1 to the counter \
+         `per_thread` times, taking the lock for each add (see “Arc and Mutex together”)"
+    );
 }

@@ -2,7 +2,7 @@ use super::{Job, JobBoard};
 use std::sync::mpsc;
 use std::sync::{Mutex, PoisonError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn job(id: u32, title: &str) -> Job {
     Job { id, title: title.to_string() }
@@ -210,5 +210,74 @@ fn finish_on_a_poisoned_board_never_loses_the_jobs() {
         "after a worker panicked while it held the board's lock (which poisons it), `finish` returned the jobs {:?}, \
          where the board held [1, 2]: the poison was taken for an empty board, and the jobs are gone.\n{ON_POISON}",
         finished.unwrap_or_default()
+    );
+}
+
+/// On a board poisoned by a worker that panicked, `jobs_mut` either panics too or hands out every job: it never swaps in an empty list.
+#[test]
+fn jobs_mut_on_a_poisoned_board_never_loses_the_jobs() {
+    let mut board = a_poisoned_board();
+    let handed: Option<Vec<u32>> = returned_quietly(|| ids(board.jobs_mut()));
+    let kept: Vec<u32> = ids(&board.jobs.lock().unwrap_or_else(PoisonError::into_inner));
+    let expected: Vec<u32> = ::std::vec![1, 2];
+    if let Some(handed) = handed {
+        // An empty list where the board held jobs: the poisoned list was swapped for a fresh one.
+        let how: &str = if handed.is_empty() {
+            "the poisoned list was swapped for a fresh, empty one, and every job added before the crash is gone"
+        } else {
+            "jobs were lost on the poison"
+        };
+        ::std::assert!(
+            handed == expected && kept == expected,
+            "after a worker panicked while it held the board's lock (which poisons it), `jobs_mut` returned the list \
+             {handed:?}, and the board then held {kept:?}, where it held [1, 2]: {how}.\n{ON_POISON}"
+        );
+    }
+}
+
+/// How long the test keeps the board's lock while `add` is called: long enough that an `add` which
+/// does not wait is seen returning while the lock is still held, even on a busy machine.
+const HOLD: Duration = Duration::from_millis(200);
+
+/// `add` on a board another thread is holding waits for the lock, then adds the job: a busy board never drops it.
+#[test]
+fn add_on_a_busy_board_waits_and_keeps_the_job() {
+    let board = JobBoard::new();
+    crate::__learn::exact::<Mutex<Vec<Job>>, _>(&board.jobs);
+    board.add(job(1, "build"));
+    board.add(job(2, "test"));
+    let (held, holding) = mpsc::channel::<()>();
+    let (returned, add_returned) = mpsc::channel::<()>();
+    // Another thread takes the board's lock and keeps it until `add` returns, or for `HOLD`.
+    let (returned_while_held, waited): (bool, Duration) = thread::scope(|scope| {
+        let board = &board;
+        let holder = scope.spawn(move || {
+            let guard = board.jobs.lock().unwrap_or_else(PoisonError::into_inner);
+            let _ = held.send(());
+            let returned_while_held: bool = add_returned.recv_timeout(HOLD).is_ok();
+            drop(guard);
+            returned_while_held
+        });
+        let _ = holding.recv();
+        let called = Instant::now();
+        board.add(job(3, "deploy"));
+        let waited: Duration = called.elapsed();
+        let _ = returned.send(());
+        (holder.join().unwrap(), waited)
+    });
+    let kept: Vec<u32> = ids(&board.jobs.lock().unwrap_or_else(PoisonError::into_inner));
+    let expected: Vec<u32> = ::std::vec![1, 2, 3];
+    ::std::assert!(
+        !(returned_while_held && kept != expected),
+        "while another thread held the board's lock, `add(job 3)` returned after {waited:?}, before the lock was free, \
+         and once it was free the board held {kept:?}: the job was dropped because the board was busy. While threads \
+         share the board, a busy lock is the normal case: let `lock()` wait its turn, then push the job (see \
+         “Keeping the lock short”: a thread that skips its work when the mutex is busy drops that work)"
+    );
+    ::std::assert_eq!(
+        kept,
+        expected,
+        "the board held jobs 1 and 2, another thread held its lock for a while, and `add(job 3)` waited for it: the \
+         board should then hold [1, 2, 3]"
     );
 }

@@ -149,6 +149,124 @@ fn visits_are_numbered_from_one() {
     ::std::assert_eq!(total, 3, "three visits were counted");
 }
 
+// For the tests below that make a thread of the test change the count itself while others count
+// visits: they stop once the visits have seen another change land between two of them this many
+// times, or after the budget.
+const CROSSINGS: usize = 20_000;
+const CROSSING_BUDGET: Duration = Duration::from_millis(1500);
+/// Threads counting visits beside the test's thread that changes the count.
+const VISITORS: usize = 4;
+/// What the test adds to the count each time it changes it itself: the count's high half then counts
+/// the test's additions, its low half the visits.
+const TEST_STEP: u64 = 1 << 32;
+
+/// What became of the visits made while a thread of the test changed the count itself.
+struct Crossed {
+    /// Visits made with `hit`.
+    made: u64,
+    /// Times the test added `TEST_STEP` to the count, straight on the atomic with `fetch_add`.
+    added: u64,
+    /// What the count held afterwards.
+    total: u64,
+}
+
+impl Crossed {
+    /// Visits the count still holds, and additions of the test it still holds.
+    fn kept(&self) -> (u64, u64) {
+        (self.total & (TEST_STEP - 1), self.total >> 32)
+    }
+}
+
+/// `VISITORS` threads count visits with `hit` while the test adds `TEST_STEP` to the count itself,
+/// over and over, straight on the atomic. `None` if the count is not an `AtomicU64` (another test
+/// says so).
+fn visits_while_the_count_changes(counter: &HitCounter) -> Option<Crossed> {
+    let field: &dyn Any = &counter.hits;
+    let hits: &AtomicU64 = field.downcast_ref::<AtomicU64>()?;
+    let visiting = AtomicBool::new(true);
+    let crossings = AtomicUsize::new(0);
+    let start = Barrier::new(VISITORS + 1);
+    let started = Instant::now();
+    let (made, added): (u64, u64) = thread::scope(|scope| {
+        let visitors: Vec<thread::ScopedJoinHandle<'_, u64>> = (0..VISITORS)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait();
+                    let (mut made, mut last, mut crossed): (u64, u64, usize) = (0, 0, 0);
+                    while visiting.load(Ordering::SeqCst) {
+                        let number: u64 = counter.hit();
+                        made += 1;
+                        if number != last + 1 {
+                            crossed += 1; // another change landed between this visit and the one before
+                        }
+                        last = number;
+                        if made & 0x3ff == 0 {
+                            let seen: usize = crossings.fetch_add(crossed, Ordering::SeqCst) + crossed;
+                            crossed = 0;
+                            if seen >= CROSSINGS || started.elapsed() >= CROSSING_BUDGET {
+                                visiting.store(false, Ordering::SeqCst);
+                            }
+                        }
+                    }
+                    made
+                })
+            })
+            .collect();
+        start.wait();
+        let mut added: u64 = 0;
+        // The budget here too, in case no visitor is left to say stop.
+        while visiting.load(Ordering::SeqCst) && !(added & 0x3ff == 0 && started.elapsed() >= CROSSING_BUDGET) {
+            hits.fetch_add(TEST_STEP, Ordering::SeqCst);
+            added += 1;
+        }
+        (visitors.into_iter().map(|h| h.join().unwrap()).sum(), added)
+    });
+    let total: u64 = hits.load(Ordering::SeqCst);
+    Some(Crossed { made, added, total })
+}
+
+/// Why visits were lost, when a visit made while the count changes is lost: `None` if it is not.
+fn why_visits_are_lost() -> Option<&'static str> {
+    let crossed: Crossed = visits_while_the_count_changes(&HitCounter::new())?;
+    let (visits, additions): (u64, u64) = crossed.kept();
+    if additions < crossed.added {
+        Some(WIPED_OUT)
+    } else if visits < crossed.made {
+        Some(GAVE_UP)
+    } else {
+        None
+    }
+}
+
+const WIPED_OUT: &str = "A visit made of a separate `load` and `store` writes back the count it read plus one, wiping \
+     out whatever another thread changed in between, even under a lock of its own: a change made straight on the \
+     atomic (a `swap(0)`, a `fetch_add`) does not wait for that lock. `fetch_add` reads and adds in one step.";
+const GAVE_UP: &str = "A hit that gives up when another changed the count is lost: a `compare_exchange` fails when the \
+     count moved after the `load`, and the visit must then be tried again. `fetch_add` adds in one step and never has \
+     to try again.";
+
+/// A visit counted while another thread changes the count is never lost, and neither is the other thread's change.
+#[test]
+fn a_visit_counted_while_the_count_changes_is_never_lost() {
+    let counter = HitCounter::new();
+    // Only an `AtomicU64` field can be changed here (another type fails `the_count_is_an_atomic_u64`).
+    let Some(crossed) = visits_while_the_count_changes(&counter) else { return };
+    let (made, added): (u64, u64) = (crossed.made, crossed.added);
+    let (visits, additions): (u64, u64) = crossed.kept();
+    ::std::assert!(
+        additions == added,
+        "while {VISITORS} threads made {made} visits, a thread of the test added 2^32 to the count {added} times \
+         itself (with `fetch_add`, straight on the atomic), and only {additions} of its additions were left in the \
+         count: the others were wiped out (see “Atomic counters”)\n{WIPED_OUT}"
+    );
+    ::std::assert!(
+        visits == made,
+        "while {VISITORS} threads made {made} visits, a thread of the test added 2^32 to the count {added} times \
+         itself (with `fetch_add`, straight on the atomic): the count kept every addition of the test's, but only \
+         {visits} of the visits (see “Atomic counters”)\n{GAVE_UP}"
+    );
+}
+
 // The races below sit between two steps of one call, a few instructions apart, where no test can
 // stop a thread. So eight threads work at once until they have seen each other cut in between
 // their own calls many thousands of times, or 4 s have passed. A thread stopped by the system in
@@ -157,6 +275,9 @@ fn visits_are_numbered_from_one() {
 const THREADS: usize = 8;
 const INTERLEAVINGS: usize = 20_000;
 const BUDGET: Duration = Duration::from_secs(4);
+
+const SAME_COUNT_TWICE: &str = "A visit made of a separate `load` and `store` lets two threads read the same count and \
+     write back the same count plus one; `fetch_add` reads and adds in one step.";
 
 /// Eight threads counting at the same moment lose no visit, and every visit gets a number of its own.
 #[test]
@@ -195,12 +316,12 @@ fn threads_at_once_get_distinct_numbers_and_lose_no_visit() {
     });
     let made: u64 = visits.iter().map(|(made, _)| made).sum();
     let total: u64 = counter.total();
+    // Lost visits: see how, with a thread of the test changing the count beside threads that visit.
+    let why: &str = if total == made { "" } else { why_visits_are_lost().unwrap_or(SAME_COUNT_TWICE) };
     ::std::assert!(
         total == made,
         "{THREADS} threads made {made} visits at once, but the count says {total}: visits were lost \
-         (see “Atomic counters”)\n\
-         A visit made of a separate `load` and `store` lets two threads read the same count and write back \
-         the same count plus one; `fetch_add` reads and adds in one step."
+         (see “Atomic counters”)\n{why}"
     );
     // Numbered 1 to `made`, each number once, the numbers add up to 1 + 2 + ... + made.
     let sum: u128 = visits.iter().map(|(_, sum)| sum).sum();
@@ -275,6 +396,18 @@ fn take_while_another_thread_counts_loses_nothing() {
         (made, takers.into_iter().map(|h| h.join().unwrap()).sum())
     });
     let taken: u64 = taken + counter.take();
+    // Visits short: lost by `hit` itself (seen with a thread of the test changing the count instead
+    // of `take`), or else by `take`.
+    let lost_by_hit: Option<&str> = if taken < made { why_visits_are_lost() } else { None };
+    let hit_lost_them: bool = lost_by_hit.is_some();
+    ::std::assert!(
+        !hit_lost_them,
+        "one thread made {made} visits while others called `take`, and the takes add up to only {taken}: the \
+         visits were lost by `hit`, which also loses them when a thread of the test changes the count instead of \
+         `take` (the same fault as in `a_visit_counted_while_the_count_changes_is_never_lost`; see \
+         “Atomic counters”)\n{}",
+        lost_by_hit.unwrap_or_default()
+    );
     ::std::assert!(
         taken >= made,
         "one thread made {made} visits while others called `take`, and the takes add up to only {taken} \
@@ -289,4 +422,68 @@ fn take_while_another_thread_counts_loses_nothing() {
          A visit made of a separate `load` and `store` read the count before a `take` and wrote it back, \
          plus one, after the reset; `fetch_add` adds in one step."
     );
+}
+
+/// Takes that visits cut into, and the budget, for `take_right_after_visits_were_counted_answers_them`.
+const TAKE_CROSSINGS: usize = 2_000;
+const TAKE_BUDGET: Duration = Duration::from_secs(2);
+
+/// `take` right after the test saw visits counted answers at least those visits: it never gives up and answers 0.
+#[test]
+fn take_right_after_visits_were_counted_answers_them() {
+    let counter = HitCounter::new();
+    // Threads visit over and over. The test makes a visit itself, reads the count with `total`, and
+    // calls `take`: only `take` sets the count back, so `take` must answer at least what the test read.
+    // Visits that land between the test's read and the end of `take` are what a `take` of two steps
+    // trips on. They land there when a visiting thread runs at the same moment, or when the machine
+    // stops the test in the middle of `take` and runs a visiting thread meanwhile; so the test calls
+    // `take` over and over, with no pause, until visits have cut in many times, or the budget has passed.
+    let visiting = AtomicBool::new(true);
+    let start = Barrier::new(VISITORS + 1);
+    let started = Instant::now();
+    let (mut takes, mut crossings): (usize, usize) = (0, 0);
+    let mut short: Option<(u64, u64, u64)> = None; // what the test read, what `take` answered, the count after
+    thread::scope(|scope| {
+        for _ in 0..VISITORS {
+            scope.spawn(|| {
+                start.wait();
+                while visiting.load(Ordering::SeqCst) {
+                    counter.hit();
+                }
+            });
+        }
+        start.wait();
+        while crossings < TAKE_CROSSINGS && !(takes & 0x3ff == 0 && started.elapsed() >= TAKE_BUDGET) {
+            takes += 1;
+            counter.hit();
+            let seen: u64 = counter.total();
+            let taken: u64 = counter.take();
+            if taken < seen {
+                let after: u64 = counter.total();
+                short = Some((seen, taken, after));
+                break;
+            }
+            if taken > seen {
+                crossings += 1; // visits landed between the test's read and the end of `take`
+            }
+        }
+        visiting.store(false, Ordering::SeqCst);
+    });
+    if let Some((seen, taken, after)) = short {
+        // The count was not set back: `take` gave up.
+        let kept: bool = after >= seen;
+        ::std::assert!(
+            !(taken == 0 && kept),
+            "while {VISITORS} threads kept visiting, the test read the count with `total`, {seen}, then called \
+             `take`, which answered 0, and `total` then said {after}: the count was not set back to 0 (see “Atomic counters”)\n\
+             A `take` that gives up when a visit lands during it (a `compare_exchange` that lost the race) reports \
+             visits as none. `swap(0)` reads and resets in one step, and cannot lose a race."
+        );
+        ::std::panic!(
+            "while {VISITORS} threads kept visiting, the test read the count with `total`, {seen}, then called \
+             `take`, which answered {taken}: fewer visits than were counted before it was called (see “Atomic counters”)\n\
+             Only `take` sets the count back, so it holds at least {seen} visits when `take` runs. `swap(0)` reads \
+             and resets in one step, and answers exactly what it took."
+        );
+    }
 }

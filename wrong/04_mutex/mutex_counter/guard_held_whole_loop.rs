@@ -1,0 +1,27 @@
+// wrong: each thread takes the lock once and holds the guard across its whole per_thread loop, so the threads' counting runs one thread after another (a lock held for a thread's whole job)
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+fn count_in_parallel(counter: &Arc<Mutex<u64>>, threads: usize, per_thread: u64, on_start: fn()) -> u64 {
+    let mut handles = Vec::new();
+    for _ in 0..threads {
+        let counter = Arc::clone(counter);
+        handles.push(thread::spawn(move || {
+            on_start();
+            let mut guard = counter.lock().unwrap();
+            for _ in 0..per_thread {
+                *guard += 1;
+            }
+        }));
+    }
+    for handle in handles {
+        handle.join().unwrap();
+    }
+    *counter.lock().unwrap()
+}
+
+fn main() {
+    let counter = Arc::new(Mutex::new(0u64));
+    let total = count_in_parallel(&counter, 8, 1000, || println!("a worker starts"));
+    println!("8 threads x 1000 increments = {total}");
+}
