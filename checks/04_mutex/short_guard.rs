@@ -1,4 +1,5 @@
 use super::{publish, record, Report, Stats};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex, PoisonError, TryLockError};
 use std::thread;
@@ -178,13 +179,111 @@ fn every_latency_is_kept_as_it_came() {
     let expected: Vec<u32> = ::std::vec![0, u32::MAX, 0, 7, 7];
     let report_expected: Option<(usize, u64, u32)> = Some((5, 2, u32::MAX));
     let kept: bool = got == expected && sent == report_expected;
+    // The window and the counts came through, and only the figure differs: `publish` changed what `summarize` answered.
+    let only_the_figure: bool = got == expected && sent.map(|(requests, errors, _)| (requests, errors)) == Some((5, 2));
+    let how: &str = if only_the_figure {
+        "`summarize` got the window whole and answered 4294967295 (the slowest), yet the report carried another figure: \
+         `publish` changed the figure on its way into the report (capped it at some limit, rounded it). The report carries \
+         `summarize`'s answer as it is: `latency_ms: summarize(&window.latencies_ms)`"
+    } else {
+        "`record` or `publish` left out, changed or merged some of them (a 0, a latency over some limit, a repeat). A stats \
+         window is the record of what happened: `record` pushes every latency as it is, and counts every failure, whatever \
+         the value, and `publish` reports the window untouched"
+    };
     ::std::assert!(
         kept,
         "5 requests were recorded, with the latencies {expected:?} (2 of them failed), but `summarize` was handed {got:?} and \
-         the report said {}: `record` or `publish` left out, changed or merged some of them (a 0, a latency over some limit, \
-         a repeat). A stats window is the record of what happened: `record` pushes every latency as it is, and counts \
-         every failure, whatever the value, and `publish` reports the window untouched (see “Keeping the lock short”)",
+         the report said {}: {how} (see “Keeping the lock short”)",
         described(sent)
+    );
+}
+
+/// Latencies over the whole range of a `u32`: 0, 1, every power of ten and of two with its
+/// neighbours, the usual timeouts (a second, 30 s, a minute, an hour, a day) with theirs, and the largest.
+fn latencies_of_every_size() -> Vec<u32> {
+    let mut centres: Vec<u64> = ::std::vec![0, 1, u64::from(u32::MAX)];
+    let mut ten: u64 = 10;
+    while ten <= u64::from(u32::MAX) {
+        centres.push(ten);
+        ten *= 10;
+    }
+    centres.extend((1..32).map(|bit| 1u64 << bit));
+    centres.extend([500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 3_600_000, 86_400_000]);
+    let mut all: Vec<u32> = centres
+        .into_iter()
+        .flat_map(|centre| [centre.wrapping_sub(1), centre, centre + 1])
+        .filter_map(|ms| u32::try_from(ms).ok())
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// What `send` got, as plain numbers: `None` when it was not called.
+type Sent = Option<(usize, u64, u32)>;
+
+/// Each request's outcome is kept exactly, whatever its latency: a successful request is never counted as an error, a failed one always is, from 0 ms to `u32::MAX`.
+#[test]
+fn each_request_is_counted_as_it_came_whatever_its_latency() {
+    // The first request, alone in its window, that came out of the report other than it went in:
+    // its latency, whether it succeeded, what `summarize` was handed and what the report said.
+    let mut first_wrong: Option<(u32, bool, Option<Vec<u32>>, Sent)> = None;
+    'sweep: for ms in latencies_of_every_size() {
+        for ok in [true, false] {
+            let stats = Mutex::new(Stats::default());
+            record(&stats, ms, ok);
+            let mut handed: Option<Vec<u32>> = None;
+            let mut sent: Option<(usize, u64, u32)> = None;
+            publish(
+                &stats,
+                |latencies| {
+                    handed = Some(latencies.to_vec());
+                    slowest(latencies)
+                },
+                |report| sent = Some(numbers(&report)),
+            );
+            let due: Option<(usize, u64, u32)> = Some((1, u64::from(!ok), ms));
+            if sent != due || handed.as_deref() != Some(&[ms][..]) {
+                first_wrong = Some((ms, ok, handed, sent));
+                break 'sweep;
+            }
+        }
+    }
+    let all_kept: bool = first_wrong.is_none();
+    let (ms, ok, handed, sent) = first_wrong.unwrap_or((0, true, None, None));
+    let request: String =
+        ::std::format!("a {} request of {ms} ms (`record(&stats, {ms}, {ok})`)", if ok { "successful" } else { "failed" });
+    let how: String = match sent {
+        _ if handed.as_deref() != Some(&[ms][..]) => ::std::format!(
+            "`summarize` was handed {handed:?} where [{ms}] was due: `record` or `publish` left out or changed the latency \
+             because of its size. `record` pushes every latency as it is, and `publish` hands the window on untouched"
+        ),
+        Some((1, 1, _)) if ok => "`record` counted it as an error because of its latency, though it succeeded. A slow \
+             request is still a successful one, and the latency is already in the window for `summarize` to judge: count an \
+             error when `ok` is false, and only then, whatever the latency"
+            .to_string(),
+        Some((1, 0, _)) if !ok => "`record` left its failure uncounted because of its latency. Every request with `ok` \
+             false is an error, whatever the latency: count it each time"
+            .to_string(),
+        Some((1, errors, _)) if errors > 1 => ::std::format!(
+            "the one request was counted as {errors} errors. `record` adds 1 to `errors` for a failed request, and 0 for a \
+             successful one, whatever the latency"
+        ),
+        Some((1, _, figure)) => ::std::format!(
+            "`summarize` was handed [{ms}] and answered {ms} (the slowest), yet the report carried {figure} ms: `publish` \
+             changed the figure on its way into the report (capped it at some limit, rounded it). The report carries \
+             `summarize`'s answer as it is: `latency_ms: summarize(&window.latencies_ms)`"
+        ),
+        Some((requests, _, _)) => ::std::format!(
+            "the report counted {requests} requests for a window of one: count what the window holds, `latencies_ms.len()`"
+        ),
+        None => "`publish` sent no report at all: every window taken is sent, once".to_string(),
+    };
+    ::std::assert!(
+        all_kept,
+        "{request}, alone in its window, was reported as {}, where {} was due: {how} (see “Keeping the lock short”)",
+        described(sent),
+        described(Some((1, u64::from(!ok), ms)))
     );
 }
 
@@ -883,6 +982,9 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
     // A moment, with no `publish` running, when the mutex held fewer latencies than at the look before: how many, before and then.
     let shrank: Mutex<Option<(usize, usize)>> = Mutex::new(None);
     let mut reports: Vec<(usize, u64, u32)> = Vec::new();
+    // How many latencies `summarize` was handed for each report, beside it (`None`: it was not called).
+    let mut handed_for: Vec<Option<usize>> = Vec::new();
+    let handed_now: Cell<Option<usize>> = Cell::new(None);
     // What the windows handed to `summarize` held: requests made through `record`, and the others.
     let mut reported_via_record: u64 = 0;
     let mut reported_direct: u64 = 0;
@@ -933,12 +1035,17 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
             let mut summarized = false;
             let summarize = |latencies: &[u32]| {
                 summarized = true;
+                handed_now.set(Some(latencies.len()));
                 reported_via_record += latencies.iter().filter(|&&ms| ms == 1).count() as u64;
                 reported_direct += latencies.iter().filter(|&&ms| ms == 2).count() as u64;
                 latencies.len() as u32
             };
             let reports_before: usize = reports.len();
-            publish(&stats, summarize, |report| reports.push(numbers(&report)));
+            handed_now.set(None);
+            publish(&stats, summarize, |report| {
+                reports.push(numbers(&report));
+                handed_for.push(handed_now.get());
+            });
             if !summarized && reports.len() > reports_before && unsummarized.is_none() {
                 unsummarized = reports.last().copied();
             }
@@ -963,12 +1070,17 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
     let mut summarized_last = false;
     let last_summary = |latencies: &[u32]| {
         summarized_last = true;
+        handed_now.set(Some(latencies.len()));
         reported_via_record += latencies.iter().filter(|&&ms| ms == 1).count() as u64;
         reported_direct += latencies.iter().filter(|&&ms| ms == 2).count() as u64;
         latencies.len() as u32
     };
     let reports_before: usize = reports.len();
-    publish(&stats, last_summary, |report| reports.push(numbers(&report)));
+    handed_now.set(None);
+    publish(&stats, last_summary, |report| {
+        reports.push(numbers(&report));
+        handed_for.push(handed_now.get());
+    });
     if !summarized_last && reports.len() > reports_before && unsummarized.is_none() {
         unsummarized = reports.last().copied();
     }
@@ -1010,12 +1122,30 @@ fn reports_made_while_threads_record_are_whole_and_lose_nothing() {
          you take, once (see “Keeping the lock short”)",
         described(unsummarized)
     );
-    let torn_window: Option<(usize, u64, u32)> =
-        reports.iter().copied().find(|&(requests, _, window)| window as usize != requests);
+    // The test's summary answers how many latencies it was handed, so a report's figure should be its request count.
+    let torn_at: Option<usize> = reports.iter().position(|&(requests, _, window)| window as usize != requests);
+    let torn_window: Option<(usize, u64, u32)> = torn_at.map(|at| reports[at]);
+    let handed_then: Option<usize> = torn_at.and_then(|at| handed_for.get(at).copied().flatten());
     let (requests, _, window) = torn_window.unwrap_or_default();
+    let torn_how: String = if handed_then == Some(requests) {
+        ::std::format!(
+            "and `summarize` was handed all {requests} latencies of that window and answered {requests} (the test's summary \
+             counts them), yet the report carried {window} as its figure: `publish` changed the figure on its way into the \
+             report (capped it at some limit, rounded it). The report carries `summarize`'s answer as it is: \
+             `latency_ms: summarize(&window.latencies_ms)`"
+        )
+    } else {
+        ::std::format!(
+            "but `summarize` was handed a window of {} latencies: the two disagree. Either the counts were read at one moment \
+             and the window taken at another, under two locks, and requests recorded in between fell into the gap, or \
+             `publish` changed the window between taking it and handing it on (cut it short, filtered it). Take the whole \
+             window out in one step, under one lock, count what you took, and hand `summarize` that same window untouched",
+            handed_then.unwrap_or(window as usize)
+        )
+    };
     ::std::assert!(
         torn_window.is_none(),
-        "a report counted {requests} requests, but `summarize` was handed a window of {window} latencies: the two disagree. Either the counts were read at one moment and the window taken at another, under two locks, and requests recorded in between fell into the gap, or `publish` changed the window between taking it and handing it on (cut it short, filtered it). Take the whole window out in one step, under one lock, count what you took, and hand `summarize` that same window untouched (see “Keeping the lock short”)"
+        "a report counted {requests} requests, {torn_how} (see “Keeping the lock short”)"
     );
     let made: u64 = made_via_record + made_direct;
     let reported: u64 = reported_via_record + reported_direct;
@@ -1240,6 +1370,22 @@ fn publish_on_a_poisoned_mutex_never_loses_the_window() {
     let mut received: Option<(usize, u64, u32)> = None;
     let returned: bool = returned_quietly(|| publish(&stats, mean, |report| received = Some(numbers(&report))));
     let expected: Option<(usize, u64, u32)> = Some((2, 1, 30));
+    // What the mutex holds now, read through the field whatever the poison: after a `publish` that
+    // panicked without reporting, the window must still be there for a later one.
+    let (left_latencies, left_errors): (Vec<u32>, u64) = {
+        let window = stats.lock().unwrap_or_else(PoisonError::into_inner);
+        (window.latencies_ms.clone(), window.errors)
+    };
+    let still_there: bool = left_latencies == [40, 20] && left_errors == 1;
+    ::std::assert!(
+        returned || received.is_some() || still_there,
+        "after another thread panicked while it held the stats mutex (which poisons it), `publish` panicked, and sent no \
+         report, but it had taken the window out first: the mutex then held the latencies {left_latencies:?} and \
+         {left_errors} errors, where [40, 20] and 1 were due. The 2 requests are gone, neither reported nor left for a \
+         later `publish`. Panic before changing anything (`lock().unwrap()` panics on the poisoned mutex before the window \
+         is touched), or, where the data is known to be fine, take the guard anyway with \
+         `unwrap_or_else(PoisonError::into_inner)` and report the window it holds (see “Poisoned locks”, later in the course)"
+    );
     let honest: bool = if returned { received == expected } else { received.is_none() || received == expected };
     let what: &str = match received {
         None => "the window was neither reported nor did anything say why: the requests recorded are left behind unreported",
