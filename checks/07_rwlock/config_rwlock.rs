@@ -63,8 +63,8 @@ fn set_changes_what_readers_see() {
 
 /// Settings as they may come, each to be kept exactly as given: an empty value, a key that differs
 /// from another only in case, spaces around a key and a value, an empty key, line breaks, letters
-/// beyond ASCII, and a value longer than any limit a store might put on it.
-fn settings_as_given(long: &str) -> [(&str, &str); 8] {
+/// beyond ASCII, and a value and a key longer than any limit a store might put on them.
+fn settings_as_given(long: &str) -> [(&str, &str); 9] {
     [
         ("motd", ""),
         ("Host", "example.org"),
@@ -74,10 +74,11 @@ fn settings_as_given(long: &str) -> [(&str, &str); 8] {
         ("crlf", "line one\r\nline two"),
         ("key\nwith a break", "é ✓"),
         ("long", long),
+        (long, "a long key"),
     ]
 }
 
-/// The long value of `settings_as_given`: a megabyte, past any limit on a value's length.
+/// The long value and key of `settings_as_given`: a megabyte, past any limit on a length.
 fn long_value() -> String {
     "0123456789".repeat(100_000)
 }
@@ -115,6 +116,8 @@ fn how_it_changed(store: &ConfigStore, method: &str, key: &str, value: &str, sto
     let landed_under = |near: &str| near != key && stored_under(store, near).as_deref() == Some(value);
     // What the map holds under the key trimmed of its spaces, when trimming changes it.
     let under_trimmed: Option<String> = if key.trim() != key { stored_under(store, key.trim()) } else { None };
+    // A key the map holds the value under that is the start of the one given: the key was cut short.
+    let cut_key: Option<String> = keys_holding(store, value).into_iter().find(|held| held.len() < key.len() && key.starts_with(held.as_str()));
     match stored {
         Some(kept) if Some(kept) == earlier => ::std::format!("`{method}` kept the earlier value given for the key, {}", shown(kept)),
         Some(kept) if kept == value.trim() => ::std::format!("`{method}` trimmed the spaces off the value"),
@@ -132,12 +135,111 @@ fn how_it_changed(store: &ConfigStore, method: &str, key: &str, value: &str, sto
         None if landed_under(&key.to_lowercase()) || landed_under(&key.to_uppercase()) => {
             ::std::format!("`{method}` folded the key to one case")
         }
-        None if value.is_empty() => ::std::format!("`{method}` dropped the setting because its value is empty"),
-        None if key.is_empty() => ::std::format!("`{method}` dropped the setting because its key is empty"),
-        None if key.contains('\n') || value.contains('\n') => {
-            ::std::format!("`{method}` dropped the setting because of its line break")
+        None if cut_key.is_some() => ::std::format!(
+            "`{method}` cut the key short: the map holds the value under its first {} of {} characters",
+            cut_key.map_or(0, |held| held.chars().count()),
+            key.chars().count()
+        ),
+        None => {
+            // Which side `method` refused, asked again on stores of their own: the same key with a
+            // plain value, and the same value under a plain key.
+            let key_taken: bool = kept_by(method, key, "plain");
+            let value_taken: bool = kept_by(method, "plain", value);
+            match (key_taken, value_taken) {
+                (true, false) => ::std::format!(
+                    "`{method}` dropped the setting because of its value, which holds {}",
+                    kinds_of_characters(value)
+                ),
+                (false, true) => ::std::format!(
+                    "`{method}` dropped the setting because of its key, which holds {}",
+                    kinds_of_characters(key)
+                ),
+                _ => ::std::format!(
+                    "`{method}` dropped the setting: its key holds {}, and its value {}",
+                    kinds_of_characters(key),
+                    kinds_of_characters(value)
+                ),
+            }
         }
-        None => ::std::format!("`{method}` dropped the setting"),
+    }
+}
+
+/// The keys under which the map holds exactly `value`, read through the field.
+fn keys_holding(store: &ConfigStore, value: &str) -> Vec<String> {
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let settings = store.settings.read().unwrap_or_else(PoisonError::into_inner);
+    settings.iter().filter(|(_, held)| held.as_str() == value).map(|(key, _)| key.clone()).collect()
+}
+
+/// Whether `method` (`new`, `set` or `try_set`), given `key` = `value` on a store of its own, keeps
+/// it exactly under `key`.
+fn kept_by(method: &str, key: &str, value: &str) -> bool {
+    let store: ConfigStore = match method {
+        "new" => ConfigStore::new(&[(key, value)]),
+        _ => {
+            let store = sample_store();
+            if method == "try_set" {
+                let _ = store.try_set(key, value);
+            } else {
+                store.set(key, value);
+            }
+            store
+        }
+    };
+    stored_under(&store, key).as_deref() == Some(value)
+}
+
+/// The kinds of characters `text` holds, as a message lists them: "a line break, spaces and
+/// characters beyond ASCII ('é', '✓')".
+fn kinds_of_characters(text: &str) -> String {
+    if text.is_empty() {
+        return "nothing at all (it is empty)".to_string();
+    }
+    let mut kinds: Vec<String> = Vec::new();
+    let has = |test: fn(&char) -> bool| text.chars().any(|c| test(&c));
+    if has(|c| c.is_ascii_alphabetic()) {
+        kinds.push("letters".to_string());
+    }
+    if has(char::is_ascii_digit) {
+        kinds.push("digits".to_string());
+    }
+    if text.contains(' ') {
+        kinds.push("spaces".to_string());
+    }
+    if text.contains('\n') {
+        kinds.push("a line break".to_string());
+    }
+    if text.contains('\r') {
+        kinds.push("a carriage return".to_string());
+    }
+    if text.contains('\t') {
+        kinds.push("a tab".to_string());
+    }
+    if has(|c| c.is_control() && !['\n', '\r', '\t'].contains(c)) {
+        kinds.push("other control characters".to_string());
+    }
+    let mut punctuation: Vec<char> = text.chars().filter(char::is_ascii_punctuation).collect();
+    punctuation.sort_unstable();
+    punctuation.dedup();
+    if !punctuation.is_empty() {
+        let listed: Vec<String> = punctuation.iter().take(8).map(|c| ::std::format!("{c:?}")).collect();
+        kinds.push(::std::format!("punctuation ({})", listed.join(", ")));
+    }
+    let mut beyond: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
+    beyond.sort_unstable();
+    beyond.dedup();
+    if !beyond.is_empty() {
+        let listed: Vec<String> = beyond.iter().take(8).map(|c| ::std::format!("{c:?}")).collect();
+        kinds.push(::std::format!("characters beyond ASCII ({})", listed.join(", ")));
+    }
+    let count: usize = text.chars().count();
+    if count > 40 {
+        kinds.push(::std::format!("{count} characters in all"));
+    }
+    match kinds.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => ::std::format!("{} and {last}", rest.join(", ")),
+        None => "nothing at all (it is empty)".to_string(),
     }
 }
 
@@ -145,10 +247,23 @@ fn how_it_changed(store: &ConfigStore, method: &str, key: &str, value: &str, sto
 /// exactly `key`.
 fn how_get_misread(key: &str, value: &str, got: Option<&str>) -> String {
     match got {
-        None => ::std::format!(
-            "the map holds it under exactly {}, so `get` looked up another key than it was asked for (one trimmed of its \
-             spaces, or folded to one case)",
+        None if value.is_empty() => ::std::format!(
+            "the map holds the empty value under exactly {}, so `get` hid the setting because its value is empty: \"\" is a \
+             value, and `Some(\"\")` tells the caller the setting is there and empty",
             shown(key)
+        ),
+        None if key.trim() != key || key.to_lowercase() != key || key.to_uppercase() != key => ::std::format!(
+            "the map holds it under exactly {}, so `get` looked up another key than it was asked for (one trimmed of its \
+             spaces, or folded to one case), or judged the value {} and hid it",
+            shown(key),
+            shown(value)
+        ),
+        None => ::std::format!(
+            "the map holds it under exactly {}, so `get` hid it: it judged the key or the value ({}, which holds {}) and \
+             answered None for a setting that is there",
+            shown(key),
+            shown(value),
+            kinds_of_characters(value)
         ),
         Some(answer) if answer == value.replace("\r\n", "\n") => ::std::format!(
             "the map holds it as it was given under exactly {}, so `get` changed the value's line breaks on the way out",
@@ -285,7 +400,7 @@ fn check_round_trip(store: &ConfigStore, method: Option<&str>, given: &[(String,
 fn settings_are_kept_exactly_as_given() {
     let store = sample_store();
     let long: String = long_value();
-    let given: [(&str, &str); 8] = settings_as_given(&long);
+    let given: [(&str, &str); 9] = settings_as_given(&long);
     for (key, value) in given {
         store.set(key, value);
     }
@@ -313,7 +428,7 @@ fn get_answers_every_setting_exactly_as_stored() {
 fn try_set_on_a_free_store_keeps_settings_exactly_as_given() {
     let store = sample_store();
     let long: String = long_value();
-    let given: [(&str, &str); 8] = settings_as_given(&long);
+    let given: [(&str, &str); 9] = settings_as_given(&long);
     for (key, value) in given {
         let before: Option<String> = stored_under(&store, key);
         let was_there: bool = before.is_some();
@@ -582,7 +697,13 @@ fn readers_never_find_the_settings_gone_while_set_runs() {
     );
     let stored: Option<String> = store.get(&long_key);
     let expected_stored: Option<&str> = Some("on");
-    ::std::assert_eq!(stored.as_deref(), expected_stored, "set should store the long setting");
+    ::std::assert!(
+        stored.as_deref() == expected_stored,
+        "once `set` had stored a setting whose key is {LONG_KEY} characters long, `get` of that key answered {}, where \
+         Some(\"on\") was due: the setting was not kept under its key as given (the same fault as in \
+         settings_are_kept_exactly_as_given, which says how)",
+        shown_answer(stored.as_deref())
+    );
 }
 
 // A `set` that removes the setting under one write guard and inserts it under a second leaves a
@@ -795,28 +916,51 @@ fn read_on_another_thread_does_not_wait_for_a_snapshot() {
     ::std::assert_eq!(host.as_deref(), expected_host, "the second reader should see host = localhost");
 }
 
-/// While one handler holds a snapshot, `get` on another thread answers at once: looking one setting up only reads.
+/// A key `get` is asked for beside a read guard: the key, what is due, and where the answer comes.
+type AskedBeside = (&'static str, Option<&'static str>, mpsc::Receiver<Option<String>>);
+/// The same once asked: the key, what is due, and the answer if one came within `STUCK_AFTER`.
+type SeenBeside = (&'static str, Option<&'static str>, Option<Option<String>>);
+
+/// While one handler holds a read guard, `get` on another thread answers at once, for a key that is set and for one never set alike: looking a setting up only reads, never with the writer's lock.
 #[test]
 fn get_on_another_thread_does_not_wait_for_a_snapshot() {
     let store = Arc::new(sample_store());
-    let snapshot: RwLockReadGuard<'_, Map> = store.read();
-    let other = Arc::clone(&store);
-    let (tx, rx) = mpsc::channel::<Option<String>>();
-    thread::spawn(move || {
-        let port: Option<String> = other.get("port");
-        let _ = tx.send(port);
-    });
-    let seen: Option<Option<String>> = rx.recv_timeout(Duration::from_secs(2)).ok();
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let snapshot: RwLockReadGuard<'_, Map> = store.settings.read().unwrap();
+    // Each key asked on a thread of its own, all while the test holds its guard.
+    let asked: Vec<AskedBeside> = [("port", Some("8080")), ("missing", None), ("mode", None)]
+        .into_iter()
+        .map(|(key, due)| {
+            let (tx, rx) = mpsc::channel::<Option<String>>();
+            let other = Arc::clone(&store);
+            thread::spawn(move || {
+                let _ = tx.send(other.get(key));
+            });
+            (key, due, rx)
+        })
+        .collect();
+    let deadline = Instant::now() + STUCK_AFTER;
+    let seen: Vec<SeenBeside> = asked
+        .into_iter()
+        .map(|(key, due, rx)| (key, due, rx.recv_timeout(deadline.saturating_duration_since(Instant::now())).ok()))
+        .collect();
     drop(snapshot);
-    ::std::assert!(
-        seen.is_some(),
-        "while one handler held a snapshot, `get(\"port\")` on another thread waited for it: `get` only reads one \
-         setting, yet it asked for the writer's lock (`write()`), which waits until every reader is gone and shuts \
-         every other reader out while it looks. Look the setting up under a read guard (see “Readers and writers”)"
-    );
-    let port: Option<String> = seen.flatten();
-    let expected_port: Option<&str> = Some("8080");
-    ::std::assert_eq!(port.as_deref(), expected_port, "`get(\"port\")` should see port = 8080");
+    for (key, due, answer) in seen {
+        let (due, answer): (Option<&str>, Option<Option<String>>) = (due, answer);
+        let kind: &str = if due.is_some() { "a key that is set" } else { "a key never set" };
+        let answered: bool = answer.is_some();
+        ::std::assert!(
+            answered,
+            "while one handler held a read guard, `get({key:?})`, {kind}, on another thread did not answer within 2 s: \
+             `get` only reads, yet it took the write lock just to read (`write()`, which waits until every reader is gone \
+             and shuts every other reader out while it looks, here to make sure of a missing key). A key missing under \
+             the read guard is missing: `self.read().get(key).cloned()` answers None for it, with the lock readers share \
+             (see “Readers and writers”)"
+        );
+        let got: Option<String> = answer.flatten();
+        let expected: Option<&str> = due;
+        ::std::assert_eq!(got.as_deref(), expected, "`get({key:?})` should answer what the store holds under it");
+    }
 }
 
 /// A writer is kept out while a reader holds a snapshot, and gets in once it is dropped.
@@ -1005,6 +1149,9 @@ fn while_a_writer_holds<T: Send + 'static>(store: &Arc<ConfigStore>, call: impl 
     (during, after)
 }
 
+/// An answer of `get` with how long the call took, if one came.
+type TimedGet = Option<(Option<String>, Duration)>;
+
 /// While the admin holds the write lock, `get` of a setting that exists waits for it and then answers the value: a busy lock is not a missing setting.
 #[test]
 fn get_waits_for_a_writer_and_finds_the_setting() {
@@ -1012,15 +1159,30 @@ fn get_waits_for_a_writer_and_finds_the_setting() {
     // Asked once before, with the lock free: an answer kept from this call must not stand in later.
     let first: Option<String> = store.get("host");
     ::std::assert_eq!(first.as_deref(), Some("localhost"), "`get(\"host\")` should answer \"localhost\"");
-    let (during, after): (Option<Option<String>>, Option<Option<String>>) =
-        while_a_writer_holds(&store, |store| store.get("host"));
+    let (timed, after): (TimedGet, TimedGet) =
+        while_a_writer_holds(&store, |store| {
+            let asked = Instant::now();
+            let value: Option<String> = store.get("host");
+            (value, asked.elapsed())
+        });
+    let during: Option<Option<String>> = timed.as_ref().map(|(value, _)| value.clone());
+    let waited: Duration = timed.as_ref().map_or(Duration::ZERO, |&(_, waited)| waited);
     let answered_none_while_busy: bool = ::std::matches!(during, Some(None));
+    let how: String = if waited < Duration::from_millis(1) {
+        ::std::format!("answered None after {waited:.1?}, without waiting: it asked with `try_read()` once")
+    } else {
+        ::std::format!(
+            "waited {waited:.0?} and then answered None while the lock was still held: it gave up on a busy lock (asking \
+             `try_read()` again and again, or with a time limit)"
+        )
+    };
     ::std::assert!(
         !answered_none_while_busy,
-        "while the admin held the write lock, `get(\"host\")` answered None at once, though `host` is set: it asked with \
-         `try_read()` and took a busy lock for a missing setting (see “Trying without waiting”)\n\
-         `get` promises the value of a setting, and a writer holds the lock only for a moment: wait for it with `read()`. \
-         `try_read` is for a caller that would rather do something else than wait, and it says so in its name."
+        "while the admin held the write lock (for {WRITER_HOLDS:.0?}), `get(\"host\")` {how}, though `host` is set: it took \
+         a busy lock for a missing setting (see “Trying without waiting”)\n\
+         `get` promises the value of a setting, and a writer holds the lock for as long as its change takes: wait for it \
+         with `read()`, however long. `try_read` is for a caller that would rather do something else than wait, and it \
+         says so in its name."
     );
     ::std::assert!(
         during.is_none(),
@@ -1029,9 +1191,128 @@ fn get_waits_for_a_writer_and_finds_the_setting() {
          changes the setting (see “Readers and writers”)\n\
          Wait for the writer with `read()` and look the setting up in the store itself."
     );
-    let host: Option<String> = after.flatten();
+    let host: Option<String> = after.and_then(|(value, _)| value);
     let expected_host: Option<&str> = Some("localhost");
     ::std::assert_eq!(host.as_deref(), expected_host, "once the writer let go, `get(\"host\")` should answer \"localhost\"");
+}
+
+/// How long the test below holds the write lock: longer than any time limit a blocking call might
+/// give a busy lock before giving up, a second, two, three.
+const LONG_HOLD: Duration = Duration::from_millis(3200);
+
+/// What a blocking call on a thread of its own came back with: when it was asked and when it answered.
+struct Came<T> {
+    asked: Instant,
+    answered: Instant,
+    answer: T,
+}
+
+/// Runs `call` on a thread of its own, timing it; the answer comes on the channel returned.
+fn timed_call<T: Send + 'static>(store: &Arc<ConfigStore>, call: impl FnOnce(&ConfigStore) -> T + Send + 'static) -> mpsc::Receiver<Came<T>> {
+    let (answer, answered) = mpsc::channel::<Came<T>>();
+    let caller = Arc::clone(store);
+    thread::spawn(move || {
+        let asked = Instant::now();
+        let got: T = call(&caller);
+        let _ = answer.send(Came { asked, answered: Instant::now(), answer: got });
+    });
+    answered
+}
+
+/// While the admin holds the write lock for over 3 s, `read`, `get` and `set`, all asked at once, each wait for it however long it lasts, then answer right: a busy lock is never a reason to give up.
+#[test]
+fn every_blocking_call_waits_out_a_long_hold() {
+    let store = Arc::new(sample_store());
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let writing = store.settings.write().unwrap();
+    let read_host: mpsc::Receiver<Came<Option<String>>> = timed_call(&store, |store| store.read().get("host").cloned());
+    let get_host: mpsc::Receiver<Came<Option<String>>> = timed_call(&store, |store| store.get("host"));
+    let set_mode: mpsc::Receiver<Came<()>> = timed_call(&store, |store| store.set("mode", "debug"));
+    thread::sleep(LONG_HOLD);
+    let let_go: Instant = Instant::now();
+    drop(writing);
+    let read_came: Option<Came<Option<String>>> = read_host.recv_timeout(STUCK_AFTER).ok();
+    let get_came: Option<Came<Option<String>>> = get_host.recv_timeout(STUCK_AFTER).ok();
+    let set_came: Option<Came<()>> = set_mode.recv_timeout(STUCK_AFTER).ok();
+    let mode: Option<String> = stored_under(&store, "mode");
+    // Each call that came back while the test still held the write lock: what it was, how long it
+    // waited, and what it answered.
+    let mut gave_up: Vec<(&str, Duration, String)> = Vec::new();
+    for (call, came) in [("`read().get(\"host\")`", &read_came), ("`get(\"host\")`", &get_came)] {
+        if let Some(came) = came.as_ref().filter(|came| came.answered < let_go) {
+            let answer: &Option<String> = &came.answer;
+            gave_up.push((call, came.answered - came.asked, ::std::format!("answered {}", shown_answer(answer.as_deref()))));
+        }
+    }
+    if let Some(came) = set_came.as_ref().filter(|came| came.answered < let_go) {
+        let what: String = match mode.as_deref() {
+            Some("debug") => "returned".to_string(),
+            _ => "returned, and the change was dropped: `mode` was never stored".to_string(),
+        };
+        gave_up.push(("`set(\"mode\", \"debug\")`", came.answered - came.asked, what));
+    }
+    let first: Option<&(&str, Duration, String)> = gave_up.first();
+    let (call, waited, what): (&str, Duration, &str) = first.map_or(("", Duration::ZERO, ""), |(call, waited, what)| (*call, *waited, what.as_str()));
+    ::std::assert!(
+        first.is_none(),
+        "{call} gave up on a busy lock: the test held the write lock for {LONG_HOLD:.1?}, and after waiting {waited:.1?} the \
+         call {what} while the lock was still held. A writer holds the lock for as long as its change takes, and a busy \
+         lock says nothing about the settings: `read()`, `get` and `set` wait for it with the lock's own `read()` and \
+         `write()`, however long, with no time limit and no `try_` loop (see “Readers and writers”)"
+    );
+    let host_read: Option<Option<String>> = read_came.map(|came| came.answer);
+    let host_got: Option<Option<String>> = get_came.map(|came| came.answer);
+    let set_returned: bool = set_came.is_some();
+    let answered_right: bool = host_read == Some(Some("localhost".to_string()))
+        && host_got == Some(Some("localhost".to_string()))
+        && set_returned
+        && mode.as_deref() == Some("debug");
+    ::std::assert!(
+        answered_right,
+        "once the test let go of a write lock it held for {LONG_HOLD:.1?}, with `read`, `get` and `set` waiting for it, \
+         `read().get(\"host\")` answered {}, `get(\"host\")` {} (both due Some(\"localhost\")), and `set(\"mode\", \
+         \"debug\")` {}, leaving {} under `mode`: a call that waited should then do its whole job (see “Readers and writers”)",
+        host_read.map_or_else(|| "nothing within 2 s".to_string(), |answer| shown_answer(answer.as_deref())),
+        host_got.map_or_else(|| "nothing within 2 s".to_string(), |answer| shown_answer(answer.as_deref())),
+        if set_returned { "returned" } else { "did not return within 2 s" },
+        shown_answer(mode.as_deref())
+    );
+}
+
+/// Keys a store might answer with a default of its own: the usual names of settings, and those of
+/// this exercise's own examples.
+const NEVER_SET: [&str; 44] = [
+    "host", "port", "url", "timeout", "user", "name", "debug", "mode", "env", "path", "version", "missing", "log", "level",
+    "log_level", "password", "database", "db", "address", "addr", "server", "hostname", "username", "token", "key",
+    "secret", "region", "protocol", "scheme", "retries", "max_connections", "workers", "threads", "base_url", "endpoint",
+    "HOST", "PORT", "Host", "banner", "motd", "footer", "locale", "lang", "",
+];
+
+/// A store answers None for every key never set, whatever its name (`host`, `port`, `timeout`, …): `get` makes up no default, and `new` adds no setting of its own.
+#[test]
+fn a_key_never_set_is_none_whatever_its_name() {
+    let stores: [(&str, ConfigStore); 2] = [
+        ("`ConfigStore::new(&[])`, an empty store", ConfigStore::new(&[])),
+        ("`ConfigStore::new(&[(\"theme\", \"dark\")])`", ConfigStore::new(&[("theme", "dark")])),
+    ];
+    for (made, store) in &stores {
+        let made_up: Option<(&str, String)> = NEVER_SET.iter().find_map(|&key| store.get(key).map(|value| (key, value)));
+        let (key, value): (&str, String) = made_up.clone().unwrap_or_default();
+        let in_the_map: Option<String> = stored_under(store, key);
+        let whose: &str = if in_the_map.is_some() {
+            "the map itself holds it, so `new` put a setting in that it was not given"
+        } else {
+            "the map holds nothing under that key, so `get` made up a default"
+        };
+        ::std::assert!(
+            made_up.is_none(),
+            "after {made}, `get({})`, a key never set, answered Some({}): {whose}. A configuration store answers only what \
+             was set: None for any other key, whatever its name. A default belongs to the caller, who knows what it \
+             wants: `store.get(\"port\").unwrap_or_else(|| \"8080\".to_string())` (see “Readers and writers”)",
+            shown(key),
+            shown(&value)
+        );
+    }
 }
 
 /// How many threads try for a read guard the moment the writer lets go: the woken `get` may push

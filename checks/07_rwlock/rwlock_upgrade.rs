@@ -311,14 +311,20 @@ fn a_hit_returns_when_a_writer_lines_up_while_it_reads() {
 /// the hold lasts.
 const CACHED_HOLD: Duration = Duration::from_millis(300);
 
-/// Asks `cached(host)` on a thread of its own: its answer if one came within `wait`, and the channel for a later one.
-fn ask_cached(cache: &Arc<HostCache>, host: &str, wait: Duration) -> (Option<Option<String>>, mpsc::Receiver<Option<String>>) {
-    let (answer, answered) = mpsc::channel::<Option<String>>();
+/// An answer of `cached`, with how long the call took.
+type TimedCached = (Option<String>, Duration);
+
+/// Asks `cached(host)` on a thread of its own: its answer, with how long the call took, if one came
+/// within `wait`, and the channel for a later one.
+fn ask_cached(cache: &Arc<HostCache>, host: &str, wait: Duration) -> (Option<TimedCached>, mpsc::Receiver<TimedCached>) {
+    let (answer, answered) = mpsc::channel::<TimedCached>();
     let (asker, host) = (Arc::clone(cache), host.to_string());
     thread::spawn(move || {
-        let _ = answer.send(asker.cached(&host));
+        let asked = Instant::now();
+        let address: Option<String> = asker.cached(&host);
+        let _ = answer.send((address, asked.elapsed()));
     });
-    let during: Option<Option<String>> = answered.recv_timeout(wait).ok();
+    let during: Option<TimedCached> = answered.recv_timeout(wait).ok();
     (during, answered)
 }
 
@@ -328,42 +334,67 @@ fn cached_waits_for_a_writer_and_finds_the_host() {
     let cache = Arc::new(HostCache::new());
     lock_of(&cache).write().unwrap().insert("db.local".to_string(), "10.0.0.5".to_string());
     let writing = lock_of(&cache).write().unwrap();
-    let (during, answered): (Option<Option<String>>, mpsc::Receiver<Option<String>>) =
-        ask_cached(&cache, "db.local", CACHED_HOLD);
+    let (timed, answered): (Option<TimedCached>, mpsc::Receiver<TimedCached>) = ask_cached(&cache, "db.local", CACHED_HOLD);
     drop(writing);
+    let waited: Duration = timed.as_ref().map_or(Duration::ZERO, |&(_, waited)| waited);
+    let during: Option<Option<String>> = timed.map(|(address, _)| address);
     let busy_meant_none: bool = ::std::matches!(during, Some(None));
+    let how: String = if waited < Duration::from_millis(1) {
+        ::std::format!("answered None after {waited:.1?}, without waiting: it asked with `try_read()` once")
+    } else {
+        ::std::format!(
+            "waited {waited:.0?} and then answered None while the lock was still held: it gave up on a busy lock (asking \
+             `try_read()` again and again, or with a time limit)"
+        )
+    };
     ::std::assert!(
         !busy_meant_none,
-        "while another thread held the write lock, `cached(\"db.local\")` answered None at once, though db.local is cached: \
-         it asked with `try_read()` and took a busy lock for a missing host (see “Trying without waiting”)\n\
-         A busy lock is not a miss: a writer holds it only for a moment. Wait for it with `read()`, as a hit in `resolve` does."
+        "while another thread held the write lock (for {CACHED_HOLD:.0?}), `cached(\"db.local\")` {how}, though db.local is \
+         cached: it took a busy lock for a missing host (see “Trying without waiting”)\n\
+         A busy lock is not a miss: a writer holds it for as long as its change takes. Wait for it with `read()`, however \
+         long, as a hit in `resolve` does."
     );
     ::std::assert!(during.is_none(), "`cached` answered while another thread held the write lock: it cannot have read the cache under a lock");
-    let after: Option<String> = answered.recv_timeout(STUCK_AFTER).ok().flatten();
+    let after: Option<String> = answered.recv_timeout(STUCK_AFTER).ok().and_then(|(address, _)| address);
     let expected: Option<&str> = Some("10.0.0.5");
     ::std::assert_eq!(after.as_deref(), expected, "once the writer let go, `cached(\"db.local\")` should answer its address");
 }
 
-/// While another thread reads the cache, `cached` answers at once: looking a host up only needs `read()`, which readers share.
+/// While another thread reads the cache, `cached` answers at once, for a cached host and for one never cached alike: looking a host up only needs `read()`, which readers share.
 #[test]
 fn cached_shares_the_lock_with_readers() {
     let cache = Arc::new(HostCache::new());
     lock_of(&cache).write().unwrap().insert("db.local".to_string(), "10.0.0.5".to_string());
     let reading = lock_of(&cache).read().unwrap();
-    let (during, answered): (Option<Option<String>>, mpsc::Receiver<Option<String>>) =
-        ask_cached(&cache, "db.local", STUCK_AFTER);
+    // Both asked at once, each on a thread of its own, while the test holds its read guard.
+    let (cached_at_once, cached_host): (Option<TimedCached>, mpsc::Receiver<TimedCached>) =
+        ask_cached(&cache, "db.local", Duration::ZERO);
+    let (new_at_once, new_host): (Option<TimedCached>, mpsc::Receiver<TimedCached>) =
+        ask_cached(&cache, "new.local", Duration::ZERO);
+    let deadline = Instant::now() + STUCK_AFTER;
+    let seen_cached: Option<Option<String>> = cached_at_once
+        .or_else(|| cached_host.recv_timeout(deadline.saturating_duration_since(Instant::now())).ok())
+        .map(|(address, _)| address);
+    let seen_new: Option<Option<String>> = new_at_once
+        .or_else(|| new_host.recv_timeout(deadline.saturating_duration_since(Instant::now())).ok())
+        .map(|(address, _)| address);
     drop(reading);
-    ::std::assert!(
-        during.is_some(),
-        "while another thread read the cache, `cached(\"db.local\")` waited for it: it only reads one host, yet it asked for \
-         the writer's lock (`write()`), which waits until every reader is gone and shuts them all out while it looks \
-         (see “Readers and writers”)\n\
-         Look the host up under `read()`, which readers share."
-    );
-    let _ = answered;
-    let seen: Option<String> = during.flatten();
+    for (host, kind, seen) in [("db.local", "a cached host", &seen_cached), ("new.local", "a host never cached", &seen_new)] {
+        let seen: &Option<Option<String>> = seen;
+        let answered: bool = seen.is_some();
+        ::std::assert!(
+            answered,
+            "while another thread read the cache, `cached({host:?})`, {kind}, did not answer within 2 s: it only reads, yet \
+             it took the write lock just to read (`write()`, which waits until every reader is gone and shuts them all out \
+             while it looks, here to make sure of a host it did not find). A host missing under the read guard is missing: \
+             `get(host).cloned()` under `read()` answers None for it, with the lock readers share (see “Readers and writers”)"
+        );
+    }
+    let seen: Option<String> = seen_cached.flatten();
     let expected: Option<&str> = Some("10.0.0.5");
     ::std::assert_eq!(seen.as_deref(), expected, "`cached(\"db.local\")` should answer the cached address");
+    let unseen: Option<String> = seen_new.flatten();
+    ::std::assert_eq!(unseen, None, "`cached(\"new.local\")` of a host never cached should answer None");
 }
 
 /// How long the test below keeps the write lock while a cached host is asked for (unless the
@@ -413,22 +444,24 @@ fn a_hit_waits_for_a_writer_instead_of_looking_up_again() {
     // On a third thread, the cached host is asked for while the writer holds the lock.
     let calls = Arc::new(AtomicUsize::new(0));
     let (asking, asker_started) = mpsc::channel::<()>();
-    let (looking_up, lookup_called) = mpsc::channel::<()>();
+    // How long after asking `resolve` called the lookup, if it did.
+    let (looking_up, lookup_called) = mpsc::channel::<Duration>();
     let (done, answered) = mpsc::channel::<String>();
     {
         let (cache, calls) = (Arc::clone(&cache), Arc::clone(&calls));
         thread::spawn(move || {
             let _ = asking.send(());
+            let asked = Instant::now();
             let address: String = cache.resolve("db.local", move |_| {
                 calls.fetch_add(1, Ordering::SeqCst);
-                let _ = looking_up.send(());
+                let _ = looking_up.send(asked.elapsed());
                 "10.9.9.9".to_string()
             });
             let _ = done.send(address);
         });
     }
     let _ = asker_started.recv_timeout(STUCK_AFTER);
-    let _ = lookup_called.recv_timeout(HOLD);
+    let looked_up_after: Option<Duration> = lookup_called.recv_timeout(HOLD).ok();
     let _ = release.send(());
     let _ = writer.join();
     let answer: String = match answered.recv_timeout(STUCK_AFTER) {
@@ -436,13 +469,134 @@ fn a_hit_waits_for_a_writer_instead_of_looking_up_again() {
         Err(_) => ::std::panic!("`resolve` for a cached host did not return within 2 s after the writer let go of the lock"),
     };
     let lookups: usize = calls.load(Ordering::SeqCst);
+    let when: String = match looked_up_after {
+        Some(after) if after < Duration::from_millis(1) => ::std::format!("{after:.1?} after it was asked, without waiting"),
+        Some(after) => ::std::format!("after waiting {after:.0?} for the lock, which was still held (it gave up on a busy lock)"),
+        None => "once the writer had let go".to_string(),
+    };
     ::std::assert!(
         lookups == 0,
-        "db.local was cached, yet `resolve` looked it up again because another thread held the write lock at that moment (see “Trying without waiting”)\n\
+        "db.local was cached, yet `resolve` looked it up again because another thread held the write lock (for up to \
+         {HOLD:.0?}): it called the lookup {when} (see “Trying without waiting”)\n\
          A busy lock is not a miss: `try_read()` failing only says a writer is in, not that the host is missing. Wait for the hit with \
-         `read()`: a writer holds the lock for a moment, while a second lookup is the very slow work the cache is there to save."
+         `read()`, however long: a writer holds the lock for as long as its change takes, while a second lookup is the very slow \
+         work the cache is there to save."
     );
     ::std::assert_eq!(answer, "10.0.0.5", "once the writer let go, the cached address of db.local should be returned");
+}
+
+/// How long the test below holds the write lock: longer than any time limit a blocking call might
+/// give a busy lock before giving up, a second, two, three.
+const LONG_HOLD: Duration = Duration::from_millis(3200);
+
+/// What a call on a thread of its own came back with: when it was asked, when it answered, and
+/// when it called its lookup, if it did.
+struct Came<T> {
+    asked: Instant,
+    answered: Instant,
+    looked_up: Option<Instant>,
+    answer: T,
+}
+
+/// Runs `call` on a thread of its own, timing it; `call` gets a lookup that answers `address` and
+/// notes when it ran. The answer comes on the channel returned.
+fn timed_call<T: Send + 'static>(
+    cache: &Arc<HostCache>,
+    address: &'static str,
+    call: impl FnOnce(&HostCache, ::std::boxed::Box<dyn FnOnce(&str) -> String + Send>) -> T + Send + 'static,
+) -> mpsc::Receiver<Came<T>> {
+    let (answer, answered) = mpsc::channel::<Came<T>>();
+    let caller = Arc::clone(cache);
+    thread::spawn(move || {
+        let looked_up: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
+        let noted = Arc::clone(&looked_up);
+        let lookup = ::std::boxed::Box::new(move |_host: &str| {
+            *noted.lock().unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
+            address.to_string()
+        });
+        let asked = Instant::now();
+        let got: T = call(&caller, lookup);
+        let looked_up: Option<Instant> = *looked_up.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = answer.send(Came { asked, answered: Instant::now(), looked_up, answer: got });
+    });
+    answered
+}
+
+/// While another thread holds the write lock for over 3 s, `cached`, a hit and a miss of `resolve`, all asked at once, each wait for it however long it lasts, then answer right: a busy lock is never a reason to give up.
+#[test]
+fn every_blocking_call_waits_out_a_long_hold() {
+    let cache = Arc::new(HostCache::new());
+    lock_of(&cache).write().unwrap().insert("db.local".to_string(), "10.0.0.5".to_string());
+    let writing = lock_of(&cache).write().unwrap();
+    let cached: mpsc::Receiver<Came<Option<String>>> = timed_call(&cache, "", |cache, _| cache.cached("db.local"));
+    let hit: mpsc::Receiver<Came<String>> = timed_call(&cache, "10.9.9.9", |cache, lookup| cache.resolve("db.local", lookup));
+    let miss: mpsc::Receiver<Came<String>> = timed_call(&cache, "10.0.0.7", |cache, lookup| cache.resolve("new.local", lookup));
+    thread::sleep(LONG_HOLD);
+    let let_go: Instant = Instant::now();
+    drop(writing);
+    let cached_came: Option<Came<Option<String>>> = cached.recv_timeout(STUCK_AFTER).ok();
+    let hit_came: Option<Came<String>> = hit.recv_timeout(STUCK_AFTER).ok();
+    let miss_came: Option<Came<String>> = miss.recv_timeout(STUCK_AFTER).ok();
+    let stored: Option<String> = lock_of(&cache).read().unwrap_or_else(PoisonError::into_inner).get("new.local").cloned();
+    // Each call that gave up while the test still held the write lock: what it was, how long it
+    // waited, and what it did then.
+    let mut gave_up: Vec<(&str, Duration, String)> = Vec::new();
+    if let Some(came) = cached_came.as_ref().filter(|came| came.answered < let_go) {
+        let answer: &Option<String> = &came.answer;
+        let answer: String = answer.as_ref().map_or_else(|| "None".to_string(), |address| ::std::format!("Some({address:?})"));
+        gave_up.push(("`cached(\"db.local\")`, a cached host,", came.answered - came.asked, ::std::format!("answered {answer}")));
+    }
+    if let Some(came) = hit_came.as_ref() {
+        let looked_up: Option<Instant> = came.looked_up;
+        match looked_up.filter(|&at| at < let_go) {
+            Some(at) => gave_up.push((
+                "`resolve(\"db.local\")`, a cached host,",
+                at - came.asked,
+                "called the lookup, taking the busy lock for a miss,".to_string(),
+            )),
+            None if came.answered < let_go => gave_up.push((
+                "`resolve(\"db.local\")`, a cached host,",
+                came.answered - came.asked,
+                ::std::format!("answered {:?}", came.answer),
+            )),
+            None => {}
+        }
+    }
+    if let Some(came) = miss_came.as_ref().filter(|came| came.answered < let_go) {
+        gave_up.push((
+            "`resolve(\"new.local\")`, a new host,",
+            came.answered - came.asked,
+            ::std::format!("answered {:?} without storing it", came.answer),
+        ));
+    }
+    let first: Option<&(&str, Duration, String)> = gave_up.first();
+    let (call, waited, what): (&str, Duration, &str) =
+        first.map_or(("", Duration::ZERO, ""), |(call, waited, what)| (*call, *waited, what.as_str()));
+    ::std::assert!(
+        first.is_none(),
+        "{call} gave up on a busy lock: another thread held the write lock for {LONG_HOLD:.1?}, and after waiting \
+         {waited:.1?} the call {what} while the lock was still held. A writer holds the lock for as long as its change \
+         takes, and a busy lock says nothing about what is cached: `cached` and `resolve` wait for it with the lock's own \
+         `read()` and `write()`, however long, with no time limit and no `try_` loop (see “Readers and writers”)"
+    );
+    let cached_answer: Option<Option<String>> = cached_came.map(|came| came.answer);
+    let hit_answer: Option<String> = hit_came.map(|came| came.answer);
+    let miss_answer: Option<String> = miss_came.map(|came| came.answer);
+    let answered_right: bool = cached_answer == Some(Some("10.0.0.5".to_string()))
+        && hit_answer.as_deref() == Some("10.0.0.5")
+        && miss_answer.as_deref() == Some("10.0.0.7")
+        && stored.as_deref() == Some("10.0.0.7");
+    ::std::assert!(
+        answered_right,
+        "once another thread let go of a write lock it held for {LONG_HOLD:.1?}, with `cached` and `resolve` waiting for \
+         it, `cached(\"db.local\")` answered {}, `resolve(\"db.local\")` {} (both due 10.0.0.5, the cached address), and \
+         `resolve(\"new.local\")` {} (due 10.0.0.7, its lookup's answer), leaving {} stored for new.local: a call that \
+         waited should then do its whole job (see “Readers and writers”)",
+        cached_answer.map_or_else(|| "nothing within 2 s".to_string(), |answer| ::std::format!("{answer:?}")),
+        hit_answer.map_or_else(|| "nothing within 2 s".to_string(), |answer| ::std::format!("{answer:?}")),
+        miss_answer.map_or_else(|| "nothing within 2 s".to_string(), |answer| ::std::format!("{answer:?}")),
+        stored.map_or_else(|| "nothing".to_string(), |address| ::std::format!("{address:?}"))
+    );
 }
 
 /// Two threads missing the same host at the same moment both get the one address that was stored.
@@ -583,8 +737,8 @@ fn nothing_is_stored_for_a_host_before_its_lookup_returns() {
             "while the lookup of `db.local` ran, the cache already held {entry:?} for it: `resolve` stored a placeholder \
              before the address was known, so `cached(\"db.local\")` answers that placeholder as if it were the address, \
              and a lookup that panics leaves it behind for good (see “A read guard blocks your own write”)\n\
-             Store a host only once its address is known: look up with no lock held, then take `write()`, look again and \
-             insert, `entry(key).or_insert(address)`. Two threads missing the same host may both look it up; the one \
+             Store a host only once its address is known: look up with no lock held, then take `write()`, check for the \
+             host once more and insert, `entry(key).or_insert(address)`. Two threads missing the same host may both look it up; the one \
              stored first is the answer for both, so no one needs to wait for another's lookup."
         );
     }
@@ -1188,8 +1342,8 @@ fn a_miss_looks_up_while_a_reader_holds_the_cache() {
         "while another thread held a read guard on the cache, a miss did not start its lookup: before looking up, `resolve` \
          asked for `write()` (to make sure of the miss, say), and a write lock waits for every reader to leave, so on a busy \
          cache every miss waits for all the readers twice (see “Readers and writers”)\n\
-         Find the miss under `read()`, let that guard go, look up with no lock held, and take `write()` once, to look again \
-         and store: `entry(host).or_insert(address)`."
+         Find the miss under `read()`, let that guard go, look up with no lock held, and take `write()` once, to check for \
+         the host once more and store it: `entry(host).or_insert(address)`."
     );
 }
 
@@ -1339,9 +1493,10 @@ fn a_poisoned_cache_is_no_miss() {
     ::std::assert!(
         honest,
         "after a thread panicked while it held the write lock (which poisons the cache), `resolve(\"db.local\")`, a host \
-         cached at 10.0.0.5, {} and answered {answer:?}: the poison on the read side was taken for a miss, so a host the \
+         cached at 10.0.0.5, {} and answered {:?}: the poison on the read side was taken for a miss, so a host the \
          cache holds is looked up again, and nothing says a thread failed.\n{ON_POISON}",
-        if lookups == 0 { "did not look it up".to_string() } else { ::std::format!("looked it up {lookups} time(s)") }
+        if lookups == 0 { "did not look it up".to_string() } else { ::std::format!("looked it up {lookups} time(s)") },
+        answer.clone().unwrap_or_default()
     );
     let cached: Option<Option<String>> = answered_quietly("`cached(\"db.local\")`", {
         let cache = Arc::clone(&cache);
@@ -1397,8 +1552,10 @@ fn a_miss_on_a_poisoned_cache_is_stored_or_panics() {
     ::std::assert!(
         honest,
         "after a thread panicked while it held the write lock (which poisons the cache), `resolve(\"api.local\")` of a new \
-         host answered {answer:?}, and the cache then held {stored:?} for it: the address was handed out but not kept, so \
-         every later call looks the host up again, and threads asking for it may get different answers.\n{ON_POISON}"
+         host answered {:?}, and the cache then held {} for it: the address was handed out but not kept, so \
+         every later call looks the host up again, and threads asking for it may get different answers.\n{ON_POISON}",
+        answer.clone().unwrap_or_default(),
+        stored.as_ref().map_or_else(|| "nothing".to_string(), |address| ::std::format!("{address:?}"))
     );
 }
 
