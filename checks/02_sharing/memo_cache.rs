@@ -88,19 +88,78 @@ fn no_borrow_is_held_while_compute_runs() {
 /// A recursive Fibonacci of 15 (small enough to finish whatever happens) runs the compute function once per key: answers stored during the recursion are there for the lookups that follow.
 #[test]
 fn a_small_recursion_computes_each_key_once() {
-    let fib = Memo::new(|memo, n| if n < 2 { n } else { memo.get(n - 1) + memo.get(n - 2) });
+    // The compute function counts its own runs per key, so the test can tell which keys were
+    // computed again, and whether `calls` counted every run.
+    let runs: Rc<RefCell<Vec<u64>>> = Rc::new(RefCell::new(::std::vec![0; 16]));
+    let tally = Rc::clone(&runs);
+    let fib = Memo::new(move |memo, n| {
+        if let Some(slot) = tally.borrow_mut().get_mut(n as usize) {
+            *slot += 1;
+        }
+        if n < 2 { n } else { memo.get(n - 1) + memo.get(n - 2) }
+    });
     let value: u64 = fib.get(15);
     let calls: u64 = fib.compute_calls();
     ::std::assert_eq!(value, 610, "fib(15) should be 610");
+    let per_key: Vec<u64> = runs.borrow().clone();
+    let ran: u64 = per_key.iter().sum();
+    let again: Vec<String> = (0u64..16)
+        .filter(|&key| per_key[key as usize] > 1)
+        .map(|key| ::std::format!("key {key} {} times", per_key[key as usize]))
+        .collect();
+    // The first few are enough to show the pattern.
+    let again_shown: String = if again.len() > 4 {
+        ::std::format!("{}, …", again[..4].join(", "))
+    } else {
+        again.join(", ")
+    };
+    let missing: Vec<u64> = (0u64..16).filter(|key| !fib.cache.borrow().contains_key(key)).collect();
+    let miscounted: String = if calls == ran {
+        ::std::string::String::new()
+    } else {
+        ::std::format!(
+            " Besides, `calls` says {calls} where the compute function ran {ran} times: every run should be counted, \
+             whatever the key."
+        )
+    };
+    // Some keys left out of `cache` while the others are each computed once, and few runs in all (a
+    // cache emptied or bypassed during compute runs its whole subtree again, hundreds of runs here):
+    // `get` goes round the cache for those keys.
+    let others_once: bool = (0u64..16).all(|key| missing.contains(&key) || per_key[key as usize] == 1);
+    if !missing.is_empty() && missing.len() <= 8 && others_once && ran < 32 {
+        let small: bool = missing.iter().all(|&key| key < 2);
+        let hint: &str = if small {
+            " The `if n < 2 { return n; }` in the lesson's Fibonacci is that function's own base case; here it lives \
+             in the compute function, and `get` caches whatever key it is asked \
+             (see “Calling back into a borrowed cell”)"
+        } else {
+            ""
+        };
+        ::std::panic!(
+            "get(15) of a recursive Fibonacci left keys {missing:?} out of `cache` while it stored the others, and the \
+             compute function ran for them each time they were asked ({}): `get` answers those keys without \
+             storing them.{hint}{miscounted}\n\
+             For every key: look up under a short `borrow()`, compute with no guard alive, count the run in `calls`, \
+             then `insert` under a short `borrow_mut()`.",
+            if again.is_empty() { "once each here".to_string() } else { again_shown.clone() }
+        );
+    }
     ::std::assert!(
-        calls <= 16,
-        "get(15) of a recursive Fibonacci ran the compute function {calls} times, where 16 (once per key 0..=15) were \
-         due: the answers stored by the inner lookups were not there for the next ones. The cache is empty, or \
+        again.is_empty(),
+        "get(15) of a recursive Fibonacci ran the compute function {ran} times, where 16 (once per key 0..=15) were \
+         due ({}): the answers stored by the inner lookups were not there for the next ones. The cache is empty, or \
          bypassed, while compute runs (taken out of the cell with `take()` and put back afterwards, over what the inner \
          calls stored, or skipped when busy), so each level computes its whole subtree again: the count grows exponentially with \
          the key, and fib(80) never finishes (see “Calling back into a borrowed cell”)\n\
          Leave the map in the cell: look up under a short `borrow()`, compute with no guard alive, then `insert` under \
-         a short `borrow_mut()`."
+         a short `borrow_mut()`.",
+        again_shown
+    );
+    ::std::assert!(
+        calls == ran,
+        "get(15) of a recursive Fibonacci ran the compute function {ran} times (once per key 0..=15), but `calls` says \
+         {calls}: `compute_calls()` should count every run of the compute function, no more and no fewer\n\
+         Add one to `calls` right before each call of the compute function."
     );
     ::std::assert_eq!(calls, 16, "each of the keys 0..=15 should be computed exactly once");
 }
@@ -144,12 +203,80 @@ fn cache_is_usable_again_after_a_recursive_lookup() {
     ::std::assert_eq!(calls, 8, "keys 0..=7 should each be computed once");
 }
 
+// What one key showed: the answers of two lookups, the compute function's own runs for each, and
+// what `cache` held afterwards.
+struct Seen {
+    key: u64,
+    due: u64,
+    first: u64,
+    second: u64,
+    runs_first: u64,
+    runs_second: u64,
+    stored: Option<u64>,
+}
+
+impl Seen {
+    // Computed once, then served from `cache`, where the answer is kept.
+    fn kept(&self) -> bool {
+        self.runs_first == 1 && self.runs_second == 0 && self.stored == Some(self.due)
+    }
+
+    fn fault(&self) -> String {
+        if self.runs_second > 0 {
+            ::std::format!("get({}) ran compute again when asked a second time", self.key)
+        } else {
+            ::std::format!("after get({}) `cache` held {:?} for it", self.key, self.stored)
+        }
+    }
+}
+
+// Asks every key twice of a fresh memo whose compute function is `answer`, counting the compute
+// function's runs itself; also gives back what `calls` said at the end and how often it really ran.
+fn ask_twice(answer: fn(u64) -> u64, keys: &[u64]) -> (Vec<Seen>, u64, u64) {
+    let runs: Rc<Cell<u64>> = Rc::new(Cell::new(0));
+    let tally = Rc::clone(&runs);
+    let memo = Memo::new(move |_, n| {
+        tally.set(tally.get() + 1);
+        answer(n)
+    });
+    let mut seen: Vec<Seen> = Vec::new();
+    for &key in keys {
+        let before: u64 = runs.get();
+        let first: u64 = memo.get(key);
+        let between: u64 = runs.get();
+        let second: u64 = memo.get(key);
+        let after: u64 = runs.get();
+        let stored: Option<u64> = memo.cache.borrow().get(&key).copied();
+        seen.push(Seen {
+            key,
+            due: answer(key),
+            first,
+            second,
+            runs_first: between - before,
+            runs_second: after - between,
+            stored,
+        });
+    }
+    let counted: u64 = memo.compute_calls();
+    (seen, counted, runs.get())
+}
+
+fn listed(items: &[u64]) -> String {
+    let shown: Vec<String> = items.iter().take(6).map(|item| item.to_string()).collect();
+    if items.len() > 6 {
+        ::std::format!("{} … ({} in all)", shown.join(", "), items.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
 /// Any answer, 0 and `u64::MAX` included, is computed once and then served from the cache, for keys over the whole `u64` range.
 #[test]
 fn every_answer_is_cached_after_one_computation() {
-    // The compute function gives back its key, so the keys are also the answers: 0, 1, each
-    // power of two and its neighbours, and the top of the range. No answer may stand for "not
-    // cached", and no two keys may fall together.
+    // Keys: 0, 1, each power of two and its neighbours, and the top of the range. They are asked
+    // of two memos: one whose compute function gives back its key, one that gives `u64::MAX - key`.
+    // A fault tied to an answer (0 taken for "not cached") then moves from key 0 to key `u64::MAX`,
+    // while a fault tied to the key (small keys never stored) stays on the same keys.
     let mut keys: Vec<u64> = ::std::vec![0, 1, 2, u64::MAX - 1, u64::MAX];
     for bit in 1..64 {
         let power: u64 = 1 << bit;
@@ -157,34 +284,170 @@ fn every_answer_is_cached_after_one_computation() {
     }
     keys.sort_unstable();
     keys.dedup();
-    let memo = Memo::new(|_, n| n);
-    for (done, &key) in keys.iter().enumerate() {
-        let first: u64 = memo.get(key);
-        let second: u64 = memo.get(key);
-        let calls: u64 = memo.compute_calls();
-        let due_calls: u64 = done as u64 + 1;
-        let both_exact: bool = first == key && second == key;
-        ::std::assert!(
-            both_exact,
-            "with a compute function that returns its key, get({key}) returned {first} and then {second}: an answer \
-             should come back exactly as computed, and each key keep its own answer"
-        );
-        if calls > due_calls {
-            let kind: &str = if key == 0 { "0, the \"falsy\" value," } else { "this answer" };
-            ::std::panic!(
-                "get({key}) was asked twice and the compute function ran again the second time, for an answer of {key}: \
-                 `get` takes {kind} for \"not cached\". Every `u64` is a real answer; the `HashMap` itself says what \
-                 is missing, with `None` from `get(&key)` (see “Calling back into a borrowed cell”)\n\
-                 Return on `Some(value)`, and compute only on `None`."
+    fn same(n: u64) -> u64 {
+        n
+    }
+    fn mirrored(n: u64) -> u64 {
+        u64::MAX - n
+    }
+    let (by_same, counted_same, ran_same): (Vec<Seen>, u64, u64) = ask_twice(same, &keys);
+    let (by_mirrored, counted_mirrored, ran_mirrored): (Vec<Seen>, u64, u64) = ask_twice(mirrored, &keys);
+    for (seen, returns) in [(&by_same, "its key"), (&by_mirrored, "`u64::MAX - key`")] {
+        for one in seen.iter() {
+            let both_exact: bool = one.first == one.due && one.second == one.due;
+            ::std::assert!(
+                both_exact,
+                "with a compute function that returns {returns}, get({}) returned {} and then {}, where {} was due: \
+                 an answer should come back exactly as computed, and each key keep its own answer",
+                one.key,
+                one.first,
+                one.second,
+                one.due
             );
         }
-        ::std::assert_eq!(calls, due_calls, "after {due_calls} distinct keys, compute should have run {due_calls} times");
-        let stored: Option<u64> = memo.cache.borrow().get(&key).copied();
-        let kept: bool = stored == Some(key);
+    }
+    let bad_same: Vec<&Seen> = by_same.iter().filter(|one| !one.kept()).collect();
+    let bad_mirrored: Vec<&Seen> = by_mirrored.iter().filter(|one| !one.kept()).collect();
+    if !bad_same.is_empty() || !bad_mirrored.is_empty() {
+        let keys_same: Vec<u64> = bad_same.iter().map(|one| one.key).collect();
+        let keys_mirrored: Vec<u64> = bad_mirrored.iter().map(|one| one.key).collect();
+        let mut answers_same: Vec<u64> = bad_same.iter().map(|one| one.due).collect();
+        let mut answers_mirrored: Vec<u64> = bad_mirrored.iter().map(|one| one.due).collect();
+        answers_same.sort_unstable();
+        answers_mirrored.sort_unstable();
+        let example: String = bad_same.first().or(bad_mirrored.first()).map(|one| one.fault()).unwrap_or_default();
+        if keys_same == keys_mirrored {
+            // The same keys fail whatever their answer: `get` treats those keys apart.
+            let small: bool = keys_same.iter().all(|&key| key < 2);
+            let hint: &str = if small {
+                " The `if n < 2 { return n; }` in the lesson's Fibonacci is that function's own base case, which \
+                 belongs in the compute function; `get` caches whatever key it is asked \
+                 (see “Calling back into a borrowed cell”)"
+            } else {
+                ""
+            };
+            ::std::panic!(
+                "the test asked {} keys twice each, of a memo whose compute function returns its key and of one that \
+                 returns `u64::MAX - key`: in both, the keys {} were not served from `cache` the second time, whatever \
+                 their answer ({example}): `get` does not keep the answers of those keys.{hint}\n\
+                 For every key: look up under a short `borrow()`, return on `Some(value)`, and on `None` compute, \
+                 count the run and `insert` the answer under a short `borrow_mut()`.",
+                keys.len(),
+                listed(&keys_same)
+            );
+        }
+        if answers_same == answers_mirrored {
+            // The same answers fail, on whichever key they come from: an answer stands for "not cached".
+            let kind: String = if answers_same == [0] {
+                "0, the \"falsy\" value,".to_string()
+            } else {
+                ::std::format!("the answers {}", listed(&answers_same))
+            };
+            ::std::panic!(
+                "the test asked {} keys twice each, of a memo whose compute function returns its key and of one that \
+                 returns `u64::MAX - key`: in both, the keys whose answer is {} were computed again on every lookup \
+                 (keys {} in the first memo, {} in the second; {example}): `get` takes {kind} for \"not cached\". Every \
+                 `u64` is a real answer; the `HashMap` itself says what is missing, with `None` from `get(&key)`\n\
+                 Copy the lookup out as an `Option` (`let known = self.cache.borrow().get(&key).copied();`), return on \
+                 `Some(value)`, and compute only on `None`.",
+                keys.len(),
+                listed(&answers_same),
+                listed(&keys_same),
+                listed(&keys_mirrored)
+            );
+        }
+        ::std::panic!(
+            "the test asked {} keys twice each: with a compute function that returns its key, keys {} were not served \
+             from `cache` the second time, and with one that returns `u64::MAX - key`, keys {} ({example}): an answer \
+             should be computed once, stored in `cache` itself, and served from it afterwards\n\
+             For every key: look up under a short `borrow()`, return on `Some(value)`, and on `None` compute, count the \
+             run and `insert` the answer under a short `borrow_mut()`.",
+            keys.len(),
+            listed(&keys_same),
+            listed(&keys_mirrored)
+        );
+    }
+    for (counted, ran) in [(counted_same, ran_same), (counted_mirrored, ran_mirrored)] {
+        let every_run_counted: bool = counted == ran;
         ::std::assert!(
-            kept,
-            "after get({key}) the `cache` field holds {stored:?} for key {key}, where Some({key}) was due: the answer \
-             should be stored in `cache` itself, not somewhere beside it"
+            every_run_counted,
+            "the compute function ran {ran} times, once per key, but `calls` says {counted}: `compute_calls()` should \
+             count every run of the compute function, no more and no fewer\n\
+             Add one to `calls` right before each call of the compute function."
+        );
+    }
+}
+
+/// Every answer stays cached however many keys are asked: asked all again, none is computed a second time.
+#[test]
+fn answers_stay_cached_however_many_keys_are_asked() {
+    // Counts just below, at and just above each power of two up to 2^14 and each power of ten up
+    // to 10 000: a cache cleared or trimmed at some size forgets answers in one of them. Each
+    // count takes a fresh memo; the keys are spread out and never 0 or 1.
+    let mut sizes: Vec<u64> = Vec::new();
+    for bit in 0..=14 {
+        let power: u64 = 1 << bit;
+        sizes.extend([power - 1, power, power + 1]);
+    }
+    for power in [10u64, 100, 1_000, 10_000] {
+        sizes.extend([power - 1, power, power + 1]);
+    }
+    sizes.retain(|&size| size > 0);
+    sizes.sort_unstable();
+    sizes.dedup();
+    let key_of = |index: u64| -> u64 { 1_000 + index * 7_919 };
+    for size in sizes {
+        let runs: Rc<Cell<u64>> = Rc::new(Cell::new(0));
+        let tally = Rc::clone(&runs);
+        let memo = Memo::new(move |_, n| {
+            tally.set(tally.get() + 1);
+            n * 3 + 1
+        });
+        // The first time the cache held fewer entries than before: (the new key's place, before, after).
+        let mut shrank: Option<(u64, usize, usize)> = None;
+        let mut held: usize = 0;
+        for index in 0..size {
+            let key: u64 = key_of(index);
+            let got: u64 = memo.get(key);
+            let due: u64 = key * 3 + 1;
+            ::std::assert_eq!(got, due, "get({key}) should return compute({key}) = {key}*3 + 1");
+            let now: usize = memo.cache.borrow().len();
+            if now < held && shrank.is_none() {
+                shrank = Some((index + 1, held, now));
+            }
+            held = now;
+        }
+        let first_pass: u64 = runs.get();
+        let mut recomputed: Vec<u64> = Vec::new();
+        for index in 0..size {
+            let key: u64 = key_of(index);
+            let before: u64 = runs.get();
+            let got: u64 = memo.get(key);
+            let due: u64 = key * 3 + 1;
+            ::std::assert_eq!(got, due, "get({key}) asked again should return the cached {key}*3 + 1");
+            if runs.get() > before {
+                recomputed.push(index + 1);
+            }
+        }
+        let entries: usize = memo.cache.borrow().len();
+        if recomputed.is_empty() && first_pass == size && entries as u64 == size {
+            continue;
+        }
+        let when: String = match shrank {
+            Some((place, before, after)) => ::std::format!(
+                "; `cache` went from {before} entries to {after} when new key number {place} was asked"
+            ),
+            None => ::std::string::String::new(),
+        };
+        ::std::panic!(
+            "the test asked {size} distinct keys once each (compute ran {first_pass} times), then asked all of them \
+             again: compute ran {} more times, for the keys asked {} in the first round, and `cache` ended with \
+             {entries} entries where {size} were due{when}. The memo forgets answers once it holds many: it is \
+             cleared or trimmed as it grows. `Memo` remembers every answer it has computed, however many keys are \
+             asked\n\
+             Only ever `insert` into `cache`: never `clear`, `remove` or cap it.",
+            recomputed.len(),
+            if recomputed.is_empty() { "none".to_string() } else { ::std::format!("as number {}", listed(&recomputed)) }
         );
     }
 }

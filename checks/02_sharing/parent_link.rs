@@ -281,3 +281,100 @@ fn a_borrowed_list_of_children_never_loses_a_child() {
         );
     }
 }
+
+/// A child attached again, to another parent, points at the newest one, every time, whether or not the old parent still exists.
+#[test]
+fn a_child_attached_again_points_at_its_newest_parent() {
+    // As `attach` says: the child's parent is the folder it was last attached to.
+    let home: Rc<Folder> = Folder::new("home");
+    let work: Rc<Folder> = Folder::new("work");
+    let archive: Rc<Folder> = Folder::new("archive");
+    let notes: Rc<Folder> = Folder::new("notes");
+    // (parent it is attached to now, path then due), every parent still alive.
+    let moves: [(&Rc<Folder>, &str); 4] =
+        [(&home, "home/notes"), (&work, "work/notes"), (&archive, "archive/notes"), (&home, "home/notes")];
+    let mut before: String = "no parent".to_string();
+    for (step, (parent, due)) in moves.into_iter().enumerate() {
+        Folder::attach(parent, &notes);
+        let got_parent: Option<Rc<Folder>> = notes.parent();
+        let points_there: bool = got_parent.as_ref().is_some_and(|p| Rc::ptr_eq(p, parent));
+        let named: String = got_parent.as_ref().map_or("None".to_string(), |p| ::std::format!("{:?}", p.name));
+        let path: String = notes.path();
+        let whole: bool = points_there && path == due;
+        ::std::assert!(
+            whole,
+            "notes was attached to {} one after the other, all of them still alive; after attach #{} (to {:?}), \
+             notes.parent() was {named} and notes.path() was {path:?}, where {:?} and {due:?} were due: {}\n\
+             In `attach`, always point the child at the new parent: `*child.parent.borrow_mut() = \
+             Rc::downgrade(parent);`, whatever the link held before.",
+            "home, work, archive and home again",
+            step + 1,
+            parent.name,
+            parent.name,
+            if named == before {
+                "the child kept the parent it had, so `attach` sets the link only when there is none yet (the \
+                 first parent wins)"
+            } else {
+                "the child does not point at the folder it was last attached to"
+            }
+        );
+        before = ::std::format!("{:?}", parent.name);
+    }
+    // The old parent gone: the new one is still the one the child points at.
+    let gone: Rc<Folder> = Folder::new("gone");
+    let child: Rc<Folder> = Folder::new("child");
+    Folder::attach(&gone, &child);
+    drop(gone);
+    Folder::attach(&work, &child);
+    let path: String = child.path();
+    ::std::assert_eq!(path, "work/child", "child was attached to a folder since dropped, then to work: its path is work/child");
+}
+
+/// `path()` is whole at every depth: each of 0 to 64 levels, and 1 000 levels, from the topmost folder down.
+#[test]
+fn a_path_is_whole_at_any_depth() {
+    // One chain f0/f1/.../f1000; each folder's path must name every folder above it.
+    let chain: Vec<Rc<Folder>> = (0..=1_000).map(|level| Folder::new(&::std::format!("f{level}"))).collect();
+    for pair in chain.windows(2) {
+        Folder::attach(&pair[0], &pair[1]);
+    }
+    let depths: Vec<usize> = (0..=64).chain([127, 128, 129, 255, 256, 257, 999, 1_000]).collect();
+    for depth in depths {
+        let due_names: Vec<String> = (0..=depth).map(|level| ::std::format!("f{level}")).collect();
+        let due: String = due_names.join("/");
+        let got: String = chain[depth].path();
+        if got == due {
+            continue;
+        }
+        let got_names: Vec<&str> = got.split('/').collect();
+        let shown: String = if got.len() > 60 {
+            let head: String = got.chars().take(24).collect();
+            let tail: String = got.chars().rev().take(24).collect::<Vec<char>>().into_iter().rev().collect();
+            ::std::format!("\"{head}…{tail}\"")
+        } else {
+            ::std::format!("{got:?}")
+        };
+        let cut_at_top: bool = got_names.len() < due_names.len() && due.ends_with(got.as_str());
+        let fault: String = if cut_at_top {
+            ::std::format!(
+                "it names only the {} lowest folders and starts at {:?}, not at the top folder f0: `path()` stops \
+                 walking up after a fixed number of levels",
+                got_names.len(),
+                got_names[0]
+            )
+        } else {
+            ::std::format!(
+                "it names {} folders where {} were due: `path()` does not name each folder from the top down once",
+                got_names.len(),
+                due_names.len()
+            )
+        };
+        ::std::panic!(
+            "the test built one chain of folders f0/f1/.../f1000, each the child of the one before, all alive; f{depth}, \
+             {depth} levels below f0, gave path() = {shown}, where the {} names f0 to f{depth} were due: {fault}\n\
+             Walk up with `parent()` until it gives `None`, however many levels that takes, and join every name \
+             with '/'.",
+            depth + 1
+        );
+    }
+}

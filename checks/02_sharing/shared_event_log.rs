@@ -137,3 +137,71 @@ fn a_logger_never_drops_a_message_while_the_log_is_borrowed() {
         );
     }
 }
+
+/// Every message is logged exactly as given: blank, spaced, multi-line, unicode, long, or the same as the one before.
+#[test]
+fn every_message_is_logged_exactly_as_given() {
+    // A logger only prefixes "[name] ": nothing in the message itself decides whether, or how, it is kept.
+    let long: String = "x".repeat(10_000);
+    let messages: Vec<(&str, String)> = ::std::vec![
+        ("an empty message", ::std::string::String::new()),
+        ("a single space", " ".to_string()),
+        ("a tab", "\t".to_string()),
+        ("a newline alone", "\n".to_string()),
+        ("leading and trailing spaces", "  padded  ".to_string()),
+        ("a multi-line message", "line one\nline two\r\nline three".to_string()),
+        ("unicode", "grüße, 日本語, 🚀".to_string()),
+        ("a 10 000-character message", long),
+        ("a plain message", "same".to_string()),
+        ("a message equal to the previous one", "same".to_string()),
+        ("text that looks like a prefix", "[db] not from db".to_string()),
+    ];
+    // Shortened so a long message stays readable in the report.
+    let show = |text: &str| -> String {
+        if text.chars().count() > 40 {
+            let head: String = text.chars().take(30).collect();
+            ::std::format!("{head:?}… ({} characters)", text.chars().count())
+        } else {
+            ::std::format!("{text:?}")
+        }
+    };
+    let log: Rc<RefCell<Vec<String>>> = new_log();
+    let auth = make_logger(&log, "auth");
+    // The log is read after every call, so the report names the first message that was lost or changed.
+    for (index, (what, message)) in messages.iter().enumerate() {
+        auth(message);
+        let got: Vec<String> = entries(&log);
+        let due: String = ::std::format!("[auth] {message}");
+        let lines: usize = got.len();
+        let lines_due: usize = index + 1;
+        let last: Option<&String> = got.last();
+        if lines == lines_due && last == Some(&due) {
+            continue;
+        }
+        let seen: String = if lines < lines_due {
+            ::std::format!(
+                "the log still held {lines} lines where {lines_due} were due: the call left no line at all, so the \
+                 logger skips messages it judges empty, blank or repeated"
+            )
+        } else if lines > lines_due {
+            ::std::format!(
+                "the log held {lines} lines where {lines_due} were due: the call wrote more than one line, so the logger \
+                 splits or repeats what it is given"
+            )
+        } else {
+            ::std::format!(
+                "its line was {} where {} was due: the message was changed on its way in (trimmed, rewritten or \
+                 cut)",
+                show(last.map(String::as_str).unwrap_or("")),
+                show(&due)
+            )
+        };
+        ::std::panic!(
+            "the test called the auth logger with one message after another and read the log after each call; \
+             after call {lines_due}, with {what} ({}), {seen}.\n\
+             Push `format!(\"[{{name}}] {{message}}\")` on every call, with the message exactly as given: a blank, \
+             spaced or repeated message is still an event the caller asked to log.",
+            show(message)
+        );
+    }
+}

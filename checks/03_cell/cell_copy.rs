@@ -232,3 +232,89 @@ fn connecting_keeps_an_error_nobody_took_yet() {
          replaces it."
     );
 }
+
+/// Each method changes only what it is for: from many starting states, every field it is not for holds what it held before.
+#[test]
+fn each_method_changes_only_what_it_is_for() {
+    // Starting states are put straight into the fields, so each method is seen from counts, flags
+    // and errors that its own steps would not reach in that order.
+    let counts: [u32; 5] = [0, 1, 2, 7, 1_000_000];
+    let flags: [bool; 2] = [false, true];
+    let errors: [Option<&str>; 3] = [None, Some("timeout"), Some("")];
+    let methods: [&str; 5] = ["record_failure(\"reset\")", "mark_connected()", "take_last_error()", "retries()", "is_connected()"];
+    for count in counts {
+        for flag in flags {
+            for error in errors {
+                for method in methods {
+                    let conn = Connection::new();
+                    conn.retries.set(count);
+                    conn.connected.set(flag);
+                    conn.last_error.set(error.map(str::to_string));
+                    match method {
+                        "mark_connected()" => {
+                            let _ = conn.mark_connected();
+                        }
+                        "take_last_error()" => {
+                            let _ = conn.take_last_error();
+                        }
+                        "retries()" => {
+                            let _ = conn.retries();
+                        }
+                        "is_connected()" => {
+                            let _ = conn.is_connected();
+                        }
+                        _ => conn.record_failure("reset"),
+                    }
+                    let got_count: u32 = conn.retries.get();
+                    let got_flag: bool = conn.connected.get();
+                    let got_error: Option<String> = conn.last_error.take();
+                    // What each method is for; every other field keeps what it held.
+                    let (due_count, due_flag, due_error): (u32, bool, Option<&str>) = match method {
+                        "mark_connected()" => (0, true, error),
+                        "take_last_error()" => (count, flag, None),
+                        "retries()" | "is_connected()" => (count, flag, error),
+                        _ => (count + 1, false, Some("reset")),
+                    };
+                    let mut wrong: Vec<String> = Vec::new();
+                    if got_count != due_count {
+                        wrong.push(::std::format!("`retries` went from {count} to {got_count}, where {due_count} was due"));
+                    }
+                    if got_flag != due_flag {
+                        wrong.push(::std::format!("`connected` went from {flag} to {got_flag}, where {due_flag} was due"));
+                    }
+                    if got_error.as_deref() != due_error {
+                        wrong.push(::std::format!(
+                            "`last_error` went from {error:?} to {got_error:?}, where {due_error:?} was due"
+                        ));
+                    }
+                    if wrong.is_empty() {
+                        continue;
+                    }
+                    let what_for: &str = match method {
+                        "mark_connected()" => {
+                            "`mark_connected` is for the count and the flag: it swaps 0 into `retries` (`replace(0)`) and \
+                             sets `connected`; the last error stays until someone takes it"
+                        }
+                        "take_last_error()" => {
+                            "`take_last_error` is for the error alone: it swaps it out with `take()`; handing out the \
+                             error is not connecting, so the count and the flag stay as they were (only \
+                             `mark_connected` starts the count again)"
+                        }
+                        "retries()" | "is_connected()" => {
+                            "reading the count or the flag changes nothing: `get()` copies the value out and leaves it"
+                        }
+                        _ => {
+                            "`record_failure` adds 1 to the count, marks the connection down and stores the new reason"
+                        }
+                    };
+                    ::std::panic!(
+                        "the test put retries = {count}, connected = {flag} and last_error = {error:?} in the fields and \
+                         called {method}: {}. {what_for}\n\
+                         Have each method change only the fields it is for, and leave the others as they are.",
+                        wrong.join("; ")
+                    );
+                }
+            }
+        }
+    }
+}

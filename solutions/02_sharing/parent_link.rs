@@ -29,6 +29,7 @@ impl Folder {
     }
 
     /// Puts `child` in `parent`'s list of children and points `child` back at `parent`.
+    /// Attached again, to another parent, the child points at the newest one: the folder it was last attached to.
     fn attach(parent: &Rc<Folder>, child: &Rc<Folder>) {
         parent.children.borrow_mut().push(Rc::clone(child));
         *child.parent.borrow_mut() = Rc::downgrade(parent);
