@@ -265,3 +265,191 @@ fn a_busy_board_is_never_turned_into_a_quiet_answer() {
         );
     }
 }
+
+// Task names a learner's code might treat as special: empty, spaces only, spaces at the ends, a slash
+// or dot at the end, letter case, several lines, unicode in two spellings, an emoji, a long one,
+// numbers, and repeats of the name just before.
+fn edge_strings() -> Vec<String> {
+    let mut all: Vec<String> = [
+        "/docs", "/docs", "/Docs", "/DOCS", "/docs/", "/docs.", " /docs", "/docs ", "\t/docs", "a\nb", "a\r\nb",
+        "\r\n", "\n", "\n\n\n", "line\n", "", "", " ", "  ", "\t", "/", ".", "caf\u{e9}", "cafe\u{301}", "CAF\u{c9}",
+        "\u{1f600}", "\u{1f468}\u{200d}\u{1f469}", "0", "1", "01", "-1", "1.0", "42",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    all.push("x".repeat(100_000));
+    all.push("x".repeat(100_000));
+    all.push("long line\n".repeat(10_000));
+    all
+}
+// A string as a message shows it: quoted, and cut short in the middle when it is long.
+fn shown(text: &str) -> String {
+    let chars: usize = text.chars().count();
+    if chars <= 40 {
+        return ::std::format!("{text:?}");
+    }
+    // Its start and its end, so a space or line break at either end still shows.
+    let head: String = text.chars().take(16).collect();
+    let tail: String = text.chars().skip(chars - 8).collect();
+    ::std::format!("{head:?}…{tail:?} ({chars} characters)")
+}
+
+// A list of names as a message shows it, long names cut short.
+fn shown_list(names: &[String]) -> String {
+    let each: Vec<String> = names.iter().map(|t| shown(t)).collect();
+    ::std::format!("[{}]", each.join(", "))
+}
+
+// Which name `complete` looks for instead of `name`, found by trying it on a board holding only a
+// changed spelling of `name`.
+fn looks_for(name: &str) -> String {
+    let slashes: &str = name.trim_end_matches('/');
+    let variants: [(String, &str); 5] = [
+        (name.trim().to_string(), "its spaces and line breaks at the ends trimmed (no `trim`)"),
+        (name.to_lowercase(), "its letters lowercased (no `to_lowercase`)"),
+        (name.to_uppercase(), "its letters uppercased (no `to_uppercase`)"),
+        (slashes.to_string(), "the '/' at its end stripped"),
+        (name.trim_end_matches('.').to_string(), "the '.' at its end stripped"),
+    ];
+    for (variant, how) in variants {
+        if variant == name {
+            continue;
+        }
+        let alone = TaskBoard::new(&[variant.as_str()]);
+        let moved: bool = quietly(|| alone.complete(name)) == Some(true);
+        if moved {
+            return ::std::format!(
+                "it looks for the name with {how}: on a board holding only {}, complete({}) moved it",
+                shown(&variant),
+                shown(name)
+            );
+        }
+    }
+    ::std::string::String::from("it does not find the task by the name exactly as given")
+}
+
+/// Each task is completed by exactly its own name (spaces, case, a '/' at the end, empty, several lines, unicode, long, a repeat), and the open tasks keep their order after removals from the end, the front and the middle.
+#[test]
+fn every_task_is_completed_by_its_exact_name_and_open_keeps_its_order() {
+    let tasks: Vec<String> = edge_strings();
+    let names: Vec<&str> = tasks.iter().map(|t| t.as_str()).collect();
+    let board = TaskBoard::new(&names);
+    let mut open_due: Vec<String> = tasks.clone();
+    let mut done_due: Vec<String> = Vec::new();
+    let mut step: usize = 0;
+    while !open_due.is_empty() {
+        // The last open task, then the first, then the one in the middle, and round again.
+        let at: usize = match step % 3 {
+            0 => open_due.len() - 1,
+            1 => 0,
+            _ => open_due.len() / 2,
+        };
+        step += 1;
+        let name: String = open_due[at].clone();
+        let before: Vec<String> = open_due.clone();
+        let first: usize = open_due.iter().position(|t| *t == name).unwrap_or(at);
+        open_due.remove(first);
+        done_due.push(name.clone());
+
+        let completed: bool = board.complete(&name);
+        ::std::assert!(
+            completed,
+            "complete({}) returned false, though a task named exactly that is open: {}. A task is found by its name \
+             exactly as given (see “Two guards at once”: only the guards were to change); the open tasks were {}\n\
+             Find it with `position(|t| t == task)`, the name untouched.",
+            shown(&name),
+            looks_for(&name),
+            shown_list(&before)
+        );
+        let done: Vec<String> = board.done();
+        let moved: String = done.last().cloned().unwrap_or_default();
+        let why: String = if moved != name {
+            match difference_of(&name, &moved) {
+                Some(how) => ::std::format!("it moved {} instead, {how}", shown(&moved)),
+                None => ::std::format!("it moved {} instead", shown(&moved)),
+            }
+        } else {
+            ::std::string::String::from("done does not list the completed tasks in the order they were completed")
+        };
+        ::std::assert!(
+            done == done_due,
+            "complete({}) returned true and done is now {}, where {} was due: {why}. `complete` moves the task named \
+             exactly as given, and done lists the tasks in the order they were completed",
+            shown(&name),
+            shown_list(&done),
+            shown_list(&done_due)
+        );
+        let open: Vec<String> = board.open();
+        let mut open_sorted: Vec<String> = open.clone();
+        let mut due_sorted: Vec<String> = open_due.clone();
+        open_sorted.sort();
+        due_sorted.sort();
+        let seen: &str = if open_sorted == due_sorted {
+            "the right tasks, out of their order: the gap the task left was filled by another (a `swap_remove` moves \
+             the last task into it), where the open tasks keep the order they came in"
+        } else {
+            "not the tasks left open: `complete` should take out exactly the one task it moves, and leave the others as \
+             they are, in their order"
+        };
+        ::std::assert!(
+            open == open_due,
+            "after complete({}) the open tasks are {seen}. Before: {}\nafter: {}\ndue: {}\n\
+             Take the task out with `remove(pos)`, which moves the ones after it up one place.",
+            shown(&name),
+            shown_list(&before),
+            shown_list(&open),
+            shown_list(&open_due)
+        );
+        let history: Vec<String> = board.history();
+        let logged: bool = history.len() == step && history.last().is_some_and(|entry| entry.contains(name.as_str()));
+        ::std::assert!(
+            logged,
+            "after {step} completions the history holds {} entries, the last {}: each completion logs one entry naming \
+             its task",
+            history.len(),
+            shown(history.last().map_or("(none)", |entry| entry.as_str()))
+        );
+    }
+    let again: bool = board.complete("/docs");
+    ::std::assert!(!again, "every task is done, so complete(\"/docs\") should return false");
+}
+
+// How two different names look alike, if they differ only in a way a learner's code might smooth
+// away.
+fn difference_of(a: &str, b: &str) -> Option<&'static str> {
+    if a.to_lowercase() == b.to_lowercase() || a.to_uppercase() == b.to_uppercase() {
+        return Some("a name that differs only in letter case, and case counts (no `to_lowercase`)");
+    }
+    if a.trim() == b.trim() {
+        return Some("a name that differs only in spaces at its ends, and they count (no `trim`)");
+    }
+    None
+}
+
+/// `open()`, `done()` and `history()` only read: they answer while the test holds a read guard of `board`.
+#[test]
+fn the_views_answer_beside_a_read_guard() {
+    let board = TaskBoard::new(&["a", "b"]);
+    board.complete("a");
+    let reader = board.board.borrow();
+    let open: Option<Vec<String>> = quietly(|| board.open());
+    let done: Option<Vec<String>> = quietly(|| board.done());
+    let history: Option<Vec<String>> = quietly(|| board.history());
+    drop(reader);
+    for (name, seen) in [("open", &open), ("done", &done), ("history", &history)] {
+        let answered: bool = seen.is_some();
+        ::std::assert!(
+            answered,
+            "{name}() panicked while the test held a read guard of `board`: a method that only reads asked for write \
+             access; `borrow()` gives a read guard that can sit beside other readers (see “Guards: Ref and RefMut”)\n\
+             Read with `self.board.borrow().{name}.clone()`."
+        );
+    }
+    let open: Vec<String> = open.unwrap_or_default();
+    let done: Vec<String> = done.unwrap_or_default();
+    let expected_open: Vec<String> = strings(&["b"]);
+    let expected_done: Vec<String> = strings(&["a"]);
+    ::std::assert_eq!(open, expected_open, "open() beside a read guard should list \"b\"");
+    ::std::assert_eq!(done, expected_done, "done() beside a read guard should list \"a\"");
+}

@@ -270,3 +270,157 @@ fn reading_while_the_map_is_written_never_makes_up_a_zero() {
          Read through `self.hits.borrow()`."
     );
 }
+
+// Pages a learner's code might treat as special: empty, spaces only, spaces at the ends, a slash
+// or dot at the end, letter case, several lines, unicode in two spellings, an emoji, a long one,
+// numbers, and repeats of the page just before.
+fn edge_strings() -> Vec<String> {
+    let mut all: Vec<String> = [
+        "/docs", "/docs", "/Docs", "/DOCS", "/docs/", "/docs.", " /docs", "/docs ", "\t/docs", "a\nb", "a\r\nb",
+        "\r\n", "\n", "\n\n\n", "line\n", "", "", " ", "  ", "\t", "/", ".", "caf\u{e9}", "cafe\u{301}", "CAF\u{c9}",
+        "\u{1f600}", "\u{1f468}\u{200d}\u{1f469}", "0", "1", "01", "-1", "1.0", "42",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    all.push("x".repeat(100_000));
+    all.push("x".repeat(100_000));
+    all.push("long line\n".repeat(10_000));
+    all
+}
+// A string as a message shows it: quoted, and cut short in the middle when it is long.
+fn shown(text: &str) -> String {
+    let chars: usize = text.chars().count();
+    if chars <= 40 {
+        return ::std::format!("{text:?}");
+    }
+    // Its start and its end, so a space or line break at either end still shows.
+    let head: String = text.chars().take(16).collect();
+    let tail: String = text.chars().skip(chars - 8).collect();
+    ::std::format!("{head:?}…{tail:?} ({chars} characters)")
+}
+
+// How two different pages look alike, if they differ only in a way a learner's code might smooth
+// away.
+fn difference(a: &str, b: &str) -> Option<&'static str> {
+    if a.to_lowercase() == b.to_lowercase() || a.to_uppercase() == b.to_uppercase() {
+        return Some("the two differ only in letter case, and case counts (no `to_lowercase`)");
+    }
+    if a.trim() == b.trim() {
+        return Some("the two differ only in spaces at their ends, and they count (no `trim`)");
+    }
+    let slashes = |p: &str| -> String {
+        let cut: &str = p.trim_end_matches('/');
+        if cut.is_empty() && !p.is_empty() { ::std::string::String::from("/") } else { cut.to_string() }
+    };
+    if slashes(a) == slashes(b) {
+        return Some("the two differ only in a '/' at the end, and it counts (\"/docs/\" and \"/docs\" are two paths)");
+    }
+    if a.trim_end_matches('.') == b.trim_end_matches('.') {
+        return Some("the two differ only in a '.' at the end, and it counts");
+    }
+    None
+}
+
+/// Every page is its own key, kept exactly as given and counted once per `record`: case, spaces, a '/' at the end, empty, several lines, unicode, long, a repeat.
+#[test]
+fn every_page_is_counted_under_exactly_its_own_name() {
+    let counter = HitCounter::new();
+    let shared: &HitCounter = &counter;
+    let pages: Vec<String> = edge_strings();
+    let mut due: HashMap<String, u32> = HashMap::new();
+    let mut distinct: Vec<String> = Vec::new();
+    for page in &pages {
+        shared.record(page);
+        let seen: &mut u32 = due.entry(page.clone()).or_insert(0);
+        if *seen == 0 {
+            distinct.push(page.clone());
+        }
+        *seen += 1;
+    }
+
+    // What `record` stored: each page under its own key, with one view per call.
+    let stored: HashMap<String, u32> = counter.hits.borrow().clone();
+    for page in &distinct {
+        let due_views: u32 = due.get(page).copied().unwrap_or(0);
+        let kept: Option<u32> = stored.get(page).copied();
+        if kept == Some(due_views) {
+            continue;
+        }
+        let kept_views: u32 = kept.unwrap_or(0);
+        // A page whose views went elsewhere, or that took in the views of another page.
+        let went_to: Option<(String, &str)> = stored
+            .iter()
+            .filter(|(key, views)| *key != page && due.get(*key).copied() != Some(**views))
+            .find_map(|(key, _)| difference(page, key).map(|how| (key.clone(), how)));
+        let took_from: Option<(String, &str)> = distinct
+            .iter()
+            .filter(|other| *other != page && stored.get(*other).copied() != due.get(*other).copied())
+            .find_map(|other| difference(other, page).map(|how| (other.clone(), how)));
+        let why: String = match (kept, went_to, took_from) {
+            (None, Some((key, how)), _) => ::std::format!("its views were counted under {}: {how}", shown(&key)),
+            (Some(_), _, Some((other, how))) if kept_views > due_views => {
+                ::std::format!("views of {} were counted under it: {how}", shown(&other))
+            }
+            (None, None, _) => ::std::string::String::from(
+                "its views were not recorded at all, dropped without a word (an empty or blank page is a page too)",
+            ),
+            _ if kept_views > due_views => ::std::string::String::from("it was counted more than once per call"),
+            _ => ::std::string::String::from("some of its views went uncounted"),
+        };
+        ::std::panic!(
+            "record({}) was called {due_views} time(s), and the map in `hits` holds {kept_views} view(s) under exactly \
+             that page: {why}. A page is its own key, kept exactly as given, and each `record` counts one view of it \
+             (see “Guards: Ref and RefMut”)\n\
+             Use the page itself as the key: `entry(page.to_string())`, without changing it first.",
+            shown(page)
+        );
+    }
+    let foreign: Option<String> = stored.keys().find(|key| !due.contains_key(*key)).cloned();
+    if let Some(key) = foreign {
+        ::std::panic!(
+            "the map in `hits` holds the key {}, which no `record` was given: record changed a page before storing \
+             it. Use the page itself as the key: `entry(page.to_string())`",
+            shown(&key)
+        );
+    }
+
+    // What the reading methods answer for each page, exactly as given.
+    for page in &distinct {
+        let due_views: u32 = due.get(page).copied().unwrap_or(0);
+        let answered: u32 = counter.hits(page);
+        ::std::assert!(
+            answered == due_views,
+            "hits({}) answered {answered}, where the map in `hits` holds {due_views} view(s) under exactly that page: \
+             `hits` changed the page before looking it up, or looked up another one. Look up the page as given: \
+             `self.hits.borrow().get(page)`",
+            shown(page)
+        );
+    }
+    let total: u32 = counter.total();
+    let calls: u32 = pages.len() as u32;
+    ::std::assert_eq!(total, calls, "{calls} calls to `record` should give a total of {calls}");
+
+    // `reset` forgets exactly the page it is given.
+    let mut left: HashMap<String, u32> = stored;
+    for page in &distinct {
+        let due_views: u32 = left.remove(page).unwrap_or(0);
+        let returned: u32 = counter.reset(page);
+        let now: HashMap<String, u32> = counter.hits.borrow().clone();
+        let lost: Vec<String> = left.keys().filter(|key| !now.contains_key(*key)).map(|key| shown(key)).collect();
+        let state: String = if now.contains_key(page) {
+            ::std::string::String::from("still holds that page")
+        } else if !lost.is_empty() {
+            ::std::format!("also lost {}", lost.join(", "))
+        } else {
+            ::std::string::String::from("lost only that page")
+        };
+        ::std::assert!(
+            returned == due_views && now == left,
+            "reset({}) returned {returned} where that exact page had {due_views} view(s), and the map {state}: reset \
+             should take out exactly the page it is given, as given, and return its views \
+             (`self.hits.borrow_mut().remove(page)`)",
+            shown(page)
+        );
+    }
+}

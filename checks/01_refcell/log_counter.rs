@@ -194,3 +194,86 @@ fn count_while_the_count_is_written_never_makes_up_a_number() {
          Read with `*self.count.borrow()`."
     );
 }
+
+// Messages a learner's code might treat as special: empty, spaces only, spaces at the ends, a slash
+// or dot at the end, letter case, several lines, unicode in two spellings, an emoji, a long one,
+// numbers, and repeats of the message just before.
+fn edge_strings() -> Vec<String> {
+    let mut all: Vec<String> = [
+        "/docs", "/docs", "/Docs", "/DOCS", "/docs/", "/docs.", " /docs", "/docs ", "\t/docs", "a\nb", "a\r\nb",
+        "\r\n", "\n", "\n\n\n", "line\n", "", "", " ", "  ", "\t", "/", ".", "caf\u{e9}", "cafe\u{301}", "CAF\u{c9}",
+        "\u{1f600}", "\u{1f468}\u{200d}\u{1f469}", "0", "1", "01", "-1", "1.0", "42",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    all.push("x".repeat(100_000));
+    all.push("x".repeat(100_000));
+    all.push("long line\n".repeat(10_000));
+    all
+}
+
+// A string as a message shows it: quoted, and cut short in the middle when it is long.
+fn shown(text: &str) -> String {
+    let chars: usize = text.chars().count();
+    if chars <= 40 {
+        return ::std::format!("{text:?}");
+    }
+    // Its start and its end, so a space or line break at either end still shows.
+    let head: String = text.chars().take(16).collect();
+    let tail: String = text.chars().skip(chars - 8).collect();
+    ::std::format!("{head:?}…{tail:?} ({chars} characters)")
+}
+
+/// Each call to `log` counts exactly one message, whatever its text: empty, blank, several lines, unicode, long, a repeat.
+#[test]
+fn every_log_call_counts_one_message_whatever_its_text() {
+    let logger = Logger::new();
+    let shared: &Logger = &logger;
+    let mut due: u32 = 0;
+    for message in edge_strings() {
+        let before: u32 = logger.count();
+        shared.log(&message);
+        due += 1;
+        let after: u32 = logger.count();
+        let in_field: u32 = *logger.count.borrow();
+        let lines: usize = message.lines().count();
+        let seen: String = if after == before {
+            ::std::string::String::from("the message went uncounted")
+        } else if after > before + 1 {
+            ::std::format!(
+                "it counted as {} messages (the text has {lines} line(s): one call is one message, however many lines it has)",
+                after - before
+            )
+        } else {
+            ::std::string::String::from("the count went back")
+        };
+        ::std::assert!(
+            after == before + 1,
+            "log({}) moved the count from {before} to {after}: {seen}. A call to `log` is one message, whatever its \
+             text (empty, blank, several lines, a repeat of the one before), so it adds exactly 1 (see “A cell that checks borrows at run time”)\n\
+             Add 1 with `*self.count.borrow_mut() += 1`, without looking at `msg`.",
+            shown(&message)
+        );
+        ::std::assert_eq!(in_field, due, "after {due} calls to `log`, the `count` field should hold {due}");
+    }
+}
+
+/// `count()` only reads: it answers while the test holds a read guard of `count`.
+#[test]
+fn count_answers_beside_a_read_guard() {
+    let logger = Logger::new();
+    logger.log("one");
+    logger.log("two");
+    let reader = logger.count.borrow();
+    let answered: Option<u32> = quietly(|| logger.count());
+    drop(reader);
+    ::std::assert!(
+        answered.is_some(),
+        "count() panicked while the test held a read guard of `count`: a method that only reads asked for write \
+         access; `borrow()` gives a read guard that can sit beside other readers (see “Guards: Ref and RefMut”)\n\
+         Read with `*self.count.borrow()`."
+    );
+    let number: u32 = answered.unwrap_or(0);
+    ::std::assert_eq!(number, 2, "count() beside a read guard should answer the 2 messages logged");
+}

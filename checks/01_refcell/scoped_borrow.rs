@@ -111,21 +111,83 @@ fn quietly<T>(call: impl FnOnce() -> T) -> Option<T> {
     outcome.ok()
 }
 
-// How `title` resembles a title already in `tracks` without being it, in the learner's terms.
+// Whether `add_if_missing(title)` refuses `title` on a playlist holding only a track titled `other`.
+fn refused_beside(title: &str, other: &str) -> bool {
+    let alone = Playlist::new();
+    alone.tracks.borrow_mut().push(::std::format!("1. {other}"));
+    quietly(|| alone.add_if_missing(title)) == Some(false)
+}
+
+// How `title` resembles a title already in `tracks` without being it, in the learner's terms. Each
+// guess is tried first on a playlist of one track made for it, so the message names what the call
+// does, not only what the playlist holds.
 fn likeness(title: &str, tracks: &[String]) -> String {
     let stored: Vec<&str> = tracks.iter().map(|t| t.split_once(". ").map_or(t.as_str(), |(_, rest)| rest)).collect();
     let numbers: Vec<&str> = tracks.iter().filter_map(|t| t.split_once(". ").map(|(n, _)| n)).collect();
-    if let Some(other) = stored.iter().find(|s| s.to_lowercase() == title.to_lowercase() || s.to_uppercase() == title.to_uppercase()) {
-        return ::std::format!("it differs from {other:?} only in letter case, and case counts (no `to_lowercase`)");
+    // Part of a longer title: inside it, at its start, at its end, at its end after a ". " of its own.
+    let dotted: String = ::std::format!("Zz. {title}");
+    let probes: [(String, &str); 4] = [
+        (::std::format!("Zz{title}Zz"), "a `contains` finds it inside a longer title"),
+        (::std::format!("{title}Zz"), "a `starts_with` finds it at the start of a longer title"),
+        (::std::format!("Zz{title}"), "an `ends_with` finds it at the end of a longer title"),
+        (
+            dotted,
+            "a track ending in \". {title}\" is not a track of that title, whose title is all that follows the track's first \". \"",
+        ),
+    ];
+    let inner: String = ::std::format!(". {title}");
+    for (index, (longer, code)) in probes.into_iter().enumerate() {
+        if !refused_beside(title, &longer) {
+            continue;
+        }
+        // An example from the playlist: a longer title of the kind just tried, else any that holds it.
+        let fits = |s: &str| match index {
+            0 => !s.starts_with(title) && !s.ends_with(title),
+            1 => s.starts_with(title),
+            2 => s.ends_with(title) && !s.ends_with(&inner),
+            _ => s.ends_with(&inner),
+        };
+        let holding: Vec<&str> = stored.iter().copied().filter(|s| *s != title && s.contains(title)).collect();
+        let example: Option<&str> = holding.iter().copied().find(|s| fits(s)).or_else(|| holding.first().copied());
+        if let Some(other) = example {
+            let place: &str = if other.ends_with(&inner) {
+                "the end of"
+            } else if other.starts_with(title) {
+                "the start of"
+            } else if other.ends_with(title) {
+                "the end of"
+            } else {
+                "part of"
+            };
+            let code: String = code.replace("{title}", title);
+            return ::std::format!("it is only {place} {} ({code})", shown(other));
+        }
+        if let Some(line) = tracks.iter().find(|t| t.contains(title)) {
+            let own: &str = line.split_once(". ").map_or(line.as_str(), |(_, rest)| rest);
+            return ::std::format!(
+                "the line {} holds it, though that track's title is {} ({code}; the title is all that follows the \
+                 track's first \". \", compare that, not the whole line)",
+                shown(line),
+                shown(own)
+            );
+        }
+        return ::std::format!("a track titled {} counts as it too ({code})", shown(&longer));
     }
-    if let Some(other) = stored.iter().find(|s| s.trim() == title.trim()) {
-        return ::std::format!("it differs from {other:?} only in spaces at its ends, and they count (no `trim`)");
+    if let Some(other) = stored.iter().find(|s| {
+        (s.to_lowercase() == title.to_lowercase() || s.to_uppercase() == title.to_uppercase()) && refused_beside(title, s)
+    }) {
+        let other: String = shown(other);
+        return ::std::format!("it differs from {other} only in letter case, and case counts (no `to_lowercase`)");
+    }
+    if let Some(other) = stored.iter().find(|s| s.trim() == title.trim() && refused_beside(title, s)) {
+        let other: String = shown(other);
+        return ::std::format!("it differs from {other} only in spaces at its ends, and they count (no `trim`)");
     }
     if numbers.contains(&title) {
-        return ::std::format!("{title:?} is a track number, not a title (compare the title after \"N. \", not anywhere in the line)");
-    }
-    if let Some(other) = stored.iter().find(|s| s.contains(title)) {
-        return ::std::format!("it is only part of {other:?} (a `contains` finds it inside a longer title)");
+        return ::std::format!(
+            "{} is a track number, not a title (compare the title after \"N. \", not anywhere in the line)",
+            shown(title)
+        );
     }
     ::std::string::String::from("no track has exactly this title")
 }
@@ -159,11 +221,15 @@ fn the_playlist_holds_nothing_but_its_tracks() {
     ::std::assert_eq!(number, 4, "with 3 tracks in the `tracks` cell, the next `add` should be number 4");
 }
 
-/// Only the exact title counts as present: case, spaces at the ends, part of a longer title or a track number make a different title.
+/// Only the exact title counts as present: case, spaces at the ends, part of a longer title (one holding ". " too) or a track number make a different title.
 #[test]
 fn add_if_missing_compares_the_exact_title() {
     // Longer titles come first, so a title found inside one of them is tried after it.
-    let titles_in_order: [&str; 25] = [
+    let titles_in_order: [&str; 30] = [
+        "Vol. Intro",
+        "2. Intro",
+        "Part 1. Main Theme",
+        "Intro. Reprise",
         "Intro Reprise",
         "Reprise Intro",
         "Intro",
@@ -188,6 +254,7 @@ fn add_if_missing_compares_the_exact_title() {
         "2",
         "12",
         "Theme",
+        "Reprise",
         "",
     ];
     let playlist = Playlist::new();
@@ -199,7 +266,8 @@ fn add_if_missing_compares_the_exact_title() {
             added,
             "add_if_missing({title:?}) returned false on a playlist holding {before:?}, though no track has exactly \
              that title: {why}. The exercise asks for the exact title: keep the check as the starting file wrote it, \
-             a line ending in \". {{title}}\" (see “How long a guard lives”: only the guard's life was to change)"
+             the title being all of a track after its first \". \", `t.split_once(\". \").map(|(_, rest)| rest) == Some(title)` \
+             (see “How long a guard lives”: only the guard's life was to change)"
         );
         let number: usize = playlist.tracks.borrow().len();
         let due: usize = index + 1;
@@ -275,4 +343,118 @@ fn a_busy_cell_is_never_turned_into_a_quiet_answer() {
          `borrow()` panics to show it (see “Asking first: try_borrow and try_borrow_mut”)\n\
          Read through `self.tracks.borrow()`."
     );
+}
+
+// Titles a learner's code might treat as special: empty, spaces only, spaces at the ends, a slash
+// or dot at the end, letter case, several lines, unicode in two spellings, an emoji, a long one,
+// numbers, and repeats of the title just before.
+fn edge_strings() -> Vec<String> {
+    let mut all: Vec<String> = [
+        "/docs", "/docs", "/Docs", "/DOCS", "/docs/", "/docs.", " /docs", "/docs ", "\t/docs", "a\nb", "a\r\nb",
+        "\r\n", "\n", "\n\n\n", "line\n", "", "", " ", "  ", "\t", "/", ".", "caf\u{e9}", "cafe\u{301}", "CAF\u{c9}",
+        "\u{1f600}", "\u{1f468}\u{200d}\u{1f469}", "0", "1", "01", "-1", "1.0", "42",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    all.push("x".repeat(100_000));
+    all.push("x".repeat(100_000));
+    all.push("long line\n".repeat(10_000));
+    all
+}
+// A string as a message shows it: quoted, and cut short in the middle when it is long.
+fn shown(text: &str) -> String {
+    let chars: usize = text.chars().count();
+    if chars <= 40 {
+        return ::std::format!("{text:?}");
+    }
+    // Its start and its end, so a space or line break at either end still shows.
+    let head: String = text.chars().take(16).collect();
+    let tail: String = text.chars().skip(chars - 8).collect();
+    ::std::format!("{head:?}…{tail:?} ({chars} characters)")
+}
+
+// A list of tracks as a message shows it, long titles cut short.
+fn shown_list(tracks: &[String]) -> String {
+    let each: Vec<String> = tracks.iter().map(|t| shown(t)).collect();
+    ::std::format!("[{}]", each.join(", "))
+}
+
+/// `add` keeps every title exactly as given, as its own numbered track, and `add_if_missing` adds each title once and refuses its exact repeat: empty, blank, several lines, unicode, long, numbers.
+#[test]
+fn every_title_is_kept_exactly_as_given() {
+    let titles_given: Vec<String> = edge_strings();
+    let playlist = Playlist::new();
+    for (index, title) in titles_given.iter().enumerate() {
+        let number: usize = playlist.add(title);
+        let due_number: usize = index + 1;
+        let stored: Vec<String> = playlist.tracks.borrow().clone();
+        let last: String = stored.last().cloned().unwrap_or_default();
+        let due: String = ::std::format!("{due_number}. {title}");
+        ::std::assert!(
+            number == due_number && stored.len() == due_number && last == due,
+            "add({}) returned {number} and the playlist's last track is {} (it holds {} tracks), where track \
+             {due_number}, {}, was due: every call adds the title exactly as given (a repeat, an empty or blank title, \
+             several lines included) as a track of its own (see “How long a guard lives”: only the guard's life was to change)\n\
+             Push `format!(\"{{number}}. {{title}}\")` with the title untouched.",
+            shown(title),
+            shown(&last),
+            stored.len(),
+            shown(&due)
+        );
+    }
+
+    let playlist = Playlist::new();
+    let mut kept: Vec<String> = Vec::new();
+    for title in &titles_given {
+        let before: Vec<String> = playlist.tracks.borrow().clone();
+        let present: bool = kept.contains(title);
+        let added: bool = playlist.add_if_missing(title);
+        if !present {
+            kept.push(title.clone());
+        }
+        let why: String = if present {
+            ::std::string::String::from("it is already there with exactly that title")
+        } else {
+            likeness(title, &before)
+        };
+        ::std::assert!(
+            added != present,
+            "add_if_missing({}) returned {added} on a playlist holding {}: {why}. Only a track with exactly the \
+             same title is a repeat; keep the check as the starting file wrote it, the title being all of a track after \
+             its first \". \", `t.split_once(\". \").map(|(_, rest)| rest) == Some(title)` (see “How long a guard lives”)",
+            shown(title),
+            shown_list(&before)
+        );
+        let stored: Vec<String> = playlist.tracks.borrow().clone();
+        let due: Vec<String> = kept.iter().enumerate().map(|(i, t)| ::std::format!("{}. {t}", i + 1)).collect();
+        ::std::assert!(
+            stored == due,
+            "after add_if_missing({}) the playlist holds {}, where {} was due: each title is kept exactly as given, \
+             after its number",
+            shown(title),
+            shown_list(&stored),
+            shown_list(&due)
+        );
+    }
+}
+
+/// `titles()` only reads: it answers while the test holds a read guard of `tracks`.
+#[test]
+fn titles_answers_beside_a_read_guard() {
+    let playlist = Playlist::new();
+    playlist.add("Intro");
+    playlist.add("Theme");
+    let reader = playlist.tracks.borrow();
+    let listed: Option<Vec<String>> = quietly(|| titles(&playlist));
+    drop(reader);
+    ::std::assert!(
+        listed.is_some(),
+        "titles() panicked while the test held a read guard of `tracks`: a method that only reads asked for write \
+         access; `borrow()` gives a read guard that can sit beside other readers (see “Guards: Ref and RefMut”)\n\
+         Read with `self.tracks.borrow().clone()`."
+    );
+    let got: Vec<String> = listed.unwrap_or_default();
+    let expected: Vec<String> = strings(&["1. Intro", "2. Theme"]);
+    ::std::assert_eq!(got, expected, "titles() beside a read guard should list both tracks");
 }

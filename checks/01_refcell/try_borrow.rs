@@ -318,3 +318,141 @@ fn a_busy_cell_is_never_turned_into_a_quiet_answer() {
          which panics if that cell too is borrowed (see “Asking first: try_borrow and try_borrow_mut”)"
     );
 }
+
+// Events a learner's code might treat as special: empty, spaces only, spaces at the ends, a slash
+// or dot at the end, letter case, several lines, unicode in two spellings, an emoji, a long one,
+// numbers, and repeats of the event just before.
+fn edge_strings() -> Vec<String> {
+    let mut all: Vec<String> = [
+        "/docs", "/docs", "/Docs", "/DOCS", "/docs/", "/docs.", " /docs", "/docs ", "\t/docs", "a\nb", "a\r\nb",
+        "\r\n", "\n", "\n\n\n", "line\n", "", "", " ", "  ", "\t", "/", ".", "caf\u{e9}", "cafe\u{301}", "CAF\u{c9}",
+        "\u{1f600}", "\u{1f468}\u{200d}\u{1f469}", "0", "1", "01", "-1", "1.0", "42",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    all.push("x".repeat(100_000));
+    all.push("x".repeat(100_000));
+    all.push("long line\n".repeat(10_000));
+    all
+}
+// A string as a message shows it: quoted, and cut short in the middle when it is long.
+fn shown(text: &str) -> String {
+    let chars: usize = text.chars().count();
+    if chars <= 40 {
+        return ::std::format!("{text:?}");
+    }
+    // Its start and its end, so a space or line break at either end still shows.
+    let head: String = text.chars().take(16).collect();
+    let tail: String = text.chars().skip(chars - 8).collect();
+    ::std::format!("{head:?}…{tail:?} ({chars} characters)")
+}
+
+/// While the cell is free, `record` stores every event exactly as given and returns true: empty, blank, several lines, unicode, long, numbers, and a repeat of the event before.
+#[test]
+fn every_event_is_stored_exactly_as_given_while_the_cell_is_free() {
+    let recorder = Recorder::new();
+    let shared: &Recorder = &recorder;
+    let mut due: Vec<String> = Vec::new();
+    for event in edge_strings() {
+        let skipped_before: u32 = *recorder.skipped.borrow();
+        let repeat: bool = due.last() == Some(&event);
+        let stored: bool = shared.record(&event);
+        due.push(event.clone());
+        let events: Vec<String> = recorder.events.borrow().clone();
+        let skipped_after: u32 = *recorder.skipped.borrow();
+        let last: String = events.last().cloned().unwrap_or_default();
+        let why: String = if stored {
+            ::std::format!(
+                "it returned true, and `events` holds {} events, the last {}: the event was changed or lost on the way",
+                events.len(),
+                shown(&last)
+            )
+        } else if skipped_after > skipped_before && repeat {
+            ::std::string::String::from(
+                "it returned false and counted the event as skipped, because it equals the event just before; two \
+                 equal events in a row (two clicks) are two events, and only a busy cell refuses one",
+            )
+        } else if skipped_after > skipped_before {
+            ::std::string::String::from(
+                "it returned false and counted the event as skipped, though nothing held `events`; only a busy cell \
+                 refuses an event",
+            )
+        } else {
+            ::std::string::String::from(
+                "it returned false, stored nothing and did not count it in `skipped` either: the event was lost \
+                 without a word (an empty or blank event is an event too)",
+            )
+        };
+        ::std::assert!(
+            stored && events == due && skipped_after == skipped_before,
+            "record({}) while nothing held `events`: {why}. An event is kept exactly as given, whatever its text (see \
+             “Asking first: try_borrow and try_borrow_mut”)\n\
+             When `try_borrow_mut()` answers `Ok`, push `event.to_string()` and return true, without looking at the event.",
+            shown(&event)
+        );
+    }
+    let listed: Vec<String> = recorder.events();
+    ::std::assert!(listed == due, "events() should list every event recorded, exactly as given and in order");
+}
+
+/// While the cell is busy, `record` refuses every event and counts each one once, whatever its text.
+#[test]
+fn every_event_refused_while_busy_is_counted_once() {
+    let recorder = Recorder::new();
+    recorder.record("first");
+    let mut counted: u32 = 0;
+    for event in edge_strings() {
+        let reader = recorder.events.borrow();
+        let outcome: Result<bool, String> = record_while_busy(&recorder, &event);
+        drop(reader);
+        let stored: Vec<bool> = without_panics(::std::vec![outcome]);
+        counted += 1;
+        let skipped: u32 = *recorder.skipped.borrow();
+        let events: Vec<String> = recorder.events.borrow().clone();
+        let said: bool = stored.first().copied().unwrap_or(true);
+        ::std::assert!(
+            !said && skipped == counted && events.len() == 1,
+            "while the test held a read guard of `events`, record({}) returned {said}, `skipped` went to {skipped} \
+             where {counted} was due, and `events` holds {} events: each event refused while the cell is busy counts \
+             exactly one in `skipped`, whatever its text, and is not stored (see “Asking first: try_borrow and try_borrow_mut”)",
+            shown(&event),
+            events.len()
+        );
+    }
+}
+
+/// `events()`, `skipped()` and `replay` only read: each answers while the test holds a read guard of the field it reads.
+#[test]
+fn every_reading_method_answers_beside_a_read_guard() {
+    let recorder = Recorder::new();
+    recorder.record("open");
+    recorder.record("save");
+    let reader = recorder.events.borrow();
+    let listed: Option<Vec<String>> = quietly(|| recorder.events());
+    let mut visited: Vec<String> = Vec::new();
+    let replayed: Option<()> = quietly(|| recorder.replay(|event| visited.push(event.to_string())));
+    drop(reader);
+    let count_reader = recorder.skipped.borrow();
+    let counted: Option<u32> = quietly(|| recorder.skipped());
+    drop(count_reader);
+    for (name, field, seen) in [
+        ("events()", "events", listed.is_some()),
+        ("replay", "events", replayed.is_some()),
+        ("skipped()", "skipped", counted.is_some()),
+    ] {
+        let answered: bool = seen;
+        ::std::assert!(
+            answered,
+            "{name} panicked while the test held a read guard of `{field}`: a method that only reads asked for write \
+             access; `borrow()` gives a read guard that can sit beside other readers (see “Guards: Ref and RefMut”)\n\
+             Read `{field}` through `self.{field}.borrow()`."
+        );
+    }
+    let expected: Vec<String> = strings(&["open", "save"]);
+    let listed: Vec<String> = listed.unwrap_or_default();
+    let count: u32 = counted.unwrap_or(u32::MAX);
+    ::std::assert_eq!(listed, expected, "events() beside a read guard should list both events");
+    ::std::assert_eq!(visited, expected, "replay beside a read guard should visit both events");
+    ::std::assert_eq!(count, 0, "skipped() beside a read guard should answer 0");
+}

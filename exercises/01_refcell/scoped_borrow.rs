@@ -44,8 +44,8 @@ impl Playlist {
     fn add_if_missing(&self, title: &str) -> bool {
         // TODO: same problem here: the read guard outlives the check.
         let tracks = self.tracks.borrow();
-        let suffix = format!(". {title}");
-        if tracks.iter().any(|t| t.ends_with(&suffix)) {
+        // A track reads "N. title": its title is all that follows the first ". ".
+        if tracks.iter().any(|t| t.split_once(". ").map(|(_, rest)| rest) == Some(title)) {
             return false;
         }
         self.add(title);

@@ -41,8 +41,7 @@ impl Playlist {
     /// Adds `title` unless a track with that exact title is already there.
     /// Returns whether it was added.
     fn add_if_missing(&self, title: &str) -> bool {
-        let suffix = format!(". {}", title.to_lowercase());
-        let present = self.tracks.borrow().iter().any(|t| t.to_lowercase().ends_with(&suffix));
+        let present = self.tracks.borrow().iter().any(|t| t.split_once(". ").is_some_and(|(_, rest)| rest.to_lowercase() == title.to_lowercase()));
         if present {
             return false;
         }

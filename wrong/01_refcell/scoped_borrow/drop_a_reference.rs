@@ -44,8 +44,7 @@ impl Playlist {
     /// Returns whether it was added.
     fn add_if_missing(&self, title: &str) -> bool {
         let tracks = self.tracks.borrow();
-        let suffix = format!(". {title}");
-        if tracks.iter().any(|t| t.ends_with(&suffix)) {
+        if tracks.iter().any(|t| t.split_once(". ").map(|(_, rest)| rest) == Some(title)) {
             return false;
         }
         drop(&tracks);

@@ -48,8 +48,7 @@ impl Playlist {
         let tracks = self.tracks.borrow();
         drop(tracks);
         let tracks = self.tracks.borrow();
-        let suffix = format!(". {title}");
-        if tracks.iter().any(|t| t.ends_with(&suffix)) {
+        if tracks.iter().any(|t| t.split_once(". ").map(|(_, rest)| rest) == Some(title)) {
             return false;
         }
         self.add(title);

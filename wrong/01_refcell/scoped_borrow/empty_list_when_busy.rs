@@ -35,12 +35,11 @@ impl Playlist {
     /// Adds `title` unless a track with that exact title is already there.
     /// Returns whether it was added.
     fn add_if_missing(&self, title: &str) -> bool {
-        let suffix = format!(". {title}");
         // A block limits the read guard's life: it is dropped at the `}`,
         // before `add` asks for write access.
         let already_there = {
             let tracks = self.tracks.borrow();
-            tracks.iter().any(|t| t.ends_with(&suffix))
+            tracks.iter().any(|t| t.split_once(". ").map(|(_, rest)| rest) == Some(title))
         };
         if already_there {
             return false;

@@ -35,10 +35,9 @@ impl Playlist {
     /// Adds `title` unless a track with that exact title is already there.
     /// Returns whether it was added.
     fn add_if_missing(&self, title: &str) -> bool {
-        let suffix = format!(". {title}");
         // A block limits the read guard's life: it is dropped at the `}`,
         // before `add` asks for write access.
-        match self.tracks.borrow().iter().any(|t| t.ends_with(&suffix)) {
+        match self.tracks.borrow().iter().any(|t| t.split_once(". ").map(|(_, rest)| rest) == Some(title)) {
             true => false,
             false => {
                 self.add(title);

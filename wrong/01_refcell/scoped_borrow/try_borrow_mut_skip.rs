@@ -48,8 +48,7 @@ impl Playlist {
     fn add_if_missing(&self, title: &str) -> bool {
         // TODO: same problem here: the read guard outlives the check.
         let tracks = self.tracks.borrow();
-        let suffix = format!(". {title}");
-        if tracks.iter().any(|t| t.ends_with(&suffix)) {
+        if tracks.iter().any(|t| t.split_once(". ").map(|(_, rest)| rest) == Some(title)) {
             return false;
         }
         self.add(title);
