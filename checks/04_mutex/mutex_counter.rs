@@ -11,11 +11,19 @@ struct Gate {
     arrived: Condvar,
     calls: AtomicUsize,
     lonely: AtomicBool,
+    /// How many threads were inside together when one of them gave up waiting for the others.
+    reached: AtomicUsize,
 }
 
 impl Gate {
     const fn new() -> Self {
-        Gate { inside: Mutex::new(0), arrived: Condvar::new(), calls: AtomicUsize::new(0), lonely: AtomicBool::new(false) }
+        Gate {
+            inside: Mutex::new(0),
+            arrived: Condvar::new(),
+            calls: AtomicUsize::new(0),
+            lonely: AtomicBool::new(false),
+            reached: AtomicUsize::new(0),
+        }
     }
 
     fn arrive(&self, parties: usize) {
@@ -26,9 +34,10 @@ impl Gate {
         let mut inside = self.inside.lock().unwrap();
         *inside += 1;
         self.arrived.notify_all();
-        let (_inside, wait) =
+        let (inside, wait) =
             self.arrived.wait_timeout_while(inside, Duration::from_secs(2), |n| *n < parties).unwrap();
         if wait.timed_out() {
+            self.reached.fetch_max(*inside, Ordering::SeqCst);
             self.lonely.store(true, Ordering::SeqCst);
         }
     }
@@ -36,10 +45,20 @@ impl Gate {
     fn check(&self, threads: usize) {
         let calls: usize = self.calls.load(Ordering::SeqCst);
         let lonely: bool = self.lonely.load(Ordering::SeqCst);
+        let reached: usize = self.reached.load(Ordering::SeqCst);
         let expected_calls: usize = threads;
         ::std::assert_eq!(
             calls, expected_calls,
             "each of the {threads} threads should call `on_start` once; the counting has to happen on threads you spawn (see “Arc and Mutex together”)"
+        );
+        // Several together, but not all: a cap on how many run at a time, not one thread after another.
+        let capped: bool = lonely && reached > 1;
+        ::std::assert!(
+            !capped,
+            "`count_in_parallel` was asked for {threads} threads, and at most {reached} of them were running at once: \
+             {reached} called `on_start` together and waited there 2 s for the others, which had not been started. All \
+             {threads} should run together: spawn every one of them, with no cap on how many run at a time, and only \
+             then join them (see “Arc and Mutex together”)"
         );
         ::std::assert!(
             !lonely,
@@ -148,8 +167,121 @@ fn the_threads_add_to_the_given_counter() {
     let skipped: bool = stored != 26 && skips_when_busy();
     ::std::assert!(!skipped, "the counter started at 5, and 3 threads x 7 increments left {stored} in it, where 26 was due: \
          {SKIPPED} {SKIP_WHY}");
+    // Exactly the 21 increments and nothing of the 5: the counter was set back before the threads counted.
+    let start_lost: bool = stored == 21;
+    ::std::assert!(
+        !start_lost,
+        "the counter held 5 before the call, and 3 threads x 7 increments left 21 in it, where 26 was due: the 5 it \
+         already held was lost. `count_in_parallel` adds to the counter it is given, whatever it holds: it never sets \
+         it back to 0 first (see “Arc and Mutex together”)"
+    );
     ::std::assert_eq!(stored, 26, "the counter started at 5, and 3 threads x 7 increments add 21: expected 26");
     ::std::assert_eq!(returned, 26, "count_in_parallel should return the counter's value, 26");
+}
+
+/// Takes the counter's lock from a callback, giving up after 2 s: a thread that holds the lock
+/// while it calls `on_start` would otherwise leave the callback waiting for ever.
+fn lock_from_on_start(counter: &Mutex<u64>) -> Option<::std::sync::MutexGuard<'_, u64>> {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        match counter.try_lock() {
+            Ok(guard) => return Some(guard),
+            Err(::std::sync::TryLockError::Poisoned(poisoned)) => return Some(poisoned.into_inner()),
+            Err(::std::sync::TryLockError::WouldBlock) if Instant::now() > deadline => return None,
+            Err(::std::sync::TryLockError::WouldBlock) => thread::sleep(Duration::from_micros(100)),
+        }
+    }
+}
+
+// For `each_thread_calls_on_start_before_it_counts`: what the counter held each time a thread
+// called `on_start` (None: its lock stayed taken for 2 s).
+static OBSERVED: OnceLock<Arc<Mutex<u64>>> = OnceLock::new();
+static SEEN_AT_START: Mutex<Vec<Option<u64>>> = Mutex::new(Vec::new());
+fn start_observed() {
+    let seen: Option<u64> = OBSERVED.get().and_then(|counter| lock_from_on_start(counter).map(|guard| *guard));
+    SEEN_AT_START.lock().unwrap_or_else(PoisonError::into_inner).push(seen);
+}
+
+/// What the counter held when each thread called `on_start`, for one call of `count_in_parallel` on
+/// a counter holding 0.
+fn seen_at_start(threads: usize, per_thread: u64) -> Vec<Option<u64>> {
+    let counter: Arc<Mutex<u64>> = Arc::clone(OBSERVED.get_or_init(|| Arc::new(Mutex::new(0))));
+    *counter.lock().unwrap_or_else(PoisonError::into_inner) = 0;
+    SEEN_AT_START.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    count_in_parallel(&counter, threads, per_thread, start_observed);
+    ::std::mem::take(&mut *SEEN_AT_START.lock().unwrap_or_else(PoisonError::into_inner))
+}
+
+/// Each thread calls `on_start` first, before it adds anything: with one thread, `on_start` sees the counter as it was given.
+#[test]
+fn each_thread_calls_on_start_before_it_counts() {
+    // One thread: nothing else adds to the counter, so at its `on_start` it still holds its 0.
+    let one: Vec<Option<u64>> = seen_at_start(1, 1000);
+    let held: bool = one.contains(&None);
+    ::std::assert!(
+        !held,
+        "`on_start` tried for 2 s to lock the counter and could not: the thread called it while holding the \
+         counter's lock. Call `on_start()` first, before the thread takes the lock (see “Arc and Mutex together”)"
+    );
+    let expected_one: Vec<Option<u64>> = ::std::vec![Some(0)];
+    let late: bool = one.len() == 1 && one != expected_one;
+    ::std::assert!(
+        !late,
+        "`count_in_parallel(counter holding 0, 1 thread, 1000 increments, ..)`: when its thread called `on_start`, \
+         the counter already held {}, where 0 was due: the thread called `on_start` after adding its 1s. Each thread \
+         calls `on_start()` first (the app registers the worker there), then adds 1 `per_thread` times (see \
+         “Arc and Mutex together”)",
+        one[0].unwrap_or(0)
+    );
+    ::std::assert_eq!(one, expected_one, "with 1 thread, `on_start` should be called once, and see the counter at 0");
+    // Four threads: each calls `on_start` before its own first add, so at most the other three's
+    // 3 x 1000 can be in the counter then.
+    let four: Vec<Option<u64>> = seen_at_start(4, 1000);
+    let most: u64 = four.iter().map(|seen| seen.unwrap_or(0)).max().unwrap_or(0);
+    ::std::assert!(
+        most <= 3000,
+        "`count_in_parallel(counter holding 0, 4 threads, 1000 increments, ..)`: when the last of them called \
+         `on_start`, the counter held {most}, more than the other three threads' 3000: a thread called `on_start` \
+         after adding its own 1s. Each thread calls `on_start()` first, then adds 1 `per_thread` times (see \
+         “Arc and Mutex together”)"
+    );
+}
+
+/// What each thread's `on_start` adds to the counter in `the_answer_is_what_the_counter_holds`.
+const ON_START_ADDS: u64 = 100;
+static ADDED_TO: OnceLock<Arc<Mutex<u64>>> = OnceLock::new();
+static ADD_BLOCKED: AtomicBool = AtomicBool::new(false);
+fn start_adding() {
+    match ADDED_TO.get().and_then(|counter| lock_from_on_start(counter)) {
+        Some(mut guard) => *guard += ON_START_ADDS,
+        None => ADD_BLOCKED.store(true, Ordering::SeqCst),
+    }
+}
+
+/// The answer is what the counter holds once every thread is done, whoever else added to it meanwhile: here each `on_start` adds 100 through the lock.
+#[test]
+fn the_answer_is_what_the_counter_holds() {
+    let counter: Arc<Mutex<u64>> = Arc::new(Mutex::new(5));
+    let _ = ADDED_TO.set(Arc::clone(&counter));
+    let returned: u64 = count_in_parallel(&counter, 3, 7, start_adding);
+    let stored: u64 = *counter.lock().unwrap_or_else(PoisonError::into_inner);
+    let blocked: bool = ADD_BLOCKED.load(Ordering::SeqCst);
+    ::std::assert!(
+        !blocked,
+        "could not begin: `on_start` tried for 2 s to lock the counter and could not, as the thread held the lock \
+         while it called `on_start` (the same fault as in `each_thread_calls_on_start_before_it_counts`)"
+    );
+    let computed: bool = returned != stored && returned == 5 + 3 * 7;
+    ::std::assert!(
+        !computed,
+        "each of 3 threads called `on_start`, which added {ON_START_ADDS} to the counter itself, through its lock (as \
+         other code sharing the counter may), and then added 1 seven times: the counter, which held 5, then held \
+         {stored}, but `count_in_parallel` returned {returned}, which is 5 + 3 x 7, worked out from the arguments. The \
+         answer is what the shared counter holds once every thread is done: after the joins, read it through the lock \
+         (see “Arc and Mutex together”)"
+    );
+    ::std::assert_eq!(stored, 326, "the counter held 5; 3 threads' `on_start` added 100 each, and their 3 x 7 increments 21: expected 326");
+    ::std::assert_eq!(returned, stored, "count_in_parallel should return what the counter holds once the threads are done, {stored}");
 }
 
 /// Every thread's `Arc` clone is gone once `count_in_parallel` returns.
@@ -244,12 +376,21 @@ fn a_thread_that_panics_is_not_passed_over() {
     );
     let stored: u64 = *counter.lock().unwrap_or_else(PoisonError::into_inner);
     if let Ok(returned) = outcome {
+        // All 3000 counted: the thread that panicked went on to count, so its panic was caught in it.
+        ::std::assert!(
+            stored != 3000,
+            "one of 3 threads panicked in `on_start`, before its 1000 increments, and yet it went on to count them: \
+             `count_in_parallel` returned {returned} (the counter holds {stored}), as if every thread had done its \
+             work. The panic was caught inside the thread (a `catch_unwind`, say), and a caught panic is a vanished \
+             panic too: nobody learns that a worker failed. Let the panic end the thread; `join()` hands it back as \
+             an `Err`, and `handle.join().unwrap()` passes it on to the caller (see “Arc and Mutex together”)"
+        );
         ::std::panic!(
             "one of 3 threads panicked in `on_start`, before its 1000 increments, and `count_in_parallel` still returned \
              {returned} (the counter holds {stored}), as if every thread had done its work: the thread's panic vanished. \
              `join()` hands a thread's panic back as an `Err`; `handle.join().unwrap()` passes it on, so the caller \
-             learns that a worker failed. Waiting some other way (a sleep, watching `Arc::strong_count`), or dropping \
-             what `join()` returned, loses it (see “Arc and Mutex together”)"
+             learns that a worker failed. Waiting some other way (a sleep, watching `Arc::strong_count`), dropping \
+             what `join()` returned, or catching the panic (`catch_unwind`) loses it (see “Arc and Mutex together”)"
         );
     }
 }
@@ -328,6 +469,13 @@ fn a_busy_counter_is_waited_for() {
          returned {} before the lock was free: the final read made its answer up because the counter was busy. \
          `lock()` waits until the lock is free; read the counter through it (see “Arc and Mutex together”)",
         alone.returned
+    );
+    let changed: bool = alone.stored != 5 && !alone.returned_while_held;
+    ::std::assert!(
+        !changed,
+        "could not begin: with 0 threads, `count_in_parallel` changed the counter from 5 to {} (the same fault as in \
+         `the_threads_add_to_the_given_counter`)",
+        alone.stored
     );
     ::std::assert_eq!(alone.returned, 5, "with 0 threads the counter keeps its 5: count_in_parallel should return 5");
     // One thread, so no two increments can race: only the busy lock can cost an increment.
@@ -467,5 +615,91 @@ fn the_counter_moves_one_increment_at_a_time() {
          locking the counter to look at it ({samples} looks): it only ever saw the counter move in steps of {step} \
          (values seen: {seen:?}), so the increments landed in batches. Each thread should add 1 to the counter \
          `per_thread` times, taking the lock for each add (see “Arc and Mutex together”)"
+    );
+}
+
+/// How long `every_blocking_call_waits_out_a_long_hold` holds the counters' locks: longer than any
+/// time limit a call might give a busy lock before giving up, a second, two, three.
+const LONG_HOLD: Duration = Duration::from_millis(3200);
+/// How long a call may take to answer once the lock is free.
+const STUCK_AFTER: Duration = Duration::from_secs(2);
+
+static LONG_STARTS: AtomicUsize = AtomicUsize::new(0);
+fn start_long() {
+    LONG_STARTS.fetch_add(1, Ordering::SeqCst);
+}
+
+/// What a call of `count_in_parallel` on a thread of its own came back with: when it was asked,
+/// when it answered, and what.
+struct Came {
+    asked: Instant,
+    answered: Instant,
+    answer: u64,
+}
+
+/// Runs `count_in_parallel(counter, threads, per_thread, start_long)` on a thread of its own, timing it.
+fn timed_count(counter: &Arc<Mutex<u64>>, threads: usize, per_thread: u64) -> ::std::sync::mpsc::Receiver<Came> {
+    let (answer, answered) = ::std::sync::mpsc::channel::<Came>();
+    let counter = Arc::clone(counter);
+    thread::spawn(move || {
+        let asked = Instant::now();
+        let got: u64 = count_in_parallel(&counter, threads, per_thread, start_long);
+        let _ = answer.send(Came { asked, answered: Instant::now(), answer: got });
+    });
+    answered
+}
+
+/// While the test holds two counters' locks for over 3 s, `count_in_parallel` on each, one with 0 threads (only its final read waits) and one with a thread that counts, waits for its lock however long it is held, then answers right: a busy lock is never a reason to give up.
+#[test]
+fn every_blocking_call_waits_out_a_long_hold() {
+    let reading: Arc<Mutex<u64>> = Arc::new(Mutex::new(5));
+    let counting: Arc<Mutex<u64>> = Arc::new(Mutex::new(5));
+    let read_held = reading.lock().unwrap();
+    let count_held = counting.lock().unwrap();
+    let read: ::std::sync::mpsc::Receiver<Came> = timed_count(&reading, 0, 1000);
+    let count: ::std::sync::mpsc::Receiver<Came> = timed_count(&counting, 1, 1000);
+    thread::sleep(LONG_HOLD);
+    let started_while_held: usize = LONG_STARTS.load(Ordering::SeqCst);
+    let let_go: Instant = Instant::now();
+    drop(read_held);
+    drop(count_held);
+    let read_came: Option<Came> = read.recv_timeout(STUCK_AFTER).ok();
+    let count_came: Option<Came> = count.recv_timeout(STUCK_AFTER).ok();
+    let stored: u64 = *counting.lock().unwrap_or_else(PoisonError::into_inner);
+    for (call, came) in [
+        ("`count_in_parallel` with 0 threads, on a counter holding 5,", &read_came),
+        ("`count_in_parallel` with 1 thread adding 1 a thousand times, on a counter holding 5,", &count_came),
+    ] {
+        if let Some(came) = came.as_ref().filter(|came| came.answered < let_go) {
+            let waited: Duration = came.answered - came.asked;
+            ::std::panic!(
+                "{call} gave up on a busy lock: the test held the counter's lock for {LONG_HOLD:.1?}, and after waiting \
+                 {waited:.1?} the call answered {} while the lock was still held. While threads share a counter, a \
+                 busy lock is the normal case, and says nothing about the count: `lock()` waits for it, however long, \
+                 with no time limit and no `try_lock` loop (see “Arc and Mutex together”)",
+                came.answer
+            );
+        }
+    }
+    // The call waited, but its thread's increments did not all land: they gave up while the lock was held.
+    let dropped: bool = stored < 1005 && started_while_held > 0;
+    ::std::assert!(
+        !dropped,
+        "the thread of `count_in_parallel` (1 thread adding 1 a thousand times, on a counter holding 5) gave up on a \
+         busy lock: it started while the test held the counter's lock for {LONG_HOLD:.1?}, and once the test let go \
+         the counter held {stored}, where 1005 was due: increments were dropped while the lock was held. \
+         {SKIP_WHY}"
+    );
+    let read_answer: Option<u64> = read_came.map(|came| came.answer);
+    let count_answer: Option<u64> = count_came.map(|came| came.answer);
+    let shown = |answer: Option<u64>| answer.map_or_else(|| "nothing within 2 s".to_string(), |n| n.to_string());
+    let answered_right: bool = read_answer == Some(5) && count_answer == Some(1005) && stored == 1005;
+    ::std::assert!(
+        answered_right,
+        "once the test let go of the counters' locks, held for {LONG_HOLD:.1?}, `count_in_parallel` with 0 threads \
+         answered {} (due 5), and with 1 thread adding 1 a thousand times answered {} and left {stored} in its \
+         counter (both due 1005): a call that waited should then do its whole job (see “Arc and Mutex together”)",
+        shown(read_answer),
+        shown(count_answer)
     );
 }

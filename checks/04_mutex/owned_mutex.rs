@@ -20,6 +20,24 @@ fn leave_locked(board: &JobBoard) {
     ::std::mem::forget(jobs.lock().unwrap());
 }
 
+/// What the tests say when `jobs_mut` hands out a list other than the one in the board's mutex.
+const NOT_THE_BOARDS: &str = "`jobs_mut` should hand out the board's own list, the one inside its `Mutex`, with \
+     `self.jobs.get_mut()`: a list kept anywhere else is neither what the threads `add` to nor what `finish` takes out \
+     of the mutex (see “Exclusive access needs no lock”)";
+
+/// The board is its mutex and nothing else: no second list kept beside it.
+#[test]
+fn the_board_holds_nothing_but_its_mutex() {
+    let size: usize = ::std::mem::size_of::<JobBoard>();
+    let field: usize = ::std::mem::size_of::<Mutex<Vec<Job>>>();
+    ::std::assert_eq!(
+        size,
+        field,
+        "`JobBoard` should hold only its `jobs: Mutex<Vec<Job>>`, but it is larger: a list or a flag kept beside the \
+         mutex (for the setup jobs, say) splits the board in two. {NOT_THE_BOARDS}"
+    );
+}
+
 /// `jobs_mut` gives a plain `&mut Vec<Job>` into the board during setup.
 #[test]
 fn jobs_mut_gives_a_plain_mutable_reference_during_setup() {
@@ -46,6 +64,14 @@ fn jobs_mut_does_not_lock() {
     });
     let got: Option<usize> = rx.recv_timeout(Duration::from_secs(2)).ok();
     let expected_got: Option<usize> = Some(1);
+    // It answered, so it did not wait: but with another list than the board's.
+    let elsewhere: bool = got.is_some() && got != expected_got;
+    ::std::assert!(
+        !elsewhere,
+        "the board held 1 job, added with `add`, and `jobs_mut` (which did not wait for the lock) handed out a list of \
+         {} jobs: that list is not the board's. {NOT_THE_BOARDS}",
+        got.unwrap_or(0)
+    );
     ::std::assert_eq!(
         got,
         expected_got,
@@ -97,6 +123,95 @@ fn finish_returns_the_jobs_in_order() {
     ::std::assert_eq!(titles, expected_titles, "the jobs should keep their titles");
 }
 
+/// A job's id and title, to compare what `finish` handed back with what was added.
+type Added = (u32, String);
+
+/// Says how `got` differs from `added`, the jobs in the order they were added; `None` if it does not.
+fn how_jobs_differ(added: &[Added], got: &[Added]) -> Option<String> {
+    if got == added {
+        return None;
+    }
+    let shown = |(id, title): &Added| ::std::format!("id {id}, {title:?}");
+    let mut sorted: Vec<Added> = added.to_vec();
+    sorted.sort_by_key(|(id, _)| *id);
+    let mut same_jobs: Vec<Added> = got.to_vec();
+    same_jobs.sort();
+    let mut all: Vec<Added> = added.to_vec();
+    all.sort();
+    if same_jobs == all {
+        let first: usize = (0..got.len()).find(|&i| got[i] != added[i]).unwrap_or(0);
+        let how: &str = if got == sorted { "sorted by id, " } else { "" };
+        return Some(::std::format!(
+            "every job came back, but {how}not in the order they were added: at place {} came the job ({}) where the \
+             job added there was ({}). The list is the jobs in the order they were added, whatever their ids: `finish` \
+             hands back the list in the mutex as it is, sorting nothing",
+            first + 1,
+            shown(&got[first]),
+            shown(&added[first])
+        ));
+    }
+    let missing: Option<usize> = (0..added.len()).find(|&i| !got.contains(&added[i]));
+    if let Some(i) = missing.filter(|_| got.len() < added.len()) {
+        let repeated: &str = if added[..i].iter().any(|(id, _)| *id == added[i].0) {
+            ", whose id an earlier job has too: two jobs may share an id, and each is a job of its own"
+        } else {
+            ""
+        };
+        return Some(::std::format!(
+            "`finish` handed back {} of the {} jobs added: the job added in place {} ({}) is missing{repeated}. \
+             `finish` hands back every job in the mutex, dropping none",
+            got.len(),
+            added.len(),
+            i + 1,
+            shown(&added[i])
+        ));
+    }
+    let first: usize = (0..got.len().min(added.len())).find(|&i| got[i] != added[i]).unwrap_or(got.len().min(added.len()));
+    Some(::std::format!(
+        "`finish` handed back {} jobs, where {} were added, and they differ from place {} on: {} where ({}) was \
+         added. `finish` hands back the jobs exactly as they were added",
+        got.len(),
+        added.len(),
+        first + 1,
+        got.get(first).map_or_else(|| "nothing".to_string(), |job| ::std::format!("({})", shown(job))),
+        added.get(first).map_or_else(|| "nothing".to_string(), shown)
+    ))
+}
+
+/// Fills a board with `ids` (the first half through `jobs_mut`, the rest through `add`), each job
+/// titled by its place, then finishes it: the jobs added, and what `finish` handed back.
+fn added_and_finished(ids: &[u32]) -> (Vec<Added>, Vec<Added>) {
+    let added: Vec<Added> = ids.iter().enumerate().map(|(n, &id)| (id, ::std::format!("job {}", n + 1))).collect();
+    let mut board = JobBoard::new();
+    let (setup, shared) = added.split_at(added.len() / 2);
+    for (id, title) in setup {
+        board.jobs_mut().push(job(*id, title));
+    }
+    for (id, title) in shared {
+        board.add(job(*id, title));
+    }
+    let got: Vec<Added> = board.finish().into_iter().map(|j| (j.id, j.title)).collect();
+    (added, got)
+}
+
+/// `finish` hands back every job exactly as added: ids out of order, ids that repeat (next to each other or apart), and thousands of jobs.
+#[test]
+fn finish_keeps_every_job_as_added() {
+    let few: Vec<u32> = ::std::vec![7, 3, 3, 9, 1, 7, 0, u32::MAX, 3, 2, 2, 2, 5, 4, 1];
+    // 5 000 jobs, ids from 0 to 999 in a scrambled order, each id five times.
+    let many: Vec<u32> = (0..5000u32).map(|n| n.wrapping_mul(7919) % 1000).collect();
+    for (what, ids) in [("15 jobs with ids out of order, some repeated", few), ("5000 jobs with ids out of order, each id five times", many)] {
+        let (added, got): (Vec<Added>, Vec<Added>) = added_and_finished(&ids);
+        let differ: Option<String> = how_jobs_differ(&added, &got);
+        ::std::assert!(
+            differ.is_none(),
+            "a board was given {what} (the first half through `jobs_mut`, the rest through `add`), and {} (see \
+             “Exclusive access needs no lock”)",
+            differ.unwrap_or_default()
+        );
+    }
+}
+
 /// A board with no jobs finishes with an empty list.
 #[test]
 fn finish_on_an_empty_board_is_empty() {
@@ -142,6 +257,13 @@ fn jobs_mut_still_works_after_the_shared_phase() {
         let board = &board;
         scope.spawn(move || board.add(job(7, "from a thread")));
     });
+    let handed: Vec<u32> = ids(board.jobs_mut());
+    let expected_handed: Vec<u32> = ::std::vec![7];
+    ::std::assert!(
+        handed == expected_handed,
+        "a thread added job 7 with `add`, and once it was done `jobs_mut` handed out the jobs {handed:?}, where the \
+         board held [7]. {NOT_THE_BOARDS}"
+    );
     board.jobs_mut()[0].title.push_str(" (checked)");
     let jobs: Vec<Job> = board.finish();
     let title: String = jobs[0].title.clone();
@@ -221,6 +343,14 @@ fn jobs_mut_on_a_poisoned_board_never_loses_the_jobs() {
     let kept: Vec<u32> = ids(&board.jobs.lock().unwrap_or_else(PoisonError::into_inner));
     let expected: Vec<u32> = ::std::vec![1, 2];
     if let Some(handed) = handed {
+        // The board's own list still whole, and another one handed out: not a poison fault at all.
+        let elsewhere: bool = kept == expected && handed != expected;
+        ::std::assert!(
+            !elsewhere,
+            "after a worker panicked while it held the board's lock (which poisons it), `jobs_mut` handed out the list \
+             {handed:?}, while the list in the board's mutex still held [1, 2]: the list handed out is not the \
+             board's. {NOT_THE_BOARDS}"
+        );
         // An empty list where the board held jobs: the poisoned list was swapped for a fresh one.
         let how: &str = if handed.is_empty() {
             "the poisoned list was swapped for a fresh, empty one, and every job added before the crash is gone"
@@ -279,5 +409,55 @@ fn add_on_a_busy_board_waits_and_keeps_the_job() {
         expected,
         "the board held jobs 1 and 2, another thread held its lock for a while, and `add(job 3)` waited for it: the \
          board should then hold [1, 2, 3]"
+    );
+}
+
+/// How long `every_blocking_call_waits_out_a_long_hold` holds the board's lock: longer than any time
+/// limit an `add` might give a busy lock before giving up, a second, two, three.
+const LONG_HOLD: Duration = Duration::from_millis(3200);
+
+/// While the test holds the board's lock for over 3 s, `add` waits for it however long it is held, then adds the job: a busy board is never a reason to drop it.
+#[test]
+fn every_blocking_call_waits_out_a_long_hold() {
+    let board = ::std::sync::Arc::new(JobBoard::new());
+    crate::__learn::exact::<Mutex<Vec<Job>>, _>(&board.jobs);
+    board.add(job(1, "build"));
+    board.add(job(2, "test"));
+    let holding = board.jobs.lock().unwrap();
+    let (came, add_came) = mpsc::channel::<(Instant, Instant)>();
+    let adder = ::std::sync::Arc::clone(&board);
+    thread::spawn(move || {
+        let asked = Instant::now();
+        adder.add(job(3, "deploy"));
+        let _ = came.send((asked, Instant::now()));
+    });
+    thread::sleep(LONG_HOLD);
+    let let_go: Instant = Instant::now();
+    drop(holding);
+    let returned: Option<(Instant, Instant)> = add_came.recv_timeout(Duration::from_secs(2)).ok();
+    let kept: Vec<u32> = ids(&board.jobs.lock().unwrap_or_else(PoisonError::into_inner));
+    let expected: Vec<u32> = ::std::vec![1, 2, 3];
+    if let Some((asked, answered)) = returned.filter(|(_, answered)| *answered < let_go) {
+        let waited: Duration = answered - asked;
+        let dropped: String = if kept == expected {
+            String::new()
+        } else {
+            ::std::format!(", and once the test let go the board held {kept:?}: the job was dropped")
+        };
+        ::std::panic!(
+            "`add(job 3)` gave up on a busy lock: the test held the board's lock for {LONG_HOLD:.1?}, and after waiting \
+             {waited:.1?} the call returned while the lock was still held{dropped}. While threads share the board, a busy \
+             lock is the normal case, and a worker may hold it for as long as its change takes: `lock()` waits for it, \
+             however long, with no time limit and no `try_lock` loop (see “Keeping the lock short”: a thread that \
+             skips its work when the mutex is busy drops that work)"
+        );
+    }
+    let added: bool = returned.is_some() && kept == expected;
+    ::std::assert!(
+        added,
+        "once the test let go of the board's lock, held for {LONG_HOLD:.1?} while `add(job 3)` waited, `add` {} and \
+         the board held {kept:?}, where [1, 2, 3] was due: a call that waited should then do its whole job (see \
+         “Keeping the lock short”)",
+        if returned.is_some() { "returned" } else { "did not return within 2 s" }
     );
 }

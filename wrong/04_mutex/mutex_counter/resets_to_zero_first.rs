@@ -1,0 +1,27 @@
+// wrong: sets the counter to 0 before the threads start, so whatever it already held is lost
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+fn count_in_parallel(counter: &Arc<Mutex<u64>>, threads: usize, per_thread: u64, on_start: fn()) -> u64 {
+    *counter.lock().unwrap() = 0;
+    let mut handles = Vec::new();
+    for _ in 0..threads {
+        let counter = Arc::clone(counter);
+        handles.push(thread::spawn(move || {
+            on_start();
+            for _ in 0..per_thread {
+                *counter.lock().unwrap() += 1;
+            }
+        }));
+    }
+    for handle in handles {
+        handle.join().unwrap();
+    }
+    *counter.lock().unwrap()
+}
+
+fn main() {
+    let counter = Arc::new(Mutex::new(0u64));
+    let total = count_in_parallel(&counter, 8, 1000, || println!("a worker starts"));
+    println!("8 threads x 1000 increments = {total}");
+}

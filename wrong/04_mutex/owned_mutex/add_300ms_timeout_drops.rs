@@ -1,0 +1,82 @@
+// wrong: add waits only 300 ms for a busy board (test holds it ~135-200 ms), then silently drops the job; passes only because the test's hold is short
+// owned_mutex: a job board set up alone, shared while running, unwrapped at the end.
+//
+// Lesson section: “Exclusive access needs no lock”.
+// New here: `Mutex::get_mut` — with `&mut` to the mutex, a plain `&mut T` to its data, without locking.
+// New here: `Mutex::into_inner` — consumes the mutex and gives back the data, without locking.
+//
+// A `JobBoard` lives through three phases:
+//   1. setup: one owner fills it through `jobs_mut(&mut self)`;
+//   2. running: worker threads share `&JobBoard` and call `add`, which locks;
+//   3. done: `finish(self)` consumes the board and returns the list.
+//
+// In phases 1 and 3 you hold `&mut` or the board itself: the borrow checker
+// guarantees nobody else can reach the Mutex, so there is no one to wait for.
+// Locking anyway costs time, and worse, a `MutexGuard` is a borrow that ends
+// when the guard drops, so you can neither return a reference through it nor
+// move the data out of it. `Mutex` has accessors for exactly this situation.
+//
+// TODO: fix `jobs_mut` and `finish` without calling `lock()`.
+
+use std::sync::Mutex;
+use std::thread;
+
+#[derive(Debug, PartialEq)] // deliberately not Clone: jobs are moved, never copied
+struct Job {
+    id: u32,
+    title: String,
+}
+
+struct JobBoard {
+    jobs: Mutex<Vec<Job>>,
+}
+
+impl JobBoard {
+    fn new() -> Self {
+        JobBoard {
+            jobs: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn jobs_mut(&mut self) -> &mut Vec<Job> {
+        self.jobs.get_mut().unwrap()
+    }
+
+    fn add(&self, job: Job) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(300);
+        loop {
+            match self.jobs.try_lock() {
+                Ok(mut g) => { g.push(job); return; }
+                Err(std::sync::TryLockError::Poisoned(e)) => { e.into_inner().push(job); return; }
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    if std::time::Instant::now() > deadline { return; }
+                    thread::sleep(std::time::Duration::from_millis(1));
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Vec<Job> {
+        self.jobs.into_inner().unwrap()
+    }
+}
+
+fn main() {
+    let mut board = JobBoard::new();
+    board.jobs_mut().push(Job {
+        id: 1,
+        title: "resize images".into(),
+    });
+    thread::scope(|scope| {
+        let board = &board;
+        scope.spawn(move || {
+            board.add(Job {
+                id: 2,
+                title: "send emails".into(),
+            })
+        });
+    });
+    for job in board.finish() {
+        println!("#{} {}", job.id, job.title);
+    }
+}
