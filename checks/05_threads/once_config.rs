@@ -5,7 +5,22 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Barrier, Condvar, Mutex, OnceLock};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// `get(key)` asked of settings that nothing has loaded yet. Fails the test if it answers `None`
+/// and leaves the settings unloaded: `get` did not load them.
+fn asked_first<'a>(settings: &'a Settings, key: &str) -> Option<&'a str> {
+    let answer: Option<&str> = settings.get(key);
+    let loaded: bool = settings.loaded.get().is_some();
+    ::std::assert!(
+        answer.is_some() || loaded,
+        "`get({key:?})`, the first question asked of new settings, answered None, and the settings were still not \
+         loaded afterwards: `get` only looked at what was already stored. `get` must load the settings when they \
+         are not loaded yet, as `all` does: answer from `self.all()`, which runs the loader on the first question, \
+         whichever method asks it (see “Initializing once: OnceLock and LazyLock”)"
+    );
+    answer
+}
 
 /// A loader that counts its calls, takes `delay_ms` and returns `host` as the "host" setting.
 fn counting_loader(
@@ -27,7 +42,7 @@ fn the_settings_are_kept_in_a_oncelock() {
     let calls = Arc::new(AtomicUsize::new(0));
     let settings = Settings::new(counting_loader(&calls, "db.local", 0));
     crate::__learn::exact::<OnceLock<HashMap<String, String>>, _>(&settings.loaded);
-    let host: Option<&str> = settings.get("host");
+    let host: Option<&str> = asked_first(&settings, "host");
     let expected: Option<&str> = Some("db.local");
     ::std::assert_eq!(host, expected, "the host setting comes from the loader");
 }
@@ -116,7 +131,7 @@ fn loads_on_first_use_not_before() {
     let settings = Settings::new(counting_loader(&calls, "db.local", 0));
     let before: usize = calls.load(Ordering::SeqCst);
     ::std::assert_eq!(before, 0, "creating the settings should not load them: loading waits for the first use");
-    let host: Option<&str> = settings.get("host");
+    let host: Option<&str> = asked_first(&settings, "host");
     let expected: Option<&str> = Some("db.local");
     ::std::assert_eq!(host, expected, "the host setting comes from the loader");
     let after: usize = calls.load(Ordering::SeqCst);
@@ -161,6 +176,7 @@ fn get_answers_each_value_as_loaded_and_none_for_a_missing_key() {
         ])
     });
     let present: [(&str, &str); 4] = [("host", "db.local"), ("empty", ""), ("motd", "  hello, world  "), ("Mode", "fast")];
+    let _ = asked_first(&settings, "host");
     for (key, value) in present {
         let answer: Option<&str> = settings.get(key);
         let expected: Option<&str> = Some(value);
@@ -187,6 +203,72 @@ fn get_answers_each_value_as_loaded_and_none_for_a_missing_key() {
              `None` for a missing key and passes on what the loaded map holds: `.get(key).map(String::as_str)`"
         );
     }
+}
+
+/// How many settings the loader gives in the test below: enough that a `get` that walks them all
+/// takes a fifth of a millisecond a call, where a lookup takes well under a microsecond, whatever their number.
+const MANY_SETTINGS: usize = 100_000;
+/// How many lookups each try makes, and how long they may take in all. A `get` that looks the key
+/// up in the map takes well under a microsecond in a test build (200 of them some 0.05 ms at best,
+/// 0.1 ms at worst, measured, on a loaded machine too), so the bound leaves it forty times the room
+/// it needs; one that walks the settings takes some 0.2 ms each, and 200 of them some 40 ms.
+const LOOKUPS: usize = 200;
+const LOOKUPS_AT_MOST: Duration = Duration::from_millis(4);
+/// How many tries `get` has: the first one done within the bound passes, so a busy machine that
+/// pauses the test during one try does not fail it.
+const LOOKUP_TRIES: usize = 5;
+
+/// On settings of a hundred thousand entries, `get` answers in well under a microsecond: it looks the key up in the loaded map, not walks through every setting.
+#[test]
+fn get_looks_the_key_up_however_many_settings() {
+    let settings = Settings::new(|| {
+        (0..MANY_SETTINGS).map(|number| (::std::format!("key {number}"), ::std::format!("value {number}"))).collect()
+    });
+    let last_key: String = ::std::format!("key {}", MANY_SETTINGS - 1);
+    let last: Option<&str> = asked_first(&settings, &last_key);
+    let last_due: String = ::std::format!("value {}", MANY_SETTINGS - 1);
+    ::std::assert!(
+        last == Some(last_due.as_str()),
+        "could not begin: with {MANY_SETTINGS} settings loaded, `get({last_key:?})` answered {last:?}, where \
+         Some({last_due:?}) was due (the same fault as in get_answers_each_value_as_loaded_and_none_for_a_missing_key)"
+    );
+    // Keys spread over the settings, and some not there: a walk costs the most for those.
+    let keys: Vec<String> = (0..LOOKUPS)
+        .map(|index| match index % 4 {
+            0 => ::std::format!("missing {index}"),
+            _ => ::std::format!("key {}", (index * 7919) % MANY_SETTINGS),
+        })
+        .collect();
+    let mut best: Option<(usize, Duration)> = None;
+    for _ in 0..LOOKUP_TRIES {
+        let started = Instant::now();
+        let mut made: usize = 0;
+        while made < LOOKUPS && started.elapsed() <= LOOKUPS_AT_MOST {
+            ::std::hint::black_box(settings.get(&keys[made]));
+            made += 1;
+        }
+        let took: Duration = started.elapsed();
+        if made == LOOKUPS && took <= LOOKUPS_AT_MOST {
+            best = None;
+            break;
+        }
+        // The best try made the most lookups per time.
+        let better: bool = best.is_none_or(|(best_made, best_took)| {
+            (made as f64) / took.as_secs_f64().max(1e-9) > (best_made as f64) / best_took.as_secs_f64().max(1e-9)
+        });
+        if better {
+            best = Some((made, took));
+        }
+    }
+    let (made, took): (usize, Duration) = best.unwrap_or_default();
+    ::std::assert!(
+        best.is_none(),
+        "with {MANY_SETTINGS} settings loaded, `get` is slow: {made} lookup(s) took {took:?} at best (of {LOOKUP_TRIES} \
+         tries), where {LOOKUPS} may take {LOOKUPS_AT_MOST:?} in all\n\
+         Each `get` walks through the settings (`iter().find(..)`, or the like) to find one key: it then costs as \
+         much as there are settings, on every call. The loaded map is a `HashMap`, which finds a key at once: \
+         `self.all().get(key).map(String::as_str)`."
+    );
 }
 
 /// The loader runs once in the life of the settings, whatever keys are asked (present or missing, from several threads), and `get` answers from that one map.
@@ -321,8 +403,8 @@ fn each_settings_loads_its_own() {
     let calls = Arc::new(AtomicUsize::new(0));
     let main_db = Settings::new(counting_loader(&calls, "db.local", 0));
     let backup_db = Settings::new(counting_loader(&calls, "backup.local", 0));
-    let first: Option<&str> = main_db.get("host");
-    let second: Option<&str> = backup_db.get("host");
+    let first: Option<&str> = asked_first(&main_db, "host");
+    let second: Option<&str> = asked_first(&backup_db, "host");
     let want_first: Option<&str> = Some("db.local");
     let want_second: Option<&str> = Some("backup.local");
     ::std::assert_eq!(first, want_first, "the first settings load from their own loader");
@@ -349,8 +431,13 @@ fn a_slow_load_keeps_no_other_settings_waiting() {
     }));
     let asker = Arc::clone(&slow);
     let slow_thread = thread::spawn(move || asker.get("host").map(|h| h.to_string()));
-    let began: bool = loading.recv_timeout(Duration::from_secs(5)).is_ok();
-    ::std::assert!(began, "the first question should start loading the settings");
+    let began: bool = loading.recv_timeout(Duration::from_secs(2)).is_ok();
+    ::std::assert!(
+        began,
+        "could not begin: `get(\"host\")`, the first question asked of new settings, did not start loading them \
+         within 2 s: `get` must load the settings when they are not loaded yet, as `all` does \
+         (see “Initializing once: OnceLock and LazyLock”)"
+    );
     let calls = Arc::new(AtomicUsize::new(0));
     let quick = Arc::new(Settings::new(counting_loader(&calls, "quick.local", 0)));
     let (answered, answer) = mpsc::channel::<Option<String>>();
@@ -388,7 +475,10 @@ fn a_failed_load_leaves_nobody_waiting() {
     // The loader fails once, the first time it runs after the settings are created.
     let fail_next = Arc::new(AtomicBool::new(false));
     let failing = Arc::clone(&fail_next);
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&runs);
     let settings = Arc::new(Settings::new(move || {
+        counted.fetch_add(1, Ordering::SeqCst);
         if failing.swap(false, Ordering::SeqCst) {
             ::std::panic!("{}", FAILURE);
         }
@@ -396,8 +486,31 @@ fn a_failed_load_leaves_nobody_waiting() {
     }));
     fail_next.store(true, Ordering::SeqCst);
     let first = Arc::clone(&settings);
-    let failed: bool = thread::spawn(move || first.get("host").map(str::to_string)).join().is_err();
-    ::std::assert!(failed, "the first question should run the loader, which fails this time, and fail with it");
+    let first_answer: Option<Option<String>> = thread::spawn(move || first.get("host").map(str::to_string)).join().ok();
+    let failed: bool = first_answer.is_none();
+    let first_runs: usize = runs.load(Ordering::SeqCst);
+    let what: String = match (&first_answer, first_runs) {
+        (_, 0) => "without running the loader: `get` must load the settings when they are not loaded yet, as `all` \
+             does"
+            .to_string(),
+        (Some(answer), runs) => ::std::format!(
+            "after the loader ran {runs} time(s): the loader's panic was caught (`catch_unwind`) {}. A failed load \
+             is the caller's failure and must reach it: let the loader's panic through. `get_or_init` passes it on \
+             and stores nothing, so the next question loads again",
+            match answer {
+                None => "and None was answered in its place, as if the settings had no host",
+                Some(_) if runs > 1 => "and the loader was run again straight away until it succeeded",
+                Some(_) => "and an answer was made up",
+            }
+        ),
+        (None, _) => ::std::string::String::new(),
+    };
+    ::std::assert!(
+        failed,
+        "the test's loader fails (panics) the first time it runs, as when the settings file is not there yet, and \
+         `get(\"host\")`, the first question, answered {} {what} (see “Initializing once: OnceLock and LazyLock”)",
+        first_answer.clone().flatten().map_or_else(|| "None".to_string(), |host| ::std::format!("Some({host:?})"))
+    );
     // The next question, on a thread of its own so that the test can stop waiting for it.
     let (answer, answered) = mpsc::channel::<Option<String>>();
     thread::spawn(move || {

@@ -1,0 +1,75 @@
+// wrong: update runs the job on a copy of the list outside the lock and writes it back, so a job that panics neither poisons the tally nor leaves its work in it
+// poisoned_lock: a tally of finished jobs, shared by worker threads.
+//
+// Lesson section: “Poisoned locks”.
+// New here: `PoisonError::into_inner` — takes the guard out of the error a poisoned lock returns.
+// New here: `Mutex::is_poisoned` / `Mutex::clear_poison` — ask whether a thread panicked holding the lock,
+//           and mark the data as fine again.
+//
+// When a thread panics while it holds a `Mutex` guard, the mutex becomes *poisoned*: from
+// then on `lock()` returns an `Err`, as a warning that the data may have been left half-way
+// through an update. With `.unwrap()` on every lock, one crashed worker makes every later
+// caller panic too, and the crash spreads through the program. (In JavaScript an exception
+// thrown in the middle of an update leaves the object half-changed, with no warning at all.)
+//
+// Jobs here only ever push whole entries, so the list is still usable after a crash.
+// 1. Make `update` and `finished` keep working on a poisoned lock, using the data inside the error.
+// 2. Make `acknowledge_crash` report a crash once, then clear the warning.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread;
+
+struct Tally {
+    done: Mutex<Vec<String>>,
+}
+
+impl Tally {
+    fn new() -> Self {
+        Tally { done: Mutex::new(Vec::new()) }
+    }
+
+    // The one place that decides what a poisoned lock means for this type.
+    fn lock(&self) -> MutexGuard<'_, Vec<String>> {
+        self.done.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `job` with the list locked. Workers call this to record their results.
+    fn update<R>(&self, job: impl FnOnce(&mut Vec<String>) -> R) -> R {
+        // Work on a copy, so that the lock is not held while the job runs.
+        let mut copy = self.lock().clone();
+        let result = job(&mut copy);
+        *self.lock() = copy;
+        result
+    }
+
+    fn finished(&self) -> Vec<String> {
+        self.lock().clone()
+    }
+
+    /// True if a worker crashed while holding the lock since the last call.
+    fn acknowledge_crash(&self) -> bool {
+        let crashed = self.done.is_poisoned();
+        if crashed {
+            self.done.clear_poison();
+        }
+        crashed
+    }
+}
+
+fn main() {
+    let tally = Arc::new(Tally::new());
+    tally.update(|done| done.push("job 1".to_string()));
+    println!("a worker is about to crash on purpose (its panic message is expected):");
+    let worker = Arc::clone(&tally);
+    let crashed = thread::spawn(move || {
+        worker.update(|done| {
+            done.push("job 2".to_string());
+            panic!("worker crashed while holding the lock");
+        })
+    })
+    .join()
+    .is_err();
+    println!("worker crashed: {crashed}; crash noticed: {}", tally.acknowledge_crash());
+    tally.update(|done| done.push("job 3".to_string()));
+    println!("finished: {:?}", tally.finished());
+}
