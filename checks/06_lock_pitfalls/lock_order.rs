@@ -723,6 +723,28 @@ fn refused_yet_moved(moved: [bool; 2], receivers: [(&str, i64); 2], left: i64) -
     ))
 }
 
+/// What a test of two transfers of 80 from one account holding 100 says when it saw the account
+/// overdrawn and a single transfer of 80 from a fresh account (id `ids.0`) holding 50 to one (id
+/// `ids.1`) holding 0, with no other transfer running, went through too: then the check itself lets
+/// a sender pay more than it has, whatever the timing. `None` when that single transfer was refused.
+fn overdrawn_alone(ids: (u32, u32)) -> Option<::std::string::String> {
+    let (from, to) = (Account::new(ids.0, 50), Account::new(ids.1, 0));
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let answer = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| transfer(&from, &to, 80, || {})));
+    ::std::panic::set_hook(report_panics);
+    let went_through: bool = answer.unwrap_or(false) || balance_of(&from) < 50;
+    went_through.then(|| {
+        ::std::format!(
+            "could not begin: 100 covers one of two transfers of 80 from shared, not both; and a single transfer of 80 \
+             from an account holding 50, with no other transfer running, went through too, leaving it at {}: the check \
+             itself lets a sender pay more than it has, whatever the timing (the same fault as in \
+             a_transfer_too_big_changes_nothing)",
+            balance_of(&from)
+        )
+    })
+}
+
 /// Two transfers from one account at the same moment cannot both spend the same money.
 #[test]
 fn two_transfers_from_one_account_never_overdraw() {
@@ -747,6 +769,8 @@ fn two_transfers_from_one_account_never_overdraw() {
     ::std::assert!(refused_moved.is_none(), "{}", refused_moved.unwrap_or_default());
     let receiver_checked: bool = accepted == 0 && receivers_balance_checked();
     ::std::assert!(!receiver_checked, "100 covers one of two transfers of 80 from shared, yet both were refused: {RECEIVER_CHECKED}");
+    let alone: Option<::std::string::String> = if accepted > 1 || left < 0 { overdrawn_alone((1, 2)) } else { None };
+    ::std::assert!(alone.is_none(), "{}", alone.unwrap_or_default());
     let spent_once: bool = accepted == 1 && left == 20;
     ::std::assert!(
         spent_once,
@@ -778,6 +802,8 @@ fn two_transfers_from_the_account_locked_second_never_overdraw() {
     let refused_moved: Option<::std::string::String> = refused_yet_moved(moved, receivers, left);
     ::std::assert!(refused_moved.is_none(), "{}", refused_moved.unwrap_or_default());
     let overdrawn: bool = accepted > 1 || left < 0;
+    let alone: Option<::std::string::String> = if overdrawn { overdrawn_alone((3, 1)) } else { None };
+    ::std::assert!(alone.is_none(), "{}", alone.unwrap_or_default());
     ::std::assert!(
         !overdrawn,
         "100 covers one transfer of 80, not two, yet {} and the balance is {left} \
@@ -1985,6 +2011,17 @@ fn every_balance_covers_exactly_the_amounts_up_to_it() {
             }
         }
     }
+    // The small sends a_transfer_too_big_changes_nothing tries: if one of them goes through, the check
+    // lets senders overdraw whatever the sign, and that test names it first.
+    for (balance, amount) in [(20, 50), (50, 51), (50, 60)] {
+        let (answer, left, _got): (Option<bool>, i64, i64) = send_from_alice_quietly(balance, amount);
+        let refused: bool = answer != Some(true);
+        ::std::assert!(
+            refused,
+            "could not begin: alice had {balance} and sent {amount} to bob, which her balance does not cover, and \
+             `transfer` returned true, leaving her at {left} (the same fault as in a_transfer_too_big_changes_nothing)"
+        );
+    }
     let below_zero: Vec<&(i64, i64, Option<bool>, i64, i64)> =
         wrong.iter().filter(|&&(balance, ..)| balance < 0).collect();
     // The plainest example to show: a send that went through rather than panicked, of the
@@ -2001,6 +2038,27 @@ fn every_balance_covers_exactly_the_amounts_up_to_it() {
             ),
         };
         let sends_below_zero: usize = BALANCES_ACROSS_THE_RANGE.iter().filter(|&&b| b < 0).count() * AMOUNTS_ABOVE_ZERO.len();
+        // Every send from a debt that came out wrong panicked, and each was one where the balance minus
+        // the amount passes `i64::MIN`, while the debts the subtraction fits were refused as due: the
+        // check's own arithmetic overflowed (`*from_balance - amount < 0`), not a reading of the sign.
+        let check_overflowed: bool = below_zero
+            .iter()
+            .all(|&&(balance, amount, answer, ..)| answer.is_none() && balance.checked_sub(amount).is_none());
+        ::std::assert!(
+            !check_overflowed,
+            "alice had {balance}, below zero (she owes money), and sent {amount} to bob, who had 0: `transfer` panicked \
+             ({balance} - {amount} passes the least an `i64` holds) and left alice with {left} and bob with {got}, \
+             where a balance below zero covers no amount above zero, so it should have returned false and changed \
+             nothing ({} of the {sends_below_zero} sends from a balance below zero panicked, each one where the balance \
+             minus the amount passes the least an `i64` holds; the others were refused as due) \
+             (see “Check and act under one lock”)\n\
+             The check works out the balance minus the amount (`*from_balance - amount < 0`, say), and that subtraction \
+             itself overflows for a debt and a large amount: it panics in a test build, poisoning both accounts, and in \
+             a release build it wraps round to a large number above zero and the transfer goes through. A panic is no \
+             refusal. Compare the balance and the amount as they are, `*from_balance < amount`: a comparison never \
+             overflows.",
+            below_zero.len()
+        );
         ::std::panic!(
             "alice had {balance}, below zero (she owes money), and sent {amount} to bob, who had 0: `transfer` {did}, \
              where a balance below zero covers no amount above zero, so it should have returned false and changed \
@@ -2117,6 +2175,196 @@ fn a_transfer_near_the_largest_balance_moves_all_or_nothing() {
             "{start}, where {from_has} covers {amount} and {to_id} ends exactly at `i64::MAX`: a transfer that fits \
              should go through and return true. Refuse only what cannot be done: `to_balance.checked_add(amount)` is \
              `None` only past `i64::MAX`."
+        );
+    }
+}
+
+/// A transfer of `amount` from an account with id `from.0` and balance `from.1` to one with id
+/// `to.0` and balance `to.1`, with a panic caught: what it returned (`None` if it panicked), and the
+/// two balances after it, read through any poison it left.
+fn send_quietly(from: (u32, i64), to: (u32, i64), amount: i64) -> (Option<bool>, i64, i64) {
+    let (sender, receiver) = (Account::new(from.0, from.1), Account::new(to.0, to.1));
+    let report_panics = ::std::panic::take_hook();
+    ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+    let answer =
+        ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| transfer(&sender, &receiver, amount, || {})));
+    ::std::panic::set_hook(report_panics);
+    (answer.ok(), balance_of(&sender), balance_of(&receiver))
+}
+
+/// A send to a receiver that came out wrong: (sender's id, receiver's id, receiver's balance,
+/// amount, what `transfer` returned, the sender's and the receiver's balances after).
+type WrongSend = (u32, u32, i64, i64, Option<bool>, i64, i64);
+
+/// A transfer that cannot be made: (why it cannot, sender's id and balance, receiver's id and balance, amount).
+type CannotBeMade = (&'static str, (u32, i64), (u32, i64), i64);
+
+/// A receiver with any balance, below zero (down to `i64::MIN`), zero or above, takes any amount that keeps it within an `i64`.
+#[test]
+fn a_receiver_with_any_balance_takes_any_amount_that_fits() {
+    // Every send that came out wrong. The sender holds the most an `i64` holds, so it covers every
+    // amount: only the receiver's side can refuse.
+    let mut wrong: Vec<WrongSend> = ::std::vec::Vec::new();
+    let mut tried: usize = 0;
+    for (from_id, to_id) in [(1, 2), (2, 1)] {
+        for to_has in BALANCES_ACROSS_THE_RANGE {
+            // Only amounts the receiver can take: past `i64::MAX` a refusal is due, which
+            // a_transfer_that_cannot_be_made_returns_false_and_leaves_both_accounts_usable looks at.
+            for amount in AMOUNTS_ABOVE_ZERO.into_iter().filter(|&amount| to_has.checked_add(amount).is_some()) {
+                tried += 1;
+                let (answer, from_now, to_now): (Option<bool>, i64, i64) =
+                    send_quietly((from_id, i64::MAX), (to_id, to_has), amount);
+                let due: (Option<bool>, i64, i64) = (Some(true), i64::MAX - amount, to_has + amount);
+                if (answer, from_now, to_now) != due {
+                    wrong.push((from_id, to_id, to_has, amount, answer, from_now, to_now));
+                }
+            }
+        }
+    }
+    // The plainest example to show: a receiver in debt if any was wronged, the smallest debt and amount.
+    let example: Option<&WrongSend> =
+        wrong.iter().min_by_key(|&&(_, _, to_has, amount, ..)| (to_has >= 0, to_has.unsigned_abs(), amount));
+    let Some(&(from_id, to_id, to_has, amount, answer, from_now, to_now)) = example else { return };
+    let in_debt: usize = wrong.iter().filter(|&&(_, _, to_has, ..)| to_has < 0).count();
+    let did: ::std::string::String = match answer {
+        Some(moved) => ::std::format!("returned {moved}"),
+        None => ::std::string::String::from("panicked"),
+    };
+    let whose: ::std::string::String = if to_has < 0 {
+        ::std::format!("{to_has}, below zero (it owes money)")
+    } else {
+        ::std::format!("{to_has}")
+    };
+    let why: &str = if in_debt > 0 && to_has < 0 {
+        "A receiver in debt was turned away: nothing says a balance below zero cannot receive money, and money paid \
+         in is how a debt shrinks. Only the sender's balance must cover the amount."
+    } else {
+        "Only the sender's balance must cover the amount; the receiver takes whatever its balance can hold."
+    };
+    ::std::panic!(
+        "account {from_id} had {} (the most an `i64` holds) and sent {amount} to account {to_id}, which had {whose}: \
+         `transfer` {did} and left {from_id} with {from_now} and {to_id} with {to_now}, where {to_has} + {amount} fits in \
+         an `i64`, so it should have returned true and left {from_id} with {} and {to_id} with {} ({} of the {tried} \
+         sends tried, to receivers across the whole `i64` range, each of an amount the receiver can take, came out \
+         wrong; {in_debt} of them to a receiver in debt) (see “Check and act under one lock”)\n\
+         {why} On the receiver's side the one thing to check is that the credit does not pass `i64::MAX`: \
+         `to_balance.checked_add(amount)` is `None` only then.",
+        i64::MAX,
+        i64::MAX - amount,
+        to_has + amount,
+        wrong.len()
+    );
+}
+
+/// A transfer that cannot be made (the sender cannot cover it, the receiver cannot take it, or it goes from an account to itself) returns false without panicking, and both accounts stay usable: a next transfer between them goes through.
+#[test]
+fn a_transfer_that_cannot_be_made_returns_false_and_leaves_both_accounts_usable() {
+    // The sender and the receiver are one account when their ids are equal.
+    let cases: [CannotBeMade; 8] = [
+        ("the sender cannot cover it", (1, 10), (2, 0), 100),
+        ("the sender cannot cover it", (2, 10), (1, 0), 100),
+        ("the receiver cannot take it, it would pass `i64::MAX`", (1, 100), (2, i64::MAX - 5), 30),
+        ("the receiver cannot take it, it would pass `i64::MAX`", (2, 100), (1, i64::MAX - 5), 30),
+        ("the receiver cannot take it, it would pass `i64::MAX`", (1, 100), (2, i64::MAX), 1),
+        ("the receiver cannot take it, it would pass `i64::MAX`", (2, i64::MAX), (1, 1), i64::MAX),
+        ("the receiver cannot take it, it would pass `i64::MAX`", (1, i64::MAX), (2, i64::MAX - 1), i64::MAX),
+        ("it goes from an account to itself", (1, 100), (1, 100), 30),
+    ];
+    for (why, (from_id, from_has), (to_id, to_has), amount) in cases {
+        let same: bool = from_id == to_id;
+        let from = Account::new(from_id, from_has);
+        let other = Account::new(to_id, to_has);
+        let to: &Account = if same { &from } else { &other };
+        let report_panics = ::std::panic::take_hook();
+        ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+        let answer = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| transfer(&from, to, amount, || {})));
+        ::std::panic::set_hook(report_panics);
+        let returned: Option<bool> = answer.ok();
+        let (from_now, to_now): (i64, i64) = (balance_of(&from), balance_of(to));
+        let poisoned: Vec<u32> = if same {
+            [from_id].into_iter().filter(|_| from.balance.is_poisoned()).collect()
+        } else {
+            [(from_id, &from), (to_id, to)].into_iter().filter(|(_, a)| a.balance.is_poisoned()).map(|(id, _)| id).collect()
+        };
+        // Then a transfer of 1 that can be made: from the sender while it has money and the receiver
+        // has room, else back the other way; for one account to itself, to a fresh account 9.
+        let spare = Account::new(9, 0);
+        let (next_from, next_to): (&Account, &Account) = if same {
+            (&from, &spare)
+        } else if from_now >= 1 && to_now < i64::MAX {
+            (&from, to)
+        } else {
+            (to, &from)
+        };
+        let (next_from_has, next_to_has): (i64, i64) = (balance_of(next_from), balance_of(next_to));
+        let report_panics = ::std::panic::take_hook();
+        ::std::panic::set_hook(::std::boxed::Box::new(|_| {}));
+        let next = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| transfer(next_from, next_to, 1, || {})));
+        ::std::panic::set_hook(report_panics);
+        let next_returned: Option<bool> = next.ok();
+        let next_moved: bool = (balance_of(next_from), balance_of(next_to)) == (next_from_has - 1, next_to_has + 1);
+        let start: ::std::string::String = if same {
+            ::std::format!("account {from_id} had {from_has}; `transfer` of {amount} from {from_id} to {from_id}")
+        } else {
+            ::std::format!("account {from_id} had {from_has} and account {to_id} had {to_has}; `transfer` of {amount} from {from_id} to {to_id}")
+        };
+        let did: ::std::string::String = match returned {
+            Some(moved) => ::std::format!("returned {moved}"),
+            None => ::std::string::String::from("panicked"),
+        };
+        let left: ::std::string::String = if same {
+            ::std::format!("{from_id} with {from_now}")
+        } else {
+            ::std::format!("{from_id} with {from_now} and {to_id} with {to_now}")
+        };
+        let poison: ::std::string::String = match poisoned.as_slice() {
+            [] => ::std::string::String::new(),
+            [one] => ::std::format!(" The panic poisoned account {one}'s lock."),
+            _ => ::std::string::String::from(" The panic poisoned both accounts' locks."),
+        };
+        let then: ::std::string::String = ::std::format!(
+            "the next transfer, {} -> {} of 1, which can be made, then {}",
+            next_from.id,
+            next_to.id,
+            match next_returned {
+                Some(true) if next_moved => ::std::string::String::from("went through"),
+                Some(moved) => ::std::format!("returned {moved} and moved {}", if next_moved { "the 1" } else { "nothing" }),
+                None => ::std::string::String::from("panicked too (`lock().unwrap()` on a poisoned lock)"),
+            }
+        );
+        let cause: &str = if returned.is_some() {
+            ""
+        } else if why.starts_with("the receiver") && (from_now, to_now) == (from_has, to_has) {
+            " Adding to the receiver's balance past `i64::MAX` panics (a plain `+=` does, in a test build; in a release \
+             build it wraps round and the money vanishes)."
+        } else {
+            ""
+        };
+        let what: ::std::string::String = match returned {
+            None => ::std::format!(
+                "`false` is how a transfer says it cannot be made: a panic tells the caller nothing, and it poisons the \
+                 locks it held, so the accounts are unusable after it.{cause}{poison}"
+            ),
+            Some(true) => ::std::string::String::from(
+                "`true` tells the caller the amount moved, and a transfer that cannot be made must move nothing.",
+            ),
+            Some(false) => ::std::string::String::from("`false` tells the caller nothing moved, yet a balance changed."),
+        };
+        let refused_cleanly: bool = returned == Some(false) && (from_now, to_now) == (from_has, to_has);
+        ::std::assert!(
+            refused_cleanly,
+            "{start}, which cannot be made ({why}), {did} and left {left}, where it should have returned false and \
+             changed nothing; {then} (see “Check and act under one lock”)\n\
+             {what} Decide first, with both guards held, whether it can be made: \
+             `if *from_balance < amount {{ return false; }}`, then \
+             `let Some(credited) = to_balance.checked_add(amount) else {{ return false; }};`, and only then \
+             `*from_balance -= amount; *to_balance = credited;`."
+        );
+        let next_went_through: bool = next_returned == Some(true) && next_moved;
+        ::std::assert!(
+            next_went_through,
+            "{start}, which cannot be made ({why}), returned false as due; but {then}: a refused transfer leaves both \
+             accounts as usable as it found them.{poison}"
         );
     }
 }

@@ -57,13 +57,33 @@ fn containers(name: &str) -> (Vec<&str>, &str) {
     }
 }
 
+/// The first test (in the order the learner reads them) that checks the container asked about in
+/// `question`: it alone says what is wrong with it, and every other test of that type, which can only
+/// fail on the same container, points to it.
+fn first_test_of(question: &str) -> &'static str {
+    match question {
+        q if q == VISITS => "visits_are_counted_through_shared_references",
+        q if q == HISTORY => "history_is_pushed_through_shared_references",
+        q if q == PLAYLIST => "playlist_lends_its_tracks_as_a_plain_slice",
+        q if q == TOTALS => "totals_add_up_across_threads",
+        _ => "equalizer_holds_nothing_beside_its_bands",
+    }
+}
+
 /// The field as the container the decision table gives for its use, or a failure that says
-/// which question the learner's container answers wrongly.
-fn chosen<'a, T: Any>(field: &'a dyn Any, found: &str, question: &str) -> &'a T {
+/// which question the learner's container answers wrongly: in full in the type's first test
+/// (`first`), and as the reason another test could not begin in the others.
+fn chosen<'a, T: Any>(field: &'a dyn Any, found: &str, question: &str, first: bool) -> &'a T {
     if let Some(container) = field.downcast_ref::<T>() {
         return container;
     }
     let (yours, due) = (short_name(found), short_name(::core::any::type_name::<T>()));
+    if !first {
+        ::std::panic!(
+            "could not begin: the field holds a `{yours}`, not the container its use calls for (the same fault as in {})",
+            first_test_of(question)
+        );
+    }
     let ((your_chain, your_value), (due_chain, due_value)) = (containers(&yours), containers(&due));
     if your_chain == due_chain && !due_chain.is_empty() {
         // The right containers, from the outside in, around another value: the question was
@@ -88,7 +108,10 @@ fn chosen<'a, T: Any>(field: &'a dyn Any, found: &str, question: &str) -> &'a T 
 
 macro_rules! chosen {
     ($field:expr, $container:ty, $question:expr) => {
-        chosen::<$container>(&$field, ::core::any::type_name_of_val(&$field), $question)
+        chosen::<$container>(&$field, ::core::any::type_name_of_val(&$field), $question, false)
+    };
+    ($field:expr, $container:ty, $question:expr, first) => {
+        chosen::<$container>(&$field, ::core::any::type_name_of_val(&$field), $question, true)
     };
 }
 
@@ -109,7 +132,7 @@ const EQUALIZER: &str = "`Equalizer` is shared by threads that mostly read it an
 #[test]
 fn visits_are_counted_through_shared_references() {
     let visits = Visits::default();
-    chosen!(visits.count, Cell<u32>, VISITS);
+    chosen!(visits.count, Cell<u32>, VISITS, first);
     let header: &Visits = &visits;
     let footer: &Visits = &visits;
     header.record();
@@ -130,7 +153,7 @@ fn visits_are_counted_through_shared_references() {
 #[test]
 fn history_is_pushed_through_shared_references() {
     let history = History::default();
-    chosen!(history.entries, RefCell<Vec<String>>, HISTORY);
+    chosen!(history.entries, RefCell<Vec<String>>, HISTORY, first);
     let editor: &History = &history;
     let toolbar: &History = &history;
     let empty: Option<String> = editor.last();
@@ -217,16 +240,27 @@ fn shown(text: &str) -> String {
 #[test]
 fn history_keeps_each_entry_exactly_as_pushed() {
     let history = History::default();
-    chosen!(history.entries, RefCell<Vec<String>>, HISTORY);
+    let entries: &RefCell<Vec<String>> = chosen!(history.entries, RefCell<Vec<String>>, HISTORY);
     for entry in unusual_texts() {
         history.push(&entry);
+        // What `push` stored, read from the field itself, tells `push` from `last` when the answer is off.
+        let stored: Option<String> = entries.borrow().last().cloned();
+        let stored_whole: bool = stored.as_deref() == Some(entry.as_str());
+        ::std::assert!(
+            stored_whole,
+            "pushed {}, and the newest entry `push` stored in `entries` was {}: `push` changed the entry (cut it short, \
+             trimmed it, or the like). An undo history keeps each entry exactly as it came, however long, spaces and all, \
+             so that an undo restores exactly what was there: `push` stores `entry.to_string()`, nothing taken off.",
+            shown(&entry),
+            stored.as_deref().map_or_else(|| String::from("None"), shown)
+        );
         let last: Option<String> = history.last();
         let kept: bool = last.as_deref() == Some(entry.as_str());
         ::std::assert!(
             kept,
-            "pushed {}, and `last()` then gave {}: `push` changed the entry (cut it short, trimmed it, or the like). An \
-             undo history keeps each entry exactly as it came, however long, spaces and all, so that an undo restores \
-             exactly what was there: `push` stores `entry.to_string()`, nothing taken off.",
+            "pushed {}, which `push` stored whole, and `last()` then gave {}: `last` changed the entry on the way out (cut \
+             it short, trimmed it, or the like). An undo restores exactly what was there, so `last` hands the newest entry \
+             back as it is kept: `self.entries.borrow().last().cloned()`, nothing taken off.",
             shown(&entry),
             last.as_deref().map_or_else(|| String::from("None"), shown)
         );
@@ -368,7 +402,7 @@ fn a_last_during_a_change_never_answers_an_empty_history() {
 #[test]
 fn playlist_lends_its_tracks_as_a_plain_slice() {
     let mut playlist = Playlist::default();
-    chosen!(playlist.tracks, Vec<String>, PLAYLIST);
+    chosen!(playlist.tracks, Vec<String>, PLAYLIST, first);
     playlist.add("intro.mp3");
     playlist.add("theme.mp3");
     let first: &[String] = playlist.tracks();
@@ -508,7 +542,7 @@ fn playlist_add_changes_the_tracks_in_place() {
 #[test]
 fn totals_add_up_across_threads() {
     let totals = Totals::default();
-    chosen!(totals.sum, Arc<AtomicU64>, TOTALS);
+    chosen!(totals.sum, Arc<AtomicU64>, TOTALS, first);
     let workers: Vec<_> = (1..=4u64)
         .map(|n| {
             let handle = totals.clone();
@@ -631,7 +665,7 @@ fn playlist_holds_nothing_beside_its_tracks() {
 #[test]
 fn equalizer_holds_nothing_beside_its_bands() {
     let equalizer = Equalizer::new(::std::vec![0, 0, 0]);
-    chosen!(equalizer.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    chosen!(equalizer.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER, first);
     let size: usize = ::core::mem::size_of::<Equalizer>();
     let field_size: usize = ::core::mem::size_of::<Arc<RwLock<Vec<i8>>>>();
     ::std::assert!(
@@ -1316,11 +1350,12 @@ fn set_band_waits_in_line_for_the_readers() {
          before calling `f`, so `f` ran with no lock held. `f` should read the bands under the guard `try_read()` gave, for as \
          long as it runs (see “Readers and writers”)"
     );
-    let (done, finished) = mpsc::channel::<()>();
+    // Whether `set_band` returned (true) or panicked (false), told once it is over.
+    let (done, finished) = mpsc::channel::<bool>();
     let ui = clone_of(&eq);
     thread::spawn(move || {
-        ui.set_band(0, 7);
-        let _ = done.send(());
+        let outcome = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| ui.set_band(0, 7)));
+        let _ = done.send(outcome.is_ok());
     });
     // A writer waiting in the blocking `write()` is queued by the lock, and the standard library's
     // `RwLock` then turns new readers away until that writer has had its turn. A loop of
@@ -1333,14 +1368,25 @@ fn set_band_waits_in_line_for_the_readers() {
         try_read_waited = asked.elapsed() >= Duration::from_secs(1);
         thread::sleep(Duration::from_millis(1));
     }
-    let returned_early: bool = finished.try_recv().is_ok();
+    let early: Option<bool> = finished.try_recv().ok();
+    let returned_early: bool = early == Some(true);
+    let panicked_on_busy: bool = early == Some(false);
     let _ = release.send(());
     let reader_finished: bool = reader.join().is_ok();
-    let returned: bool = finished.recv_timeout(Duration::from_secs(2)).is_ok();
+    let returned: bool = early.is_some() || finished.recv_timeout(Duration::from_secs(2)).is_ok();
     ::std::assert!(reader_finished, "the audio thread's read should finish once the test lets it go");
     ::std::assert!(
         !try_read_waited,
         "`try_read` waited while the UI thread was waiting for the write lock: it should ask with the lock's own `try_read()` and return None at once"
+    );
+    ::std::assert!(
+        !panicked_on_busy,
+        "while an audio thread was reading, `set_band(0, 7)` panicked at once instead of waiting for the write lock: it \
+         asked without waiting (`try_write()`) and took the busy lock for a failure (`expect`, `unwrap`) \
+         (see “Trying without waiting”)\n\
+         Audio threads read the bands all the time, so `try_write` finds them busy now and then, and the UI's change \
+         then fails for nothing. `write()` is the method that waits: it queues for the lock and sleeps until the \
+         readers are gone."
     );
     ::std::assert!(
         !returned_early,
@@ -1454,14 +1500,35 @@ fn a_set_band_for_a_band_that_does_not_exist_panics() {
         let returned: bool = thread::spawn(move || ui.set_band(index, 9)).join().is_ok();
         ::std::panic::set_hook(report_panics);
         let left: Vec<i8> = bands.read().unwrap_or_else(PoisonError::into_inner).clone();
+        // What became of the change: dropped, written into a band that exists, or given a band of its own.
+        let what: ::std::string::String = if left == [1, 2, 3] {
+            ::std::string::String::from(
+                "the change was dropped without a word, so the UI believes it set a band that nobody will ever hear",
+            )
+        } else if left.len() == 3 {
+            let into: Vec<::std::string::String> =
+                (0..3).filter(|&band| left[band] != [1, 2, 3][band]).map(|band| band.to_string()).collect();
+            ::std::format!(
+                "the gain was written into band {} instead, a band the UI did not ask to change, and the UI believes \
+                 it set band {index}",
+                into.join(" and ")
+            )
+        } else {
+            ::std::format!(
+                "the bands grew to {} to make room for it, so the equalizer now has bands nobody set up, and the UI's bug \
+                 goes unseen",
+                if left.len() <= 8 { ::std::format!("{left:?}") } else { ::std::format!("{} bands", left.len()) }
+            )
+        };
         ::std::assert!(
             !returned,
-            "`set_band({index}, 9)` on an equalizer of 3 bands returned, leaving the bands {left:?}: there is no band \
-             {index}, and the change was dropped without a word, so the UI believes it set a band that nobody will ever \
-             hear (see “The decision table”)\n\
+            "`set_band({index}, 9)` on an equalizer of 3 bands [1, 2, 3] returned, leaving the bands {}: there is no band \
+             {index}, and {what}\n\
              As its doc comment says, `index` must be one of the bands, and another index panics, as indexing does: \
              `self.bands.write().unwrap()[index] = gain`. Looking the band up with `get_mut(index)` and doing nothing on \
-             `None` hides the caller's bug instead of showing it."
+             `None`, wrapping the index round (`index % len`) or growing the bands hides the caller's bug instead of \
+             showing it.",
+            if left.len() <= 8 { ::std::format!("{left:?}") } else { ::std::format!("{} bands long", left.len()) }
         );
     }
 }
@@ -1593,5 +1660,34 @@ fn try_read_copies_nothing_however_many_bands() {
          copy or not), on every audio buffer. A read guard lends the bands themselves: \
          `self.bands.try_read().ok().map(|bands| f(&bands))`, and nothing else.",
         slow.map(reads_seen).unwrap_or_default()
+    );
+}
+
+/// `set_band` stores every gain an `i8` holds exactly as given, from `i8::MIN` to `i8::MAX`: none is clamped or changed on the way.
+#[test]
+fn set_band_stores_every_gain_exactly() {
+    let eq = Equalizer::new(::std::vec![0, 0, 0]);
+    let bands: &Arc<RwLock<Vec<i8>>> = chosen!(eq.bands, Arc<RwLock<Vec<i8>>>, EQUALIZER);
+    // Every gain that came out changed: (the gain set, what band 1 held after).
+    let mut changed: Vec<(i8, i8)> = ::std::vec::Vec::new();
+    for gain in i8::MIN..=i8::MAX {
+        eq.set_band(1, gain);
+        // Read from the lock itself: what `set_band` stored, whatever `try_read` does.
+        let stored: i8 = bands.read().unwrap_or_else(PoisonError::into_inner)[1];
+        if stored != gain {
+            changed.push((gain, stored));
+        }
+    }
+    let Some(&(gain, stored)) = changed.iter().max_by_key(|&&(gain, _)| gain) else { return };
+    let examples: Vec<::std::string::String> =
+        changed.iter().rev().take(6).map(|(gain, stored)| ::std::format!("{gain} became {stored}")).collect();
+    ::std::panic!(
+        "`set_band(1, {gain})` left band 1 at {stored}: {} of the 256 gains an `i8` holds were stored changed ({}{}). The \
+         UI asked for {gain} and believes band 1 is at {gain}, and nothing told it otherwise. As its doc comment says, \
+         `set_band` sets band `index` to `gain`: every `i8` is a gain, stored as given, \
+         `self.bands.write().unwrap()[index] = gain` (limits on gains, if any, are the UI's to apply before it asks).",
+        changed.len(),
+        examples.join(", "),
+        if changed.len() > examples.len() { ", …" } else { "" }
     );
 }
