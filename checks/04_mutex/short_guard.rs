@@ -181,7 +181,19 @@ fn every_latency_is_kept_as_it_came() {
     let kept: bool = got == expected && sent == report_expected;
     // The window and the counts came through, and only the figure differs: `publish` changed what `summarize` answered.
     let only_the_figure: bool = got == expected && sent.map(|(requests, errors, _)| (requests, errors)) == Some((5, 2));
-    let how: &str = if only_the_figure {
+    // Every latency there, as many times as recorded, only in another order: `publish` (or `record`) reordered them.
+    let reordered: bool = got != expected && {
+        let (mut got_sorted, mut expected_sorted): (Vec<u32>, Vec<u32>) = (got.clone(), expected.clone());
+        got_sorted.sort_unstable();
+        expected_sorted.sort_unstable();
+        got_sorted == expected_sorted
+    };
+    let how: &str = if reordered {
+        "every latency recorded was there, each as many times as it came, but in another order: `record` or `publish` \
+         reordered the window (sorted it, put a request at the front). A stats window is the record of what happened, in \
+         the order it happened: `record` pushes each latency at the end, and `publish` hands the window to `summarize` as \
+         it was recorded; any sorting a figure needs is `summarize`'s own work"
+    } else if only_the_figure {
         "`summarize` got the window whole and answered 4294967295 (the slowest), yet the report carried another figure: \
          `publish` changed the figure on its way into the report (capped it at some limit, rounded it). The report carries \
          `summarize`'s answer as it is: `latency_ms: summarize(&window.latencies_ms)`"
@@ -299,19 +311,24 @@ fn a_huge_window_is_reported_whole() {
         record(&stats, (i % 1000) as u32, i % 4 != 0);
         // A `record` that works on the whole window takes minutes here: record_does_no_work_on_the_window
         // reports that, and this test does not wait for it.
-        if i % 100_000 == 0 && started.elapsed() > Duration::from_secs(3) {
+        if i % 1024 == 0 && started.elapsed() > Duration::from_secs(3) {
             return;
         }
     }
     let mut handed: Option<usize> = None;
     let mut sent: Option<(usize, u64, u32)> = None;
+    let (mut free_during_summary, mut free_during_send): (Option<bool>, Option<bool>) = (None, None);
     publish(
         &stats,
         |latencies| {
+            free_during_summary = Some(is_free(&stats));
             handed = Some(latencies.len());
             slowest(latencies)
         },
-        |report| sent = Some(numbers(&report)),
+        |report| {
+            free_during_send = Some(is_free(&stats));
+            sent = Some(numbers(&report));
+        },
     );
     let expected: Option<(usize, u64, u32)> = Some((HUGE_WINDOW, (HUGE_WINDOW / 4) as u64, 999));
     let whole: bool = handed == Some(HUGE_WINDOW) && sent == expected;
@@ -331,6 +348,11 @@ fn a_huge_window_is_reported_whole() {
         handed.unwrap_or_default(),
         described(sent)
     );
+    // The lock, watched on the biggest window of all: a bound on the size above which `publish` keeps
+    // its guard is seen here, wherever it lies below four million.
+    let free: bool = free_during_summary != Some(false) && free_during_send != Some(false);
+    let what: String = ::std::format!("{HUGE_WINDOW} requests ({} of them failed)", HUGE_WINDOW / 4);
+    ::std::assert!(free, "{}", held_during_the_report(&what, free_during_summary, free_during_send));
 }
 
 /// `summarize` is handed the window in the very buffer the mutex held it in: `publish` does not shrink or reallocate it on the way.
@@ -1245,16 +1267,21 @@ fn publish_does_no_work_on_the_latencies_before_the_summary() {
         let window: Vec<u32> = ::std::vec![7; BIG_WINDOW];
         stats.lock().unwrap().latencies_ms = window;
         let mut reached: Option<Duration> = None;
+        let (mut free_during_summary, mut free_during_send): (Option<bool>, Option<bool>) = (None, None);
         let started = Instant::now();
         publish(
             &stats,
             |latencies| {
                 reached = Some(started.elapsed());
+                free_during_summary = Some(is_free(&stats));
                 latencies.len() as u32
             },
-            |_report| {},
+            |_report| free_during_send = Some(is_free(&stats)),
         );
         let Some(took) = reached else { ::std::panic!("publish should call summarize exactly once") };
+        let free: bool = free_during_summary != Some(false) && free_during_send != Some(false);
+        let what: String = ::std::format!("{BIG_WINDOW} requests");
+        ::std::assert!(free, "{}", held_during_the_report(&what, free_during_summary, free_during_send));
         quickest = Some(quickest.map_or(took, |q: Duration| q.min(took)));
     }
     let took: Duration = quickest.unwrap_or_default();
@@ -1348,15 +1375,36 @@ fn record_on_a_poisoned_mutex_never_drops_the_request() {
     let (latencies, errors): (Vec<u32>, u64) = (window.latencies_ms.clone(), window.errors);
     drop(window);
     let kept: bool = latencies == [40, 70] && errors == 1;
+    // What became of the two requests, told from what the window holds: the one of 40 ms recorded
+    // before the poison, and the failed one of 70 ms recorded on the poisoned mutex.
+    let what: &str = match (latencies.contains(&40), latencies.contains(&70)) {
+        (true, false) => {
+            "the new request was skipped, as if it had never come. A poisoned mutex says some code panicked half way \
+             through a change; skipping the request hides that bug and loses data on top of it"
+        }
+        (false, true) => {
+            "the new request was kept, but the one of 40 ms recorded before it was wiped: `record` reset the window (a \
+             fresh `Stats` put in) before pushing. A poisoned mutex says some code panicked half way through a change; \
+             wiping the window hides that bug and throws away every request recorded since the last report"
+        }
+        (false, false) => {
+            "both requests were lost, the one before and the new one. A poisoned mutex says some code panicked half way \
+             through a change; emptying the window hides that bug and loses data on top of it"
+        }
+        (true, true) => {
+            "a latency or the error count came out other than recorded (a request counted twice, an error lost or added). \
+             A poisoned mutex says some code panicked half way through a change; changing the window on top of it hides \
+             that bug"
+        }
+    };
     ::std::assert!(
         !returned || kept,
         "after another thread panicked while it held the stats mutex (which poisons it), `record(70 ms, failed)` returned, \
-         but the window then held the latencies {latencies:?} and {errors} errors, where [40, 70] and 1 were due: what was \
-         recorded was lost or miscounted (the new request, those before it, or an error) without a trace, in no report and \
-         in no error. A poisoned mutex says some code panicked half way through a change; skipping the \
-         request hides that bug and loses data on top of it. Let `lock().unwrap()` panic, so the failure shows, or, where \
-         the data is known to be fine, take the guard anyway with `unwrap_or_else(PoisonError::into_inner)` and record \
-         (see “Poisoned locks”, later in the course)"
+         but the window then held the latencies {latencies:?} and {}, where [40, 70] and 1 error were due: {what}, \
+         without a trace, in no report and in no error. Let `lock().unwrap()` panic, so the failure shows, or, where the \
+         data is known to be fine, take the guard anyway with `unwrap_or_else(PoisonError::into_inner)` and push onto the \
+         window it holds, as it is (see “Poisoned locks”, later in the course)",
+        counted(errors, "error", "errors")
     );
 }
 
@@ -1440,6 +1488,63 @@ fn record_does_no_work_on_the_window() {
     );
 }
 
+/// How many requests the test below records, one by one, into a fresh window.
+const GROWN_WINDOW: usize = (1 << 21) + 1;
+/// The most room a window may have while it holds few latencies: a fresh window given a fixed
+/// start (`Vec::with_capacity(1024)`, say) is well inside it, room for a million reserved in advance is not.
+const SMALL_ROOM: usize = 1 << 16;
+
+/// `record` lets the window grow with its requests: after a few records into a fresh window it has room for at most 65 536 latencies, and never for more than four times what it holds beyond that.
+#[test]
+fn record_makes_no_room_far_beyond_its_requests() {
+    let stats = Mutex::new(Stats::default());
+    crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
+    // The first record after which the room went far beyond the latencies: into which fresh window,
+    // how many latencies the window then held, and how much room it had.
+    let mut too_big: Option<(&str, usize, usize)> = None;
+    // First a fresh window as `Stats::default()` makes it, grown to millions; then a few requests
+    // into the fresh window a `publish` leaves behind.
+    let fresh: [(&str, usize); 2] =
+        [("a fresh window (`Stats::default()`)", GROWN_WINDOW), ("the fresh window `publish` left behind", 16)];
+    let started = Instant::now();
+    for (start, requests) in fresh {
+        if too_big.is_some() {
+            break;
+        }
+        if requests < GROWN_WINDOW {
+            publish(&stats, mean, |_report| {});
+        }
+        for i in 0..requests {
+            record(&stats, (i % 1000) as u32, true);
+            let (held, room): (usize, usize) = {
+                let window = stats.lock().unwrap_or_else(PoisonError::into_inner);
+                (window.latencies_ms.len(), window.latencies_ms.capacity())
+            };
+            if room > SMALL_ROOM.max(4 * held) {
+                too_big = Some((start, held, room));
+                break;
+            }
+            // A `record` that works on the whole window takes minutes here: record_does_no_work_on_the_window
+            // reports that, and this test does not wait for it.
+            if i % 1024 == 0 && started.elapsed() > Duration::from_secs(2) {
+                return;
+            }
+        }
+    }
+    let (start, held, room) = too_big.unwrap_or_default();
+    let mib: f64 = (room * ::std::mem::size_of::<u32>()) as f64 / (1024.0 * 1024.0);
+    ::std::assert!(
+        too_big.is_none(),
+        "after `record` had put {} into {start}, the window had room for {room} latencies ({mib:.1} MiB): `record` made an \
+         allocation far bigger than its latencies (room reserved in advance, `reserve(..)` or `with_capacity(..)` for \
+         the whole window to come), and made it under the lock every `record` waits on, once per window, memory the \
+         process holds whether or not the requests ever come (see “Keeping the lock short”)\n\
+         `record` pushes, nothing more: the Vec grows as requests come, doubling its room when it is full, a cost spread \
+         thin over the pushes.",
+        counted(held as u64, "latency", "latencies")
+    );
+}
+
 /// Whether the stats mutex is free at this moment: nobody holds it (poisoned or not).
 fn is_free(stats: &Mutex<Stats>) -> bool {
     !::std::matches!(stats.try_lock(), Err(TryLockError::WouldBlock))
@@ -1475,6 +1580,95 @@ const WINDOW_KINDS: [WindowKind; 11] = [
     ("every request failed, every latency 30 ms", |_, _| (30, false)),
 ];
 
+/// The sizes of the big windows the second test below publishes: each power of two from 8192 up to
+/// 2^21, with its neighbours, so that a bound on the window's size anywhere above the first test's
+/// sizes goes unseen nowhere (the window of a_huge_window_is_reported_whole, four million requests,
+/// covers what lies beyond).
+fn big_window_sizes() -> Vec<usize> {
+    (13..=21).map(|power| 1usize << power).flat_map(|mark| [mark - 1, mark, mark + 1]).collect()
+}
+
+/// What the big windows hold, by name: the latency of request `i`, and how many of `n` requests
+/// failed. A latency does not depend on `n`, so each kind's window of any size is the start of one
+/// made once at the biggest size, copied out in one step (far quicker than made request by request).
+type BigWindowKind = (&'static str, fn(usize) -> u32, fn(usize) -> u64);
+const BIG_WINDOW_KINDS: [BigWindowKind; 4] = [
+    ("no errors, latencies all different", |i| i as u32 * 7 + 3, |_| 0),
+    ("no errors, every latency 10 ms", |_| 10, |_| 0),
+    ("every third request failed", |i| i as u32 % 97, |n| n.div_ceil(3) as u64),
+    ("every request failed, every latency 30 ms", |_| 30, |n| n as u64),
+];
+
+/// Publishes the window `stats` holds, with a `summarize` (giving `summary`'s figure) and a `send`
+/// that each look whether the mutex is free: whether it was free while `summarize` ran and while `send` ran (`None`: not
+/// called), and whether `publish` returned (`false`: it panicked).
+fn publish_watching_the_lock(stats: &Mutex<Stats>, summary: fn(&[u32]) -> u32) -> (Option<bool>, Option<bool>, bool) {
+    let (mut free_during_summary, mut free_during_send): (Option<bool>, Option<bool>) = (None, None);
+    let returned: bool = returned_quietly(|| {
+        publish(
+            stats,
+            |latencies| {
+                free_during_summary = Some(is_free(stats));
+                summary(latencies)
+            },
+            |_report| free_during_send = Some(is_free(stats)),
+        )
+    });
+    (free_during_summary, free_during_send, returned)
+}
+
+/// What a test says when `publish`, given a window of `what`, kept the mutex locked during its report.
+fn held_during_the_report(what: &str, free_during_summary: Option<bool>, free_during_send: Option<bool>) -> String {
+    ::std::format!(
+        "with a window of {what}, `publish` kept the stats mutex locked while it {} (a `try_lock()` from inside found it \
+         held): whatever the window holds, its size, its errors or its latencies, the report is made with the lock free, \
+         or every `record` meanwhile waits for it, and the bigger the window, the longer that wait, at the very time \
+         traffic is heaviest (see “Keeping the lock short”)\n\
+         Take the window out in a short block, the same way every time, and report with no guard alive.",
+        match (free_during_summary, free_during_send) {
+            (Some(false), Some(false)) => "summarized it and sent the report",
+            (Some(false), _) => "summarized it",
+            _ => "sent the report",
+        }
+    )
+}
+
+/// Checks what `publish_watching_the_lock` saw for a window of `what`, `size` requests: the lock
+/// free during the report, and a report made, unless `publish` panicked on a poisoned mutex.
+fn check_free_and_reported(stats: &Mutex<Stats>, what: &str, size: usize, poisoned: bool, seen: (Option<bool>, Option<bool>, bool)) {
+    let (free_during_summary, free_during_send, returned) = seen;
+    let free: bool = free_during_summary != Some(false) && free_during_send != Some(false);
+    ::std::assert!(free, "{}", held_during_the_report(what, free_during_summary, free_during_send));
+    // A `publish` that panics on a poisoned mutex sends nothing, rightly; one that returns has reported.
+    let reported: bool = !returned || (free_during_summary.is_some() && free_during_send.is_some());
+    // Whether the window is still in the mutex, untaken, read through the field whatever the poison.
+    let left: usize = stats.lock().unwrap_or_else(PoisonError::into_inner).latencies_ms.len();
+    let never_taken: bool = size > 0 && left == size && free_during_summary.is_none();
+    let how: String = if never_taken && poisoned {
+        ::std::format!(
+            "`publish` returned without taking the window out, calling neither `summarize` nor `send`: the {size} requests \
+             were left in the mutex unreported, and nothing said why. A poisoned mutex says some code panicked half way \
+             through a change; returning quietly hides that bug. Let `lock().unwrap()` panic, so the failure shows, or, \
+             where the data is known to be fine, take the guard anyway with `unwrap_or_else(PoisonError::into_inner)` and \
+             report the window it holds (see “Poisoned locks”, later in the course)"
+        )
+    } else if never_taken {
+        ::std::format!(
+            "`publish` returned without taking the window out, calling neither `summarize` nor `send`: the {size} requests \
+             were left in the mutex unreported. Every call of `publish` takes the window out and reports it, whatever it \
+             holds (see “Keeping the lock short”)"
+        )
+    } else {
+        ::std::format!(
+            "`publish` returned without calling {}: every window taken is reported, whatever it holds, its figure from \
+             `summarize` (the caller's summary decides what it is, even for one latency, none at all, latencies all equal \
+             or only failed requests) and the report handed to `send`, each once (see “Keeping the lock short”)",
+            if free_during_summary.is_none() { "`summarize`" } else { "`send`" }
+        )
+    };
+    ::std::assert!(reported, "with a window of {what}, {how}");
+}
+
 /// Whatever the window holds (any size up to 4097, errors or none, latencies equal or not, a poisoned mutex), `publish` has let the mutex go before `summarize` and before `send`.
 #[test]
 fn the_lock_is_free_during_the_report_whatever_the_window() {
@@ -1490,46 +1684,62 @@ fn the_lock_is_free_during_the_report_whatever_the_window() {
     windows.push(("2 requests (one failed) in a mutex a panicking thread poisoned".to_string(), ::std::vec![(15, true), (25, false)], true));
     for (what, requests, poisoned) in windows {
         let stats = Mutex::new(Stats::default());
+        let size: usize = requests.len();
         for (latency, ok) in requests {
             record(&stats, latency, ok);
         }
         if poisoned {
             poison(&stats);
         }
-        let (mut free_during_summary, mut free_during_send): (Option<bool>, Option<bool>) = (None, None);
-        let returned: bool = returned_quietly(|| {
-            publish(
-                &stats,
-                |latencies| {
-                    free_during_summary = Some(is_free(&stats));
-                    mean(latencies)
-                },
-                |_report| free_during_send = Some(is_free(&stats)),
-            )
-        });
-        let free: bool = free_during_summary != Some(false) && free_during_send != Some(false);
-        ::std::assert!(
-            free,
-            "with a window of {what}, `publish` kept the stats mutex locked while it {} (a `try_lock()` from inside found it \
-             held): whatever the window holds, its size, its errors or its latencies, the report is made with the lock \
-             free, or every `record` meanwhile waits for it (see “Keeping the lock short”)\n\
-             Take the window out in a short block, the same way every time, and report with no guard alive.",
-            match (free_during_summary, free_during_send) {
-                (Some(false), Some(false)) => "summarized it and sent the report",
-                (Some(false), _) => "summarized it",
-                _ => "sent the report",
-            }
-        );
-        // A `publish` that panics on a poisoned mutex sends nothing, rightly; one that returns has reported.
-        let reported: bool = !returned || (free_during_summary.is_some() && free_during_send.is_some());
-        ::std::assert!(
-            reported,
-            "with a window of {what}, `publish` returned without calling {}: every window taken is reported, whatever it \
-             holds, its figure from `summarize` (the caller's summary decides what it is, even for one latency, none at all, \
-             latencies all equal or only failed requests) and the report handed to `send`, each once (see “Keeping the lock short”)",
-            if free_during_summary.is_none() { "`summarize`" } else { "`send`" }
-        );
+        let seen = publish_watching_the_lock(&stats, mean);
+        check_free_and_reported(&stats, &what, size, poisoned, seen);
     }
+}
+
+/// However big the window (every power of two up to 2^21, with its neighbours, errors or none, latencies equal or not, a poisoned mutex), `publish` has let the mutex go before `summarize` and before `send`.
+#[test]
+fn the_lock_is_free_during_the_report_of_a_big_window() {
+    let stats = Mutex::new(Stats::default());
+    crate::__learn::exact::<Vec<u32>, _>(&stats.lock().unwrap().latencies_ms);
+    crate::__learn::exact::<u64, _>(&stats.lock().unwrap().errors);
+    let sizes: Vec<usize> = big_window_sizes();
+    let biggest: usize = sizes.iter().copied().max().unwrap_or_default();
+    // The summary counts the latencies, with no pass over them: the windows are big, and the figure is
+    // not what this test looks at.
+    let count: fn(&[u32]) -> u32 = |latencies| latencies.len() as u32;
+    let started = Instant::now();
+    for (kind, latency, errors) in BIG_WINDOW_KINDS {
+        let all: Vec<u32> = (0..biggest).map(latency).collect();
+        for &size in &sizes {
+            // Put in through the field, as `record` would have left it: recording millions of requests
+            // one by one would take far longer, and `record` is watched by the test above.
+            {
+                let mut window = stats.lock().unwrap();
+                window.latencies_ms = all[..size].to_vec();
+                window.errors = errors(size);
+            }
+            let seen = publish_watching_the_lock(&stats, count);
+            let what: String = ::std::format!("{} ({kind})", counted(size as u64, "request", "requests"));
+            check_free_and_reported(&stats, &what, size, false, seen);
+            // A `publish` that works on the whole window (sorting it, copying it) takes many seconds over
+            // all these windows: publish_does_no_work_on_the_latencies_before_the_summary reports that,
+            // and this test does not wait for it.
+            if started.elapsed() > Duration::from_secs(3) {
+                return;
+            }
+        }
+    }
+    // The biggest once more, in a mutex a panicking thread poisoned.
+    let (kind, latency, errors) = BIG_WINDOW_KINDS[2];
+    {
+        let mut window = stats.lock().unwrap();
+        window.latencies_ms = (0..biggest).map(latency).collect();
+        window.errors = errors(biggest);
+    }
+    poison(&stats);
+    let seen = publish_watching_the_lock(&stats, count);
+    let what: String = ::std::format!("{biggest} requests ({kind}) in a mutex a panicking thread poisoned");
+    check_free_and_reported(&stats, &what, biggest, true, seen);
 }
 
 /// A `summarize` that panics makes `publish` panic too: no report with a made-up figure is sent.
@@ -1685,7 +1895,18 @@ fn every_published_window_is_freed() {
         let window: Vec<u32> = ::std::vec![7; LEAK_WINDOW];
         window_at.push(window.as_ptr() as usize);
         stats.lock().unwrap().latencies_ms = window;
-        publish(&stats, |latencies| latencies.len() as u32, |_report| {});
+        let (mut free_during_summary, mut free_during_send): (Option<bool>, Option<bool>) = (None, None);
+        publish(
+            &stats,
+            |latencies| {
+                free_during_summary = Some(is_free(&stats));
+                latencies.len() as u32
+            },
+            |_report| free_during_send = Some(is_free(&stats)),
+        );
+        let free: bool = free_during_summary != Some(false) && free_during_send != Some(false);
+        let what: String = ::std::format!("{LEAK_WINDOW} requests");
+        ::std::assert!(free, "{}", held_during_the_report(&what, free_during_summary, free_during_send));
     }
     let after: Option<u64> = resident_kib();
     let reused: bool = (1..window_at.len()).any(|i| window_at[..i].contains(&window_at[i]));

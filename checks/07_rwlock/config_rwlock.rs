@@ -61,6 +61,70 @@ fn set_changes_what_readers_see() {
     ::std::assert_eq!(mode.as_deref(), expected_mode, "set should add a new key");
 }
 
+/// A setting the map holds, read through the field, whose key is not one of `given`: the first such
+/// in the order of keys, with its value, or `None` when the map holds only keys given.
+fn a_setting_nobody_gave(store: &ConfigStore, given: &[&str]) -> Option<(String, String)> {
+    crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
+    let settings = store.settings.read().unwrap_or_else(PoisonError::into_inner);
+    let given: ::std::collections::HashSet<&str> = given.iter().copied().collect();
+    let mut extra: Vec<(&String, &String)> = settings.iter().filter(|(key, _)| !given.contains(key.as_str())).collect();
+    extra.sort_unstable();
+    extra.first().map(|&(key, value)| (key.clone(), value.clone()))
+}
+
+/// What the tests say when the map holds `extra` = (key, value), a setting nobody gave, after `what`.
+fn nobody_gave(what: &str, extra: &(String, String)) -> String {
+    ::std::format!(
+        "after {what}, the map held a setting nobody gave the store, {} = {}: the store put a setting of its own in beside \
+         its callers' (a version count, a timestamp, a marker). Every reader then sees it: a `read()` snapshot lists it, \
+         `get({})` answers it though nobody set it, and a caller who sets that key itself overwrites it, or has it \
+         overwritten. A configuration store holds exactly the settings it was given, nothing of its own \
+         (see “Readers and writers”)",
+        shown(&extra.0),
+        shown(&extra.1),
+        shown(&extra.0)
+    )
+}
+
+/// Checks that, after `what`, the map holds exactly the settings `due`: none of its own beside them
+/// (named when there is one), none left out, none changed.
+fn check_holds_exactly(store: &ConfigStore, what: &str, due: &[(&str, &str)]) {
+    let given: Vec<&str> = due.iter().map(|&(key, _)| key).collect();
+    let extra: Option<(String, String)> = a_setting_nobody_gave(store, &given);
+    ::std::assert!(extra.is_none(), "{}", nobody_gave(what, &extra.clone().unwrap_or_default()));
+    let mut held: Vec<(String, String)> = store.settings.read().unwrap_or_else(PoisonError::into_inner).clone().into_iter().collect();
+    held.sort_unstable();
+    let mut due: Vec<(String, String)> = due.iter().map(|&(key, value)| (key.to_string(), value.to_string())).collect();
+    due.sort_unstable();
+    ::std::assert!(
+        held == due,
+        "after {what}, the map held {held:?}, where {due:?} was due: a setting given was left out or changed on its way \
+         in. A configuration store holds exactly the settings it was given: `new` puts in every pair, `set` and \
+         `try_set` insert the one setting as it comes (see “Readers and writers”)"
+    );
+}
+
+/// The store holds exactly the settings it was given, by `new`, `set` and `try_set`: no setting of its own beside them, none left out, none changed.
+#[test]
+fn the_store_holds_exactly_the_settings_given() {
+    let empty = ConfigStore::new(&[]);
+    crate::__learn::exact::<RwLock<Map>, _>(&empty.settings);
+    check_holds_exactly(&empty, "`ConfigStore::new(&[])`", &[]);
+    let store = sample_store();
+    let mut what: String = "`ConfigStore::new(&[(\"host\", \"localhost\"), (\"port\", \"8080\")])`".to_string();
+    check_holds_exactly(&store, &what, &[("host", "localhost"), ("port", "8080")]);
+    store.set("port", "9090");
+    what.push_str(" and `set(\"port\", \"9090\")`");
+    check_holds_exactly(&store, &what, &[("host", "localhost"), ("port", "9090")]);
+    store.set("theme", "dark");
+    what.push_str(" and `set(\"theme\", \"dark\")`");
+    check_holds_exactly(&store, &what, &[("host", "localhost"), ("port", "9090"), ("theme", "dark")]);
+    let written: bool = store.try_set("mode", "debug");
+    ::std::assert!(written, "{TRY_SET_NEW_KEY}");
+    what.push_str(" and `try_set(\"mode\", \"debug\")`");
+    check_holds_exactly(&store, &what, &[("host", "localhost"), ("port", "9090"), ("theme", "dark"), ("mode", "debug")]);
+}
+
 /// Settings as they may come, each to be kept exactly as given: an empty value, a key that differs
 /// from another only in case, spaces around a key and a value, an empty key, line breaks, letters
 /// beyond ASCII, and a value and a key longer than any limit a store might put on them.
@@ -1602,8 +1666,14 @@ fn set_changes_the_map_it_holds_rather_than_rebuilding_it() {
     let store = sample_store();
     crate::__learn::exact::<RwLock<Map>, _>(&store.settings);
     let room_before: usize = room_with_removed_settings(&store);
+    // The keys the map holds before the change: a key it gains beyond the one set would itself take
+    // room, and is another fault, told as such.
+    let mut keys: Vec<String> = store.settings.read().unwrap().keys().cloned().collect();
     store.set("port", "9090");
     let room_after_set: usize = store.settings.read().unwrap().capacity();
+    let known: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let extra: Option<(String, String)> = a_setting_nobody_gave(&store, &known);
+    ::std::assert!(extra.is_none(), "{}", nobody_gave("`set(\"port\", \"9090\")`, a key the map already held", &extra.clone().unwrap_or_default()));
     // Replacing the value of a key already there leaves the table's room exactly as it was.
     let kept_by_set: bool = room_after_set == room_before;
     let set_moved: String = moved_every_setting("set", room_before, room_after_set);
@@ -1611,6 +1681,10 @@ fn set_changes_the_map_it_holds_rather_than_rebuilding_it() {
     let written: bool = store.try_set("mode", "debug");
     let room_after_try_set: usize = store.settings.read().unwrap().capacity();
     ::std::assert!(written, "{TRY_SET_NEW_KEY}");
+    keys.push("mode".to_string());
+    let known: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let extra: Option<(String, String)> = a_setting_nobody_gave(&store, &known);
+    ::std::assert!(extra.is_none(), "{}", nobody_gave("`try_set(\"mode\", \"debug\")`", &extra.clone().unwrap_or_default()));
     // A new key takes a free slot or one an earlier removal left behind: room for one more at most.
     let kept_by_try_set: bool = room_after_try_set == room_after_set || room_after_try_set == room_after_set + 1;
     let try_set_moved: String = moved_every_setting("try_set", room_after_set, room_after_try_set);
@@ -1718,13 +1792,27 @@ fn in_a_large_store_each_call_touches_only_its_setting() {
             Timed::Get => "the read lock, and all that time the admin's `set` waits",
             Timed::Set | Timed::SetNew | Timed::TrySet => "the write lock, and all that time every reader waits",
         };
+        // The ways of walking every setting that each method is found to take, and what it does instead.
+        let (walks, instead): (&str, &str) = match method {
+            Timed::Get => (
+                "walking the map with `iter()` or `keys()` to find the key, which a key not there makes walk them all, \
+                 or a copy of the whole map",
+                "A `HashMap` finds a key without looking at the others: `get(key)` answers a key that is not there as \
+                 quickly as one that is.",
+            ),
+            Timed::Set | Timed::SetNew | Timed::TrySet => (
+                "walking the map with `iter()` to find the key, `retain` to take the old value out, `values().any(…)` to \
+                 look for the value elsewhere, or a copy of the whole map",
+                "A `HashMap` finds a key without looking at the others: `insert(key, value)` alone changes a setting (it \
+                 replaces the old value).",
+            ),
+        };
         ::std::assert!(
             took < ONE_SETTING_ONLY,
             "with {MANY_SETTINGS} settings stored, even the quickest of {TIMED_CALLS} calls to `{name}` took {took:.1?}, where \
-             one setting takes about a microsecond: it did work on every setting (walking the map with `iter()` to find the \
-             key, `retain` to take the old value out, or a copy of the whole map) while holding {lock} (see “Keeping the lock short”)\n\
-             A `HashMap` finds a key without looking at the others: `get(key)` to look, and `insert(key, value)` alone to \
-             change a setting (it replaces the old value)."
+             one setting takes about a microsecond: it did work on every setting ({walks}) while holding {lock} (see \
+             “Keeping the lock short”)\n\
+             {instead}"
         );
     }
     let changed: Option<String> = store.get(&::std::format!("{LONG_PREFIX}000997"));
@@ -2013,12 +2101,28 @@ fn the_store_keeps_every_setting_however_many() {
     let held: usize = store.settings.read().unwrap_or_else(PoisonError::into_inner).len();
     let first: Option<String> = store.get("key0");
     let last_added: Option<String> = store.get(&added[KEPT_SETTINGS - 1]);
+    let given: Vec<&str> = keys.iter().chain(&added).map(String::as_str).collect();
+    let extra: Option<(String, String)> = a_setting_nobody_gave(&store, &given);
+    let what: String = ::std::format!("`new` was given {KEPT_SETTINGS} settings and `set` added {KEPT_SETTINGS} more");
+    ::std::assert!(extra.is_none(), "{}", nobody_gave(&what, &extra.clone().unwrap_or_default()));
+    let how: String = if held < 2 * KEPT_SETTINGS {
+        ::std::format!(
+            "the store then held {held}, where {} were due: settings were dropped (`new` keeping only the first ones, \
+             `set` evicting others to make room)",
+            2 * KEPT_SETTINGS
+        )
+    } else {
+        ::std::format!(
+            "then `get(\"key0\")` answered {} where Some(\"initial\") was due, and `get({})` {} where Some(\"set\") was \
+             due: settings were lost or changed on the way",
+            shown_answer(first.as_deref()),
+            shown(&added[KEPT_SETTINGS - 1]),
+            shown_answer(last_added.as_deref())
+        )
+    };
     ::std::assert!(
         held == 2 * KEPT_SETTINGS && first.as_deref() == Some("initial") && last_added.as_deref() == Some("set"),
-        "`new` was given {KEPT_SETTINGS} settings and `set` added {KEPT_SETTINGS} more, but the store then held {held}, \
-         where {} were due: settings were dropped (`new` keeping only the first ones, `set` evicting others to make \
-         room). A configuration store keeps every setting until someone changes it; a limit on its size is a decision \
-         for its callers, not something `set` does quietly.",
-        2 * KEPT_SETTINGS
+        "{what}, but {how}. A configuration store keeps every setting until someone changes it; a limit on its size is a \
+         decision for its callers, not something `set` does quietly."
     );
 }
