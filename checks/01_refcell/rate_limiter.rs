@@ -202,10 +202,10 @@ fn larger_quota_allows_exactly_that_many_calls() {
 fn refused_calls_do_not_underflow_or_change_anything() {
     let limiter = RateLimiter::new(1);
     let first: bool = limiter.try_acquire();
-    if !first {
-        if let Some(fault) = first_wrong_call(1, 11) {
-            ::std::panic!("{fault}");
-        }
+    if !first
+        && let Some(fault) = first_wrong_call(1, 11)
+    {
+        ::std::panic!("{fault}");
     }
     ::std::assert!(first, "the single permit should be granted");
     let after_first: u32 = *limiter.remaining.borrow();
